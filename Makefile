@@ -1,0 +1,124 @@
+# ipcsh — GNU Makefile. See README.md; `make help` lists targets.
+.SUFFIXES:
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+DOCDIR  ?= $(DATADIR)/doc/ipcsh
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CPPFLAGS ?=
+LDFLAGS ?=
+PKG_CONFIG ?= pkg-config
+VERSION := 0.1.0
+
+# Flags the project needs; user CFLAGS/CPPFLAGS/LDFLAGS come on top.
+WARN := -Wall -Wextra -Wpedantic -Wformat=2 -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wvla -Wimplicit-fallthrough -fno-common
+REQ_CPPFLAGS := -D_GNU_SOURCE -DIPCSH_VERSION='"$(VERSION)"' -Isrc \
+	$(shell $(PKG_CONFIG) --cflags readline libsodium 2>/dev/null)
+REQ_CFLAGS := -std=c17 $(WARN) -MMD -MP
+LIBS := $(shell $(PKG_CONFIG) --libs readline libsodium 2>/dev/null || echo -lreadline -lsodium) -lrt
+
+ifeq ($(STRICT),1)
+REQ_CFLAGS += -Werror
+endif
+
+BUILD ?= build
+ifneq ($(SANITIZE),)
+BUILD := build-san
+REQ_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+SAN_LDFLAGS := -fsanitize=$(SANITIZE)
+endif
+
+LIB_DIRS := util parse transport exec job builtin repl remote bench
+LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+IPCSH_OBJS := $(BUILD)/src/main.o
+IPCSHD_SRCS := $(wildcard src/daemon/*.c)
+IPCSHD_OBJS := $(IPCSHD_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+REPLAY_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/replay_%)
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+
+ALL_CFLAGS = $(REQ_CPPFLAGS) $(CPPFLAGS) $(REQ_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
+
+all: $(BUILD)/ipcsh $(BUILD)/ipcshd
+.PHONY: all check unit bats install uninstall clean dist distcheck bench fuzz lint help stress valgrind
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libipcsh.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/ipcsh: $(IPCSH_OBJS) $(BUILD)/libipcsh.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSH_OBJS) $(BUILD)/libipcsh.a $(LIBS)
+
+$(BUILD)/ipcshd: $(IPCSHD_OBJS) $(BUILD)/libipcsh.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSHD_OBJS) $(BUILD)/libipcsh.a $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libipcsh.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libipcsh.a $(LIBS)
+
+$(BUILD)/tests/helpers/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libipcsh.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libipcsh.a $(LIBS)
+
+# Fuzz targets: replayed over their committed corpora by `make check`
+# through a plain main() (any compiler); `make fuzz` builds them with libFuzzer.
+$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay_main.o $(BUILD)/libipcsh.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/fuzz/replay_main.o $(BUILD)/libipcsh.a $(LIBS)
+
+TEST_BINS := $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS)
+
+check: all $(TEST_BINS)
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) bash tests/run-all.sh $(TESTS)
+
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+fuzz:
+	@BUILD=$(BUILD) FUZZ_CC=$(FUZZ_CC) FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
+
+bench: all
+	@BUILD=$(BUILD) bash bench/run.sh
+
+stress: all $(TEST_BINS)
+	@BUILD=$(BUILD) bash tests/stress/run.sh
+
+valgrind: all $(TEST_BINS)
+	@BUILD=$(BUILD) IPCSH_VALGRIND=1 bash tests/run-all.sh
+
+lint:
+	@BUILD=$(BUILD) bash tests/lint.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(BUILD)/ipcsh $(BUILD)/ipcshd $(DESTDIR)$(BINDIR)/
+	install -m 644 man/ipcsh.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/ipcshd.8 $(DESTDIR)$(MANDIR)/man8/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ipcsh $(DESTDIR)$(BINDIR)/ipcshd
+	rm -f $(DESTDIR)$(MANDIR)/man1/ipcsh.1 $(DESTDIR)$(MANDIR)/man8/ipcshd.8
+
+dist:
+	git archive --format=tar.gz --prefix=ipcsh-$(VERSION)/ -o ipcsh-$(VERSION).tar.gz HEAD
+
+clean:
+	rm -rf build build-san ipcsh-*.tar.gz
+
+help:
+	@echo "targets: all check bench fuzz stress valgrind lint install uninstall dist clean"
+	@echo "vars: PREFIX DESTDIR STRICT=1 SANITIZE=address,undefined TESTS='tests/x.bats'"
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,75 @@
+/* ast.h — the parse tree of a script (SPEC §3).
+ *
+ * Everything is allocated in the arena passed to parse_script() and freed
+ * with it. Words are kept *raw*: exactly the source text of the word, with
+ * its quotes, backslashes and $-expressions, minus backslash-newline pairs
+ * outside single quotes. Expansion (src/exec/expand.c) interprets them at
+ * run time; --plan prints them as they are.
+ */
+#ifndef IPCSH_AST_H
+#define IPCSH_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../transport/transport.h"
+
+enum redir_op {
+	REDIR_IN,      /* [n]<word      n defaults to 0 */
+	REDIR_OUT,     /* [n]>word      n defaults to 1 */
+	REDIR_APPEND,  /* [n]>>word     1 */
+	REDIR_DUPOUT,  /* [n]>&word     1; word is a raw word naming an fd (expanded at run time) */
+	REDIR_DUPIN,   /* [n]<&word     0 */
+	REDIR_CLOSE,   /* [n]>&- or [n]<&-  (1 or 0) */
+	REDIR_HEREDOC, /* [n]<<DELIM, [n]<<-DELIM   0 */
+};
+
+struct ast_redir {
+	int fd;
+	enum redir_op op;
+	char *word;        /* raw target word; HEREDOC: the delimiter after quote removal */
+	char *body;        /* HEREDOC: the body, delimiter line removed (<<-: leading tabs stripped) */
+	bool body_quoted;  /* HEREDOC: delimiter was quoted: the body is literal */
+	struct ast_redir *next;
+};
+
+struct ast_stage {
+	char *remote;            /* raw text after '@' ("host", "host:7433", "[::1]:7433", "ssh:user@h"), or NULL */
+	char **assigns;          /* raw "NAME=value" words written before the command */
+	size_t nassigns;
+	char **words;            /* raw words; nwords may be 0 (only assignments and/or redirections) */
+	size_t nwords;
+	struct ast_redir *redirs; /* in source order */
+	int line;
+};
+
+struct ast_pipeline {
+	bool bang;                /* leading '!' */
+	size_t nstages;           /* >= 1 */
+	struct ast_stage *stages;
+	struct edge_spec *edges;  /* nstages - 1; edges[i] joins stages[i] and stages[i+1] */
+	char *text;               /* source text of the pipeline, for jobs and messages */
+	int line;
+};
+
+enum andor_op { ANDOR_NONE, ANDOR_AND, ANDOR_OR };
+
+struct ast_andor {
+	size_t n;                 /* >= 1 */
+	struct ast_pipeline *pipes;
+	enum andor_op *ops;       /* ops[0] = NONE; ops[i] joins pipes[i-1] and pipes[i] */
+};
+
+struct ast_item {
+	struct ast_andor andor;
+	bool background;          /* ended by '&' */
+	char *text;               /* source text of the item (without the '&'/';') */
+	int line;
+};
+
+struct ast_script {
+	size_t nitems;
+	struct ast_item *items;
+};
+
+#endif

@@ -1,0 +1,35 @@
+/* parse.h — lexer and parser: text -> struct ast_script.
+ *
+ * The parser never prints and never exits: it returns the first error with
+ * its position. A script is parsed whole before anything of it runs.
+ */
+#ifndef IPCSH_PARSE_H
+#define IPCSH_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../util/arena.h"
+#include "../util/util.h"
+#include "ast.h"
+
+struct parse_error {
+	int line;           /* 1-based line of the offending token */
+	int column;         /* 1-based column */
+	bool incomplete;    /* the input ended inside a construct (open quote, trailing |,
+			       &&, ||, \, open $( or ${, missing here-document body):
+			       an interactive reader should read more lines */
+	char msg[256];      /* "syntax error near 'TOKEN'" or "syntax error: unknown transport 'x' ..." */
+};
+
+/* Parse src[0..len). first_line is the number of the first line (1 for a
+ * file; used for sub-parses). Returns the script, or NULL with *err filled. */
+struct ast_script *parse_script(struct arena *a, const char *src, size_t len, int first_line,
+				struct parse_error *err);
+
+/* Given s pointing just after "$(", return the offset (from s) of the
+ * matching ')' taking quotes, nested $( ), ${ } and comments into account,
+ * or -1 if there is none in s[0..len). Used by the expander on raw words. */
+long parse_cmdsubst_end(const char *s, size_t len);
+
+#endif

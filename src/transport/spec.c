@@ -1,0 +1,202 @@
+/* spec.c — transport names, their options, and the edge-spec syntax
+ * "NAME[:KEY[=VALUE],...]". Pure: no system calls, usable by the parser,
+ * completion and -t alike. */
+#include "transport.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct opt_desc pipe_opts[] = {
+	{"size", OPT_SIZE, EOPT_SIZE, "pipe buffer size (F_SETPIPE_SZ)"},
+	{NULL, 0, 0, NULL},
+};
+static const struct opt_desc fifo_opts[] = {
+	{"path", OPT_PATH, EOPT_PATH, "create the FIFO at this path, visible while the pipeline runs"},
+	{"size", OPT_SIZE, EOPT_SIZE, "pipe buffer size (F_SETPIPE_SZ)"},
+	{NULL, 0, 0, NULL},
+};
+static const struct opt_desc sock_opts[] = {
+	{"buf", OPT_SIZE, EOPT_BUF, "socket buffer size (SO_SNDBUF/SO_RCVBUF)"},
+	{NULL, 0, 0, NULL},
+};
+static const struct opt_desc mq_opts[] = {
+	{"msgsize", OPT_SIZE, EOPT_MSGSIZE, "bytes per message (mq_msgsize)"},
+	{"maxmsg", OPT_COUNT, EOPT_MAXMSG, "messages in the queue (mq_maxmsg)"},
+	{"lines", OPT_FLAG, EOPT_LINES, "each message holds whole lines"},
+	{NULL, 0, 0, NULL},
+};
+static const struct opt_desc shm_opts[] = {
+	{"size", OPT_SIZE, EOPT_SIZE, "ring bytes, rounded up to a power of two (default 1M)"},
+	{NULL, 0, 0, NULL},
+};
+
+static const struct {
+	const char *name;
+	const struct opt_desc *opts;
+} kinds[EDGE__COUNT] = {
+	[EDGE_PIPE] = {"pipe", pipe_opts},
+	[EDGE_FIFO] = {"fifo", fifo_opts},
+	[EDGE_SOCK] = {"sock", sock_opts},
+	[EDGE_MQ] = {"mq", mq_opts},
+	[EDGE_SHM] = {"shm", shm_opts},
+};
+
+const char *transport_name(enum edge_kind k)
+{
+	return (unsigned)k < EDGE__COUNT ? kinds[k].name : "?";
+}
+
+const struct opt_desc *transport_options(enum edge_kind k)
+{
+	return (unsigned)k < EDGE__COUNT ? kinds[k].opts : pipe_opts + 1;
+}
+
+int transport_lookup(const char *name, size_t len)
+{
+	for (int k = 0; k < EDGE__COUNT; k++)
+		if (strlen(kinds[k].name) == len && memcmp(kinds[k].name, name, len) == 0)
+			return k;
+	return -1;
+}
+
+static int set_value(struct edge_spec *out, const struct opt_desc *d, const char *kname,
+		     const char *val, size_t vlen, bool has_val, struct errbuf *err)
+{
+	char tmp[64];
+	uint64_t v;
+	if (d->type == OPT_FLAG) {
+		if (has_val) {
+			errbuf_set(err, "option '%s' of '%s' takes no value", d->name, kname);
+			return -1;
+		}
+		out->set |= d->bit;
+		return 0;
+	}
+	if (!has_val || vlen == 0) {
+		errbuf_set(err, "option '%s' of '%s' needs a value", d->name, kname);
+		return -1;
+	}
+	if (d->type == OPT_PATH) {
+		free(out->path);
+		out->path = strndup(val, vlen);
+		if (!out->path)
+			abort();
+		out->set |= d->bit;
+		return 0;
+	}
+	if (vlen >= sizeof tmp || (memcpy(tmp, val, vlen), tmp[vlen] = '\0', parse_size(tmp, &v) < 0)) {
+		errbuf_set(err, "bad value '%.*s' for option '%s' of '%s'%s", (int)(vlen > 40 ? 40 : vlen),
+			   val, d->name, kname,
+			   errno == ERANGE ? " (too large)" : d->type == OPT_COUNT ? " (a count)"
+				: " (a size: digits with K, M or G)");
+		return -1;
+	}
+	if (d->type == OPT_COUNT && (tmp[vlen - 1] < '0' || tmp[vlen - 1] > '9')) {
+		errbuf_set(err, "bad value '%s' for option '%s' of '%s' (a count)", tmp, d->name, kname);
+		return -1;
+	}
+	if (v == 0) {
+		errbuf_set(err, "option '%s' of '%s' must be greater than 0", d->name, kname);
+		return -1;
+	}
+	switch (d->bit) {
+	case EOPT_SIZE: out->size = v; break;
+	case EOPT_BUF: out->buf = v; break;
+	case EOPT_MSGSIZE: out->msgsize = v; break;
+	case EOPT_MAXMSG: out->maxmsg = v; break;
+	default: break;
+	}
+	out->set |= d->bit;
+	return 0;
+}
+
+int edge_spec_parse(const char *text, size_t len, struct edge_spec *out, struct errbuf *err)
+{
+	memset(out, 0, sizeof *out);
+	const char *end = text + len;
+	const char *colon = memchr(text, ':', len);
+	size_t nlen = colon ? (size_t)(colon - text) : len;
+	int k = transport_lookup(text, nlen);
+	if (k < 0) {
+		if (nlen == 0)
+			errbuf_set(err, "missing transport name (pipe, fifo, sock, mq, shm)");
+		else
+			errbuf_set(err, "unknown transport '%.*s' (pipe, fifo, sock, mq, shm)",
+				   (int)(nlen > 40 ? 40 : nlen), text);
+		return -1;
+	}
+	out->kind = (enum edge_kind)k;
+	if (!colon)
+		return 0;
+	const char *p = colon + 1;
+	if (p == end) {
+		errbuf_set(err, "missing option after '%s:'", kinds[k].name);
+		goto fail;
+	}
+	while (p < end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *oend = comma ? comma : end;
+		const char *eq = memchr(p, '=', (size_t)(oend - p));
+		const char *kend = eq ? eq : oend;
+		const struct opt_desc *d = kinds[k].opts;
+		while (d->name && !(strlen(d->name) == (size_t)(kend - p) &&
+				    memcmp(d->name, p, (size_t)(kend - p)) == 0))
+			d++;
+		if (!d->name) {
+			if (kend == p)
+				errbuf_set(err, "empty option in '%s' edge", kinds[k].name);
+			else
+				errbuf_set(err, "unknown option '%.*s' for transport '%s'",
+					   (int)(kend - p > 40 ? 40 : kend - p), p, kinds[k].name);
+			goto fail;
+		}
+		if (out->set & d->bit) {
+			errbuf_set(err, "option '%s' given twice", d->name);
+			goto fail;
+		}
+		if (set_value(out, d, kinds[k].name, eq ? eq + 1 : NULL, eq ? (size_t)(oend - eq - 1) : 0,
+			      eq != NULL, err) < 0)
+			goto fail;
+		if (comma && comma + 1 == end) {
+			errbuf_set(err, "trailing ',' in '%s' edge", kinds[k].name);
+			goto fail;
+		}
+		p = comma ? comma + 1 : end;
+	}
+	return 0;
+fail:
+	edge_spec_clear(out);
+	return -1;
+}
+
+void edge_spec_clear(struct edge_spec *s)
+{
+	free(s->path);
+	s->path = NULL;
+}
+
+void edge_spec_format(const struct edge_spec *s, struct strbuf *sb)
+{
+	sb_adds(sb, transport_name(s->kind));
+	char c = ':';
+	for (const struct opt_desc *d = transport_options(s->kind); d->name; d++) {
+		if (!(s->set & d->bit))
+			continue;
+		sb_addc(sb, c);
+		c = ',';
+		sb_adds(sb, d->name);
+		char v[32];
+		switch (d->bit) {
+		case EOPT_LINES: continue;
+		case EOPT_PATH: sb_addc(sb, '='); sb_adds(sb, s->path); continue;
+		case EOPT_SIZE: format_size(s->size, v, sizeof v); break;
+		case EOPT_BUF: format_size(s->buf, v, sizeof v); break;
+		case EOPT_MSGSIZE: format_size(s->msgsize, v, sizeof v); break;
+		default: snprintf(v, sizeof v, "%llu", (unsigned long long)s->maxmsg); break;
+		}
+		sb_addc(sb, '=');
+		sb_adds(sb, v);
+	}
+}

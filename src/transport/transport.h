@@ -1,0 +1,137 @@
+/* transport.h — how bytes travel along one edge of a pipeline.
+ *
+ * Two layers:
+ *  - the edge *spec* (pure data, checked at parse time without asking the
+ *    system): which transport, which options with which values;
+ *  - the transport *ops* (one file per transport): phase 1 `prepare` creates
+ *    the objects and checks system limits, before any stage of the pipeline
+ *    starts; optional relays (forked children of ipcsh, in the job's process
+ *    group) move bytes between a plain pipe and the transport's object, so
+ *    the executor hands every stage a plain fd and never special-cases a
+ *    transport.
+ *
+ * Wiring done by the executor (src/exec/pipeline.c), the one place fds meet:
+ *   producer stdout = relay_in ? pipe->relay_in : e->wfd
+ *   consumer stdin  = relay_out ? relay_out->pipe : e->rfd
+ */
+#ifndef IPCSH_TRANSPORT_H
+#define IPCSH_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../util/util.h"
+
+enum edge_kind { EDGE_PIPE, EDGE_FIFO, EDGE_SOCK, EDGE_MQ, EDGE_SHM, EDGE__COUNT };
+
+/* Bits of edge_spec.set: which options the user wrote. */
+enum {
+	EOPT_SIZE = 1u << 0,    /* size=    pipe, fifo, shm */
+	EOPT_BUF = 1u << 1,     /* buf=     sock */
+	EOPT_MSGSIZE = 1u << 2, /* msgsize= mq */
+	EOPT_MAXMSG = 1u << 3,  /* maxmsg=  mq */
+	EOPT_LINES = 1u << 4,   /* lines    mq */
+	EOPT_PATH = 1u << 5,    /* path=    fifo */
+};
+
+/* An edge as written: `|` (dflt) or `|[NAME:OPT,...]`. Plain data; `path`
+ * is owned by whoever allocated the spec (arena or heap). */
+struct edge_spec {
+	enum edge_kind kind;
+	bool dflt;       /* a bare '|': the -t transport applies */
+	unsigned set;    /* EOPT_* bits */
+	uint64_t size, buf, msgsize, maxmsg;
+	char *path;
+};
+
+/* One option a transport accepts, for parse-time checks and completion. */
+enum opt_type { OPT_SIZE, OPT_COUNT, OPT_FLAG, OPT_PATH };
+struct opt_desc {
+	const char *name;
+	enum opt_type type;
+	unsigned bit;     /* EOPT_* */
+	const char *help;
+};
+
+/* Name of a transport kind ("pipe"...), and its options (NULL-terminated by name). */
+const char *transport_name(enum edge_kind k);
+const struct opt_desc *transport_options(enum edge_kind k);
+/* Kind for a name, or -1. */
+int transport_lookup(const char *name, size_t len);
+
+/* Parse "NAME[:OPT[=V],...]" (the text inside |[...] or given to -t) into
+ * *out. Path strings are malloc'd (free with edge_spec_clear). On error
+ * returns -1 with a message in err ("unknown transport 'x'", "option
+ * 'size' of 'shm' needs a value", ...). Never prints. */
+int edge_spec_parse(const char *text, size_t len, struct edge_spec *out, struct errbuf *err) WUR;
+void edge_spec_clear(struct edge_spec *s);
+/* Append the spec as the user would write it: "shm:size=4M". */
+void edge_spec_format(const struct edge_spec *s, struct strbuf *sb);
+
+/* Per-edge counters, in a MAP_SHARED page so relays (forked children)
+ * can update them and the parent read them after the pipeline ends. */
+struct edge_stats {
+	uint64_t bytes;     /* payload bytes delivered */
+	uint64_t msgs;      /* messages (mq) */
+	uint64_t t_first;   /* now_ns() of the first byte, 0 if none */
+	uint64_t t_last;    /* now_ns() at end of stream */
+	int counted;        /* 1 once some relay counted this edge */
+};
+
+/* One edge of a pipeline being run. */
+struct edge {
+	int index;                  /* edge between stage index and index+1, from 1 */
+	struct edge_spec spec;      /* resolved (-t applied) */
+	const struct transport_ops *ops;
+	int wfd, rfd;               /* producer writes wfd; consumer reads rfd; -1 when unused */
+	void *priv;                 /* transport state, freed by release */
+	struct edge_stats *stats;   /* shared page; never NULL while running */
+	bool want_stats;            /* --stats: count bytes */
+	char actual[160];           /* options actually obtained, for -x / --stats ("size=1M") */
+};
+
+struct transport_ops {
+	const char *name;
+	/* Phase 1, in ipcsh before any stage starts: create the objects,
+	 * resolve options against system limits, set wfd/rfd (close-on-exec)
+	 * unless the transport uses relays, fill e->actual. On failure: -1
+	 * with a message naming the limit in err ("msgsize 65536 exceeds
+	 * /proc/sys/fs/mqueue/msgsize_max (8192): use a smaller msgsize or
+	 * another transport"); everything created so far is undone. */
+	int (*prepare)(struct edge *e, struct errbuf *err);
+	/* Relays, each run in a forked child of ipcsh (NULL: none on that side).
+	 * relay_in copies from fd `in` (the producer's pipe) into the object;
+	 * relay_out copies from the object to fd `out` (the consumer's pipe).
+	 * They return the relay's exit status: 0 ok; non-zero after printing a
+	 * message ("ipcsh: edge 1->2 (shm): ..."). When the consumer side is
+	 * gone, relay_in must stop so the producer gets EPIPE/SIGPIPE. They
+	 * count bytes into e->stats when e->want_stats. */
+	int (*relay_in)(struct edge *e, int in);
+	int (*relay_out)(struct edge *e, int out);
+	/* fds the relay on `side` (0 in, 1 out) needs kept open in its child,
+	 * besides its in/out fd; returns how many it wrote (<= max). */
+	int (*relay_fds)(const struct edge *e, int side, int *fds, int max);
+	/* After all stages started (or after a failure): close the parent's
+	 * copies, unlink what is named, free priv. Called once per prepared edge. */
+	void (*release)(struct edge *e);
+};
+
+extern const struct transport_ops transport_pipe, transport_fifo, transport_sock,
+	transport_mq, transport_shm;
+
+/* The ops for a kind. */
+const struct transport_ops *transport_ops_for(enum edge_kind k);
+
+/* A pipe for ipcsh's own plumbing (relay sides, stats): close-on-exec,
+ * sized up to `want` bytes within ipcsh's share of the per-user pipe budget,
+ * quietly smaller when the budget is used. Returns 0/-1. Give the share
+ * back with pipe_budget_release(bytes) (pipe_make returns the size got in *got). */
+int pipe_make(int fds[2], uint64_t want, uint64_t *got) WUR;
+void pipe_budget_release(uint64_t bytes);
+
+/* A relay that copies in -> out counting bytes into st (splice when both
+ * allow it, read/write otherwise); used for --stats on edges that have no
+ * relay of their own. Returns 0, or 1 after a message. */
+int relay_count(int in, int out, struct edge_stats *st, const char *what);
+
+#endif

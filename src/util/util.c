@@ -1,0 +1,401 @@
+/* util.c — memory, strings, messages, sizes, fds. */
+#include "util.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *progname = "ipcsh";
+
+static void oom(void)
+{
+	static const char m[] = "out of memory\n";
+	if (write(2, m, sizeof m - 1) < 0) { /* nothing more to do */ }
+	abort();
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p)
+		oom();
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *xasprintf(const char *fmt, ...)
+{
+	struct strbuf sb = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return sb_detach(&sb);
+}
+
+static void sb_grow(struct strbuf *sb, size_t more)
+{
+	if (sb->len + more + 1 <= sb->cap)
+		return;
+	size_t cap = sb->cap ? sb->cap : 32;
+	while (cap < sb->len + more + 1)
+		cap *= 2;
+	sb->buf = xrealloc(sb->buf, cap);
+	sb->cap = cap;
+}
+
+void sb_add(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_grow(sb, n);
+	if (n)
+		memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void sb_adds(struct strbuf *sb, const char *s)
+{
+	sb_add(sb, s, strlen(s));
+}
+
+void sb_addc(struct strbuf *sb, char c)
+{
+	sb_add(sb, &c, 1);
+}
+
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return;
+	sb_grow(sb, (size_t)n);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	sb->len += (size_t)n;
+}
+
+void sb_addf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vaddf(sb, fmt, ap);
+	va_end(ap);
+}
+
+void sb_add_shquoted(struct strbuf *sb, const char *s)
+{
+	bool plain = *s != '\0';
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("-_./=:,+@%^", *p))
+			plain = false;
+	if (plain) {
+		sb_adds(sb, s);
+		return;
+	}
+	sb_addc(sb, '\'');
+	for (const char *p = s; *p; p++) {
+		if (*p == '\'')
+			sb_adds(sb, "'\\''");
+		else
+			sb_addc(sb, *p);
+	}
+	sb_addc(sb, '\'');
+}
+
+void sb_add_json(struct strbuf *sb, const char *s)
+{
+	sb_addc(sb, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': sb_adds(sb, "\\\""); break;
+		case '\\': sb_adds(sb, "\\\\"); break;
+		case '\n': sb_adds(sb, "\\n"); break;
+		case '\t': sb_adds(sb, "\\t"); break;
+		case '\r': sb_adds(sb, "\\r"); break;
+		default:
+			if (*p < 0x20)
+				sb_addf(sb, "\\u%04x", *p);
+			else
+				sb_addc(sb, (char)*p);
+		}
+	}
+	sb_addc(sb, '"');
+}
+
+char *sb_detach(struct strbuf *sb)
+{
+	char *p = sb->buf ? sb->buf : xstrdup("");
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	return p;
+}
+
+void sb_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+static void vmsg(const char *fmt, va_list ap, int err)
+{
+	struct strbuf sb = {0};
+	sb_addf(&sb, "%s: ", progname);
+	sb_vaddf(&sb, fmt, ap);
+	if (err)
+		sb_addf(&sb, ": %s", strerror(err));
+	sb_addc(&sb, '\n');
+	/* One write, so messages from concurrent processes do not interleave. */
+	if (write_all(2, sb.buf, sb.len) < 0) { /* stderr is gone */ }
+	sb_free(&sb);
+}
+
+void msg_err(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap, 0);
+	va_end(ap);
+	errno = e;
+}
+
+void msg_errno(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(fmt, ap, e);
+	va_end(ap);
+	errno = e;
+}
+
+void msg_warn(const char *fmt, ...)
+{
+	int e = errno;
+	struct strbuf sb = {0};
+	va_list ap;
+	va_start(ap, fmt);
+	sb_adds(&sb, "warning: ");
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	msg_err("%s", sb.buf);
+	sb_free(&sb);
+	errno = e;
+}
+
+void errbuf_set(struct errbuf *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	if (!isdigit((unsigned char)*s)) {
+		errno = EINVAL;
+		return -1;
+	}
+	uint64_t v = 0;
+	while (isdigit((unsigned char)*s)) {
+		unsigned d = (unsigned)(*s++ - '0');
+		if (v > (UINT64_MAX - d) / 10) {
+			errno = ERANGE;
+			return -1;
+		}
+		v = v * 10 + d;
+	}
+	unsigned shift = 0;
+	switch (*s) {
+	case '\0': break;
+	case 'k': case 'K': shift = 10; s++; break;
+	case 'm': case 'M': shift = 20; s++; break;
+	case 'g': case 'G': shift = 30; s++; break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	if (*s != '\0') {
+		errno = EINVAL;
+		return -1;
+	}
+	if (shift && v > (UINT64_MAX >> shift)) {
+		errno = ERANGE;
+		return -1;
+	}
+	*out = v << shift;
+	return 0;
+}
+
+void format_size(uint64_t v, char *buf, size_t len)
+{
+	if (v && v % (1u << 30) == 0)
+		snprintf(buf, len, "%lluG", (unsigned long long)(v >> 30));
+	else if (v && v % (1u << 20) == 0)
+		snprintf(buf, len, "%lluM", (unsigned long long)(v >> 20));
+	else if (v && v % 1024 == 0)
+		snprintf(buf, len, "%lluK", (unsigned long long)(v >> 10));
+	else
+		snprintf(buf, len, "%llu", (unsigned long long)v);
+}
+
+uint64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+ssize_t write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	size_t left = len;
+	while (left) {
+		ssize_t n = write(fd, p, left);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	return (ssize_t)len;
+}
+
+ssize_t read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = read(fd, p + got, len - got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int fd_set_cloexec(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFD);
+	if (fl < 0)
+		return -1;
+	fl = on ? fl | FD_CLOEXEC : fl & ~FD_CLOEXEC;
+	return fcntl(fd, F_SETFD, fl);
+}
+
+int fd_set_nonblock(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -1;
+	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+	return fcntl(fd, F_SETFL, fl);
+}
+
+int fd_move_high(int fd)
+{
+	if (fd >= 10)
+		return fd_set_cloexec(fd, true) < 0 ? -1 : fd;
+	int n = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+	if (n < 0)
+		return -1;
+	close(fd);
+	return n;
+}
+
+void fd_close_cloexec_except(const int *keep, size_t nkeep)
+{
+	int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		for (int fd = 3; fd < 4096; fd++) {
+			bool k = false;
+			for (size_t i = 0; i < nkeep; i++)
+				k |= keep[i] == fd;
+			int fl = fcntl(fd, F_GETFD);
+			if (!k && fl >= 0 && (fl & FD_CLOEXEC))
+				close(fd);
+		}
+		return;
+	}
+	/* Collect first: closing while reading the directory is unspecified. */
+	int fds[1024];
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) && n < ARRAY_LEN(fds)) {
+		if (!isdigit((unsigned char)de->d_name[0]))
+			continue;
+		int fd = atoi(de->d_name);
+		if (fd < 3 || fd == dfd)
+			continue;
+		fds[n++] = fd;
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++) {
+		bool k = false;
+		for (size_t j = 0; j < nkeep; j++)
+			k |= keep[j] == fds[i];
+		int fl = fcntl(fds[i], F_GETFD);
+		if (!k && fl >= 0 && (fl & FD_CLOEXEC))
+			close(fds[i]);
+	}
+}
+
+bool is_name(const char *s, size_t n)
+{
+	if (n == (size_t)-1)
+		n = strlen(s);
+	if (n == 0 || !(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_'))
+			return false;
+	return true;
+}

@@ -1,0 +1,25 @@
+# common.bash — loaded by every bats file: `load common`.
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+
+: "${IPCSH:=$BATS_TEST_DIRNAME/../build/ipcsh}"
+: "${IPCSHD:=$BATS_TEST_DIRNAME/../build/ipcshd}"
+: "${IPCSH_BUILD:=$BATS_TEST_DIRNAME/../build}"
+export IPCSH IPCSHD IPCSH_BUILD
+
+# ipcsh ARGS...: run the binary under test (under valgrind with IPCSH_VALGRIND=1).
+ipcsh() {
+	if [ -n "${IPCSH_VALGRIND:-}" ]; then
+		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+			"$IPCSH" "$@"
+	else
+		"$IPCSH" "$@"
+	fi
+}
+
+# Fail unless the named process group / pid list is gone (no stray processes).
+# ipcsh_no_objects_left: snapshot helpers for /dev/shm and /dev/mqueue.
+ipc_snapshot() {
+	{ ls -1 /dev/shm 2>/dev/null; ls -1 /dev/mqueue 2>/dev/null; } | sort
+}

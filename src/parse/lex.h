@@ -1,0 +1,86 @@
+/* lex.h — the lexer shared by parser.c (private to src/parse/).
+ *
+ * The lexer turns source bytes into tokens one at a time, on demand, so the
+ * parser can register a here-document (after reading its delimiter) before
+ * the newline that starts its body is lexed.
+ */
+#ifndef IPCSH_LEX_H
+#define IPCSH_LEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parse.h"
+
+/* Nesting bound for $( ), ${ }, quotes inside them and sub-parses: deep
+ * input fails with a syntax error instead of exhausting the stack. */
+#define PARSE_MAX_DEPTH 64
+
+enum tok_kind {
+	T_EOF, T_WORD, T_NEWLINE, T_SEMI, T_DSEMI, T_AMP, T_AND, T_OR,
+	T_PIPE,   /* '|' or '|[...]' (spec filled either way) */
+	T_REDIR, T_LPAREN, T_RPAREN,
+};
+
+struct token {
+	enum tok_kind kind;
+	size_t start, end;     /* source offsets [start, end) */
+	int line, col;
+	char *word;            /* T_WORD: raw text (arena) */
+	int fd;                /* T_REDIR: explicit fd or -1 */
+	enum redir_op op;      /* T_REDIR: IN, OUT, APPEND, DUPOUT, DUPIN, HEREDOC */
+	bool strip_tabs;       /* T_REDIR: '<<-' */
+	struct edge_spec spec; /* T_PIPE; path (if any) lives in the arena */
+};
+
+/* A here-document whose body has not been read yet. */
+struct pending_doc {
+	struct ast_redir *r;
+	bool strip_tabs;
+	int line, col;         /* of the '<<', for errors */
+};
+
+struct lexer {
+	struct arena *a;
+	const char *src;
+	size_t len, pos;
+	int depth;               /* sub-parse depth (0 for the top level) */
+	size_t synced;           /* line/line_start are correct for offsets < synced */
+	int first_line, line;
+	size_t line_start;
+	struct parse_error *err;
+	bool failed;
+	struct pending_doc *docs;  /* malloc'd; freed by lex_finish() */
+	size_t ndocs, capdocs;
+	struct strbuf tmp;         /* word being built; freed by lex_finish() */
+};
+
+void lex_init(struct lexer *lx, struct arena *a, const char *src, size_t len, int first_line,
+	      int depth, struct parse_error *err);
+void lex_finish(struct lexer *lx);
+/* Lex the next token into *t. On error lx->failed is set and t->kind is T_EOF. */
+void lex_next(struct lexer *lx, struct token *t);
+/* Queue a here-document: its body is read after the next newline token. */
+void lex_add_doc(struct lexer *lx, struct ast_redir *r, bool strip_tabs, int line, int col);
+/* Record the first error (later ones are ignored). */
+void lex_error(struct lexer *lx, int line, int col, bool incomplete, const char *fmt, ...)
+	PRINTF(5, 6);
+/* Line and column of a source offset (offsets must not go backwards much). */
+void lex_where(struct lexer *lx, size_t off, int *line, int *col);
+
+/* scan.c: skip constructs in raw text. Each takes s[0..len) starting just
+ * after the opening characters and returns the offset of the closing
+ * character, -1 if the text ends first, or -2 if nesting exceeds depth
+ * PARSE_MAX_DEPTH. */
+long scan_paren(const char *s, size_t len, int depth);     /* after "$(" -> ')' */
+long scan_brace(const char *s, size_t len, int depth);     /* after "${" -> '}' */
+long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' */
+long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
+/* Quote removal for a here-document delimiter; *quoted if any quoting was seen. */
+char *unquote_delim(struct arena *a, const char *raw, bool *quoted);
+
+/* parser.c: parse at a nesting depth (for $( ) sub-parses). */
+struct ast_script *parse_script_depth(struct arena *a, const char *src, size_t len,
+				      int first_line, int depth, struct parse_error *err);
+
+#endif

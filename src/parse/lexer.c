@@ -1,0 +1,437 @@
+/* lexer.c — source bytes to tokens: words (kept raw), operators, edges,
+ * redirections, and here-document bodies read after each newline. */
+#include "lex.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void lex_init(struct lexer *lx, struct arena *a, const char *src, size_t len, int first_line,
+	      int depth, struct parse_error *err)
+{
+	memset(lx, 0, sizeof *lx);
+	lx->a = a;
+	lx->src = src;
+	lx->len = len;
+	lx->depth = depth;
+	lx->line = first_line;
+	lx->first_line = first_line;
+	lx->err = err;
+}
+
+void lex_finish(struct lexer *lx)
+{
+	free(lx->docs);
+	lx->docs = NULL;
+	sb_free(&lx->tmp);
+}
+
+void lex_error(struct lexer *lx, int line, int col, bool incomplete, const char *fmt, ...)
+{
+	if (lx->failed)
+		return;
+	lx->failed = true;
+	lx->err->line = line;
+	lx->err->column = col;
+	lx->err->incomplete = incomplete;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(lx->err->msg, sizeof lx->err->msg, fmt, ap);
+	va_end(ap);
+}
+
+void lex_where(struct lexer *lx, size_t off, int *line, int *col)
+{
+	if (off > lx->len)
+		off = lx->len;
+	/* Offsets are asked for in increasing order, so counting newlines
+	 * incrementally keeps the whole parse linear. */
+	for (; lx->synced < off; lx->synced++) {
+		if (lx->src[lx->synced] == '\n') {
+			lx->line++;
+			lx->line_start = lx->synced + 1;
+		}
+	}
+	if (off >= lx->line_start) {
+		*line = lx->line;
+		*col = (int)(off - lx->line_start + 1 > INT_MAX ? INT_MAX : off - lx->line_start + 1);
+		return;
+	}
+	/* Rare (errors only): an offset behind the synced point; count again. */
+	int l = lx->first_line;
+	size_t ls = 0;
+	for (size_t i = 0; i < off; i++) {
+		if (lx->src[i] == '\n') {
+			l++;
+			ls = i + 1;
+		}
+	}
+	*line = l;
+	*col = (int)(off - ls + 1 > INT_MAX ? INT_MAX : off - ls + 1);
+}
+
+static void error_at(struct lexer *lx, size_t off, bool incomplete, const char *what)
+{
+	int line, col;
+	lex_where(lx, off, &line, &col);
+	lex_error(lx, line, col, incomplete, "syntax error: %s", what);
+}
+
+void lex_add_doc(struct lexer *lx, struct ast_redir *r, bool strip_tabs, int line, int col)
+{
+	if (lx->ndocs == lx->capdocs) {
+		lx->capdocs = lx->capdocs ? 2 * lx->capdocs : 4;
+		lx->docs = xrealloc(lx->docs, lx->capdocs * sizeof *lx->docs);
+	}
+	lx->docs[lx->ndocs++] = (struct pending_doc){ r, strip_tabs, line, col };
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool is_word_break(char c)
+{
+	return is_blank(c) || c == '\n' || c == ';' || c == '&' || c == '|' || c == '(' ||
+	       c == ')' || c == '<' || c == '>';
+}
+
+/* Read one here-document body starting at lx->pos. */
+static void read_doc(struct lexer *lx, struct pending_doc *d)
+{
+	struct strbuf body = { 0 };
+	const char *delim = d->r->word;
+	size_t dlen = strlen(delim);
+	while (lx->pos < lx->len) {
+		const char *ls = lx->src + lx->pos;
+		const char *nl = memchr(ls, '\n', lx->len - lx->pos);
+		const char *le = nl ? nl : lx->src + lx->len;
+		if (d->strip_tabs)
+			while (ls < le && *ls == '\t')
+				ls++;
+		lx->pos = nl ? (size_t)(nl - lx->src) + 1 : lx->len;
+		if ((size_t)(le - ls) == dlen && memcmp(ls, delim, dlen) == 0) {
+			d->r->body = arena_strndup(lx->a, body.buf ? body.buf : "", body.len);
+			sb_free(&body);
+			return;
+		}
+		sb_add(&body, ls, (size_t)(le - ls) + (nl ? 1 : 0));
+	}
+	sb_free(&body);
+	lex_error(lx, d->line, d->col, true, "syntax error: here-document '%.60s' has no end line",
+		  delim);
+}
+
+static void read_docs(struct lexer *lx)
+{
+	for (size_t i = 0; i < lx->ndocs && !lx->failed; i++)
+		read_doc(lx, &lx->docs[i]);
+	lx->ndocs = 0;
+}
+
+/* $( ... ) at lx->pos: append it verbatim and check its inside by parsing it. */
+static void word_cmdsubst(struct lexer *lx)
+{
+	size_t open = lx->pos, in = open + 2;
+	if (in < lx->len && lx->src[in] == '(') {
+		error_at(lx, open, false, "arithmetic expansion $(( )) is not supported");
+		return;
+	}
+	long r = scan_paren(lx->src + in, lx->len - in, lx->depth);
+	if (r < 0) {
+		error_at(lx, open, r == -1, r == -1 ? "unterminated '$('" : "nesting too deep");
+		return;
+	}
+	int line, col;
+	lex_where(lx, in, &line, &col);
+	struct parse_error sub;
+	if (!parse_script_depth(lx->a, lx->src + in, (size_t)r, line, lx->depth + 1, &sub)) {
+		if (sub.incomplete) {
+			int cl, cc;
+			lex_where(lx, in + (size_t)r, &cl, &cc);
+			lex_error(lx, cl, cc, false, "syntax error near ')'");
+			return;
+		}
+		if (sub.line == line)
+			sub.column += col - 1;
+		lex_error(lx, sub.line, sub.column, false, "%s", sub.msg);
+		return;
+	}
+	sb_add(&lx->tmp, lx->src + open, in + (size_t)r + 1 - open);
+	lx->pos = in + (size_t)r + 1;
+}
+
+/* ${ ... } or `...` at lx->pos: append verbatim. */
+static void word_verbatim(struct lexer *lx, bool brace)
+{
+	size_t open = lx->pos, in = open + (brace ? 2 : 1);
+	long r = brace ? scan_brace(lx->src + in, lx->len - in, lx->depth)
+		       : scan_backtick(lx->src + in, lx->len - in);
+	if (r < 0) {
+		error_at(lx, open, r == -1,
+			 r == -2 ? "nesting too deep" : brace ? "unterminated '${'" : "unterminated '`'");
+		return;
+	}
+	sb_add(&lx->tmp, lx->src + open, in + (size_t)r + 1 - open);
+	lx->pos = in + (size_t)r + 1;
+}
+
+/* A '$' or '`' at lx->pos, inside or outside double quotes. */
+static void word_dollar(struct lexer *lx)
+{
+	char c = lx->src[lx->pos];
+	char n = lx->pos + 1 < lx->len ? lx->src[lx->pos + 1] : 0;
+	if (c == '`')
+		word_verbatim(lx, false);
+	else if (n == '(')
+		word_cmdsubst(lx);
+	else if (n == '{')
+		word_verbatim(lx, true);
+	else
+		sb_addc(&lx->tmp, lx->src[lx->pos++]);
+}
+
+/* A backslash at lx->pos: backslash-newline disappears, others stay raw.
+ * Returns false at end of input. */
+static bool word_backslash(struct lexer *lx)
+{
+	if (lx->pos + 1 >= lx->len)
+		return false;
+	if (lx->src[lx->pos + 1] != '\n')
+		sb_add(&lx->tmp, lx->src + lx->pos, 2);
+	lx->pos += 2;
+	return true;
+}
+
+static void word_dquote(struct lexer *lx)
+{
+	size_t open = lx->pos;
+	sb_addc(&lx->tmp, '"');
+	lx->pos++;
+	while (lx->pos < lx->len && !lx->failed) {
+		char c = lx->src[lx->pos];
+		if (c == '"') {
+			sb_addc(&lx->tmp, '"');
+			lx->pos++;
+			return;
+		}
+		if (c == '\\') {
+			if (!word_backslash(lx))
+				break;
+		} else if (c == '$' || c == '`') {
+			word_dollar(lx);
+		} else {
+			sb_addc(&lx->tmp, c);
+			lx->pos++;
+		}
+	}
+	if (!lx->failed)
+		error_at(lx, open, true, "unterminated double quote");
+}
+
+static void word_squote(struct lexer *lx)
+{
+	const char *q = memchr(lx->src + lx->pos + 1, '\'', lx->len - lx->pos - 1);
+	if (!q) {
+		error_at(lx, lx->pos, true, "unterminated single quote");
+		return;
+	}
+	size_t end = (size_t)(q - lx->src) + 1;
+	sb_add(&lx->tmp, lx->src + lx->pos, end - lx->pos);
+	lx->pos = end;
+}
+
+static void lex_word(struct lexer *lx, struct token *t)
+{
+	lx->tmp.len = 0;
+	while (lx->pos < lx->len && !lx->failed) {
+		char c = lx->src[lx->pos];
+		if (is_word_break(c))
+			break;
+		if (c == '\\') {
+			if (!word_backslash(lx))
+				error_at(lx, lx->pos, true, "unexpected end of file after '\\'");
+		} else if (c == '\'') {
+			word_squote(lx);
+		} else if (c == '"') {
+			word_dquote(lx);
+		} else if (c == '$' || c == '`') {
+			word_dollar(lx);
+		} else {
+			sb_addc(&lx->tmp, c);
+			lx->pos++;
+		}
+	}
+	t->kind = T_WORD;
+	t->word = arena_strndup(lx->a, lx->tmp.buf ? lx->tmp.buf : "", lx->tmp.len);
+}
+
+/* '<' or '>' at lx->pos, fd already read (or -1). */
+static void lex_redir(struct lexer *lx, struct token *t, int fd)
+{
+	const char *p = lx->src + lx->pos;
+	size_t left = lx->len - lx->pos;
+	char n = left > 1 ? p[1] : 0;
+	size_t oplen = 1;
+	if (p[0] == '<') {
+		t->op = REDIR_IN;
+		if (n == '<') {
+			t->op = REDIR_HEREDOC;
+			oplen = 2;
+			if (left > 2 && p[2] == '-') {
+				t->strip_tabs = true;
+				oplen = 3;
+			}
+		} else if (n == '&') {
+			t->op = REDIR_DUPIN;
+			oplen = 2;
+		}
+	} else if (n == '>') {
+		t->op = REDIR_APPEND;
+		oplen = 2;
+	} else {
+		t->op = n == '&' ? REDIR_DUPOUT : REDIR_OUT;
+		oplen = n == '&' ? 2 : 1;
+	}
+	bool in = t->op == REDIR_IN || t->op == REDIR_DUPIN || t->op == REDIR_HEREDOC;
+	t->fd = fd >= 0 ? fd : in ? 0 : 1;
+	t->kind = T_REDIR;
+	lx->pos += oplen;
+}
+
+/* Digits followed at once by '<' or '>': an fd number for a redirection. */
+static bool lex_fd_redir(struct lexer *lx, struct token *t)
+{
+	size_t i = lx->pos;
+	long fd = 0;
+	while (i < lx->len && lx->src[i] >= '0' && lx->src[i] <= '9') {
+		if (fd <= INT_MAX)
+			fd = fd * 10 + (lx->src[i] - '0');
+		i++;
+	}
+	if (i >= lx->len || (lx->src[i] != '<' && lx->src[i] != '>'))
+		return false;
+	if (fd > INT_MAX) {
+		error_at(lx, lx->pos, false, "file descriptor number too large");
+		return true;
+	}
+	lx->pos = i;
+	lex_redir(lx, t, (int)fd);
+	return true;
+}
+
+/* '|' at lx->pos: a bare pipe or '|[SPEC]'. */
+static void lex_pipe(struct lexer *lx, struct token *t)
+{
+	t->kind = T_PIPE;
+	size_t at = lx->pos++;
+	if (lx->pos >= lx->len || lx->src[lx->pos] != '[') {
+		t->spec.kind = EDGE_PIPE;
+		t->spec.dflt = true;
+		return;
+	}
+	const char *in = lx->src + lx->pos + 1;
+	size_t left = lx->len - lx->pos - 1;
+	const char *nl = memchr(in, '\n', left);
+	const char *close = memchr(in, ']', nl ? (size_t)(nl - in) : left);
+	if (!close) {
+		error_at(lx, at, false, "missing ']' after '|['");
+		return;
+	}
+	struct errbuf eb;
+	if (edge_spec_parse(in, (size_t)(close - in), &t->spec, &eb) < 0) {
+		int line, col;
+		lex_where(lx, at, &line, &col);
+		lex_error(lx, line, col, false, "syntax error: %s", eb.msg);
+		return;
+	}
+	if (t->spec.path) {
+		char *p = arena_strdup(lx->a, t->spec.path);
+		edge_spec_clear(&t->spec);
+		t->spec.path = p;
+	}
+	lx->pos = (size_t)(close - lx->src) + 1;
+}
+
+/* Skip blanks, backslash-newlines and a comment before a token. */
+static void skip_space(struct lexer *lx)
+{
+	while (lx->pos < lx->len) {
+		char c = lx->src[lx->pos];
+		if (is_blank(c))
+			lx->pos++;
+		else if (c == '\\' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\n')
+			lx->pos += 2;
+		else if (c == '#') {
+			const char *nl = memchr(lx->src + lx->pos, '\n', lx->len - lx->pos);
+			lx->pos = nl ? (size_t)(nl - lx->src) : lx->len;
+		} else
+			break;
+	}
+}
+
+/* Two-character operators: "cc" gives kind2, "c" alone kind1. */
+static void lex_op(struct lexer *lx, struct token *t, enum tok_kind k1, enum tok_kind k2)
+{
+	char c = lx->src[lx->pos++];
+	if (lx->pos < lx->len && lx->src[lx->pos] == c) {
+		lx->pos++;
+		t->kind = k2;
+	} else {
+		t->kind = k1;
+	}
+}
+
+static void lex_dispatch(struct lexer *lx, struct token *t)
+{
+	char c = lx->src[lx->pos];
+	switch (c) {
+	case '\n':
+		t->kind = T_NEWLINE;
+		lx->pos++;
+		read_docs(lx);
+		break;
+	case ';': lex_op(lx, t, T_SEMI, T_DSEMI); break;
+	case '&': lex_op(lx, t, T_AMP, T_AND); break;
+	case '|':
+		if (lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '|')
+			lex_op(lx, t, T_PIPE, T_OR);
+		else
+			lex_pipe(lx, t);
+		break;
+	case '(': t->kind = T_LPAREN; lx->pos++; break;
+	case ')': t->kind = T_RPAREN; lx->pos++; break;
+	case '<':
+	case '>': lex_redir(lx, t, -1); break;
+	default:
+		if (!(c >= '0' && c <= '9' && lex_fd_redir(lx, t)))
+			lex_word(lx, t);
+		break;
+	}
+}
+
+void lex_next(struct lexer *lx, struct token *t)
+{
+	memset(t, 0, sizeof *t);
+	t->kind = T_EOF;
+	if (lx->failed)
+		return;
+	skip_space(lx);
+	t->start = lx->pos;
+	lex_where(lx, lx->pos, &t->line, &t->col);
+	if (lx->pos >= lx->len) {
+		if (lx->ndocs)
+			lex_error(lx, lx->docs[0].line, lx->docs[0].col, true,
+				  "syntax error: here-document '%.60s' has no body",
+				  lx->docs[0].r->word);
+		t->end = lx->pos;
+		return;
+	}
+	lex_dispatch(lx, t);
+	t->end = lx->pos;
+	if (lx->failed)
+		t->kind = T_EOF;
+}

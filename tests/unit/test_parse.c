@@ -1,0 +1,326 @@
+/* test_parse.c — parser: AST shape of good scripts, position, message and
+ * "incomplete" of bad ones. The AST is checked through a compact dump:
+ *   items joined by " ;; " (a trailing " &" marks background),
+ *   and_or ops as " && " / " || ", '!' as "! ", edges as " | " or
+ *   " |[shm:size=1M] ", a stage as "@remote A:assign word <fd>op<word> ...",
+ *   here-documents as "<0<<DELIM{body}>" ("<<q" when the delimiter was quoted). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse/parse.h"
+#include "tap.h"
+
+static const char *opname(enum redir_op op)
+{
+	static const char *const n[] = { "<", ">", ">>", ">&", "<&", "&-", "<<" };
+	return n[op];
+}
+
+static void dump_stage(struct strbuf *sb, const struct ast_stage *st)
+{
+	const char *sep = "";
+	if (st->remote) {
+		sb_addf(sb, "@%s", st->remote);
+		sep = " ";
+	}
+	for (size_t i = 0; i < st->nassigns; i++, sep = " ")
+		sb_addf(sb, "%sA:%s", sep, st->assigns[i]);
+	for (size_t i = 0; i < st->nwords; i++, sep = " ")
+		sb_addf(sb, "%s%s", sep, st->words[i]);
+	for (const struct ast_redir *r = st->redirs; r; r = r->next, sep = " ") {
+		sb_addf(sb, "%s<%d%s%s%s", sep, r->fd, opname(r->op),
+			r->op == REDIR_HEREDOC && r->body_quoted ? "q" : "", r->word);
+		if (r->op == REDIR_HEREDOC)
+			sb_addf(sb, "{%s}", r->body ? r->body : "(null)");
+		sb_addc(sb, '>');
+	}
+}
+
+static void dump_pipeline(struct strbuf *sb, const struct ast_pipeline *pl)
+{
+	if (pl->bang)
+		sb_adds(sb, "! ");
+	for (size_t i = 0; i < pl->nstages; i++) {
+		if (i) {
+			if (pl->edges[i - 1].dflt) {
+				sb_adds(sb, " | ");
+			} else {
+				sb_adds(sb, " |[");
+				edge_spec_format(&pl->edges[i - 1], sb);
+				sb_adds(sb, "] ");
+			}
+		}
+		dump_stage(sb, &pl->stages[i]);
+	}
+}
+
+static char *dump(const struct ast_script *sc)
+{
+	struct strbuf sb = { 0 };
+	sb_adds(&sb, "");
+	for (size_t i = 0; i < sc->nitems; i++) {
+		const struct ast_item *it = &sc->items[i];
+		if (i)
+			sb_adds(&sb, " ;; ");
+		for (size_t j = 0; j < it->andor.n; j++) {
+			if (it->andor.ops[j] != ANDOR_NONE)
+				sb_adds(&sb, it->andor.ops[j] == ANDOR_AND ? " && " : " || ");
+			dump_pipeline(&sb, &it->andor.pipes[j]);
+		}
+		if (it->background)
+			sb_adds(&sb, " &");
+	}
+	return sb_detach(&sb);
+}
+
+/* src made printable for a one-line TAP name (static buffer). */
+static const char *esc(const char *src)
+{
+	static char buf[160];
+	size_t o = 0;
+	for (; *src && o + 3 < sizeof buf; src++) {
+		if (*src == '\n' || *src == '\t') {
+			buf[o++] = '\\';
+			buf[o++] = *src == '\n' ? 'n' : 't';
+		} else {
+			buf[o++] = *src;
+		}
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Parse src and compare its dump with want. */
+static void good(const char *src, const char *want)
+{
+	struct arena a = { 0 };
+	struct parse_error err;
+	struct ast_script *sc = parse_script(&a, src, strlen(src), 1, &err);
+	if (!sc) {
+		TAP_OK(0, "parses: %s", esc(src));
+		printf("#   error %d:%d %s\n", err.line, err.column, err.msg);
+	} else {
+		char *d = dump(sc);
+		TAP_OK(strcmp(d, want) == 0, "parses: %s", esc(src));
+		if (strcmp(d, want) != 0)
+			printf("#   got  [%s]\n#   want [%s]\n", d, want);
+		free(d);
+	}
+	arena_free(&a);
+}
+
+/* Parse src, expect an error at line:col whose message contains msg. */
+static void bad(const char *src, int line, int col, bool incomplete, const char *msg)
+{
+	struct arena a = { 0 };
+	struct parse_error err;
+	struct ast_script *sc = parse_script(&a, src, strlen(src), 1, &err);
+	bool ok = !sc && err.line == line && err.column == col && err.incomplete == incomplete &&
+		  strstr(err.msg, msg) != NULL;
+	TAP_OK(ok, "rejects: %s", esc(src));
+	if (!ok) {
+		if (sc)
+			printf("#   parsed\n");
+		else
+			printf("#   got %d:%d %s [%s]\n", err.line, err.column,
+			       err.incomplete ? "incomplete" : "complete", err.msg);
+		printf("#   want %d:%d %s [%s]\n", line, col, incomplete ? "incomplete" : "complete", msg);
+	}
+	arena_free(&a);
+}
+
+
+static void test_lists(void)
+{
+	good("", "");
+	good("\n\n  # only a comment\n", "");
+	good("echo hi", "echo hi");
+	good("a; b", "a ;; b");
+	good("a;b;", "a ;; b");
+	good("a & b &", "a & ;; b &");
+	good("a\nb\n", "a ;; b");
+	good("a && b || c", "a && b || c");
+	good("a &&\n\n b ||\n c", "a && b || c");
+	good("! a | b", "! a | b");
+	good("a ! b", "a ! b");
+	good("a#b #c", "a#b");
+	good("a;#c\nb", "a ;; b");
+	good("echo \\#x", "echo \\#x");
+	good("a \\\n b", "a b");
+	good("ec\\\nho", "echo");
+	good("if true", "if true");
+}
+
+static void test_words(void)
+{
+	good("echo 'a b' \"c d\" e\\ f", "echo 'a b' \"c d\" e\\ f");
+	good("echo 'a\\\nb'", "echo 'a\\\nb'");
+	good("echo \"a\\\nb\"", "echo \"ab\"");
+	good("echo $(a | b) x", "echo $(a | b) x");
+	good("echo $(echo ')' \"(\" $(x)) y", "echo $(echo ')' \"(\" $(x)) y");
+	good("echo \"$(a \"b\")\"", "echo \"$(a \"b\")\"");
+	good("echo ${x:-a b}c", "echo ${x:-a b}c");
+	good("echo ${x:-'}'}", "echo ${x:-'}'}");
+	good("echo `a | b`", "echo `a | b`");
+	good("echo $(a # )\n)", "echo $(a # )\n)");
+	good("echo a$b$", "echo a$b$");
+	good("echo a>b", "echo a <1>b>");
+}
+
+static void test_assign_redir(void)
+{
+	good("A=1 B=$x cmd C=2", "A:A=1 A:B=$x cmd C=2");
+	good("A=1", "A:A=1");
+	good("A=1 >f B=2 cmd", "A:A=1 A:B=2 cmd <1>f>");
+	good("'A'=1 cmd", "'A'=1 cmd");
+	good("1A=2", "1A=2");
+	good(">out", "<1>out>");
+	good("cmd <in >out 2>>log 3>&1 4<&0 5>&- <&- 2>&\"$fd\"",
+	     "cmd <0<in> <1>out> <2>>log> <3>&1> <4<&0> <5&--> <0&--> <2>&\"$fd\">");
+	good("cmd 2> err", "cmd <2>err>");
+	good("cmd 2 > err", "cmd 2 <1>err>");
+	good("cmd 12>x", "cmd <12>x>");
+}
+
+static void test_edges(void)
+{
+	good("a | b |[shm] c |[mq:msgsize=4096,maxmsg=8] d",
+	     "a | b |[shm] c |[mq:msgsize=4K,maxmsg=8] d");
+	good("a |[pipe:size=1M]b", "a |[pipe:size=1M] b");
+	good("a | [ -f x ]", "a | [ -f x ]");
+	good("a |\n\n b", "a | b");
+	good("a |[sock]\n b", "a |[sock] b");
+	good("a || b", "a || b");
+	good("a|b", "a | b");
+	good("A=1 | b", "A:A=1 | b");
+	good("a |[fifo:path=/tmp/x] b", "a |[fifo:path=/tmp/x] b");
+}
+
+static void test_remote(void)
+{
+	good("@host cmd a", "@host cmd a");
+	good("@host:7433 A=1 cmd", "@host:7433 A:A=1 cmd");
+	good("@[::1]:7433 cmd", "@[::1]:7433 cmd");
+	good("@ssh:user@h cmd | @ssh:h2 wc", "@ssh:user@h cmd | @ssh:h2 wc");
+	good("cmd @host", "cmd @host");
+	good("'@host' cmd", "'@host' cmd");
+}
+
+static void test_heredocs(void)
+{
+	good("cat <<EOF\nhello $x\nEOF\n", "cat <0<<EOF{hello $x\n}>");
+	good("cat <<EOF\nEOF", "cat <0<<EOF{}>");
+	good("cat <<'E F'\na\nE F\necho", "cat <0<<qE F{a\n}> ;; echo");
+	good("cat <<\"E\"x\n$a\nEx\n", "cat <0<<qEx{$a\n}>");
+	good("cat <<\\E\nx\nE\n", "cat <0<<qE{x\n}>");
+	good("cat <<-E\n\t\ta\n\tb\n\tE\nnext", "cat <0<<E{a\nb\n}> ;; next");
+	good("cat <<A 3<<B; echo\n1\nA\n2\nB\nlast",
+	     "cat <0<<A{1\n}> <3<<B{2\n}> ;; echo ;; last");
+	good("cat <<A | cat <<B\na\nA\nb\nB\n", "cat <0<<A{a\n}> | cat <0<<B{b\n}>");
+	good("cat <<E\n  E\nE\n", "cat <0<<E{  E\n}>");
+}
+
+static void test_bad(void)
+{
+	bad(";", 1, 1, false, "syntax error near ';'");
+	bad("a ;;", 1, 3, false, "near ';;'");
+	bad("a; ;", 1, 4, false, "near ';'");
+	bad("&& a", 1, 1, false, "near '&&'");
+	bad("a | | b", 1, 5, false, "near '|'");
+	bad("a |", 1, 4, true, "unexpected end of file");
+	bad("a |[shm]", 1, 9, true, "unexpected end of file");
+	bad("a &&\n", 2, 1, true, "unexpected end of file");
+	bad("a ||", 1, 5, true, "unexpected end of file");
+	bad("echo 'abc", 1, 6, true, "unterminated single quote");
+	bad("echo \"a\nb", 1, 6, true, "unterminated double quote");
+	bad("echo a\\", 1, 7, true, "after '\\'");
+	bad("echo $(a", 1, 6, true, "unterminated '$('");
+	bad("echo ${a", 1, 6, true, "unterminated '${'");
+	bad("echo `a", 1, 6, true, "unterminated '`'");
+	bad("cat <<EOF\nabc\n", 1, 5, true, "here-document 'EOF'");
+	bad("cat <<EOF", 1, 5, true, "here-document 'EOF'");
+	bad("a\nb |[foo] c", 2, 3, false, "syntax error: unknown transport 'foo'");
+	bad("a |[shm:bogus] c", 1, 3, false, "unknown option 'bogus'");
+	bad("a |[shm c", 1, 3, false, "missing ']'");
+	bad("a )", 1, 3, false, "near ')'");
+	bad("(a)", 1, 1, false, "near '('");
+	bad("a (", 1, 3, false, "near '('");
+	bad("!", 1, 2, false, "empty pipeline after '!'");
+	bad("! ;", 1, 3, false, "empty pipeline after '!'");
+	bad("a >", 1, 4, false, "near 'end of file'");
+	bad("a >\nb", 1, 4, false, "near 'newline'");
+	bad("a > | b", 1, 5, false, "near '|'");
+	bad("@ cmd", 1, 1, false, "empty remote host");
+	bad("@host", 1, 1, false, "has no command");
+	bad("@host >x", 1, 1, false, "has no command");
+	bad("x\necho $(a |)", 2, 11, false, "near ')'");
+	bad("x\necho $(a ;; b)", 2, 10, false, "near ';;'");
+	bad("echo $((1+2))", 1, 6, false, "arithmetic");
+	bad("a 99999999999>x", 1, 3, false, "too large");
+}
+
+static void test_nul_and_depth(void)
+{
+	struct arena a = { 0 };
+	struct parse_error err;
+	TAP_OK(!parse_script(&a, "ab\0c", 4, 1, &err) && err.column == 3, "NUL byte rejected");
+	struct strbuf sb = { 0 };
+	for (int i = 0; i < 200; i++)
+		sb_adds(&sb, "$(");
+	for (int i = 0; i < 200; i++)
+		sb_adds(&sb, ")");
+	TAP_OK(!parse_script(&a, sb.buf, sb.len, 1, &err) && !err.incomplete &&
+		       strstr(err.msg, "deep"), "deep $( ) nesting rejected: %s", err.msg);
+	sb.len = 0;
+	for (int i = 0; i < 20; i++)
+		sb_adds(&sb, "echo \"$(");
+	for (int i = 0; i < 20; i++)
+		sb_adds(&sb, ")\"");
+	TAP_OK(parse_script(&a, sb.buf, sb.len, 1, &err) != NULL, "20 levels of \"$( )\" parse");
+	sb_free(&sb);
+	arena_free(&a);
+}
+
+static void test_text_lines(void)
+{
+	struct arena a = { 0 };
+	struct parse_error err;
+	const char *src = "  a | b  &&  c ;  d &\n\n e\\\n f # x\n";
+	struct ast_script *sc = parse_script(&a, src, strlen(src), 5, &err);
+	TAP_OK(sc && sc->nitems == 3, "three items");
+	if (sc && sc->nitems == 3) {
+		TAP_OK(strcmp(sc->items[0].text, "a | b  &&  c") == 0, "item text: %s", sc->items[0].text);
+		TAP_OK(strcmp(sc->items[0].andor.pipes[0].text, "a | b") == 0, "pipeline text");
+		TAP_OK(strcmp(sc->items[1].text, "d") == 0 && sc->items[1].background, "bg item");
+		TAP_OK(sc->items[2].line == 7 && sc->items[2].andor.pipes[0].line == 7, "line numbers");
+		TAP_OK(sc->items[0].andor.pipes[0].stages[1].line == 5, "stage line");
+	}
+	arena_free(&a);
+}
+
+static void test_cmdsubst_end(void)
+{
+	const char *s = "echo ')' \"(\" $(x) `)` ${a})rest";
+	TAP_OK(parse_cmdsubst_end(s, strlen(s)) == 26, "cmdsubst end skips quotes and nesting");
+	TAP_OK(parse_cmdsubst_end("a (b) c)", 8) == 7, "parens count");
+	TAP_OK(parse_cmdsubst_end("a # )\n)", 7) == 6, "comment skipped");
+	TAP_OK(parse_cmdsubst_end("a#)", 3) == 2, "# inside a word");
+	TAP_OK(parse_cmdsubst_end("echo 'a", 7) == -1, "open quote");
+	TAP_OK(parse_cmdsubst_end("x", 1) == -1, "no paren");
+}
+
+int main(void)
+{
+	test_lists();
+	test_words();
+	test_assign_redir();
+	test_edges();
+	test_remote();
+	test_heredocs();
+	test_bad();
+	test_nul_and_depth();
+	test_text_lines();
+	test_cmdsubst_end();
+	return tap_done();
+}

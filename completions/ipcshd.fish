@@ -1,0 +1,20 @@
+# fish completion for ipcshd(8).
+
+# --allow CMD[,CMD...]: complete the last command of the list.
+function __ipcshd_commands
+    set -l tok (commandline -ct)
+    set -l done (string replace -r '[^,]*$' '' -- $tok)
+    complete -C(string replace -r '^.*,' '' -- $tok) | string replace -r '^' -- $done
+end
+
+complete -c ipcshd -f
+complete -c ipcshd -s h -l help -d 'Print usage and exit'
+complete -c ipcshd -s V -l version -d 'Print the version and exit'
+complete -c ipcshd -l genkey -r -F -d 'Create a key file (0600, never overwritten)'
+complete -c ipcshd -l listen -x -a '127.0.0.1:7433 [::1]:7433 0.0.0.0:7433 [::]:7433 127.0.0.1:0' -d 'Address and port to serve on'
+complete -c ipcshd -l key -r -F -d 'Key file'
+complete -c ipcshd -l allow -x -a '(__ipcshd_commands)' -d 'Run only these commands'
+complete -c ipcshd -l max-sessions -x -d 'Sessions served at once'
+complete -c ipcshd -l user -x -a '(__fish_complete_users)' -d 'Drop privileges to this user'
+complete -c ipcshd -l allow-root -d 'Run commands as root'
+complete -c ipcshd -l stdio -d 'Serve one session on stdin/stdout, under ssh'

@@ -8,7 +8,7 @@
  * Root is exempt from the budget, but we count the same way for everyone so
  * behaviour does not depend on who runs it.
  */
-#include "transport.h"
+#include "internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -39,7 +39,7 @@ static uint64_t budget_share(void)
 	return total / 4;
 }
 
-static uint64_t pipe_max_size(void)
+uint64_t pipe_max_size(void)
 {
 	static uint64_t max;
 	if (!max) {
@@ -55,24 +55,30 @@ static uint64_t pipe_max_size(void)
 	return max;
 }
 
+/* Grow fd's buffer to `want` if ipcsh's share of the budget allows;
+ * quietly leave it alone otherwise. *got: the share taken (0 if none). */
+static void pipe_grow(int fd, uint64_t want, uint64_t *got)
+{
+	*got = 0;
+	int cur = fcntl(fd, F_GETPIPE_SZ);
+	if (cur < 0 || want <= (uint64_t)cur)
+		return;
+	if (want > pipe_max_size())
+		want = pipe_max_size();
+	if (budget_used + want > budget_share())
+		return; /* quietly keep the default size */
+	int r = fcntl(fd, F_SETPIPE_SZ, (int)want);
+	if (r < 0)
+		return; /* EPERM past the budget: keep the default */
+	*got = (uint64_t)r;
+	budget_used += (uint64_t)r;
+}
+
 int pipe_make(int fds[2], uint64_t want, uint64_t *got)
 {
 	if (pipe2(fds, O_CLOEXEC) < 0)
 		return -1;
-	*got = 0;
-	int cur = fcntl(fds[1], F_GETPIPE_SZ);
-	if (cur < 0 || want <= (uint64_t)cur)
-		return 0;
-	if (want > pipe_max_size())
-		want = pipe_max_size();
-	uint64_t share = budget_share();
-	if (budget_used + want > share)
-		return 0; /* quietly keep the default size */
-	int r = fcntl(fds[1], F_SETPIPE_SZ, (int)want);
-	if (r < 0)
-		return 0; /* EPERM past the budget: keep the default */
-	*got = (uint64_t)r;
-	budget_used += (uint64_t)r;
+	pipe_grow(fds[1], want, got);
 	return 0;
 }
 
@@ -85,33 +91,44 @@ struct pipe_priv {
 	uint64_t got;
 };
 
+int pipe_size_edge(struct edge *e, int fd, uint64_t *got, struct errbuf *err)
+{
+	char label[64];
+	edge_label(e, label, sizeof label);
+	bool explicit = e->spec.set & EOPT_SIZE;
+	uint64_t want = explicit ? e->spec.size : PIPE_DEFAULT_WANT;
+	*got = 0;
+	if (explicit && want > pipe_max_size()) {
+		errbuf_set(err, "%s: size=%llu exceeds /proc/sys/fs/pipe-max-size (%llu): use a smaller size",
+			   label, (unsigned long long)want, (unsigned long long)pipe_max_size());
+		return -1;
+	}
+	pipe_grow(fd, want, got);
+	int cur = fcntl(fd, F_GETPIPE_SZ);
+	/* An explicit size is honoured beyond ipcsh's share (or below the
+	 * default) if the kernel allows it: the user asked for it. */
+	if (explicit && *got == 0 && cur >= 0 && (uint64_t)cur != want &&
+	    fcntl(fd, F_SETPIPE_SZ, (int)want) < 0) {
+		errbuf_set(err, "%s: cannot set size=%llu: %s (per-user pipe budget /proc/sys/fs/pipe-user-pages-soft): use a smaller size",
+			   label, (unsigned long long)want, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 static int pipe_prepare(struct edge *e, struct errbuf *err)
 {
 	int fds[2];
 	uint64_t got;
-	bool explicit = e->spec.set & EOPT_SIZE;
-	uint64_t want = explicit ? e->spec.size : PIPE_DEFAULT_WANT;
-	if (explicit && want > pipe_max_size()) {
-		errbuf_set(err, "edge %d->%d (pipe): size=%llu exceeds /proc/sys/fs/pipe-max-size (%llu): use a smaller size",
-			   e->index, e->index + 1, (unsigned long long)want,
-			   (unsigned long long)pipe_max_size());
-		return -1;
-	}
-	if (pipe_make(fds, want, &got) < 0) {
+	if (pipe2(fds, O_CLOEXEC) < 0) {
 		errbuf_set(err, "edge %d->%d (pipe): cannot create pipe: %s", e->index, e->index + 1,
 			   strerror(errno));
 		return -1;
 	}
-	if (explicit && got == 0 && fcntl(fds[1], F_GETPIPE_SZ) < (int)want) {
-		/* An explicit size is honoured beyond ipcsh's share if the kernel allows. */
-		int r = fcntl(fds[1], F_SETPIPE_SZ, (int)want);
-		if (r < 0) {
-			errbuf_set(err, "edge %d->%d (pipe): cannot set size=%llu: %s (per-user pipe budget /proc/sys/fs/pipe-user-pages-soft)",
-				   e->index, e->index + 1, (unsigned long long)want, strerror(errno));
-			close(fds[0]);
-			close(fds[1]);
-			return -1;
-		}
+	if (pipe_size_edge(e, fds[1], &got, err) < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
 	}
 	struct pipe_priv *p = xcalloc(1, sizeof *p);
 	p->got = got;

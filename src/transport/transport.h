@@ -114,6 +114,13 @@ struct transport_ops {
 	/* After all stages started (or after a failure): close the parent's
 	 * copies, unlink what is named, free priv. Called once per prepared edge. */
 	void (*release)(struct edge *e);
+	/* Optional (NULL: nothing to do). Called once per prepared edge, in
+	 * ipcsh, when the pipeline has ended (every stage and relay reaped),
+	 * after release(): removes names that stay visible for the pipeline's
+	 * lifetime (`fifo:path=P` that ipcsh created) and frees what release()
+	 * kept in e->priv for that. If it is never called, the guardian still
+	 * removes such names when ipcsh exits. */
+	void (*finish)(struct edge *e);
 };
 
 extern const struct transport_ops transport_pipe, transport_fifo, transport_sock,

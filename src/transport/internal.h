@@ -1,0 +1,62 @@
+/* internal.h — shared by the transport files only (not by the executor).
+ *
+ * - the guardian (guard.c): names ipcsh gives to system objects are told
+ *   to a separate process before the object exists, so they never outlive
+ *   ipcsh, even under SIGKILL;
+ * - fault points (guard.c): test-only, IPCSH_FAULT=<point> kills ipcsh
+ *   right after an object is created;
+ * - relay plumbing (relay.c): the liveness socket pair that lets the two
+ *   relays of an edge notice each other's death, and message helpers;
+ * - pipe sizing (pipe.c) shared by pipe and fifo.
+ */
+#ifndef IPCSH_TRANSPORT_INTERNAL_H
+#define IPCSH_TRANSPORT_INTERNAL_H
+
+#include "transport.h"
+
+/* Kinds of names the guardian removes. */
+enum { GUARD_FILE = 'f', GUARD_DIR = 'd', GUARD_MQ = 'm' };
+
+/* Tell the guardian (forked on first use) about `name` before creating the
+ * object: if ipcsh dies, the guardian removes it (a FIFO is unlinked only
+ * if it still is a FIFO, a directory only if empty). Returns 0/-1 (errno). */
+int guard_add(int kind, const char *name) WUR;
+/* The object is gone (unlinked by ipcsh): stop tracking it. */
+void guard_forget(int kind, const char *name);
+
+/* Test-only: when the environment variable IPCSH_FAULT equals `point`,
+ * raise(SIGKILL) at once. Points: mq-open, fifo-mkdir, fifo-mkfifo,
+ * fifo-path, shm-map, sock-pair. */
+void fault_point(const char *point);
+
+/* A random lowercase hex string of 2*nbytes digits into buf (size > 2*nbytes). */
+void random_hex(char *buf, size_t nbytes);
+
+/* Liveness between the two relays of one edge: a socketpair, one end kept
+ * by each relay (close-on-exec, the parent's copies closed by release). The
+ * consumer-side relay writes LIVE_READER_GONE before it exits because the
+ * consumer went away; any other end of the peer shows as EOF/hang-up. */
+#define LIVE_READER_GONE 'G'
+int live_make(int fds[2]) WUR;
+/* What the peer's end says, without blocking: 0 alive, 1 reader gone
+ * (a clean stop), 2 died. Use after poll() reported the fd. */
+int live_peek(int fd);
+/* Tell the producer side that the consumer is gone. */
+void live_say_gone(int fd);
+
+/* "edge 1->2 (shm)" into buf. */
+void edge_label(const struct edge *e, char *buf, size_t len);
+/* In a relay: print "ipcsh: edge 1->2 (T): TEXT" to stderr. */
+void relay_msg(const struct edge *e, const char *fmt, ...) PRINTF(2, 3);
+/* Stats helpers for relays (no-ops unless e->want_stats). */
+void stats_add(const struct edge *e, uint64_t bytes, uint64_t msgs);
+void stats_end(const struct edge *e);
+
+/* Size a pipe or FIFO for an edge: the explicit size= (error if the kernel
+ * refuses it) or the default within ipcsh's share of the per-user budget.
+ * *got is the budget share taken (give back with pipe_budget_release). */
+int pipe_size_edge(struct edge *e, int fd, uint64_t *got, struct errbuf *err) WUR;
+/* /proc/sys/fs/pipe-max-size. */
+uint64_t pipe_max_size(void);
+
+#endif

@@ -1,0 +1,100 @@
+/* sock.c — the `sock` transport: socketpair(AF_UNIX, SOCK_STREAM).
+ *
+ * sv[0] is the producer's end, sv[1] the consumer's. Each end is shut down
+ * in the direction it does not use, so the stream is one-way like a pipe:
+ * the consumer reads EOF once every copy of sv[0] is closed (the producer
+ * exited and ipcsh released its copy), and a producer writing after the
+ * consumer closed sv[1] gets EPIPE/SIGPIPE. No name, nothing to clean up
+ * beyond two fds.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Ask for buf= on one end; SO_*BUFFORCE lifts the net.core.*mem_max cap
+ * when ipcsh has CAP_NET_ADMIN. Returns the size the kernel reports. */
+static int sock_set_buf(int fd, int opt, int force, uint64_t want)
+{
+	int v = want > (uint64_t)(1 << 30) ? 1 << 30 : (int)want;
+	int got = 0;
+	socklen_t l = sizeof got;
+	if (setsockopt(fd, SOL_SOCKET, opt, &v, sizeof v) == 0 &&
+	    getsockopt(fd, SOL_SOCKET, opt, &got, &l) == 0 && got / 2 >= v)
+		return got;
+	if (setsockopt(fd, SOL_SOCKET, force, &v, sizeof v) < 0) {
+		/* No CAP_NET_ADMIN: keep what the sysctl cap allowed. */
+	}
+	l = sizeof got;
+	if (getsockopt(fd, SOL_SOCKET, opt, &got, &l) < 0)
+		return -1;
+	return got;
+}
+
+static int sock_prepare(struct edge *e, struct errbuf *err)
+{
+	char label[64];
+	int sv[2];
+	edge_label(e, label, sizeof label);
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		errbuf_set(err, "%s: cannot create socket pair: %s", label, strerror(errno));
+		return -1;
+	}
+	fault_point("sock-pair");
+	if (shutdown(sv[0], SHUT_RD) < 0 || shutdown(sv[1], SHUT_WR) < 0) {
+		errbuf_set(err, "%s: cannot shut down socket: %s", label, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	int snd, rcv;
+	if (e->spec.set & EOPT_BUF) {
+		snd = sock_set_buf(sv[0], SO_SNDBUF, SO_SNDBUFFORCE, e->spec.buf);
+		rcv = sock_set_buf(sv[1], SO_RCVBUF, SO_RCVBUFFORCE, e->spec.buf);
+	} else {
+		socklen_t l = sizeof snd;
+		if (getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &snd, &l) < 0)
+			snd = -1;
+		l = sizeof rcv;
+		if (getsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &rcv, &l) < 0)
+			rcv = -1;
+	}
+	if (snd < 0 || rcv < 0) {
+		errbuf_set(err, "%s: cannot set buf=%llu: %s", label,
+			   (unsigned long long)e->spec.buf, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	/* The kernel reports twice the size asked for (bookkeeping overhead);
+	 * show what the user would write to get it. */
+	char a[32], b[32];
+	format_size((uint64_t)snd / 2, a, sizeof a);
+	format_size((uint64_t)rcv / 2, b, sizeof b);
+	if (strcmp(a, b) == 0)
+		snprintf(e->actual, sizeof e->actual, "buf=%s", a);
+	else
+		snprintf(e->actual, sizeof e->actual, "buf=%s/%s", a, b);
+	e->wfd = sv[0];
+	e->rfd = sv[1];
+	e->priv = NULL;
+	return 0;
+}
+
+static void sock_release(struct edge *e)
+{
+	if (e->wfd >= 0)
+		close(e->wfd);
+	if (e->rfd >= 0)
+		close(e->rfd);
+	e->wfd = e->rfd = -1;
+}
+
+const struct transport_ops transport_sock = {
+	.name = "sock",
+	.prepare = sock_prepare,
+	.release = sock_release,
+};

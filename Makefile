@@ -7,6 +7,14 @@ MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
 DOCDIR  ?= $(DATADIR)/doc/ipcsh
 DESTDIR ?=
+# Shell completions go where each shell looks: bash-completion's
+# completionsdir (relative to DATADIR, so PREFIX=/usr gives Debian's), zsh's
+# vendor directory for PREFIX=/usr and its site-functions otherwise (the one
+# Debian's zsh searches under /usr/local), fish's vendor directory.
+BASHCOMPDIR ?= $(or $(shell $(PKG_CONFIG) --define-variable=datadir='$(DATADIR)' \
+	--variable=completionsdir bash-completion 2>/dev/null),$(DATADIR)/bash-completion/completions)
+ZSHCOMPDIR ?= $(DATADIR)/zsh/$(if $(filter /usr,$(PREFIX)),vendor-completions,site-functions)
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
@@ -101,24 +109,55 @@ valgrind: all $(TEST_BINS)
 lint:
 	@BUILD=$(BUILD) bash tests/lint.sh
 
+# What install puts, file by file; uninstall removes exactly these.
+DOC_FILES := README.md $(wildcard docs/*.md)
+EXAMPLE_FILES := $(wildcard examples/*.ipcsh)
+INSTALLED = $(BINDIR)/ipcsh $(BINDIR)/ipcshd $(MANDIR)/man1/ipcsh.1 $(MANDIR)/man8/ipcshd.8 \
+	$(BASHCOMPDIR)/ipcsh $(BASHCOMPDIR)/ipcshd $(ZSHCOMPDIR)/_ipcsh $(ZSHCOMPDIR)/_ipcshd \
+	$(FISHCOMPDIR)/ipcsh.fish $(FISHCOMPDIR)/ipcshd.fish \
+	$(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES))) \
+	$(addprefix $(DOCDIR)/examples/,$(notdir $(EXAMPLE_FILES)))
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
+		$(DESTDIR)$(DOCDIR)/examples
 	install -m 755 $(BUILD)/ipcsh $(BUILD)/ipcshd $(DESTDIR)$(BINDIR)/
 	install -m 644 man/ipcsh.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/ipcshd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 completions/ipcsh completions/ipcshd $(DESTDIR)$(BASHCOMPDIR)/
+	install -m 644 completions/_ipcsh completions/_ipcshd $(DESTDIR)$(ZSHCOMPDIR)/
+	install -m 644 completions/ipcsh.fish completions/ipcshd.fish $(DESTDIR)$(FISHCOMPDIR)/
+	install -m 644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+	$(if $(EXAMPLE_FILES),install -m 755 $(EXAMPLE_FILES) $(DESTDIR)$(DOCDIR)/examples/)
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ipcsh $(DESTDIR)$(BINDIR)/ipcshd
-	rm -f $(DESTDIR)$(MANDIR)/man1/ipcsh.1 $(DESTDIR)$(MANDIR)/man8/ipcshd.8
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	@for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR); do \
+		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d"; done
 
 dist:
 	git archive --format=tar.gz --prefix=ipcsh-$(VERSION)/ -o ipcsh-$(VERSION).tar.gz HEAD
+
+# The tarball builds, passes its tests, installs and uninstalls cleanly.
+distcheck: dist
+	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/ipcsh-distcheck.XXXXXX"); \
+	trap 'rm -rf "$$tmp"' EXIT; \
+	tar -xzf ipcsh-$(VERSION).tar.gz -C "$$tmp"; \
+	src="$$tmp/ipcsh-$(VERSION)"; \
+	$(MAKE) -C "$$src" all; \
+	$(MAKE) -C "$$src" check; \
+	$(MAKE) -C "$$src" install DESTDIR="$$tmp/inst"; \
+	$(MAKE) -C "$$src" uninstall DESTDIR="$$tmp/inst"; \
+	left=$$(find "$$tmp/inst" ! -type d); \
+	if [ -n "$$left" ]; then echo "distcheck: uninstall left: $$left" >&2; exit 1; fi; \
+	echo "ipcsh-$(VERSION).tar.gz builds, passes its tests and installs cleanly"
 
 clean:
 	rm -rf build build-san ipcsh-*.tar.gz
 
 help:
-	@echo "targets: all check bench fuzz stress valgrind lint install uninstall dist clean"
+	@echo "targets: all check bench fuzz stress valgrind lint install uninstall dist distcheck clean"
 	@echo "vars: PREFIX DESTDIR STRICT=1 SANITIZE=address,undefined TESTS='tests/x.bats'"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

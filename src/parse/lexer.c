@@ -198,9 +198,14 @@ static void word_dollar(struct lexer *lx)
  * Returns false at end of input. */
 static bool word_backslash(struct lexer *lx)
 {
+	/* A backslash-newline that ends the input continues onto a line not
+	 * read yet: report it as incomplete. */
 	if (lx->pos + 1 >= lx->len)
 		return false;
-	if (lx->src[lx->pos + 1] != '\n')
+	bool nl = lx->src[lx->pos + 1] == '\n';
+	if (nl && lx->pos + 2 >= lx->len)
+		return false;
+	if (!nl)
 		sb_add(&lx->tmp, lx->src + lx->pos, 2);
 	lx->pos += 2;
 	return true;
@@ -363,7 +368,7 @@ static void skip_space(struct lexer *lx)
 		char c = lx->src[lx->pos];
 		if (is_blank(c))
 			lx->pos++;
-		else if (c == '\\' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\n')
+		else if (c == '\\' && lx->pos + 2 < lx->len && lx->src[lx->pos + 1] == '\n')
 			lx->pos += 2;
 		else if (c == '#') {
 			const char *nl = memchr(lx->src + lx->pos, '\n', lx->len - lx->pos);
@@ -395,7 +400,14 @@ static void lex_dispatch(struct lexer *lx, struct token *t)
 		read_docs(lx);
 		break;
 	case ';': lex_op(lx, t, T_SEMI, T_DSEMI); break;
-	case '&': lex_op(lx, t, T_AMP, T_AND); break;
+	case '&':
+		/* bash's '&>' would silently mean "background, then >file" here. */
+		if (lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '>') {
+			error_at(lx, lx->pos, false, "'&>' is not supported (write '>file 2>&1')");
+			break;
+		}
+		lex_op(lx, t, T_AMP, T_AND);
+		break;
 	case '|':
 		if (lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '|')
 			lex_op(lx, t, T_PIPE, T_OR);

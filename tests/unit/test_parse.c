@@ -235,6 +235,10 @@ static void test_bad(void)
 	bad("echo 'abc", 1, 6, true, "unterminated single quote");
 	bad("echo \"a\nb", 1, 6, true, "unterminated double quote");
 	bad("echo a\\", 1, 7, true, "after '\\'");
+	bad("echo a\\\n", 1, 7, true, "after '\\'");
+	bad("echo a \\\n", 1, 8, true, "after '\\'");
+	bad("echo \"a\\\n", 1, 6, true, "unterminated double quote");
+	bad("a &>f", 1, 3, false, "'&>' is not supported");
 	bad("echo $(a", 1, 6, true, "unterminated '$('");
 	bad("echo ${a", 1, 6, true, "unterminated '${'");
 	bad("echo `a", 1, 6, true, "unterminated '`'");

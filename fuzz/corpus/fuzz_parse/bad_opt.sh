@@ -1,0 +1,1 @@
+a |[shm:bogus,size=] b

@@ -1,0 +1,1 @@
+echo $(ls | wc -l) "$(echo ")" $(x))"

@@ -1,0 +1,5 @@
+cat <<'E F' | cat <<\X
+a
+E F
+b
+X

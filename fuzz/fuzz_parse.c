@@ -1,6 +1,6 @@
 /* fuzz_parse.c — libFuzzer target for the parser: any bytes must give a
- * script or an error (never a crash, hang or leak), and parse_cmdsubst_end
- * must stay inside its input. */
+ * well-formed script or a well-formed error (never a crash, hang or leak),
+ * and the scanners used by the expander must stay inside their input. */
 #include <stdint.h>
 #include <string.h>
 
@@ -8,17 +8,56 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void check_stage(const struct ast_stage *st)
+{
+	if (st->nwords + st->nassigns == 0 && !st->redirs)
+		__builtin_trap();
+	if (st->remote && (!*st->remote || st->nwords == 0))
+		__builtin_trap();
+	for (size_t i = 0; i < st->nwords; i++)
+		if (!st->words[i])
+			__builtin_trap();
+	for (size_t i = 0; i < st->nassigns; i++)
+		if (!strchr(st->assigns[i], '='))
+			__builtin_trap();
+	for (const struct ast_redir *r = st->redirs; r; r = r->next)
+		if (!r->word || r->fd < 0 || (r->op == REDIR_HEREDOC) != (r->body != NULL))
+			__builtin_trap();
+}
+
+static void check_script(const struct ast_script *sc)
+{
+	for (size_t i = 0; i < sc->nitems; i++) {
+		const struct ast_item *it = &sc->items[i];
+		if (!it->text || it->andor.n < 1 || it->andor.ops[0] != ANDOR_NONE)
+			__builtin_trap();
+		for (size_t j = 0; j < it->andor.n; j++) {
+			const struct ast_pipeline *pl = &it->andor.pipes[j];
+			if (!pl->text || pl->nstages < 1 || (j && it->andor.ops[j] == ANDOR_NONE))
+				__builtin_trap();
+			for (size_t k = 0; k < pl->nstages; k++)
+				check_stage(&pl->stages[k]);
+			for (size_t k = 0; k + 1 < pl->nstages; k++)
+				if (pl->edges[k].kind >= EDGE__COUNT)
+					__builtin_trap();
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct arena a = { 0 };
 	struct parse_error err;
 	const char *src = (const char *)data;
 	struct ast_script *sc = parse_script(&a, src, size, 1, &err);
-	if (!sc && (err.line < 1 || err.column < 1 || !memchr(err.msg, '\0', sizeof err.msg) ||
-		    strncmp(err.msg, "syntax error", 12) != 0))
+	if (sc)
+		check_script(sc);
+	else if (err.line < 1 || err.column < 1 || !memchr(err.msg, '\0', sizeof err.msg) ||
+		 strncmp(err.msg, "syntax error", 12) != 0)
 		__builtin_trap();
 	long e = parse_cmdsubst_end(src, size);
-	if (e >= (long)size || e < -1)
+	long b = parse_brace_end(src, size);
+	if (e >= (long)size || e < -1 || b >= (long)size || b < -1)
 		__builtin_trap();
 	arena_free(&a);
 	return 0;

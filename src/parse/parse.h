@@ -32,4 +32,10 @@ struct ast_script *parse_script(struct arena *a, const char *src, size_t len, in
  * or -1 if there is none in s[0..len). Used by the expander on raw words. */
 long parse_cmdsubst_end(const char *s, size_t len);
 
+/* Given s pointing just after "${", return the offset of the matching '}'
+ * (quotes, backslashes, nested $( ) and ${ } skipped; a bare '{' does not
+ * nest, as in dash and bash), or -1. The lexer uses the same rule to find
+ * where a word ends. */
+long parse_brace_end(const char *s, size_t len);
+
 #endif

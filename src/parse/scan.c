@@ -158,6 +158,12 @@ long parse_cmdsubst_end(const char *s, size_t len)
 	return r < 0 ? -1 : r;
 }
 
+long parse_brace_end(const char *s, size_t len)
+{
+	long r = scan_brace(s, len, 0);
+	return r < 0 ? -1 : r;
+}
+
 /* Inside double quotes a backslash only escapes these. */
 static bool dq_special(char c)
 {

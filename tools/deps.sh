@@ -14,4 +14,6 @@ SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 echo "tools/deps.sh: installing:$missing" >&2
 $SUDO apt-get update -qq
+# $missing is a list of package names: split on purpose.
+# shellcheck disable=SC2086
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null

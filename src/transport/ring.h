@@ -1,0 +1,88 @@
+/* ring.h — a lock-free single-producer single-consumer byte ring in an
+ * anonymous MAP_SHARED mapping (no name: nothing can leak), shared by a
+ * producer and a consumer process forked after ring_create().
+ *
+ * Layout (one page of header, then the data, a power of two):
+ *   line 1 (producer writes): head (bytes ever committed), eof, cpu
+ *   line 2 (consumer writes): tail (bytes ever consumed), gone, cpu
+ *   line 3: data_seq + data_wait  (the consumer sleeps here)
+ *   line 4: space_seq + space_wait (the producer sleeps here)
+ * Counters are 64-bit and free-running (never wrap in practice); positions
+ * are counter & mask. Each side caches the other's counter privately and
+ * reloads it only when its cached view says empty/full.
+ *
+ * Sleeping (io_uring's NEED_WAKEUP rule): the sleeper reads the 32-bit
+ * sequence word, sets *_wait, full fence, re-checks the counter and flags,
+ * then FUTEX_WAITs on the sequence word. The waker publishes its counter
+ * (release), full fence, and only if it can take *_wait from 1 to 0
+ * (exchange) bumps the sequence and FUTEX_WAKEs: one wake per sleep, no
+ * syscall while the peer is awake. The sequence word is separate from the
+ * counters so EOF and reader-gone (which change no counter) wake too.
+ * Before sleeping a side spins for a few microseconds, but only while the
+ * peer is awake on another CPU (spinning against a peer on the same CPU
+ * only eats its time slice). Waits take a timeout so a relay can check
+ * that its peer is still alive.
+ *
+ * Not thread-safe beyond one producer and one consumer.
+ */
+#ifndef IPCSH_RING_H
+#define IPCSH_RING_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../util/util.h"
+
+#define RING_MIN_SIZE 4096u
+#define RING_MAX_SIZE (1ull << 30)
+#define RING_DEFAULT_SIZE (1u << 20)
+
+struct ring_shared;
+
+/* A process's handle on a ring (copied into children by fork). */
+struct ring {
+	struct ring_shared *sh;
+	unsigned char *data;
+	uint64_t size, mask;
+	uint64_t pos;       /* own counter: head for the producer, tail for the consumer */
+	uint64_t peer;      /* cached view of the other side's counter */
+	size_t map_len;
+};
+
+/* Round a requested size to the ring size used: a power of two between
+ * RING_MIN_SIZE and RING_MAX_SIZE (0 if the request is above the maximum). */
+uint64_t ring_round_size(uint64_t want);
+/* Map a ring of `size` bytes (a power of two >= RING_MIN_SIZE). 0/-1. */
+int ring_create(struct ring *r, uint64_t size) WUR;
+/* Unmap (each process that holds the mapping). NULL-safe on a zeroed ring. */
+void ring_destroy(struct ring *r);
+
+/* Producer. ring_reserve: a pointer to contiguous free space and its
+ * length (0 when full); ring_commit publishes n bytes written there. */
+size_t ring_reserve(struct ring *r, void **p);
+void ring_commit(struct ring *r, size_t n);
+/* End of stream: the consumer reads what is left, then EOF. */
+void ring_close_write(struct ring *r);
+/* The consumer declared it will read no more. */
+bool ring_reader_gone(const struct ring *r);
+/* Sleep until space is free or the reader is gone, at most timeout_ms.
+ * Returns true if it should look again, false on timeout. */
+bool ring_wait_space(struct ring *r, int timeout_ms);
+
+/* Consumer. ring_peek: contiguous readable bytes (0 when empty);
+ * ring_consume frees n of them for the producer. */
+size_t ring_peek(struct ring *r, const void **p);
+void ring_consume(struct ring *r, size_t n);
+/* True when the producer closed and every byte was consumed. */
+bool ring_eof(struct ring *r);
+/* The consumer will read no more: a waiting producer wakes and stops. */
+void ring_close_read(struct ring *r);
+/* Sleep until data or EOF, at most timeout_ms; false on timeout. */
+bool ring_wait_data(struct ring *r, int timeout_ms);
+
+/* Producer/consumer state for tests and stats: bytes committed and consumed. */
+uint64_t ring_head(const struct ring *r);
+uint64_t ring_tail(const struct ring *r);
+
+#endif

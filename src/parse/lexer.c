@@ -340,9 +340,8 @@ static void lex_pipe(struct lexer *lx, struct token *t)
 	}
 	const char *in = lx->src + lx->pos + 1;
 	size_t left = lx->len - lx->pos - 1;
-	const char *nl = memchr(in, '\n', left);
-	const char *close = memchr(in, ']', nl ? (size_t)(nl - in) : left);
-	if (!close) {
+	const char *close = memchr(in, ']', left);
+	if (!close || memchr(in, '\n', (size_t)(close - in))) {
 		error_at(lx, at, false, "missing ']' after '|['");
 		return;
 	}

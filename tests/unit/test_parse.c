@@ -312,6 +312,29 @@ static void test_cmdsubst_end(void)
 	TAP_OK(parse_cmdsubst_end("a#)", 3) == 2, "# inside a word");
 	TAP_OK(parse_cmdsubst_end("echo 'a", 7) == -1, "open quote");
 	TAP_OK(parse_cmdsubst_end("x", 1) == -1, "no paren");
+	TAP_OK(parse_brace_end("x:-\"}\"}", 7) == 6, "brace end skips quoted '}'");
+	TAP_OK(parse_brace_end("x:-{a}b}", 8) == 5, "a bare '{' does not nest");
+	TAP_OK(parse_brace_end("x:-$(echo })}", 13) == 12, "brace end skips $( )");
+	TAP_OK(parse_brace_end("x", 1) == -1, "no brace");
+}
+
+static void test_first_line(void)
+{
+	struct arena a = { 0 };
+	struct parse_error err;
+	const char *src = "a\n\necho \"x\n  $(b |[nope] c)\"";
+	TAP_OK(!parse_script(&a, src, strlen(src), 10, &err) && err.line == 13 && err.column == 7 &&
+		       strstr(err.msg, "unknown transport 'nope'"),
+	       "error inside $( ) inside quotes: line %d col %d %s", err.line, err.column, err.msg);
+	src = "a |[shm\n] b";
+	TAP_OK(!parse_script(&a, src, strlen(src), 1, &err) && strstr(err.msg, "missing ']'"),
+	       "']' on the next line is not an edge");
+	src = "cat <<E |\nbody\nE\n  wc";
+	struct ast_script *sc = parse_script(&a, src, strlen(src), 1, &err);
+	TAP_OK(sc && sc->nitems == 1 && sc->items[0].andor.pipes[0].nstages == 2 &&
+		       strcmp(sc->items[0].andor.pipes[0].stages[0].redirs->body, "body\n") == 0,
+	       "here-document body between '|' and the next stage");
+	arena_free(&a);
 }
 
 int main(void)
@@ -326,5 +349,6 @@ int main(void)
 	test_nul_and_depth();
 	test_text_lines();
 	test_cmdsubst_end();
+	test_first_line();
 	return tap_done();
 }

@@ -122,6 +122,20 @@ static void stage_add_word(struct parser *p, struct ast_stage *st, size_t *capw,
 	advance(p);
 }
 
+/* The text after '@' names a host: not empty, and for the literal forms
+ * "ssh:" and "ssh:USER@" not missing the host either. The rest (ports,
+ * brackets) is checked when the stage runs, after expansion. */
+static bool remote_host_ok(const char *r)
+{
+	if (!*r || *r == ':')
+		return false;
+	if (strncmp(r, "ssh:", 4) != 0)
+		return true;
+	const char *at = strchr(r + 4, '@');
+	const char *host = at ? at + 1 : r + 4;
+	return *host != '\0';
+}
+
 /* A stage; the current token is a word or a redirection. */
 static void parse_stage(struct parser *p, struct ast_stage *st)
 {
@@ -129,8 +143,9 @@ static void parse_stage(struct parser *p, struct ast_stage *st)
 	st->line = line;
 	if (p->tok.kind == T_WORD && p->tok.word[0] == '@') {
 		st->remote = p->tok.word + 1;
-		if (!*st->remote) {
-			lex_error(&p->lx, line, col, false, "syntax error: empty remote host after '@'");
+		if (!remote_host_ok(st->remote)) {
+			lex_error(&p->lx, line, col, false, "syntax error: empty remote host in '@%.60s'",
+				  st->remote);
 			return;
 		}
 		advance(p);

@@ -256,6 +256,9 @@ static void test_bad(void)
 	bad("a >\nb", 1, 4, false, "near 'newline'");
 	bad("a > | b", 1, 5, false, "near '|'");
 	bad("@ cmd", 1, 1, false, "empty remote host");
+	bad("@ssh: cmd", 1, 1, false, "empty remote host in '@ssh:'");
+	bad("@ssh:me@ cmd", 1, 1, false, "empty remote host");
+	bad("a | @:7433 cmd", 1, 5, false, "empty remote host");
 	bad("@host", 1, 1, false, "has no command");
 	bad("@host >x", 1, 1, false, "has no command");
 	bad("x\necho $(a |)", 2, 11, false, "near ')'");

@@ -61,9 +61,12 @@ ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
 all: $(BUILD)/ipcsh $(BUILD)/ipcshd
 .PHONY: all check unit bats install uninstall clean dist distcheck bench fuzz lint help stress valgrind
 
+Q := $(if $(V),,@)
+
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/libipcsh.a: $(LIB_OBJS)
 	@rm -f $@

@@ -1,0 +1,566 @@
+/* builtin.c — the shell built-ins that need no terminal. Job control
+ * built-ins are in jobs.c. */
+#include "builtin.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../exec/shell.h"
+#include "../job/job.h"
+#include "../job/sig.h"
+#include "../util/util.h"
+
+int bi_jobs(int, char **);
+int bi_fg(int, char **);
+int bi_bg(int, char **);
+int bi_kill(int, char **);
+int bi_wait(int, char **);
+int bi_disown(int, char **);
+
+/* Provided by the interactive front end; NULL when not linked in. */
+int (*builtin_history_hook)(int argc, char **argv);
+
+static void vfdprint(int fd, const char *fmt, va_list ap)
+{
+	struct strbuf sb = {0};
+	sb_vaddf(&sb, fmt, ap);
+	if (sb.len && write_all(fd, sb.buf, sb.len) < 0) { /* EPIPE and friends: the reader left */ }
+	sb_free(&sb);
+}
+
+void out_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfdprint(1, fmt, ap);
+	va_end(ap);
+}
+
+void err_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfdprint(2, fmt, ap);
+	va_end(ap);
+}
+
+static int bi_true(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return 0;
+}
+
+static int bi_false(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	return 1;
+}
+
+static void echo_escapes(struct strbuf *sb, const char *s, bool *stop)
+{
+	for (; *s; s++) {
+		if (*s != '\\' || !s[1]) {
+			sb_addc(sb, *s);
+			continue;
+		}
+		s++;
+		switch (*s) {
+		case 'n': sb_addc(sb, '\n'); break;
+		case 't': sb_addc(sb, '\t'); break;
+		case 'r': sb_addc(sb, '\r'); break;
+		case 'a': sb_addc(sb, '\a'); break;
+		case 'b': sb_addc(sb, '\b'); break;
+		case 'f': sb_addc(sb, '\f'); break;
+		case 'v': sb_addc(sb, '\v'); break;
+		case 'e': sb_addc(sb, 27); break;
+		case '\\': sb_addc(sb, '\\'); break;
+		case 'c': *stop = true; return;
+		case '0': {
+			int v = 0, k = 0;
+			while (k < 3 && s[1] >= '0' && s[1] <= '7') {
+				v = v * 8 + (*++s - '0');
+				k++;
+			}
+			sb_addc(sb, (char)v);
+			break;
+		}
+		default: sb_addc(sb, '\\'); sb_addc(sb, *s); break;
+		}
+	}
+}
+
+/* echo [-neE] ARG... as bash's echo. */
+static int bi_echo(int argc, char **argv)
+{
+	bool nl = true, esc = false;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		const char *p = argv[i] + 1;
+		if (strspn(p, "neE") != strlen(p))
+			break;
+		for (; *p; p++)
+			*p == 'n' ? (nl = false) : *p == 'e' ? (esc = true) : (esc = false);
+	}
+	struct strbuf sb = {0};
+	bool stop = false;
+	for (int first = i; i < argc && !stop; i++) {
+		if (i > first)
+			sb_addc(&sb, ' ');
+		if (esc)
+			echo_escapes(&sb, argv[i], &stop);
+		else
+			sb_adds(&sb, argv[i]);
+	}
+	if (nl && !stop)
+		sb_addc(&sb, '\n');
+	int r = sb.len && write_all(1, sb.buf, sb.len) < 0 ? 1 : 0;
+	if (r)
+		msg_errno("echo: write error");
+	sb_free(&sb);
+	return r;
+}
+
+static int bi_cd(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : var_get("HOME");
+	bool print = false;
+	if (argc > 2) {
+		msg_err("cd: too many arguments");
+		return 1;
+	}
+	if (!dir) {
+		msg_err("cd: HOME not set");
+		return 1;
+	}
+	if (strcmp(dir, "-") == 0) {
+		dir = var_get("OLDPWD");
+		if (!dir) {
+			msg_err("cd: OLDPWD not set");
+			return 1;
+		}
+		print = true;
+	}
+	char *old = getcwd(NULL, 0);
+	if (chdir(dir) < 0) {
+		msg_errno("cd: %s", dir);
+		free(old);
+		return 1;
+	}
+	char *now = getcwd(NULL, 0);
+	if (old && var_set("OLDPWD", old, 0) < 0) { /* not readonly here */ }
+	if (now && var_set("PWD", now, 0) < 0) { /* idem */ }
+	if (print && now)
+		out_printf("%s\n", now);
+	free(old);
+	free(now);
+	return 0;
+}
+
+static int bi_exit(int argc, char **argv)
+{
+	int st = sh.status;
+	if (argc > 1) {
+		char *end;
+		long v = strtol(argv[1], &end, 10);
+		if (*end || !*argv[1]) {
+			msg_err("exit: %s: numeric argument required", argv[1]);
+			st = 2;
+		} else {
+			st = (int)(v & 0xff);
+		}
+	}
+	if (sh.interactive && !sh.in_subshell && job_count_stopped()) {
+		static bool warned;
+		if (!warned) {
+			warned = true;
+			err_printf("There are stopped jobs.\n");
+			return 1;
+		}
+		for (struct job *j = job_first(); j; j = j->next)
+			if (job_state(j) == JOB_STOPPED) {
+				job_kill(j, SIGHUP);
+				job_kill(j, SIGCONT);
+			}
+	}
+	if (sh.interactive && !sh.in_subshell)
+		err_printf("exit\n");
+	shell_exit(st);
+}
+
+static void print_var(const char *name, const char *value, bool exported, void *ctx)
+{
+	bool only_exported = ctx != NULL;
+	if (only_exported && !exported)
+		return;
+	struct strbuf sb = {0};
+	if (only_exported)
+		sb_addf(&sb, "export %s", name);
+	else
+		sb_adds(&sb, name);
+	if (value) {
+		sb_addc(&sb, '=');
+		sb_add_shquoted(&sb, value);
+	}
+	sb_addc(&sb, '\n');
+	out_printf("%s", sb.buf);
+	sb_free(&sb);
+}
+
+static int set_option(char sign, char opt, const char *name)
+{
+	bool on = sign == '-';
+	if (opt == 'e')
+		sh.opt_e = on;
+	else if (opt == 'x')
+		sh.opt_x = on;
+	else if (opt == 'o' && name && strcmp(name, "pipefail") == 0)
+		sh.opt_pipefail = on;
+	else if (opt == 'o' && name && strcmp(name, "errexit") == 0)
+		sh.opt_e = on;
+	else if (opt == 'o' && name && strcmp(name, "xtrace") == 0)
+		sh.opt_x = on;
+	else {
+		if (opt == 'o')
+			msg_err("set: %s: invalid option name", name ? name : "");
+		else
+			msg_err("set: %c%c: invalid option", sign, opt);
+		return -1;
+	}
+	return 0;
+}
+
+static int bi_set(int argc, char **argv)
+{
+	if (argc == 1) {
+		var_each(print_var, NULL);
+		return 0;
+	}
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			i++;
+			params_set(argv + i, argc - i);
+			return 0;
+		}
+		if ((a[0] != '-' && a[0] != '+') || !a[1])
+			break;
+		for (const char *p = a + 1; *p; p++) {
+			if (*p == 'o') {
+				if (i + 1 >= argc) {
+					out_printf("errexit\t%s\npipefail\t%s\nxtrace\t%s\n", sh.opt_e ? "on" : "off",
+						   sh.opt_pipefail ? "on" : "off", sh.opt_x ? "on" : "off");
+					return 0;
+				}
+				if (set_option(a[0], 'o', argv[++i]) < 0)
+					return 2;
+				break;
+			}
+			if (set_option(a[0], *p, NULL) < 0)
+				return 2;
+		}
+	}
+	if (i < argc)
+		params_set(argv + i, argc - i);
+	return 0;
+}
+
+static int bi_export(int argc, char **argv)
+{
+	int st = 0;
+	int i = 1;
+	if (i < argc && strcmp(argv[i], "-p") == 0)
+		i++;
+	if (i >= argc) {
+		var_each(print_var, (void *)1);
+		return 0;
+	}
+	for (; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		size_t nl = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (!is_name(argv[i], nl)) {
+			msg_err("export: '%s': not a valid identifier", argv[i]);
+			st = 1;
+			continue;
+		}
+		char *name = xstrndup(argv[i], nl);
+		if (eq) {
+			if (var_set(name, eq + 1, VAR_EXPORT) < 0)
+				st = 1;
+		} else {
+			var_export(name);
+		}
+		free(name);
+	}
+	return st;
+}
+
+static int bi_unset(int argc, char **argv)
+{
+	int st = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0)
+			continue;
+		if (!is_name(argv[i], (size_t)-1)) {
+			msg_err("unset: '%s': not a valid identifier", argv[i]);
+			st = 1;
+			continue;
+		}
+		var_unset(argv[i]);
+	}
+	return st;
+}
+
+static int bi_shift(int argc, char **argv)
+{
+	long n = 1;
+	if (argc > 1) {
+		char *end;
+		n = strtol(argv[1], &end, 10);
+		if (*end || n < 0) {
+			msg_err("shift: %s: numeric argument required", argv[1]);
+			return 1;
+		}
+	}
+	if (n > sh.nparams) {
+		msg_err("shift: shift count out of range");
+		return 1;
+	}
+	for (long i = 0; i < n; i++)
+		free(sh.params[i]);
+	memmove(sh.params, sh.params + n, (size_t)(sh.nparams - n + 1) * sizeof *sh.params);
+	sh.nparams -= (int)n;
+	return 0;
+}
+
+/* exec CMD ARGS: replace ipcsh (redirections were applied by the caller). */
+static int bi_exec(int argc, char **argv)
+{
+	if (argc < 2)
+		return 0;
+	const char *cmd = argv[1];
+	char *path = NULL;
+	if (strchr(cmd, '/')) {
+		path = xstrdup(cmd);
+	} else {
+		const char *pv = var_get("PATH");
+		if (!pv)
+			pv = "/usr/local/bin:/usr/bin:/bin";
+		for (const char *p = pv; !path;) {
+			const char *c = strchr(p, ':');
+			size_t dl = c ? (size_t)(c - p) : strlen(p);
+			char *cand = xasprintf("%.*s/%s", (int)dl, dl ? p : ".", cmd);
+			if (access(cand, X_OK) == 0)
+				path = cand;
+			else
+				free(cand);
+			if (!c)
+				break;
+			p = c + 1;
+		}
+	}
+	if (!path) {
+		msg_err("%s: command not found", cmd);
+		if (!sh.interactive)
+			shell_exit(127);
+		return 127;
+	}
+	sigset_t none;
+	sig_child_reset();
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fflush(NULL);
+	execve(path, argv + 1, var_environ(NULL));
+	int e = errno;
+	msg_errno("%s", cmd);
+	free(path);
+	if (!sh.interactive)
+		shell_exit(e == ENOENT ? 127 : 126);
+	return e == ENOENT ? 127 : 126;
+}
+
+static const char *trap_sig_name(int s)
+{
+	return s == 0 ? "EXIT" : sig_name(s);
+}
+
+static int bi_trap(int argc, char **argv)
+{
+	if (argc == 1) {
+		for (int s = 0; s < NSIG; s++)
+			if (sh.traps[s]) {
+				struct strbuf sb = {0};
+				sb_adds(&sb, "trap -- ");
+				sb_add_shquoted(&sb, sh.traps[s]);
+				if (!*sh.traps[s])
+					sb_adds(&sb, "''");
+				sb_addf(&sb, " %s\n", trap_sig_name(s));
+				out_printf("%s", sb.buf);
+				sb_free(&sb);
+			}
+		return 0;
+	}
+	int i = 1;
+	if (strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc)
+		return 0;
+	const char *cmd = argv[i];
+	bool reset = strcmp(cmd, "-") == 0;
+	/* `trap SIG...` with a number first resets, as POSIX says. */
+	if (!reset && sig_from_name(cmd) > 0 && i + 1 == argc && cmd[0] >= '0' && cmd[0] <= '9')
+		reset = true, i--;
+	int st = 0;
+	for (i++; i < argc; i++) {
+		int s = (strcmp(argv[i], "EXIT") == 0 || strcmp(argv[i], "0") == 0) ? 0 : sig_from_name(argv[i]);
+		if (s < 0 || s == SIGKILL || s == SIGSTOP) {
+			msg_err("trap: %s: invalid signal specification", argv[i]);
+			st = 1;
+			continue;
+		}
+		free(sh.traps[s]);
+		sh.traps[s] = reset ? NULL : xstrdup(cmd);
+		if (s > 0 && sig_trap(s, reset ? NULL : cmd) < 0) {
+			msg_errno("trap: %s", argv[i]);
+			st = 1;
+		}
+	}
+	return st;
+}
+
+static int bi_source(int argc, char **argv)
+{
+	if (argc < 2) {
+		msg_err("%s: filename argument required", argv[0]);
+		return 2;
+	}
+	const char *file = argv[1];
+	char *path = NULL;
+	if (!strchr(file, '/')) {
+		const char *pv = var_get("PATH");
+		for (const char *p = pv; p && !path;) {
+			const char *c = strchr(p, ':');
+			size_t dl = c ? (size_t)(c - p) : strlen(p);
+			char *cand = xasprintf("%.*s/%s", (int)dl, dl ? p : ".", file);
+			struct stat st;
+			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
+				path = cand;
+			else
+				free(cand);
+			if (!c)
+				break;
+			p = c + 1;
+		}
+	}
+	if (!path)
+		path = xstrdup(file);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		msg_errno("%s: %s", argv[0], file);
+		free(path);
+		return 1;
+	}
+	struct strbuf sb = {0};
+	char buf[8192];
+	ssize_t n;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		sb_add(&sb, buf, (size_t)n);
+	close(fd);
+	/* Arguments after the file become the positional parameters meanwhile. */
+	char **saved = NULL;
+	int nsaved = 0;
+	if (argc > 2) {
+		saved = sh.params;
+		nsaved = sh.nparams;
+		sh.params = NULL;
+		sh.nparams = 0;
+		params_set(argv + 2, argc - 2);
+	}
+	int st = shell_run_text(sb.buf ? sb.buf : "", sb.len, path);
+	if (saved) {
+		params_set(saved, nsaved);
+		for (int i = 0; i < nsaved; i++)
+			free(saved[i]);
+		free(saved);
+	}
+	sb_free(&sb);
+	free(path);
+	return st;
+}
+
+static int bi_history(int argc, char **argv)
+{
+	if (builtin_history_hook)
+		return builtin_history_hook(argc, argv);
+	return 0; /* history is off in a non-interactive shell, as in bash */
+}
+
+static int bi_help(int argc, char **argv);
+
+static const struct builtin table[] = {
+	{".", bi_source, ". FILE [ARG...]", "run FILE in this shell"},
+	{"bg", bi_bg, "bg [JOB...]", "continue stopped jobs in the background"},
+	{"cd", bi_cd, "cd [DIR|-]", "change the working directory"},
+	{"disown", bi_disown, "disown [JOB...]", "forget jobs (they keep running)"},
+	{"echo", bi_echo, "echo [-neE] [ARG...]", "write arguments to standard output"},
+	{"exec", bi_exec, "exec [CMD [ARG...]]", "replace the shell with CMD, or apply redirections to it"},
+	{"exit", bi_exit, "exit [N]", "leave the shell with status N"},
+	{"export", bi_export, "export [NAME[=VALUE]...]", "export variables to commands"},
+	{"false", bi_false, "false", "return 1"},
+	{"fg", bi_fg, "fg [JOB]", "continue a job in the foreground"},
+	{"help", bi_help, "help [NAME]", "describe built-ins"},
+	{"history", bi_history, "history [N] | -c", "list or clear the command history"},
+	{"jobs", bi_jobs, "jobs [-lp] [JOB...]", "list jobs"},
+	{"kill", bi_kill, "kill [-SIG | -s SIG | -l] PID|JOB...", "send a signal"},
+	{"set", bi_set, "set [-e|+e] [-x|+x] [-o|+o pipefail] [-- ARG...]", "set options and parameters"},
+	{"shift", bi_shift, "shift [N]", "shift positional parameters"},
+	{"source", bi_source, "source FILE [ARG...]", "run FILE in this shell"},
+	{"trap", bi_trap, "trap [CMD|-|''] SIG...", "run CMD on EXIT, HUP, INT, TERM"},
+	{"true", bi_true, "true", "return 0"},
+	{"unset", bi_unset, "unset NAME...", "remove variables"},
+	{"wait", bi_wait, "wait [JOB|PID...]", "wait for background jobs"},
+	{NULL, NULL, NULL, NULL},
+};
+
+static int bi_help(int argc, char **argv)
+{
+	int st = argc > 1 ? 1 : 0;
+	if (argc == 1)
+		out_printf("ipcsh %s: pipelines with a choice of IPC per edge (a |[shm] b |[mq:lines] c).\n"
+			   "Built-ins:\n", IPCSH_VERSION);
+	for (const struct builtin *b = table; b->name; b++) {
+		if (argc > 1) {
+			bool match = false;
+			for (int i = 1; i < argc; i++)
+				match |= strcmp(argv[i], b->name) == 0;
+			if (!match)
+				continue;
+			st = 0;
+		}
+		out_printf("  %-48s %s\n", b->usage, b->help);
+	}
+	if (st)
+		msg_err("help: no help topics match '%s'", argv[1]);
+	return st;
+}
+
+const struct builtin *builtin_find(const char *name)
+{
+	for (const struct builtin *b = table; b->name; b++)
+		if (strcmp(b->name, name) == 0)
+			return b;
+	return NULL;
+}
+
+const struct builtin *builtin_table(void)
+{
+	return table;
+}

@@ -1,0 +1,252 @@
+/* jobs.c — job built-ins: jobs, fg, bg, kill, wait, disown. */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "../exec/shell.h"
+#include "../job/job.h"
+#include "../job/sig.h"
+#include "../util/util.h"
+#include "builtin.h"
+
+int bi_jobs(int, char **);
+int bi_fg(int, char **);
+int bi_bg(int, char **);
+int bi_kill(int, char **);
+int bi_wait(int, char **);
+int bi_disown(int, char **);
+
+static void print_job_fd1(struct job *j, bool longfmt, bool pids)
+{
+	if (pids) {
+		out_printf("%ld\n", (long)(j->pgid ? j->pgid : j->nprocs ? j->procs[0].pid : 0));
+		return;
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		return;
+	job_print(f, j, longfmt);
+	fclose(f);
+	out_printf("%s", buf);
+	free(buf);
+}
+
+int bi_jobs(int argc, char **argv)
+{
+	bool longfmt = false, pids = false;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		for (const char *p = argv[i] + 1; *p; p++) {
+			if (*p == 'l')
+				longfmt = true;
+			else if (*p == 'p')
+				pids = true;
+			else {
+				msg_err("jobs: -%c: invalid option", *p);
+				return 2;
+			}
+		}
+	}
+	job_reap(false);
+	int st = 0;
+	if (i < argc) {
+		for (; i < argc; i++) {
+			struct job *j = job_find(argv[i], "jobs");
+			if (!j)
+				st = 1;
+			else
+				print_job_fd1(j, longfmt, pids);
+		}
+		return st;
+	}
+	struct job *next;
+	for (struct job *j = job_first(); j; j = next) {
+		next = j->next;
+		if (!j->background)
+			continue;
+		print_job_fd1(j, longfmt, pids);
+		j->notified = true;
+		if (job_state(j) == JOB_DONE)
+			job_remove(j);
+	}
+	return 0;
+}
+
+static int need_jobctl(const char *who)
+{
+	if (!sh.jobctl) {
+		msg_err("%s: no job control", who);
+		return -1;
+	}
+	return 0;
+}
+
+int bi_fg(int argc, char **argv)
+{
+	if (need_jobctl("fg") < 0)
+		return 1;
+	struct job *j = job_find(argc > 1 ? argv[1] : NULL, "fg");
+	if (!j)
+		return 1;
+	out_printf("%s\n", j->text);
+	job_make_current(j);
+	job_wait_fg(j, true);
+	if (job_state(j) == JOB_STOPPED)
+		return 128 + SIGTSTP;
+	int st = job_status(j, sh.opt_pipefail);
+	job_remove(j);
+	return st;
+}
+
+int bi_bg(int argc, char **argv)
+{
+	if (need_jobctl("bg") < 0)
+		return 1;
+	int st = 0;
+	for (int i = 1; i < argc || i == 1; i++) {
+		struct job *j = job_find(i < argc ? argv[i] : NULL, "bg");
+		if (!j) {
+			st = 1;
+		} else if (job_state(j) != JOB_STOPPED) {
+			msg_err("bg: job %d already in background", j->id);
+		} else {
+			job_continue_bg(j);
+			out_printf("[%d]%c %s &\n", j->id, job_mark(j), j->text);
+		}
+		if (argc <= 1)
+			break;
+	}
+	return st;
+}
+
+int bi_kill(int argc, char **argv)
+{
+	int sig = SIGTERM;
+	int i = 1;
+	if (i < argc && strcmp(argv[i], "-l") == 0) {
+		for (int s = 1; s < NSIG; s++)
+			if (sig_name(s))
+				out_printf("%2d) SIG%s\n", s, sig_name(s));
+		return 0;
+	}
+	if (i < argc && strcmp(argv[i], "-s") == 0) {
+		if (i + 1 >= argc || (sig = sig_from_name(argv[i + 1])) < 0) {
+			msg_err("kill: %s: invalid signal specification", i + 1 < argc ? argv[i + 1] : "");
+			return 2;
+		}
+		i += 2;
+	} else if (i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
+		if ((sig = sig_from_name(argv[i] + 1)) < 0) {
+			msg_err("kill: %s: invalid signal specification", argv[i] + 1);
+			return 2;
+		}
+		i++;
+	}
+	if (i < argc && strcmp(argv[i], "--") == 0)
+		i++;
+	if (i >= argc) {
+		msg_err("kill: usage: kill [-SIG | -s SIG | -l] PID|JOB...");
+		return 2;
+	}
+	int st = 0;
+	for (; i < argc; i++) {
+		if (argv[i][0] == '%') {
+			struct job *j = job_find(argv[i], "kill");
+			if (!j || job_kill(j, sig) < 0) {
+				if (j)
+					msg_errno("kill: %s", argv[i]);
+				st = 1;
+			} else if (sig == SIGCONT || sig == SIGTERM || sig == SIGHUP || sig == SIGKILL) {
+				/* A stopped job must run to act on the signal. */
+				if (job_state(j) == JOB_STOPPED && sig != SIGCONT)
+					job_kill(j, SIGCONT);
+			}
+			continue;
+		}
+		char *end;
+		long pid = strtol(argv[i], &end, 10);
+		if (*end || !*argv[i]) {
+			msg_err("kill: %s: arguments must be process or job IDs", argv[i]);
+			st = 1;
+			continue;
+		}
+		if (kill((pid_t)pid, sig) < 0) {
+			msg_errno("kill: (%ld)", pid);
+			st = 1;
+		}
+	}
+	return st;
+}
+
+static int wait_job(struct job *j)
+{
+	while (job_state(j) == JOB_RUNNING) {
+		job_reap(true);
+		if (sh.opt_e || true)
+			shell_run_pending_traps();
+	}
+	int st = job_state(j) == JOB_STOPPED ? 128 + SIGTSTP : job_status(j, sh.opt_pipefail);
+	if (job_state(j) == JOB_DONE)
+		job_remove(j);
+	return st;
+}
+
+int bi_wait(int argc, char **argv)
+{
+	if (argc < 2) {
+		struct job *next;
+		for (struct job *j = job_first(); j; j = next) {
+			next = j->next;
+			if (j->background && job_state(j) == JOB_RUNNING) {
+				wait_job(j);
+				next = job_first();
+			}
+		}
+		job_notify(stderr);
+		return 0;
+	}
+	int st = 0;
+	for (int i = 1; i < argc; i++) {
+		struct job *j = NULL;
+		if (argv[i][0] == '%') {
+			j = job_find(argv[i], "wait");
+			if (!j) {
+				st = 127;
+				continue;
+			}
+		} else {
+			pid_t pid = (pid_t)atol(argv[i]);
+			for (struct job *k = job_first(); k && !j; k = k->next)
+				for (size_t n = 0; n < k->nprocs; n++)
+					if (k->procs[n].pid == pid)
+						j = k;
+			if (!j) {
+				msg_err("wait: pid %s is not a child of this shell", argv[i]);
+				st = 127;
+				continue;
+			}
+		}
+		st = wait_job(j);
+	}
+	return st;
+}
+
+int bi_disown(int argc, char **argv)
+{
+	int st = 0;
+	for (int i = 1; i < argc || i == 1; i++) {
+		struct job *j = job_find(i < argc ? argv[i] : NULL, "disown");
+		if (!j)
+			st = 1;
+		else
+			job_remove(j);
+		if (argc <= 1)
+			break;
+	}
+	return st;
+}

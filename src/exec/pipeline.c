@@ -1,0 +1,646 @@
+/* pipeline.c — one pipeline from words to running processes.
+ *
+ *   expand   every stage's words, assignments, redirection targets
+ *   prepare  every edge through its transport ops (nothing runs yet: a
+ *            missing resource fails the pipeline here, status 1)
+ *   spawn    stages (posix_spawn for programs; fork for built-ins and
+ *            remote stages) and relays (fork), all in the job's group
+ *   release  the parent's copies of every edge fd
+ *   wait     in the foreground, or leave it as a background job
+ */
+#include "pipeline.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../builtin/builtin.h"
+#include "../job/job.h"
+#include "../job/sig.h"
+#include "../remote/remote.h"
+#include "expand.h"
+#include "redir.h"
+#include "shell.h"
+#include "stats.h"
+
+enum stage_kind { SK_NONE, SK_EXEC, SK_BUILTIN, SK_REMOTE };
+
+struct rstage {
+	const struct ast_stage *ast;
+	enum stage_kind kind;
+	struct strvec argv;
+	struct strvec assigns;
+	char *remote;
+	const char *path;             /* SK_EXEC: resolved program */
+	const struct builtin *bi;
+	struct fdacts fa;
+	int in_fd, out_fd;            /* from edges, -1 = inherit */
+	int preset;                   /* status when not started, -1 otherwise */
+};
+
+struct redge {
+	struct edge e;
+	bool prepared;
+	int prod_fd, cons_fd;         /* what the stages get */
+	int relay_in_fd, relay_out_fd, count_in, count_out;
+	uint64_t budget[2];           /* pipe budget taken for our own pipes */
+};
+
+struct run {
+	struct arena a;
+	const struct ast_pipeline *p;
+	size_t n;
+	struct rstage *st;
+	struct redge *ed;
+	struct edge_stats *stats;     /* MAP_SHARED, n-1 entries */
+	struct job *job;
+	pid_t pgid;
+	bool fg;
+	uint64_t t0;
+};
+
+/* ---- command lookup ---------------------------------------------------- */
+
+/* Resolve a command name: 0 and *path, or 126/127 after a message. */
+static int lookup(struct arena *a, const char *name, const char **path)
+{
+	struct stat st;
+	if (strchr(name, '/')) {
+		if (stat(name, &st) < 0) {
+			msg_errno("%s", name);
+			return 127;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			msg_err("%s: Is a directory", name);
+			return 126;
+		}
+		if (access(name, X_OK) < 0) {
+			msg_errno("%s", name);
+			return 126;
+		}
+		*path = name;
+		return 0;
+	}
+	const char *pathvar = var_get("PATH");
+	if (!pathvar)
+		pathvar = "/usr/local/bin:/usr/bin:/bin";
+	const char *denied = NULL;
+	if (*name) {
+		for (const char *p = pathvar;; p++) {
+			const char *colon = strchr(p, ':');
+			size_t dl = colon ? (size_t)(colon - p) : strlen(p);
+			char *cand = dl ? xasprintf("%.*s/%s", (int)dl, p, name) : xasprintf("./%s", name);
+			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(cand, X_OK) == 0) {
+					*path = arena_strdup(a, cand);
+					free(cand);
+					return 0;
+				}
+				if (!denied)
+					denied = arena_strdup(a, cand);
+			}
+			free(cand);
+			if (!colon)
+				break;
+			p = colon;
+		}
+	}
+	if (denied) {
+		msg_err("%s: Permission denied", denied);
+		return 126;
+	}
+	msg_err("%s: command not found", name);
+	return 127;
+}
+
+/* ---- expansion --------------------------------------------------------- */
+
+static int expand_stage(struct run *r, struct rstage *s)
+{
+	const struct ast_stage *as = s->ast;
+	for (size_t i = 0; i < as->nassigns; i++) {
+		const char *raw = as->assigns[i];
+		const char *eq = strchr(raw, '=');
+		char *v = expand_single(&r->a, eq + 1);
+		if (!v)
+			return -1;
+		strvec_push(&r->a, &s->assigns,
+			    arena_strdup(&r->a, xasprintf("%.*s=%s", (int)(eq - raw), raw, v)));
+	}
+	for (size_t i = 0; i < as->nwords; i++)
+		if (expand_fields(&r->a, as->words[i], &s->argv) < 0)
+			return -1;
+	if (as->remote && !(s->remote = expand_single(&r->a, as->remote)))
+		return -1;
+	return 0;
+}
+
+static void trace(struct run *r)
+{
+	struct strbuf sb = {0};
+	const char *ps4 = var_get("PS4");
+	sb_adds(&sb, ps4 ? ps4 : "+ ");
+	for (size_t i = 0; i < r->n; i++) {
+		struct rstage *s = &r->st[i];
+		if (i) {
+			struct redge *e = &r->ed[i - 1];
+			sb_addf(&sb, " |[%s%s%s] ", transport_name(e->e.spec.kind), e->e.actual[0] ? ":" : "",
+				e->e.actual);
+		}
+		if (s->remote)
+			sb_addf(&sb, "@%s ", s->remote);
+		for (size_t j = 0; j < s->assigns.n; j++) {
+			sb_add_shquoted(&sb, s->assigns.v[j]);
+			sb_addc(&sb, ' ');
+		}
+		for (size_t j = 0; j < s->argv.n; j++) {
+			if (j)
+				sb_addc(&sb, ' ');
+			sb_add_shquoted(&sb, s->argv.v[j]);
+		}
+	}
+	sb_addc(&sb, '\n');
+	if (write_all(2, sb.buf, sb.len) < 0) { /* stderr gone */ }
+	sb_free(&sb);
+}
+
+/* ---- edges --------------------------------------------------------------- */
+
+static void edges_release(struct run *r)
+{
+	for (size_t i = 0; i + 1 < r->n; i++) {
+		struct redge *e = &r->ed[i];
+		int *fds[] = {&e->relay_in_fd, &e->relay_out_fd, &e->count_in, &e->count_out};
+		for (size_t k = 0; k < ARRAY_LEN(fds); k++)
+			if (*fds[k] >= 0) {
+				close(*fds[k]);
+				*fds[k] = -1;
+			}
+		/* prod_fd/cons_fd are either the transport's (released below) or ours. */
+		if (e->prod_fd >= 0 && e->prod_fd != e->e.wfd)
+			close(e->prod_fd);
+		if (e->cons_fd >= 0 && e->cons_fd != e->e.rfd)
+			close(e->cons_fd);
+		e->prod_fd = e->cons_fd = -1;
+		pipe_budget_release(e->budget[0] + e->budget[1]);
+		e->budget[0] = e->budget[1] = 0;
+		if (e->prepared && e->e.ops->release)
+			e->e.ops->release(&e->e);
+		e->prepared = false;
+	}
+}
+
+static int edges_prepare(struct run *r)
+{
+	if (r->n > 1) {
+		r->stats = mmap(NULL, (r->n - 1) * sizeof *r->stats, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (r->stats == MAP_FAILED) {
+			r->stats = NULL;
+			msg_errno("cannot map edge statistics");
+			return -1;
+		}
+	}
+	for (size_t i = 0; i + 1 < r->n; i++) {
+		struct redge *e = &r->ed[i];
+		const struct edge_spec *sp = &r->p->edges[i];
+		e->e.index = (int)i + 1;
+		e->e.spec = sp->dflt ? sh.dflt_edge : *sp;
+		e->e.ops = transport_ops_for(e->e.spec.kind);
+		e->e.rfd = e->e.wfd = -1;
+		e->e.stats = &r->stats[i];
+		e->e.want_stats = sh.stats != STATS_NONE;
+		e->prod_fd = e->cons_fd = e->relay_in_fd = e->relay_out_fd = e->count_in = e->count_out = -1;
+		if (!e->e.ops) {
+			msg_err("edge %d->%d: transport '%s' is not available in this build", e->e.index,
+				e->e.index + 1, transport_name(e->e.spec.kind));
+			return -1;
+		}
+		struct errbuf err = {{0}};
+		if (e->e.ops->prepare(&e->e, &err) < 0) {
+			msg_err("%s", err.msg[0] ? err.msg : "cannot prepare edge");
+			return -1;
+		}
+		e->prepared = true;
+		int p[2];
+		if (e->e.ops->relay_in) {
+			if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
+				goto pipe_fail;
+			e->prod_fd = p[1];
+			e->relay_in_fd = p[0];
+		} else {
+			e->prod_fd = e->e.wfd;
+		}
+		if (e->e.ops->relay_out || e->e.want_stats) {
+			if (pipe_make(p, 1u << 20, &e->budget[1]) < 0)
+				goto pipe_fail;
+			e->cons_fd = p[0];
+			if (e->e.ops->relay_out) {
+				e->relay_out_fd = p[1];
+			} else {
+				e->count_in = e->e.rfd;
+				e->count_out = p[1];
+			}
+		} else {
+			e->cons_fd = e->e.rfd;
+		}
+		continue;
+pipe_fail:
+		msg_errno("edge %d->%d (%s): cannot create relay pipe", e->e.index, e->e.index + 1,
+			  transport_name(e->e.spec.kind));
+		return -1;
+	}
+	for (size_t i = 0; i < r->n; i++) {
+		r->st[i].in_fd = i > 0 ? r->ed[i - 1].cons_fd : -1;
+		r->st[i].out_fd = i + 1 < r->n ? r->ed[i].prod_fd : -1;
+	}
+	return 0;
+}
+
+/* ---- process creation ---------------------------------------------------- */
+
+pid_t shell_fork(pid_t pgid, bool foreground)
+{
+	sigset_t old;
+	fflush(NULL);
+	sig_block_all(&old);
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		sig_restore(&old);
+		errno = e;
+		return -1;
+	}
+	if (pid == 0) {
+		if (sh.jobctl) {
+			setpgid(0, pgid);
+			if (foreground && sh.tty >= 0 && pgid == 0)
+				tcsetpgrp(sh.tty, getpgrp());
+		}
+		sig_child_reset();
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		sh.in_subshell = true;
+		sh.jobctl = false;
+		sh.interactive = false;
+		job_forget_all();
+		return 0;
+	}
+	if (sh.jobctl)
+		setpgid(pid, pgid ? pgid : pid); /* both sides, to close the race */
+	sig_restore(&old);
+	return pid;
+}
+
+static void note_proc(struct run *r, pid_t pid, enum proc_role role, int index)
+{
+	if (!r->pgid && sh.jobctl)
+		r->pgid = pid;
+	job_add_proc(r->job, pid, role, index);
+}
+
+/* A forked internal process: wire fds, keep only what it needs. */
+static pid_t fork_internal(struct run *r)
+{
+	pid_t pid = shell_fork(r->pgid, r->fg);
+	if (pid > 0)
+		note_proc(r, pid, ROLE_STAGE, -1);
+	return pid;
+}
+
+static _Noreturn void child_exit(int status)
+{
+	fflush(NULL);
+	_exit(status & 0xff);
+}
+
+static void spawn_relay(struct run *r, struct redge *e, int side)
+{
+	pid_t pid = fork_internal(r);
+	if (pid < 0) {
+		msg_errno("edge %d->%d: cannot start relay", e->e.index, e->e.index + 1);
+		return;
+	}
+	if (pid > 0) {
+		r->job->procs[r->job->nprocs - 1].role = ROLE_RELAY;
+		r->job->procs[r->job->nprocs - 1].index = e->e.index;
+		return;
+	}
+	int keep[16];
+	int nk = 0;
+	int fd = side == 0 ? e->relay_in_fd : side == 1 ? e->relay_out_fd : e->count_in;
+	keep[nk++] = fd;
+	if (side == 2)
+		keep[nk++] = e->count_out;
+	else if (e->e.ops->relay_fds)
+		nk += e->e.ops->relay_fds(&e->e, side, keep + nk, (int)ARRAY_LEN(keep) - nk);
+	fd_close_cloexec_except(keep, (size_t)nk);
+	signal(SIGPIPE, SIG_DFL);
+	if (side == 0)
+		child_exit(e->e.ops->relay_in(&e->e, fd));
+	if (side == 1)
+		child_exit(e->e.ops->relay_out(&e->e, fd));
+	char what[64];
+	snprintf(what, sizeof what, "edge %d->%d (%s)", e->e.index, e->e.index + 1,
+		 transport_name(e->e.spec.kind));
+	child_exit(relay_count(e->count_in, e->count_out, e->e.stats, what));
+}
+
+/* Run a built-in or a remote stage in a forked child. */
+static void spawn_internal(struct run *r, struct rstage *s, int idx)
+{
+	pid_t pid = fork_internal(r);
+	if (pid < 0) {
+		msg_errno("%s: cannot fork", s->argv.n ? s->argv.v[0] : "stage");
+		job_set_stage_status(r->job, idx, 1);
+		return;
+	}
+	if (pid > 0) {
+		r->job->procs[r->job->nprocs - 1].index = idx;
+		return;
+	}
+	if ((s->in_fd >= 0 && dup2(s->in_fd, 0) < 0) || (s->out_fd >= 0 && dup2(s->out_fd, 1) < 0) ||
+	    fdacts_apply(&s->fa) < 0)
+		child_exit(1);
+	fd_close_cloexec_except(NULL, 0);
+	if (s->kind == SK_REMOTE) {
+		struct remote_stage rs = {
+			.target = s->remote,
+			.argv = s->argv.v,
+			.assigns = s->assigns.v ? s->assigns.v : (char *[]){NULL},
+			.keyfile = sh.keyfile,
+		};
+		child_exit(remote_stage_run(&rs));
+	}
+	child_exit(s->bi->fn((int)s->argv.n, s->argv.v));
+}
+
+static int spawn_exec(struct run *r, struct rstage *s, int idx)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawnattr_init(&at);
+	short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+	sigset_t none, dflt;
+	sigemptyset(&none);
+	sig_child_default_set(&dflt);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dflt);
+	if (sh.jobctl) {
+		flags |= POSIX_SPAWN_SETPGROUP;
+		posix_spawnattr_setpgroup(&at, r->pgid);
+		if (!r->pgid && r->fg && sh.tty >= 0)
+			posix_spawn_file_actions_addtcsetpgrp_np(&fa, sh.tty);
+	}
+	posix_spawnattr_setflags(&at, flags);
+	if (s->in_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, s->in_fd, 0);
+	if (s->out_fd >= 0)
+		posix_spawn_file_actions_adddup2(&fa, s->out_fd, 1);
+	int err = fdacts_to_spawn(&s->fa, &fa) < 0 ? errno : 0;
+	char **env = var_environ(s->assigns.v);
+	pid_t pid = -1;
+	if (!err)
+		err = posix_spawn(&pid, s->path, &fa, &at, s->argv.v, env);
+	if (err == ENOEXEC) {
+		/* A script without #!: run it with /bin/sh, as shells do. */
+		struct strvec av = {0};
+		strvec_push(&r->a, &av, "sh");
+		for (size_t i = 0; i < s->argv.n; i++)
+			strvec_push(&r->a, &av, i ? s->argv.v[i] : (char *)s->path);
+		err = posix_spawn(&pid, "/bin/sh", &fa, &at, av.v, env);
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (err) {
+		errno = err;
+		msg_errno("%s", s->argv.v[0]);
+		job_set_stage_status(r->job, idx, err == ENOENT ? 127 : 126);
+		return -1;
+	}
+	note_proc(r, pid, ROLE_STAGE, idx);
+	if (sh.jobctl)
+		setpgid(pid, r->pgid ? r->pgid : pid);
+	return 0;
+}
+
+static void spawn_all(struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		struct rstage *s = &r->st[i];
+		if (s->preset >= 0) {
+			job_set_stage_status(r->job, (int)i, s->preset);
+			continue;
+		}
+		if (s->kind == SK_EXEC)
+			(void)spawn_exec(r, s, (int)i);
+		else
+			spawn_internal(r, s, (int)i);
+		fdacts_close_owned(&s->fa);
+	}
+	for (size_t i = 0; i + 1 < r->n; i++) {
+		struct redge *e = &r->ed[i];
+		if (e->relay_in_fd >= 0)
+			spawn_relay(r, e, 0);
+		if (e->relay_out_fd >= 0)
+			spawn_relay(r, e, 1);
+		if (e->count_in >= 0)
+			spawn_relay(r, e, 2);
+	}
+	if (sh.jobctl && r->pgid)
+		r->job->pgid = r->pgid;
+}
+
+/* ---- the whole pipeline --------------------------------------------------- */
+
+static int classify(struct run *r, struct rstage *s)
+{
+	s->preset = -1;
+	if (s->remote) {
+		s->kind = SK_REMOTE;
+		if (!s->argv.n) {
+			msg_err("@%s: no command for the remote stage", s->remote);
+			s->preset = 2;
+		}
+		return 0;
+	}
+	if (!s->argv.n) {
+		s->kind = SK_NONE;
+		s->bi = builtin_find("true");
+		return 0;
+	}
+	if ((s->bi = builtin_find(s->argv.v[0]))) {
+		s->kind = SK_BUILTIN;
+		return 0;
+	}
+	s->kind = SK_EXEC;
+	int st = lookup(&r->a, s->argv.v[0], &s->path);
+	if (st)
+		s->preset = st;
+	return 0;
+}
+
+/* Check relays' exits: a relay that died makes the pipeline fail, loudly. */
+static int relay_verdict(struct run *r)
+{
+	int bad = 0;
+	for (size_t i = 0; i < r->job->nprocs; i++) {
+		struct proc *p = &r->job->procs[i];
+		if (p->role != ROLE_RELAY || p->state != PROC_DONE)
+			continue;
+		int ws = p->wstatus;
+		if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGPIPE) {
+			const struct redge *e = &r->ed[p->index - 1];
+			msg_err("edge %d->%d (%s): relay killed by signal %d (%s)", p->index, p->index + 1,
+				transport_name(e->e.spec.kind), WTERMSIG(ws), strsignal(WTERMSIG(ws)));
+			bad = 1;
+		} else if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0) {
+			bad = 1; /* the relay said why */
+		}
+	}
+	return bad;
+}
+
+static int finish(struct run *r)
+{
+	int status = job_status(r->job, sh.opt_pipefail);
+	if (relay_verdict(r) && status == 0)
+		status = 1;
+	if (sh.stats != STATS_NONE && r->n > 1) {
+		struct edge **ev = arena_alloc(&r->a, (r->n - 1) * sizeof *ev);
+		for (size_t i = 0; i + 1 < r->n; i++)
+			ev[i] = &r->ed[i].e;
+		stats_print(r->p->text, ev, r->n - 1, now_ns() - r->t0);
+	}
+	/* A foreground job killed by a signal: say so, as interactive shells do. */
+	for (size_t i = 0; sh.interactive && i < r->job->nprocs; i++) {
+		struct proc *p = &r->job->procs[i];
+		if (p->role == ROLE_STAGE && p->index == (int)r->n - 1 && WIFSIGNALED(p->wstatus)) {
+			int sg = WTERMSIG(p->wstatus);
+			if (sg == SIGINT)
+				fputc('\n', stderr);
+			else if (sg != SIGPIPE)
+				fprintf(stderr, "%s%s\n", strsignal(sg), WCOREDUMP(p->wstatus) ? " (core dumped)" : "");
+		}
+	}
+	return status;
+}
+
+static int run_assignments_only(struct run *r, struct rstage *s)
+{
+	for (size_t i = 0; i < s->assigns.n; i++) {
+		char *eq = strchr(s->assigns.v[i], '=');
+		*eq = '\0';
+		if (var_set(s->assigns.v[i], eq + 1, 0) < 0)
+			return 1;
+	}
+	struct fdsave *saves;
+	size_t nsaves;
+	int rc = fdacts_apply_saved(&r->a, &s->fa, &saves, &nsaves);
+	fdacts_restore(saves, nsaves);
+	fdacts_close_owned(&s->fa);
+	return rc < 0;
+}
+
+int pipeline_run(const struct ast_pipeline *p, bool background)
+{
+	struct run r = {.p = p, .n = p->nstages, .fg = !background, .t0 = now_ns()};
+	int status = 1;
+	r.st = arena_alloc(&r.a, r.n * sizeof *r.st);
+	r.ed = r.n > 1 ? arena_alloc(&r.a, (r.n - 1) * sizeof *r.ed) : NULL;
+	sh.cmdsub_status = 0; /* an assignment-only command's status is its last $(...)'s */
+	for (size_t i = 0; i < r.n; i++) {
+		r.st[i].ast = &p->stages[i];
+		r.st[i].in_fd = r.st[i].out_fd = -1;
+		if (expand_stage(&r, &r.st[i]) < 0)
+			goto out;
+	}
+	struct rstage *s0 = &r.st[0];
+	if (r.n == 1 && !s0->argv.n && !s0->remote) {
+		if (sh.opt_x && s0->assigns.n)
+			trace(&r);
+		if (redir_prepare(&r.a, s0->ast->redirs, &s0->fa) < 0)
+			goto out;
+		status = run_assignments_only(&r, s0) ? 1 : sh.cmdsub_status;
+		goto out;
+	}
+	for (size_t i = 0; i < r.n; i++) {
+		classify(&r, &r.st[i]);
+		if (r.st[i].preset < 0 && redir_prepare(&r.a, r.st[i].ast->redirs, &r.st[i].fa) < 0)
+			r.st[i].preset = 1;
+	}
+	/* A lone built-in in the foreground runs in the shell itself. */
+	if (r.n == 1 && !background && s0->kind == SK_BUILTIN && s0->preset < 0) {
+		if (sh.opt_x)
+			trace(&r);
+		struct fdsave *saves;
+		size_t nsaves;
+		fflush(NULL);
+		if (fdacts_apply_saved(&r.a, &s0->fa, &saves, &nsaves) < 0) {
+			fdacts_restore(saves, nsaves);
+			fdacts_close_owned(&s0->fa);
+			goto out;
+		}
+		bool is_exec = strcmp(s0->argv.v[0], "exec") == 0;
+		status = s0->bi->fn((int)s0->argv.n, s0->argv.v);
+		fflush(NULL);
+		if (is_exec && s0->argv.n == 1) {
+			/* `exec` with only redirections keeps them. */
+			for (size_t i = 0; i < nsaves; i++)
+				if (saves[i].saved >= 0)
+					close(saves[i].saved);
+		} else {
+			fdacts_restore(saves, nsaves);
+		}
+		fdacts_close_owned(&s0->fa);
+		goto out;
+	}
+	if (edges_prepare(&r) < 0) {
+		for (size_t i = 0; i < r.n; i++)
+			fdacts_close_owned(&r.st[i].fa);
+		edges_release(&r);
+		goto out;
+	}
+	if (sh.opt_x)
+		trace(&r);
+	r.job = job_new(p->text, (int)r.n);
+	r.job->background = background;
+	spawn_all(&r);
+	edges_release(&r);
+	if (background) {
+		job_number(r.job);
+		job_make_current(r.job);
+		r.job->notified = true;
+		if (r.job->nprocs)
+			sh.last_bg = r.job->procs[0].pid;
+		for (size_t i = 0; i < r.job->nprocs; i++)
+			if (r.job->procs[i].role == ROLE_STAGE)
+				sh.last_bg = r.job->procs[i].pid;
+		if (sh.interactive)
+			fprintf(stderr, "[%d] %ld\n", r.job->id, (long)sh.last_bg);
+		status = 0;
+		goto out;
+	}
+	job_wait_fg(r.job, false);
+	if (job_state(r.job) == JOB_STOPPED) {
+		status = 128 + SIGTSTP;
+		goto out;
+	}
+	status = finish(&r);
+	job_remove(r.job);
+out:
+	if (r.stats)
+		munmap(r.stats, (r.n - 1) * sizeof *r.stats);
+	arena_free(&r.a);
+	return status;
+}

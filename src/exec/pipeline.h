@@ -1,0 +1,19 @@
+/* pipeline.h — run one pipeline: expand, prepare every edge (phase 1),
+ * start every process (phase 2), wait. */
+#ifndef IPCSH_PIPELINE_H
+#define IPCSH_PIPELINE_H
+
+#include <stdbool.h>
+
+#include "../parse/ast.h"
+
+/* Run p; background: as a job with '&'. Returns the pipeline's status
+ * (before '!' negation). */
+int pipeline_run(const struct ast_pipeline *p, bool background);
+
+/* Fork a child of ipcsh that runs shell code (a background and-or list,
+ * a subshell). In the child, returns 0; in the parent, the pid (or -1).
+ * The child joins pgid when job control is on (0: a new group). */
+pid_t shell_fork(pid_t pgid, bool foreground);
+
+#endif

@@ -1,0 +1,190 @@
+/* plan.c — the plan of a script as data, printed by --plan (text or
+ * JSON): stages with their unexpanded words, redirections and remote host,
+ * edges with their transport and planned options. Pure: asks the system
+ * nothing, runs nothing. */
+#include "plan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *redir_op_text(enum redir_op op)
+{
+	switch (op) {
+	case REDIR_IN: return "<";
+	case REDIR_OUT: return ">";
+	case REDIR_APPEND: return ">>";
+	case REDIR_DUPOUT: return ">&";
+	case REDIR_DUPIN: return "<&";
+	case REDIR_CLOSE: return ">&-";
+	default: return "<<";
+	}
+}
+
+void plan_edge_resolve(const struct edge_spec *written, const struct edge_spec *dflt,
+		       struct edge_spec *out)
+{
+	*out = written->dflt ? *dflt : *written;
+}
+
+/* Planned options: what was written, plus the defaults that will be asked for. */
+static void planned_options(const struct edge_spec *s, struct strbuf *sb)
+{
+	struct edge_spec p = *s;
+	if (p.kind == EDGE_SHM && !(p.set & EOPT_SIZE)) {
+		p.size = 1u << 20;
+		p.set |= EOPT_SIZE;
+	}
+	if (p.kind == EDGE_PIPE && !(p.set & EOPT_SIZE)) {
+		p.size = 1u << 20; /* asked for within ipcsh's share of the pipe budget */
+		p.set |= EOPT_SIZE;
+	}
+	struct strbuf t = {0};
+	edge_spec_format(&p, &t);
+	const char *colon = strchr(t.buf, ':');
+	sb_adds(sb, colon ? colon + 1 : "");
+	sb_free(&t);
+}
+
+static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const struct edge_spec *dflt,
+			  int num, const char *conn, bool bg)
+{
+	sb_addf(sb, "pipeline %d (line %d)%s%s%s: %s\n", num, p->line, conn ? " after " : "",
+		conn ? conn : "", bg ? ", background" : "", p->text ? p->text : "");
+	if (p->bang)
+		sb_adds(sb, "  negated (!)\n");
+	for (size_t i = 0; i < p->nstages; i++) {
+		const struct ast_stage *s = &p->stages[i];
+		if (i) {
+			struct edge_spec e;
+			plan_edge_resolve(&p->edges[i - 1], dflt, &e);
+			sb_addf(sb, "  edge %zu->%zu: %s", i, i + 1, transport_name(e.kind));
+			struct strbuf o = {0};
+			planned_options(&e, &o);
+			if (o.len)
+				sb_addf(sb, " %s", o.buf);
+			sb_free(&o);
+			sb_adds(sb, p->edges[i - 1].dflt ? " (default edge)\n" : "\n");
+		}
+		sb_addf(sb, "  stage %zu:", i + 1);
+		if (s->remote)
+			sb_addf(sb, " @%s", s->remote);
+		for (size_t k = 0; k < s->nassigns; k++)
+			sb_addf(sb, " %s", s->assigns[k]);
+		for (size_t k = 0; k < s->nwords; k++)
+			sb_addf(sb, " %s", s->words[k]);
+		for (const struct ast_redir *r = s->redirs; r; r = r->next) {
+			if (r->op == REDIR_CLOSE)
+				sb_addf(sb, " %d>&-", r->fd);
+			else
+				sb_addf(sb, " %d%s%s", r->fd, redir_op_text(r->op), r->word ? r->word : "");
+		}
+		sb_addc(sb, '\n');
+	}
+}
+
+static void json_strs(struct strbuf *sb, char *const *v, size_t n)
+{
+	sb_addc(sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_addc(sb, ',');
+		sb_add_json(sb, v[i]);
+	}
+	sb_addc(sb, ']');
+}
+
+static void json_options(struct strbuf *sb, const struct edge_spec *e)
+{
+	sb_addc(sb, '{');
+	const char *sep = "";
+	for (const struct opt_desc *d = transport_options(e->kind); d->name; d++) {
+		if (!(e->set & d->bit))
+			continue;
+		sb_addf(sb, "%s\"%s\":", sep, d->name);
+		sep = ",";
+		switch (d->bit) {
+		case EOPT_SIZE: sb_addf(sb, "%llu", (unsigned long long)e->size); break;
+		case EOPT_BUF: sb_addf(sb, "%llu", (unsigned long long)e->buf); break;
+		case EOPT_MSGSIZE: sb_addf(sb, "%llu", (unsigned long long)e->msgsize); break;
+		case EOPT_MAXMSG: sb_addf(sb, "%llu", (unsigned long long)e->maxmsg); break;
+		case EOPT_LINES: sb_adds(sb, "true"); break;
+		default: sb_add_json(sb, e->path ? e->path : ""); break;
+		}
+	}
+	sb_addc(sb, '}');
+}
+
+static void json_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const struct edge_spec *dflt,
+			  const char *conn, bool bg)
+{
+	sb_addf(sb, "{\"line\":%d,\"text\":", p->line);
+	sb_add_json(sb, p->text ? p->text : "");
+	sb_adds(sb, ",\"connector\":");
+	if (conn)
+		sb_add_json(sb, conn);
+	else
+		sb_adds(sb, "null");
+	sb_addf(sb, ",\"background\":%s,\"negated\":%s,\"stages\":[", bg ? "true" : "false",
+		p->bang ? "true" : "false");
+	for (size_t i = 0; i < p->nstages; i++) {
+		const struct ast_stage *s = &p->stages[i];
+		sb_addf(sb, "%s{\"index\":%zu,\"remote\":", i ? "," : "", i + 1);
+		if (s->remote)
+			sb_add_json(sb, s->remote);
+		else
+			sb_adds(sb, "null");
+		sb_adds(sb, ",\"assigns\":");
+		json_strs(sb, s->assigns, s->nassigns);
+		sb_adds(sb, ",\"argv\":");
+		json_strs(sb, s->words, s->nwords);
+		sb_adds(sb, ",\"redirects\":[");
+		for (const struct ast_redir *r = s->redirs; r; r = r->next) {
+			sb_addf(sb, "%s{\"fd\":%d,\"op\":\"%s\",\"target\":", r == s->redirs ? "" : ",", r->fd,
+				redir_op_text(r->op));
+			sb_add_json(sb, r->word ? r->word : "");
+			sb_addc(sb, '}');
+		}
+		sb_adds(sb, "]}");
+	}
+	sb_adds(sb, "],\"edges\":[");
+	for (size_t i = 0; i + 1 < p->nstages; i++) {
+		struct edge_spec e;
+		plan_edge_resolve(&p->edges[i], dflt, &e);
+		sb_addf(sb, "%s{\"from\":%zu,\"to\":%zu,\"transport\":\"%s\",\"default_edge\":%s,\"options\":",
+			i ? "," : "", i + 1, i + 2, transport_name(e.kind), p->edges[i].dflt ? "true" : "false");
+		json_options(sb, &e);
+		sb_adds(sb, ",\"planned\":");
+		struct strbuf o = {0};
+		planned_options(&e, &o);
+		sb_add_json(sb, o.buf ? o.buf : "");
+		sb_free(&o);
+		sb_addc(sb, '}');
+	}
+	sb_adds(sb, "]}");
+}
+
+void plan_format(struct strbuf *sb, const struct ast_script *s, const struct edge_spec *dflt, bool json,
+		 const char *name)
+{
+	int num = 0;
+	if (json) {
+		sb_adds(sb, "{\"script\":");
+		sb_add_json(sb, name ? name : "");
+		sb_adds(sb, ",\"pipelines\":[");
+	}
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct ast_item *it = &s->items[i];
+		for (size_t k = 0; k < it->andor.n; k++) {
+			const char *conn = k == 0 ? NULL : it->andor.ops[k] == ANDOR_AND ? "&&" : "||";
+			if (json) {
+				if (num++)
+					sb_addc(sb, ',');
+				json_pipeline(sb, &it->andor.pipes[k], dflt, conn, it->background);
+			} else {
+				text_pipeline(sb, &it->andor.pipes[k], dflt, ++num, conn, it->background);
+			}
+		}
+	}
+	if (json)
+		sb_adds(sb, "]}\n");
+}

@@ -1,0 +1,237 @@
+/* run.c — scripts, list items and and-or lists; traps; $(...); exit.
+ *
+ * A script is parsed whole (parse_script) before anything runs; then each
+ * item runs in turn: pipelines through pipeline_run(), '&' items as jobs. */
+#include "shell.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../job/job.h"
+#include "../job/sig.h"
+#include "../parse/parse.h"
+#include "pipeline.h"
+
+struct shell sh;
+
+/* Set by the interactive front end: save history etc. before exit. */
+void (*shell_exit_hook)(void);
+
+void shell_init(char **environ_, const char *arg0)
+{
+	for (char **e = environ_; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (!eq || !is_name(*e, (size_t)(eq - *e)))
+			continue;
+		char *name = xstrndup(*e, (size_t)(eq - *e));
+		if (var_set(name, eq + 1, VAR_EXPORT) < 0) { /* cannot happen for a fresh name */ }
+		free(name);
+	}
+	sh.pid = getpid();
+	sh.pgid = getpgrp();
+	sh.tty = -1;
+	sh.arg0 = xstrdup(arg0 ? arg0 : "ipcsh");
+	sh.dflt_edge.kind = EDGE_PIPE;
+	sh.source_name = "ipcsh";
+	sig_init();
+}
+
+int shell_run_text(const char *text, size_t len, const char *name)
+{
+	struct arena a = {0};
+	struct parse_error err;
+	memset(&err, 0, sizeof err);
+	if (sh.depth > 100) {
+		msg_err("%s: nesting too deep", name);
+		return 2;
+	}
+	struct ast_script *s = parse_script(&a, text, len, 1, &err);
+	if (!s) {
+		msg_err("%s: line %d: %s", name, err.line, err.msg);
+		arena_free(&a);
+		return 2;
+	}
+	sh.depth++;
+	int st = shell_run_script(s);
+	sh.depth--;
+	arena_free(&a);
+	return st;
+}
+
+int shell_run_script(struct ast_script *s)
+{
+	int st = sh.status;
+	for (size_t i = 0; i < s->nitems && !sh.exit_requested; i++) {
+		st = shell_run_item(&s->items[i]);
+		shell_run_pending_traps();
+	}
+	if (sh.exit_requested)
+		st = sh.exit_status;
+	return st;
+}
+
+/* Run an and-or list in the foreground; *eligible says whether its status
+ * may trigger -e (the last pipeline ran and was not negated). */
+static int run_andor(const struct ast_andor *ao, bool *eligible)
+{
+	int st = sh.status;
+	size_t last = 0;
+	bool bang = false;
+	for (size_t i = 0; i < ao->n && !sh.exit_requested; i++) {
+		if (i > 0 && ((ao->ops[i] == ANDOR_AND && st != 0) || (ao->ops[i] == ANDOR_OR && st == 0)))
+			continue;
+		const struct ast_pipeline *p = &ao->pipes[i];
+		st = pipeline_run(p, false);
+		if (p->bang)
+			st = !st;
+		sh.status = st;
+		last = i;
+		bang = p->bang;
+	}
+	*eligible = last == ao->n - 1 && !bang;
+	return st;
+}
+
+int shell_run_item(struct ast_item *it)
+{
+	if (!it->background) {
+		bool eligible;
+		int st = run_andor(&it->andor, &eligible);
+		if (sh.exit_requested)
+			return sh.exit_status;
+		sh.status = st;
+		if (sh.opt_e && st != 0 && eligible)
+			shell_exit(st);
+		return st;
+	}
+	if (it->andor.n == 1 && !it->andor.pipes[0].bang) {
+		pipeline_run(&it->andor.pipes[0], true);
+		sh.status = 0;
+		return 0;
+	}
+	/* A whole and-or list in the background: a forked shell runs it. */
+	pid_t pid = shell_fork(0, false);
+	if (pid < 0) {
+		msg_errno("cannot fork");
+		sh.status = 1;
+		return 1;
+	}
+	if (pid == 0) {
+		bool eligible;
+		int st = run_andor(&it->andor, &eligible);
+		fflush(NULL);
+		_exit(sh.exit_requested ? sh.exit_status : st);
+	}
+	struct job *j = job_new(it->text, 1);
+	job_add_proc(j, pid, ROLE_STAGE, 0);
+	j->pgid = sh.jobctl ? pid : 0;
+	j->background = true;
+	j->notified = true;
+	job_number(j);
+	job_make_current(j);
+	sh.last_bg = pid;
+	if (sh.interactive)
+		fprintf(stderr, "[%d] %ld\n", j->id, (long)pid);
+	sh.status = 0;
+	return 0;
+}
+
+void shell_run_pending_traps(void)
+{
+	static const int sigs[] = {SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++) {
+		int s = sigs[i];
+		if (!sig_take(s) || !sh.traps[s] || !*sh.traps[s])
+			continue;
+		int saved = sh.status;
+		char *cmd = xstrdup(sh.traps[s]);
+		shell_run_text(cmd, strlen(cmd), "trap");
+		free(cmd);
+		if (!sh.exit_requested)
+			sh.status = saved;
+	}
+}
+
+_Noreturn void shell_exit(int status)
+{
+	char *t = sh.traps[0];
+	if (t && !sh.in_subshell) {
+		sh.traps[0] = NULL;
+		sh.exit_requested = false;
+		sh.status = status;
+		shell_run_text(t, strlen(t), "trap");
+		free(t);
+		if (sh.exit_requested)
+			status = sh.exit_status;
+	}
+	if (shell_exit_hook && !sh.in_subshell)
+		shell_exit_hook();
+	fflush(NULL);
+	if (sh.in_subshell)
+		_exit(status & 0xff);
+	exit(status & 0xff);
+}
+
+char *shell_capture(const char *text, size_t len)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		msg_errno("cannot create pipe for $(...)");
+		sh.cmdsub_status = 1;
+		return xstrdup("");
+	}
+	pid_t pid = shell_fork(sh.jobctl ? sh.pgid : 0, false);
+	if (pid < 0) {
+		msg_errno("cannot fork for $(...)");
+		close(p[0]);
+		close(p[1]);
+		sh.cmdsub_status = 1;
+		return xstrdup("");
+	}
+	if (pid == 0) {
+		close(p[0]);
+		if (p[1] != 1) {
+			dup2(p[1], 1);
+			close(p[1]);
+		}
+		for (int s = 0; s < NSIG; s++) {
+			free(sh.traps[s]);
+			sh.traps[s] = NULL;
+		}
+		int st = shell_run_text(text, len, sh.source_name);
+		fflush(NULL);
+		_exit((sh.exit_requested ? sh.exit_status : st) & 0xff);
+	}
+	close(p[1]);
+	struct strbuf sb = {0};
+	char buf[8192];
+	for (;;) {
+		ssize_t n = read(p[0], buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		sb_add(&sb, buf, (size_t)n);
+	}
+	close(p[0]);
+	int ws = 0;
+	while (waitpid(pid, &ws, 0) < 0 && errno == EINTR)
+		;
+	sh.cmdsub_status = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+	while (sb.len && sb.buf[sb.len - 1] == '\n')
+		sb.buf[--sb.len] = '\0';
+	/* NUL bytes cannot live in a word: drop them, as bash does. */
+	size_t w = 0;
+	for (size_t i = 0; i < sb.len; i++)
+		if (sb.buf[i])
+			sb.buf[w++] = sb.buf[i];
+	if (sb.buf)
+		sb.buf[w] = '\0';
+	return sb_detach(&sb);
+}

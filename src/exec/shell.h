@@ -1,0 +1,95 @@
+/* shell.h — the shell's state and the entry points that run parsed text.
+ *
+ * One shell per process (as in dash): a global `sh`. A forked internal
+ * stage or command substitution inherits a copy and may change it freely.
+ */
+#ifndef IPCSH_SHELL_H
+#define IPCSH_SHELL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "../parse/ast.h"
+#include "../transport/transport.h"
+#include "../util/arena.h"
+
+enum plan_mode { PLAN_NONE, PLAN_TEXT, PLAN_JSON };
+enum stats_mode { STATS_NONE, STATS_TEXT, STATS_JSON };
+
+struct shell {
+	/* options (SPEC §2) */
+	bool opt_e, opt_x, opt_pipefail, opt_n;
+	bool interactive;      /* prompts, readline */
+	bool jobctl;           /* job control: own process group per job */
+	enum plan_mode plan;
+	enum stats_mode stats;
+	struct edge_spec dflt_edge; /* -t: what a bare '|' means */
+	const char *keyfile;   /* --key */
+	const char *source_name; /* for syntax errors: the script file, or "-c" */
+
+	/* parameters */
+	char *arg0;
+	char **params;         /* $1..., heap strings */
+	int nparams;
+	int status;            /* $? */
+	int cmdsub_status;     /* status of the last $(...) */
+	pid_t last_bg;         /* $!, 0 if none */
+	pid_t pid;             /* $$ */
+	pid_t pgid;            /* ipcsh's own process group */
+	int tty;               /* the controlling terminal (job control), or -1 */
+
+	/* traps: command text per signal; index 0 is EXIT */
+	char *traps[NSIG];
+	bool in_subshell;      /* a forked child running shell code */
+	int depth;             /* nesting of source / command substitution */
+	bool exit_requested;   /* `exit` ran: unwind and leave */
+	int exit_status;
+};
+
+extern struct shell sh;
+
+/* Initialise the global shell: variables from environ, $$, signal bookkeeping. */
+void shell_init(char **environ_, const char *arg0);
+
+/* Parse and run text as a script named `name` (for messages). Syntax errors
+ * print "ipcsh: NAME: line N: ..." and return 2 without running anything.
+ * Returns the status of the last item run. */
+int shell_run_text(const char *text, size_t len, const char *name);
+
+/* Run a parsed script. */
+int shell_run_script(struct ast_script *s);
+
+/* Run one parsed list item (foreground or background). */
+int shell_run_item(struct ast_item *it);
+
+/* Leave the shell: run the EXIT trap, save history (if interactive), exit(status). */
+_Noreturn void shell_exit(int status);
+
+/* Run pending traps (signals caught since the last call). */
+void shell_run_pending_traps(void);
+
+/* Command substitution: run text in a forked shell and capture stdout
+ * (trailing newlines removed). Sets sh.status to its status. */
+char *shell_capture(const char *text, size_t len);
+
+/* Variables ----------------------------------------------------------- */
+enum { VAR_EXPORT = 1 };
+const char *var_get(const char *name);
+/* Set (value copied); flags |= VAR_EXPORT to export. Returns 0/-1 (readonly names). */
+int var_set(const char *name, const char *value, unsigned flags);
+void var_unset(const char *name);
+void var_export(const char *name);
+/* A NULL-terminated environment of exported variables, plus extra
+ * "NAME=value" assignments (may be NULL) that override. Valid until the
+ * next variable change; the caller must not free it. */
+char **var_environ(char *const *extra);
+/* Call fn for every variable (sorted by name), for `export` and `set`. */
+void var_each(void (*fn)(const char *name, const char *value, bool exported, void *ctx), void *ctx);
+/* Names starting with prefix (for completion); returns a malloc'd NULL-terminated array of malloc'd names. */
+char **var_names(const char *prefix);
+
+/* Positional parameters */
+void params_set(char **argv, int n);   /* copies */
+
+#endif

@@ -1,0 +1,193 @@
+/* vars.c — shell variables and positional parameters.
+ *
+ * A small chained hash table; the exported environment is rebuilt lazily
+ * and cached until a variable changes, so spawning many stages does not
+ * rebuild it each time. */
+#include "shell.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct var {
+	struct var *next;
+	char *name;
+	char *value;   /* "NAME=value" lives in `pair`; value points into it */
+	char *pair;
+	bool exported;
+};
+
+#define NBUCKETS 128
+static struct var *buckets[NBUCKETS];
+static char **env_cache;
+static size_t env_count;
+static bool env_dirty = true;
+
+static unsigned hash(const char *s)
+{
+	unsigned h = 5381;
+	while (*s)
+		h = h * 33 + (unsigned char)*s++;
+	return h % NBUCKETS;
+}
+
+static struct var *lookup(const char *name)
+{
+	for (struct var *v = buckets[hash(name)]; v; v = v->next)
+		if (strcmp(v->name, name) == 0)
+			return v;
+	return NULL;
+}
+
+const char *var_get(const char *name)
+{
+	struct var *v = lookup(name);
+	return v ? v->value : NULL;
+}
+
+int var_set(const char *name, const char *value, unsigned flags)
+{
+	struct var *v = lookup(name);
+	if (!v) {
+		unsigned h = hash(name);
+		v = xcalloc(1, sizeof *v);
+		v->name = xstrdup(name);
+		v->next = buckets[h];
+		buckets[h] = v;
+		env_count++;
+	}
+	if (value) {
+		free(v->pair);
+		size_t nl = strlen(name);
+		v->pair = xasprintf("%s=%s", name, value);
+		v->value = v->pair + nl + 1;
+	} else if (!v->pair) {
+		v->pair = xasprintf("%s=", name);
+		v->value = v->pair + strlen(name) + 1;
+	}
+	if (flags & VAR_EXPORT)
+		v->exported = true;
+	if (v->exported)
+		env_dirty = true;
+	return 0;
+}
+
+void var_export(const char *name)
+{
+	struct var *v = lookup(name);
+	if (!v) {
+		/* `export NAME` of an unset name: mark for export once set. */
+		if (var_set(name, "", VAR_EXPORT) < 0)
+			return;
+		v = lookup(name);
+		free(v->pair);
+		v->pair = NULL;
+		v->value = NULL;
+		return;
+	}
+	v->exported = true;
+	env_dirty = true;
+}
+
+void var_unset(const char *name)
+{
+	struct var **pp = &buckets[hash(name)];
+	while (*pp && strcmp((*pp)->name, name) != 0)
+		pp = &(*pp)->next;
+	struct var *v = *pp;
+	if (!v)
+		return;
+	*pp = v->next;
+	if (v->exported)
+		env_dirty = true;
+	free(v->name);
+	free(v->pair);
+	free(v);
+	env_count--;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **var_environ(char *const *extra)
+{
+	if (env_dirty) {
+		free(env_cache);
+		env_cache = xcalloc(env_count + 1, sizeof *env_cache);
+		size_t n = 0;
+		for (int i = 0; i < NBUCKETS; i++)
+			for (struct var *v = buckets[i]; v; v = v->next)
+				if (v->exported && v->pair)
+					env_cache[n++] = v->pair;
+		env_cache[n] = NULL;
+		env_dirty = false;
+	}
+	if (!extra || !*extra)
+		return env_cache;
+	/* Extra assignments override: a fresh array each time (rare path). */
+	static char **merged;
+	free(merged);
+	size_t ne = 0, nc = 0;
+	while (extra[ne])
+		ne++;
+	while (env_cache[nc])
+		nc++;
+	merged = xcalloc(nc + ne + 1, sizeof *merged);
+	size_t n = 0;
+	for (size_t i = 0; i < nc; i++) {
+		size_t kl = strcspn(env_cache[i], "=");
+		bool over = false;
+		for (size_t j = 0; j < ne && !over; j++)
+			over = strncmp(extra[j], env_cache[i], kl) == 0 && extra[j][kl] == '=';
+		if (!over)
+			merged[n++] = env_cache[i];
+	}
+	for (size_t j = 0; j < ne; j++)
+		merged[n++] = extra[j];
+	merged[n] = NULL;
+	return merged;
+}
+
+void var_each(void (*fn)(const char *, const char *, bool, void *), void *ctx)
+{
+	struct var **all = xcalloc(env_count + 1, sizeof *all);
+	size_t n = 0;
+	for (int i = 0; i < NBUCKETS; i++)
+		for (struct var *v = buckets[i]; v; v = v->next)
+			all[n++] = v;
+	char **names = xcalloc(n + 1, sizeof *names);
+	for (size_t i = 0; i < n; i++)
+		names[i] = all[i]->name;
+	qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		struct var *v = lookup(names[i]);
+		fn(v->name, v->value, v->exported, ctx);
+	}
+	free(names);
+	free(all);
+}
+
+char **var_names(const char *prefix)
+{
+	size_t pl = strlen(prefix), n = 0;
+	char **out = xcalloc(env_count + 1, sizeof *out);
+	for (int i = 0; i < NBUCKETS; i++)
+		for (struct var *v = buckets[i]; v; v = v->next)
+			if (strncmp(v->name, prefix, pl) == 0)
+				out[n++] = xstrdup(v->name);
+	out[n] = NULL;
+	qsort(out, n, sizeof *out, cmp_str);
+	return out;
+}
+
+void params_set(char **argv, int n)
+{
+	for (int i = 0; i < sh.nparams; i++)
+		free(sh.params[i]);
+	free(sh.params);
+	sh.params = xcalloc((size_t)n + 1, sizeof *sh.params);
+	for (int i = 0; i < n; i++)
+		sh.params[i] = xstrdup(argv[i]);
+	sh.nparams = n;
+}

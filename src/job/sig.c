@@ -1,0 +1,169 @@
+/* sig.c — inherited dispositions, traps, the self-pipe. */
+#include "sig.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "../util/util.h"
+
+static struct sigaction inherited[NSIG];
+static bool trap_ignored[NSIG];   /* trap '' SIG */
+static volatile sig_atomic_t pending[NSIG];
+static int wake[2] = {-1, -1};
+
+static void on_signal(int sig)
+{
+	int e = errno;
+	if (sig > 0 && sig < NSIG)
+		pending[sig] = 1;
+	if (wake[1] >= 0) {
+		char c = (char)sig;
+		if (write(wake[1], &c, 1) < 0) { /* full: a wake-up is already pending */ }
+	}
+	errno = e;
+}
+
+static void catch_sig(int sig, bool restart)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigfillset(&sa.sa_mask);
+	sa.sa_flags = restart ? SA_RESTART : 0;
+	sigaction(sig, &sa, NULL);
+}
+
+void sig_init(void)
+{
+	for (int s = 1; s < NSIG; s++)
+		sigaction(s, NULL, &inherited[s]);
+	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
+		wake[0] = wake[1] = -1;
+	else {
+		wake[0] = fd_move_high(wake[0]);
+		wake[1] = fd_move_high(wake[1]);
+	}
+	catch_sig(SIGCHLD, true);
+}
+
+void sig_interactive(void)
+{
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTSTP, SIG_IGN);
+	signal(SIGTTIN, SIG_IGN);
+	signal(SIGTTOU, SIG_IGN);
+	/* Not SA_RESTART: readline's read must return so the line is cleared. */
+	catch_sig(SIGINT, false);
+}
+
+int sig_wake_fd(void)
+{
+	return wake[0];
+}
+
+void sig_drain(void)
+{
+	char buf[64];
+	while (wake[0] >= 0 && read(wake[0], buf, sizeof buf) > 0)
+		;
+}
+
+bool sig_take(int sig)
+{
+	if (sig <= 0 || sig >= NSIG || !pending[sig])
+		return false;
+	pending[sig] = 0;
+	return true;
+}
+
+int sig_trap(int sig, const char *cmd)
+{
+	if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP) {
+		errno = EINVAL;
+		return -1;
+	}
+	trap_ignored[sig] = cmd && !*cmd;
+	if (!cmd)
+		return sigaction(sig, &inherited[sig], NULL);
+	if (!*cmd)
+		return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0;
+	catch_sig(sig, false);
+	return 0;
+}
+
+void sig_child_default_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (int s = 1; s < NSIG; s++) {
+		if (s == SIGKILL || s == SIGSTOP || trap_ignored[s])
+			continue;
+		if (s != SIGPIPE && inherited[s].sa_handler == SIG_IGN)
+			continue;
+		sigaddset(set, s);
+	}
+}
+
+void sig_child_reset(void)
+{
+	sigset_t set;
+	sig_child_default_set(&set);
+	for (int s = 1; s < NSIG; s++)
+		if (sigismember(&set, s) == 1)
+			signal(s, SIG_DFL);
+	if (wake[0] >= 0) {
+		close(wake[0]);
+		close(wake[1]);
+		wake[0] = wake[1] = -1;
+	}
+}
+
+void sig_block_all(sigset_t *old)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, old);
+}
+
+void sig_restore(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static const struct {
+	int sig;
+	const char *name;
+} names[] = {
+	{SIGHUP, "HUP"}, {SIGINT, "INT"}, {SIGQUIT, "QUIT"}, {SIGILL, "ILL"}, {SIGTRAP, "TRAP"},
+	{SIGABRT, "ABRT"}, {SIGBUS, "BUS"}, {SIGFPE, "FPE"}, {SIGKILL, "KILL"}, {SIGUSR1, "USR1"},
+	{SIGSEGV, "SEGV"}, {SIGUSR2, "USR2"}, {SIGPIPE, "PIPE"}, {SIGALRM, "ALRM"}, {SIGTERM, "TERM"},
+	{SIGCHLD, "CHLD"}, {SIGCONT, "CONT"}, {SIGSTOP, "STOP"}, {SIGTSTP, "TSTP"}, {SIGTTIN, "TTIN"},
+	{SIGTTOU, "TTOU"}, {SIGURG, "URG"}, {SIGXCPU, "XCPU"}, {SIGXFSZ, "XFSZ"}, {SIGVTALRM, "VTALRM"},
+	{SIGPROF, "PROF"}, {SIGWINCH, "WINCH"}, {SIGIO, "IO"}, {SIGPWR, "PWR"}, {SIGSYS, "SYS"},
+};
+
+int sig_from_name(const char *name)
+{
+	if (*name >= '0' && *name <= '9') {
+		char *end;
+		long v = strtol(name, &end, 10);
+		return *end || v <= 0 || v >= NSIG ? -1 : (int)v;
+	}
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcasecmp(names[i].name, name) == 0)
+			return names[i].sig;
+	return -1;
+}
+
+const char *sig_name(int sig)
+{
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (names[i].sig == sig)
+			return names[i].name;
+	return NULL;
+}

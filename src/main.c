@@ -1,0 +1,244 @@
+/* main.c — ipcsh's entry point: options (SPEC §2), then one of: the
+ * interactive loop, a -c string, a pipeline file, or a script on stdin.
+ * It only wires; the work is in src/exec, src/job and src/repl. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench/bench.h"
+#include "exec/plan.h"
+#include "exec/shell.h"
+#include "job/job.h"
+#include "parse/parse.h"
+#include "repl/repl.h"
+#include "util/util.h"
+
+extern char **environ;
+
+static const char usage_text[] =
+	"usage: ipcsh [OPTIONS]                       interactive, or a script on stdin\n"
+	"       ipcsh [OPTIONS] -c TEXT [NAME [ARG...]]\n"
+	"       ipcsh [OPTIONS] FILE [ARG...]\n"
+	"       ipcsh --bench [--transport EDGE]... [--bytes N] [--block N] [--reps N]\n"
+	"                     [--format table|csv|json] [--chart FILE.svg]\n"
+	"options:\n"
+	"  -c TEXT          run TEXT ($0 is NAME, $1... are ARGs)\n"
+	"  -i               interactive even without a terminal\n"
+	"  -t EDGE          what a bare | means, e.g. -t shm or -t mq:lines (default pipe)\n"
+	"  -e               stop at the first list item that fails\n"
+	"  -o pipefail      a pipeline's status is its rightmost failing stage's\n"
+	"  -x               print each pipeline with its wiring before running it\n"
+	"  -n               parse only: report syntax errors, run nothing\n"
+	"  --plan[=json]    print the plan (stages, edges, transports) and run nothing\n"
+	"  --stats[=json]   after each pipeline, print per-edge statistics to stderr\n"
+	"  --bench [OPTS]   compare the transports on one workload\n"
+	"  --key FILE       key file for remote stages\n"
+	"  -h, --help       this help;  -V, --version  the version\n"
+	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N]\n";
+
+/* "ipcsh: BEFORE ARG AFTER", the usage, exit 2. */
+static _Noreturn void usage_error(const char *before, const char *arg, const char *after)
+{
+	fprintf(stderr, "ipcsh: %s%s%s\n%s", before, arg, after, usage_text);
+	exit(2);
+}
+
+static char *read_fd_all(int fd, size_t *len)
+{
+	struct strbuf sb = {0};
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n < 0) {
+				sb_free(&sb);
+				return NULL;
+			}
+			break;
+		}
+		sb_add(&sb, buf, (size_t)n);
+	}
+	*len = sb.len;
+	return sb_detach(&sb);
+}
+
+struct opts {
+	const char *cmd;       /* -c */
+	bool force_i;
+	bool plan_only;
+};
+
+static int set_edge(const char *text)
+{
+	struct errbuf err;
+	if (edge_spec_parse(text, strlen(text), &sh.dflt_edge, &err) < 0) {
+		fprintf(stderr, "ipcsh: -t %s: %s\n", text, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse options; returns the index of the first operand. */
+static int parse_options(int argc, char **argv, struct opts *o)
+{
+	int i = 1;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0)
+			return i + 1;
+		if (a[0] == '+' && a[1] == 'o' && !a[2]) {
+			if (i + 1 >= argc || strcmp(argv[i + 1], "pipefail") != 0)
+				usage_error("+o: unknown option name '", i + 1 < argc ? argv[i + 1] : "", "'");
+			sh.opt_pipefail = false;
+			i++;
+			continue;
+		}
+		if (a[0] != '-' || !a[1])
+			return i;
+		if (a[1] == '-') {
+			if (!strcmp(a, "--help")) {
+				fputs(usage_text, stdout);
+				exit(0);
+			} else if (!strcmp(a, "--version")) {
+				printf("ipcsh %s\n", IPCSH_VERSION);
+				exit(0);
+			} else if (!strcmp(a, "--plan")) {
+				sh.plan = PLAN_TEXT;
+			} else if (!strcmp(a, "--plan=json")) {
+				sh.plan = PLAN_JSON;
+			} else if (!strcmp(a, "--plan=text")) {
+				sh.plan = PLAN_TEXT;
+			} else if (!strcmp(a, "--stats") || !strcmp(a, "--stats=text")) {
+				sh.stats = STATS_TEXT;
+			} else if (!strcmp(a, "--stats=json")) {
+				sh.stats = STATS_JSON;
+			} else if (!strcmp(a, "--key")) {
+				if (++i >= argc)
+					usage_error("", a, ": needs a file");
+				sh.keyfile = argv[i];
+			} else if (!strncmp(a, "--key=", 6)) {
+				sh.keyfile = a + 6;
+			} else if (!strcmp(a, "--bench")) {
+				exit(bench_main(argc - i - 1, argv + i + 1));
+			} else {
+				usage_error("unknown option '", a, "'");
+			}
+			continue;
+		}
+		for (const char *p = a + 1; *p; p++) {
+			switch (*p) {
+			case 'c':
+			case 't':
+			case 'o': {
+				const char *arg = p[1] ? p + 1 : (i + 1 < argc ? argv[++i] : NULL);
+				if (!arg)
+					usage_error("-", (char[]){*p, 0}, ": needs an argument");
+				if (*p == 'c')
+					o->cmd = arg;
+				else if (*p == 't' && set_edge(arg) < 0)
+					exit(2);
+				else if (*p == 'o' && strcmp(arg, "pipefail") == 0)
+					sh.opt_pipefail = true;
+				else if (*p == 'o' && strcmp(arg, "errexit") == 0)
+					sh.opt_e = true;
+				else if (*p == 'o' && strcmp(arg, "xtrace") == 0)
+					sh.opt_x = true;
+				else if (*p == 'o')
+					usage_error("-o: unknown option name '", arg, "'");
+				goto next; /* the rest of this word was the argument */
+			}
+			case 'e': sh.opt_e = true; break;
+			case 'x': sh.opt_x = true; break;
+			case 'n': sh.opt_n = true; break;
+			case 'i': o->force_i = true; break;
+			case 'h':
+				fputs(usage_text, stdout);
+				exit(0);
+			case 'V':
+				printf("ipcsh %s\n", IPCSH_VERSION);
+				exit(0);
+			default:
+				usage_error("unknown option '-", (char[]){*p, 0}, "'");
+			}
+		}
+next:;
+	}
+	return i;
+}
+
+/* Parse the whole text, then print the plan, stop (-n), or run it. */
+static int run_main_text(const char *text, size_t len, const char *name)
+{
+	sh.source_name = name;
+	if (sh.plan == PLAN_NONE && !sh.opt_n)
+		return shell_run_text(text, len, name);
+	struct arena a = {0};
+	struct parse_error err;
+	memset(&err, 0, sizeof err);
+	struct ast_script *s = parse_script(&a, text, len, 1, &err);
+	if (!s) {
+		msg_err("%s: line %d: %s", name, err.line, err.msg);
+		arena_free(&a);
+		return 2;
+	}
+	if (sh.plan != PLAN_NONE) {
+		struct strbuf sb = {0};
+		plan_format(&sb, s, &sh.dflt_edge, sh.plan == PLAN_JSON, name);
+		if (sb.len && write_all(1, sb.buf, sb.len) < 0) { /* stdout gone */ }
+		sb_free(&sb);
+	}
+	arena_free(&a);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {0};
+	shell_init(environ, argv[0]);
+	int i = parse_options(argc, argv, &o);
+	int st;
+	if (o.cmd) {
+		if (i < argc)
+			sh.arg0 = xstrdup(argv[i++]);
+		params_set(argv + i, argc - i);
+		st = run_main_text(o.cmd, strlen(o.cmd), "-c");
+		shell_exit(st);
+	}
+	if (i < argc) {
+		const char *file = argv[i];
+		int fd = open(file, O_RDONLY | O_CLOEXEC);
+		size_t len = 0;
+		char *text = fd >= 0 ? read_fd_all(fd, &len) : NULL;
+		if (!text) {
+			msg_errno("%s", file);
+			exit(errno == ENOENT ? 127 : 126);
+		}
+		close(fd);
+		sh.arg0 = xstrdup(file);
+		params_set(argv + i + 1, argc - i - 1);
+		st = run_main_text(text, len, file);
+		free(text);
+		shell_exit(st);
+	}
+	bool tty = isatty(0) && isatty(2);
+	if ((tty || o.force_i) && sh.plan == PLAN_NONE && !sh.opt_n) {
+		sh.interactive = true;
+		if (job_control_init() < 0 && o.force_i)
+			msg_warn("no terminal: no job control");
+		shell_exit(repl_main());
+	}
+	size_t len = 0;
+	char *text = read_fd_all(0, &len);
+	if (!text) {
+		msg_errno("cannot read standard input");
+		exit(2);
+	}
+	st = run_main_text(text, len, "stdin");
+	free(text);
+	shell_exit(st);
+}

@@ -124,6 +124,10 @@ long scan_paren(const char *s, size_t len, int depth)
 	bool word_start = true;
 	while (i < len) {
 		char c = s[i];
+		if (c == '\\' && i + 1 < len && s[i + 1] == '\n') {
+			i += 2; /* a line continuation leaves word_start as it was */
+			continue;
+		}
 		if (c == '\\' || c == '\'' || c == '"' || c == '`' || c == '$') {
 			long r = skip_quoted(s, len, i, depth);
 			if (r < 0)

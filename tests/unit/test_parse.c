@@ -313,6 +313,7 @@ static void test_cmdsubst_end(void)
 	TAP_OK(parse_cmdsubst_end("a (b) c)", 8) == 7, "parens count");
 	TAP_OK(parse_cmdsubst_end("a # )\n)", 7) == 6, "comment skipped");
 	TAP_OK(parse_cmdsubst_end("a#)", 3) == 2, "# inside a word");
+	TAP_OK(parse_cmdsubst_end("a \\\n# )\n)", 9) == 8, "# after a line continuation");
 	TAP_OK(parse_cmdsubst_end("echo 'a", 7) == -1, "open quote");
 	TAP_OK(parse_cmdsubst_end("x", 1) == -1, "no paren");
 	TAP_OK(parse_brace_end("x:-\"}\"}", 7) == 6, "brace end skips quoted '}'");

@@ -1,6 +1,19 @@
 /* parser.c — tokens to struct ast_script (SPEC §3), recursive descent:
  * script -> item (and_or) -> pipeline -> stage, edges between stages.
- * The first error wins and stops everything; nothing is printed. */
+ * The first error wins and stops everything; nothing is printed.
+ *
+ * What the AST holds (for the expander and --plan):
+ * - words, assignments, redirection targets and stage.remote are raw source
+ *   text; only backslash-newline outside single quotes and outside $( ),
+ *   ${ } and `...` is removed (inside those the text is verbatim, and the
+ *   expander's sub-parse removes it). "!" starts a pipeline only as a whole
+ *   unquoted word; an '@' word is a remote only as a stage's first word.
+ * - a here-document's word is its delimiter after quote removal; its body is
+ *   the raw lines (each with its '\n'; tabs stripped for <<-), unexpanded:
+ *   unless body_quoted the expander handles $, `, \$ \` \\ and \newline.
+ * - [n]>&- and [n]<&- become REDIR_CLOSE with word "-".
+ * - edges[i].path (fifo:path=) is copied into the arena.
+ * - if/for/while/case and '{' '}' are ordinary words (SPEC §11). */
 #include "lex.h"
 
 #include <string.h>

@@ -148,7 +148,12 @@ static void word_cmdsubst(struct lexer *lx)
 	int line, col;
 	lex_where(lx, in, &line, &col);
 	struct parse_error sub;
-	if (!parse_script_depth(lx->a, lx->src + in, (size_t)r, line, lx->depth + 1, &sub)) {
+	/* Only the verdict matters: the expander parses the text again when it
+	 * runs, so this tree goes into a scratch arena. */
+	struct arena scratch = { 0 };
+	bool ok = parse_script_depth(&scratch, lx->src + in, (size_t)r, line, lx->depth + 1, &sub);
+	arena_free(&scratch);
+	if (!ok) {
 		if (sub.incomplete) {
 			int cl, cc;
 			lex_where(lx, in + (size_t)r, &cl, &cc);

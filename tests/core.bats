@@ -1,0 +1,336 @@
+#!/usr/bin/env bats
+# The core language and executor, as a user sees them (SPEC §2, §3, §5, §7).
+
+load common
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || exit 1
+}
+
+@test "-c runs a pipeline; \$0 and positional parameters" {
+	run ipcsh -c 'echo "$0:$#:$1:$2"; seq 1 5 | tail -n 2 | tr "\n" " "' name a 'b c'
+	assert_success
+	assert_output "name:2:a:b c
+4 5 "
+}
+
+@test "single quotes, double quotes, backslashes" {
+	run ipcsh -c "x=val; echo 'a \$x' \"b \$x\" c\\ d \"e\\\"f\" 'g\"h'"
+	assert_success
+	assert_output 'a $x b val c d e"f g"h'
+}
+
+@test "parameter expansion: \${}, defaults, \$?, \$#, \$\$, \$!" {
+	run ipcsh -c 'u=; echo "${u:-d1} ${unset-d2} ${u-notused}x ${#HOME}" ; false; echo $?; set -- a b c; echo $#; [ "$$" -gt 1 ] && echo pid-ok; sleep 0 & [ -n "$!" ] && echo bang-ok; wait'
+	assert_success
+	assert_line --index 0 "d1 d2 x ${#HOME}"
+	assert_line --index 1 "1"
+	assert_line --index 2 "3"
+	assert_line --index 3 "pid-ok"
+	assert_line --index 4 "bang-ok"
+}
+
+@test "\"\$@\" keeps arguments, \$* joins them, unquoted expansions split" {
+	run ipcsh -c 'for_each() { :; }' 2>/dev/null
+	run ipcsh -c 'printf "<%s>" "$@"; echo; printf "<%s>" $*; echo; printf "<%s>" "$*"; echo; v="1  2"; printf "<%s>" $v "$v"; echo' n 'a b' c
+	assert_success
+	assert_line --index 0 '<a b><c>'
+	assert_line --index 1 '<a><b><c>'
+	assert_line --index 2 '<a b c>'
+	assert_line --index 3 '<1><2><1  2>'
+}
+
+@test "\"\$@\" with no parameters makes no field" {
+	run ipcsh -c 'printf "<%s>" x "$@" y; echo'
+	assert_output '<x><y>'
+}
+
+@test "command substitution, nested, with quotes, and its status" {
+	run ipcsh -c 'echo "[$(echo "a  b")]" $(echo $(echo nested)); x=$(exit 3); echo $?'
+	assert_success
+	assert_line --index 0 '[a  b] nested'
+	assert_line --index 1 '3'
+}
+
+@test "tilde and globbing, quoted glob characters stay literal" {
+	touch f1.txt f2.txt g.dat
+	run ipcsh -c 'echo *.txt; echo "*.txt"; echo \*.txt; echo nomatch*; echo ~ ~/x' 
+	assert_success
+	assert_line --index 0 'f1.txt f2.txt'
+	assert_line --index 1 '*.txt'
+	assert_line --index 2 '*.txt'
+	assert_line --index 3 'nomatch*'
+	assert_line --index 4 "$HOME $HOME/x"
+}
+
+@test "redirections: < > >> 2>&1 >&- and order" {
+	run --separate-stderr ipcsh -c 'echo one > o; echo two >> o; cat < o; ls /nonexistent-ipcsh 2>&1 >/dev/null | grep -c nonexistent; echo gone >&-; echo st=$?'
+	assert_line --index 0 one
+	assert_line --index 1 two
+	assert_line --index 2 1
+	assert_line --index 3 'st=1'
+}
+
+@test "redirection to a missing file fails that stage with a message" {
+	run --separate-stderr ipcsh -c 'cat < /nonexistent/x; echo st=$?'
+	assert_output 'st=1'
+	[[ $stderr == *"/nonexistent/x: No such file or directory"* ]]
+}
+
+@test "here-documents: expanded, quoted, <<- and on an fd" {
+	run ipcsh -c 'v=V
+cat <<EOF
+a $v
+EOF
+cat <<"EOF"
+b $v
+EOF
+cat <<-EOF
+	c $v
+	EOF
+cat 3<<EOF <&3
+d
+EOF'
+	assert_success
+	assert_output 'a V
+b $v
+c V
+d'
+}
+
+@test "exit statuses: 0 1 2 126 127 143 and !" {
+	chmod -x "$BATS_TEST_TMPDIR" 2>/dev/null || true
+	printf 'echo hi\n' > noexec; chmod 644 noexec
+	run --separate-stderr ipcsh -c 'true; echo $?; false; echo $?; nonexistent-cmd-ipcsh; echo $?; ./noexec; echo $?; sh -c "kill \$\$"; echo $?; ! true; echo $?; ! false; echo $?'
+	assert_line --index 0 0
+	assert_line --index 1 1
+	assert_line --index 2 127
+	assert_line --index 3 126
+	assert_line --index 4 143
+	assert_line --index 5 1
+	assert_line --index 6 0
+	run ipcsh -c 'exit 7'
+	assert_failure 7
+}
+
+@test "command not found: message and 127" {
+	run -127 --separate-stderr ipcsh -c 'nonexistent-cmd-ipcsh arg'
+	assert_equal "$stderr" "ipcsh: nonexistent-cmd-ipcsh: command not found"
+}
+
+@test "pipefail: rightmost failing stage" {
+	run ipcsh -c 'sh -c "exit 3" | sh -c "exit 4" | true; echo $?'
+	assert_output 0
+	run ipcsh -o pipefail -c 'sh -c "exit 3" | sh -c "exit 4" | true; echo $?'
+	assert_output 4
+	run ipcsh -c 'set -o pipefail; sh -c "exit 3" | true; echo $?; set +o pipefail; sh -c "exit 3" | true; echo $?'
+	assert_output '3
+0'
+}
+
+@test "&& and || and -e" {
+	run ipcsh -c 'false && echo no || echo yes; true && echo and'
+	assert_output 'yes
+and'
+	run ipcsh -e -c 'echo before; false; echo after'
+	assert_failure 1
+	assert_output before
+	run ipcsh -e -c 'false || true; ! true; false && true; echo survived'
+	assert_success
+	assert_output survived
+}
+
+@test "-n parses only; a syntax error runs nothing and names the line" {
+	run --separate-stderr ipcsh -n -c 'touch should-not-exist'
+	assert_success
+	[ ! -e should-not-exist ]
+	printf 'touch created\necho ok\necho bad |\n| x\n' > bad.ipcsh
+	run --separate-stderr ipcsh bad.ipcsh
+	assert_failure 2
+	[ ! -e created ]
+	[[ $stderr == "ipcsh: bad.ipcsh: line 4: syntax error"* ]]
+	run --separate-stderr ipcsh -c 'echo a; echo )'
+	assert_failure 2
+	assert_output ''
+	[[ $stderr == "ipcsh: -c: line 1: syntax error"*")"* ]]
+}
+
+@test "a bad edge option is a syntax error and nothing runs" {
+	run --separate-stderr ipcsh -c 'touch ran; echo x |[nosuch] cat'
+	assert_failure 2
+	[ ! -e ran ]
+	[[ $stderr == *"unknown transport 'nosuch'"* ]]
+	run --separate-stderr ipcsh -c 'touch ran; echo x |[shm:size=-1] cat'
+	assert_failure 2
+	[ ! -e ran ]
+	run --separate-stderr ipcsh -c 'touch ran; echo x |[pipe:bogus=1] cat'
+	assert_failure 2
+	[[ $stderr == *"unknown option 'bogus'"* ]]
+}
+
+@test "| [ is a pipe into the [ command" {
+	run ipcsh -c 'echo x | [ -f /etc/passwd ] && echo yes'
+	assert_output yes
+}
+
+@test "pipeline file with shebang and arguments" {
+	printf '#!/usr/bin/env ipcsh\n# comment\necho "$0 $1 $2" | tr a-z A-Z\n' > s.ipcsh
+	chmod +x s.ipcsh
+	run ipcsh s.ipcsh x y
+	assert_output 'S.IPCSH X Y'
+	mkdir -p bin && ln -sf "$IPCSH" bin/ipcsh
+	PATH="$PWD/bin:$PATH" run ./s.ipcsh p q
+	assert_output './S.IPCSH P Q'
+}
+
+@test "script on stdin" {
+	run bash -c "printf 'echo one\necho two | tr o 0\n' | '$IPCSH'"
+	assert_output 'one
+tw0'
+}
+
+@test "trap EXIT runs at the end, and on exit N; trap INT" {
+	run ipcsh -c 'trap "echo bye" EXIT; echo hi'
+	assert_output 'hi
+bye'
+	run ipcsh -c 'trap "echo bye \$?" EXIT; exit 4'
+	assert_failure 4
+	assert_output 'bye 4'
+	run ipcsh -c 'trap "echo caught" INT; sh -c "kill -INT $$"; echo after'
+	assert_output 'caught
+after'
+}
+
+@test "variables: export to commands, assignment prefixes, unset" {
+	run ipcsh -c 'A=1; export B=2; C=3 sh -c "echo \${A:-none} \$B \$C"; echo ${C:-unset}; unset B; sh -c "echo \${B:-gone}"'
+	assert_output 'none 2 3
+unset
+gone'
+}
+
+@test "built-ins: cd, shift, set --, echo -n, exec with redirections" {
+	run ipcsh -c 'cd /tmp && pwd; set -- a b c; shift; echo "$@"; shift 2; echo "n=$#"; echo -n x; echo y; exec 3>out3; echo via3 >&3; exec 3>&-; cat out3'
+	assert_output '/tmp
+b c
+n=0
+xy
+via3'
+}
+
+@test "a built-in inside a pipeline runs in a child" {
+	run ipcsh -c 'x=1; echo hi | read_into_nothing=1 cat; cd / | true; pwd' 
+	assert_output "hi
+$BATS_TEST_TMPDIR"
+}
+
+@test "exec replaces the shell" {
+	run ipcsh -c 'exec sh -c "echo replaced"; echo not-here'
+	assert_output replaced
+}
+
+@test "source runs a file in this shell with arguments" {
+	printf 'V=from-source\necho "sourced $1"\n' > lib.ipcsh
+	run ipcsh -c '. ./lib.ipcsh arg; echo $V; source ./lib.ipcsh'
+	assert_output 'sourced arg
+from-source
+sourced '
+}
+
+@test "background jobs in a script: & \$! wait %1 and wait PID statuses" {
+	run ipcsh -c 'sh -c "exit 5" & p=$!; wait $p; echo $?; sh -c "exit 6" & wait %1; echo $?'
+	assert_output '5
+6'
+}
+
+@test "kill sends signals; kill -l lists them" {
+	run ipcsh -c 'sleep 30 & kill $!; wait $!; echo $?'
+	assert_output 143
+	run ipcsh -c 'kill -l'
+	assert_line --partial 'SIGTERM'
+}
+
+@test "unknown option: usage on stderr, exit 2; --help and --version exit 0" {
+	run --separate-stderr ipcsh --frobnicate
+	assert_failure 2
+	[[ $stderr == *"unknown option '--frobnicate'"* ]]
+	[[ $stderr == *usage:* ]]
+	run ipcsh --help
+	assert_success
+	assert_line --partial 'usage: ipcsh'
+	run ipcsh --version
+	assert_success
+	assert_output --regexp '^ipcsh [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "an exec'd stage sees only fds 0 1 2" {
+	# Close everything bats gives us so only ipcsh's own fds could leak.
+	FDS="$IPCSH_BUILD/tests/helpers/fds"
+	run bash -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null
+		"$IPCSH" -c "$0 | cat; seq 3 | $0 | cat; echo hi | $0 -t > t.txt; cat t.txt; $0 < /dev/null"' "$FDS"
+	assert_success
+	assert_line --index 0 '0 1 2'
+	assert_line --index 1 '0 1 2'
+	assert_line --index 2 --regexp '^0:pipe 1:file 2:[a-z]+$'
+	assert_line --index 3 '0 1 2'
+}
+
+@test "fds ipcsh inherited pass through to stages, as in sh" {
+	FDS="$IPCSH_BUILD/tests/helpers/fds"
+	run bash -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null
+		exec 5</dev/null; "$IPCSH" -c "$0 | cat"' "$FDS"
+	assert_output '0 1 2 5'
+}
+
+@test "an exec'd stage gets default SIGPIPE and an empty signal mask" {
+	run bash -c 'trap "" PIPE; "$IPCSH" -c "yes | head -1; grep -E \"^Sig(Blk|Ign)\" /proc/self/status"'
+	assert_success
+	assert_line --index 0 y
+	assert_line --index 1 --regexp '^SigBlk:[[:space:]]+0+$'
+}
+
+@test "a 100-stage pipeline" {
+	cmd="seq 1 1000"
+	for _ in $(seq 99); do cmd="$cmd | cat"; done
+	run ipcsh -c "$cmd | wc -l"
+	assert_success
+	assert_output 1000
+}
+
+@test "--plan prints stages and edges unexpanded and runs nothing" {
+	run ipcsh --plan -c 'touch ran; seq 3 |[shm:size=4M] grep $X > out && echo "$HOME" | cat'
+	assert_success
+	[ ! -e ran ]
+	assert_line --partial 'edge 1->2: shm size=4M'
+	assert_line --partial 'stage 2: grep $X 1>out'
+	assert_line --partial 'stage 1: echo "$HOME"'
+	run ipcsh -t mq:lines --plan=json -c 'a | b |[sock] c'
+	assert_success
+	python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); e=d["pipelines"][0]["edges"]; assert e[0]["transport"]=="mq" and e[0]["options"]=={"lines":True}, e; assert e[1]["transport"]=="sock"' <<<"$output"
+}
+
+@test "-x prints each pipeline with expanded argv and edge options" {
+	run --separate-stderr ipcsh -x -c 'v="a b"; echo $v | cat'
+	assert_output 'a b'
+	[[ $stderr == *"+ echo a b |[pipe:size="*"] cat"* ]]
+}
+
+@test "-t sets what a bare | means; a bad -t is an error" {
+	run --separate-stderr ipcsh -x -t 'pipe:size=64K' -c 'echo hi | cat'
+	assert_output hi
+	[[ $stderr == *"|[pipe:size=64K] cat"* ]]
+	run --separate-stderr ipcsh -t bogus -c 'true'
+	assert_failure 2
+}
+
+@test "no zombie and flat fd count over many pipelines in one ipcsh" {
+	script='ls /proc/$$/fd > before'
+	for _ in $(seq 200); do script="$script
+seq 10 | cat |[pipe:size=64K] cat >/dev/null"; done
+	script="$script
+ls /proc/\$\$/fd > after
+ps -o stat= --ppid \$\$ | grep -c Z"
+	run ipcsh -c "$script"
+	assert_output 0
+	run diff before after
+	assert_success
+}

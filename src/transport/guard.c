@@ -41,6 +41,7 @@ struct gname {
 static struct gname *known;
 static size_t nknown, capknown;
 static int guard_fd = -1;
+static pid_t guard_owner; /* the process that started guard_fd's guardian */
 
 void fault_point(const char *point)
 {
@@ -194,7 +195,22 @@ static int guard_spawn(void)
 		return -1;
 	}
 	guard_fd = sv[0];
+	guard_owner = getpid();
 	return 0;
+}
+
+/* A forked child of ipcsh (a command substitution, a test) that creates
+ * names gets a guardian of its own: the parent's lives as long as the
+ * parent, and the names it knows are the parent's. */
+static void guard_check_fork(void)
+{
+	if (guard_fd < 0 || guard_owner == getpid())
+		return;
+	close(guard_fd);
+	guard_fd = -1;
+	for (size_t i = 0; i < nknown; i++)
+		free(known[i].name);
+	nknown = 0;
 }
 
 static int guard_send(char op, int kind, const char *name)
@@ -240,6 +256,7 @@ static int guard_restart(void)
 
 int guard_add(int kind, const char *name)
 {
+	guard_check_fork();
 	if (guard_fd < 0 && guard_restart() < 0)
 		return -1;
 	if (guard_send('+', kind, name) < 0) {
@@ -257,6 +274,7 @@ int guard_add(int kind, const char *name)
 
 void guard_forget(int kind, const char *name)
 {
+	guard_check_fork();
 	for (size_t i = nknown; i-- > 0;)
 		if (known[i].kind == kind && strcmp(known[i].name, name) == 0) {
 			free(known[i].name);

@@ -74,28 +74,41 @@ static size_t shm_chunk(const struct ring *r)
 	return r->size / 4 > RING_MIN_SIZE ? r->size / 4 : RING_MIN_SIZE;
 }
 
+/* relay_in's look at its peer: 0 go on, 1 stop quietly, -1 it died. */
+static int shm_in_live(struct edge *e, struct shm_priv *p)
+{
+	int l = live_peek(p->live[0]);
+	if (l == 2 && !ring_reader_gone(&p->ring)) {
+		relay_msg(e, "the consumer-side relay died");
+		return -1;
+	}
+	return l ? 1 : 0;
+}
+
 static int shm_relay_in(struct edge *e, int in)
 {
 	struct shm_priv *p = e->priv;
 	struct ring *r = &p->ring;
 	size_t chunk = shm_chunk(r);
+	uint64_t checked = now_ns();
 	for (;;) {
 		if (ring_reader_gone(r))
 			return 0;
 		void *dst;
 		size_t n = ring_reserve(r, &dst);
-		if (n == 0) {
-			if (ring_wait_space(r, LIVE_CHECK_MS))
-				continue;
-			int l = live_peek(p->live[0]);
-			if (l == 1)
-				return 0;
-			if (l == 2 && !ring_reader_gone(r)) {
-				relay_msg(e, "the consumer-side relay died");
-				return 1;
-			}
-			continue;
+		int l = 0;
+		if (n == 0 && !ring_wait_space(r, LIVE_CHECK_MS))
+			l = shm_in_live(e, p);
+		else if (now_ns() - checked > LIVE_CHECK_MS * 1000000ull) {
+			/* A ring that never fills (a slow producer) must still
+			 * notice a dead relay_out: look now and then. */
+			checked = now_ns();
+			l = shm_in_live(e, p);
 		}
+		if (l)
+			return l < 0;
+		if (n == 0)
+			continue;
 		ssize_t got = read(in, dst, n < chunk ? n : chunk);
 		if (got < 0 && errno == EINTR)
 			continue;

@@ -166,6 +166,13 @@ static void test_words(void)
 	good("echo $(a # )\n)", "echo $(a # )\n)");
 	good("echo a$b$", "echo a$b$");
 	good("echo a>b", "echo a <1>b>");
+	good("echo \\$x \"\\$(\" $(echo \\)) $(echo \"\\\")\")", "echo \\$x \"\\$(\" $(echo \\)) $(echo \"\\\")\")");
+	bad("echo \\$(a)", 1, 8, false, "near '('");
+	good("echo \"it's\" '\"' $'a' ${#x} }", "echo \"it's\" '\"' $'a' ${#x} }");
+	good("x=$(a)b cmd", "A:x=$(a)b cmd");
+	good("echo $(cat <<E\nI don't ) \"\nE\n)", "echo $(cat <<E\nI don't ) \"\nE\n)");
+	good("echo \"$(cat <<-'E F' <<G\n\t)'\n\tE F\n(\nG\n)\" x", "echo \"$(cat <<-'E F' <<G\n\t)'\n\tE F\n(\nG\n)\" x");
+	bad("echo $(cat <<E\nx\n)", 1, 6, true, "unterminated '$('");
 }
 
 static void test_assign_redir(void)
@@ -315,6 +322,8 @@ static void test_cmdsubst_end(void)
 	TAP_OK(parse_cmdsubst_end("a#)", 3) == 2, "# inside a word");
 	TAP_OK(parse_cmdsubst_end("a \\\n# )\n)", 9) == 8, "# after a line continuation");
 	TAP_OK(parse_cmdsubst_end("echo 'a", 7) == -1, "open quote");
+	s = "cat <<E; echo ')'\n)\nE\n)";
+	TAP_OK(parse_cmdsubst_end(s, strlen(s)) == (long)strlen(s) - 1, "here-document body skipped");
 	TAP_OK(parse_cmdsubst_end("x", 1) == -1, "no paren");
 	TAP_OK(parse_brace_end("x:-\"}\"}", 7) == 6, "brace end skips quoted '}'");
 	TAP_OK(parse_brace_end("x:-{a}b}", 8) == 5, "a bare '{' does not nest");

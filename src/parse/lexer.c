@@ -132,10 +132,10 @@ static void read_docs(struct lexer *lx)
 	lx->ndocs = 0;
 }
 
-/* $( ... ) at lx->pos: append it verbatim and check its inside by parsing it. */
-static void word_cmdsubst(struct lexer *lx)
+/* $( ... ) with '$' at open and its text from in: append it verbatim and
+ * check its inside by parsing it. */
+static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 {
-	size_t open = lx->pos, in = open + 2;
 	if (in < lx->len && lx->src[in] == '(') {
 		error_at(lx, open, false, "arithmetic expansion $(( )) is not supported");
 		return;
@@ -165,14 +165,14 @@ static void word_cmdsubst(struct lexer *lx)
 		lex_error(lx, sub.line, sub.column, false, "%s", sub.msg);
 		return;
 	}
-	sb_add(&lx->tmp, lx->src + open, in + (size_t)r + 1 - open);
+	sb_add(&lx->tmp, "$(", 2);
+	sb_add(&lx->tmp, lx->src + in, (size_t)r + 1);
 	lx->pos = in + (size_t)r + 1;
 }
 
-/* ${ ... } or `...` at lx->pos: append verbatim. */
-static void word_verbatim(struct lexer *lx, bool brace)
+/* ${ ... } or `...` opening at open, text from in: append verbatim. */
+static void word_verbatim(struct lexer *lx, size_t open, size_t in, bool brace)
 {
-	size_t open = lx->pos, in = open + (brace ? 2 : 1);
 	long r = brace ? scan_brace(lx->src + in, lx->len - in, lx->depth)
 		       : scan_backtick(lx->src + in, lx->len - in);
 	if (r < 0) {
@@ -180,21 +180,28 @@ static void word_verbatim(struct lexer *lx, bool brace)
 			 r == -2 ? "nesting too deep" : brace ? "unterminated '${'" : "unterminated '`'");
 		return;
 	}
-	sb_add(&lx->tmp, lx->src + open, in + (size_t)r + 1 - open);
+	sb_add(&lx->tmp, brace ? "${" : "`", brace ? 2 : 1);
+	sb_add(&lx->tmp, lx->src + in, (size_t)r + 1);
 	lx->pos = in + (size_t)r + 1;
 }
 
-/* A '$' or '`' at lx->pos, inside or outside double quotes. */
+/* A '$' or '`' at lx->pos, inside or outside double quotes. A
+ * backslash-newline between '$' and '(' or '{' is a line continuation
+ * like any other: dropping it must not change what the word means later. */
 static void word_dollar(struct lexer *lx)
 {
-	char c = lx->src[lx->pos];
-	char n = lx->pos + 1 < lx->len ? lx->src[lx->pos + 1] : 0;
-	if (c == '`')
-		word_verbatim(lx, false);
-	else if (n == '(')
-		word_cmdsubst(lx);
+	size_t open = lx->pos, k = open + 1;
+	if (lx->src[open] == '`') {
+		word_verbatim(lx, open, k, false);
+		return;
+	}
+	while (k + 2 < lx->len && lx->src[k] == '\\' && lx->src[k + 1] == '\n')
+		k += 2;
+	char n = k < lx->len ? lx->src[k] : 0;
+	if (n == '(')
+		word_cmdsubst(lx, open, k + 1);
 	else if (n == '{')
-		word_verbatim(lx, true);
+		word_verbatim(lx, open, k + 1, true);
 	else
 		sb_addc(&lx->tmp, lx->src[lx->pos++]);
 }

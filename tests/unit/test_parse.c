@@ -170,6 +170,8 @@ static void test_words(void)
 	bad("echo \\$(a)", 1, 8, false, "near '('");
 	good("echo \"it's\" '\"' $'a' ${#x} }", "echo \"it's\" '\"' $'a' ${#x} }");
 	good("x=$(a)b cmd", "A:x=$(a)b cmd");
+	good("echo $\\\n{x} \"$\\\n(a)\" $\\\nb", "echo ${x} \"$(a)\" $b");
+	bad("${}{$$\\\n{", 1, 6, true, "unterminated '${'");
 	good("echo $(cat <<E\nI don't ) \"\nE\n)", "echo $(cat <<E\nI don't ) \"\nE\n)");
 	good("echo \"$(cat <<-'E F' <<G\n\t)'\n\tE F\n(\nG\n)\" x", "echo \"$(cat <<-'E F' <<G\n\t)'\n\tE F\n(\nG\n)\" x");
 	bad("echo $(cat <<E\nx\n)", 1, 6, true, "unterminated '$('");

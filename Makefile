@@ -164,3 +164,4 @@ help:
 	@echo "vars: PREFIX DESTDIR STRICT=1 SANITIZE=address,undefined TESTS='tests/x.bats'"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+.SECONDARY:

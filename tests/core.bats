@@ -323,11 +323,13 @@ sourced '
 }
 
 @test "no zombie and flat fd count over many pipelines in one ipcsh" {
-	script='ls /proc/$$/fd > before'
+	# The listing stage waits until ipcsh has closed its copies of the
+	# stage's own fds (ipcsh closes them right after spawning).
+	script='sh -c "sleep 0.3; ls /proc/\$PPID/fd" > before'
 	for _ in $(seq 200); do script="$script
 seq 10 | cat |[pipe:size=64K] cat >/dev/null"; done
 	script="$script
-ls /proc/\$\$/fd > after
+sh -c \"sleep 0.3; ls /proc/\\\$PPID/fd\" > after
 ps -o stat= --ppid \$\$ | grep -c Z"
 	run ipcsh -c "$script"
 	assert_output 0

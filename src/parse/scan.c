@@ -27,11 +27,14 @@ static long skip_squote(const char *s, size_t len, size_t i)
  * closing character (or a negative error); otherwise return i + 1. */
 static long skip_dollar(const char *s, size_t len, size_t i, int depth)
 {
-	if (i + 1 >= len || (s[i + 1] != '(' && s[i + 1] != '{'))
+	size_t k = i + 1; /* past line continuations, as the lexer does */
+	while (k + 2 < len && s[k] == '\\' && s[k + 1] == '\n')
+		k += 2;
+	if (k >= len || (s[k] != '(' && s[k] != '{'))
 		return (long)i + 1;
-	long r = s[i + 1] == '(' ? scan_paren(s + i + 2, len - i - 2, depth + 1)
-				 : scan_brace(s + i + 2, len - i - 2, depth + 1);
-	return r < 0 ? r : (long)i + 2 + r + 1;
+	long r = s[k] == '(' ? scan_paren(s + k + 1, len - k - 1, depth + 1)
+			     : scan_brace(s + k + 1, len - k - 1, depth + 1);
+	return r < 0 ? r : (long)k + 1 + r + 1;
 }
 
 long scan_backtick(const char *s, size_t len)

@@ -324,6 +324,7 @@ static void test_cmdsubst_end(void)
 	TAP_OK(parse_cmdsubst_end("a#)", 3) == 2, "# inside a word");
 	TAP_OK(parse_cmdsubst_end("a \\\n# )\n)", 9) == 8, "# after a line continuation");
 	TAP_OK(parse_cmdsubst_end("echo 'a", 7) == -1, "open quote");
+	TAP_OK(parse_cmdsubst_end("$\\\n(')') )", 10) == 9, "line continuation inside '$('");
 	s = "cat <<E; echo ')'\n)\nE\n)";
 	TAP_OK(parse_cmdsubst_end(s, strlen(s)) == (long)strlen(s) - 1, "here-document body skipped");
 	TAP_OK(parse_cmdsubst_end("x", 1) == -1, "no paren");

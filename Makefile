@@ -70,25 +70,25 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/libipcsh.a: $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/ipcsh: $(IPCSH_OBJS) $(BUILD)/libipcsh.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSH_OBJS) $(BUILD)/libipcsh.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSH_OBJS) $(BUILD)/libipcsh.a $(LIBS)
 
 $(BUILD)/ipcshd: $(IPCSHD_OBJS) $(BUILD)/libipcsh.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSHD_OBJS) $(BUILD)/libipcsh.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSHD_OBJS) $(BUILD)/libipcsh.a $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libipcsh.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libipcsh.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libipcsh.a $(LIBS)
 
 $(BUILD)/tests/helpers/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libipcsh.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libipcsh.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libipcsh.a $(LIBS)
 
 # Fuzz targets: replayed over their committed corpora by `make check`
 # through a plain main() (any compiler); `make fuzz` builds them with libFuzzer.
 $(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay_main.o $(BUILD)/libipcsh.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/fuzz/replay_main.o $(BUILD)/libipcsh.a $(LIBS)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/fuzz/replay_main.o $(BUILD)/libipcsh.a $(LIBS)
 
 TEST_BINS := $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS)
 

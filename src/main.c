@@ -204,7 +204,7 @@ int main(int argc, char **argv)
 	int st;
 	if (o.cmd) {
 		if (i < argc)
-			sh.arg0 = xstrdup(argv[i++]);
+			free(sh.arg0), sh.arg0 = xstrdup(argv[i++]);
 		params_set(argv + i, argc - i);
 		st = run_main_text(o.cmd, strlen(o.cmd), "-c");
 		shell_exit(st);
@@ -219,6 +219,7 @@ int main(int argc, char **argv)
 			exit(errno == ENOENT ? 127 : 126);
 		}
 		close(fd);
+		free(sh.arg0);
 		sh.arg0 = xstrdup(file);
 		params_set(argv + i + 1, argc - i - 1);
 		st = run_main_text(text, len, file);

@@ -132,8 +132,9 @@ static int expand_stage(struct run *r, struct rstage *s)
 		char *v = expand_single(&r->a, eq + 1);
 		if (!v)
 			return -1;
-		strvec_push(&r->a, &s->assigns,
-			    arena_strdup(&r->a, xasprintf("%.*s=%s", (int)(eq - raw), raw, v)));
+		char *pair = xasprintf("%.*s=%s", (int)(eq - raw), raw, v);
+		strvec_push(&r->a, &s->assigns, arena_strdup(&r->a, pair));
+		free(pair);
 	}
 	for (size_t i = 0; i < as->nwords; i++)
 		if (expand_fields(&r->a, as->words[i], &s->argv) < 0)

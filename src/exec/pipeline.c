@@ -48,7 +48,7 @@ struct rstage {
 
 struct redge {
 	struct edge e;
-	bool prepared;
+	bool prepared, released;
 	int prod_fd, cons_fd;         /* what the stages get */
 	int relay_in_fd, relay_out_fd, count_in, count_out;
 	uint64_t budget[2];           /* pipe budget taken for our own pipes */
@@ -195,6 +195,7 @@ static void edges_release(struct run *r)
 		e->budget[0] = e->budget[1] = 0;
 		if (e->prepared && e->e.ops->release)
 			e->e.ops->release(&e->e);
+		e->released |= e->prepared;
 		e->prepared = false;
 	}
 }
@@ -264,6 +265,57 @@ pipe_fail:
 		r->st[i].out_fd = i + 1 < r->n ? r->ed[i].prod_fd : -1;
 	}
 	return 0;
+}
+
+/* ---- what outlives pipeline_run: edges whose transports want to hear
+ * about the consumer's exit and the pipeline's end ------------------------ */
+
+struct kept_edges {
+	size_t n;
+	struct edge e[];
+};
+
+static void kept_edges_finish(void *ctx)
+{
+	struct kept_edges *k = ctx;
+	for (size_t i = 0; i < k->n; i++)
+		if (k->e[i].ops && k->e[i].ops->finish)
+			k->e[i].ops->finish(&k->e[i]);
+	free(k);
+}
+
+static void kept_edge_consumer_exit(void *ctx)
+{
+	struct edge *e = ctx;
+	e->ops->consumer_exit(e);
+}
+
+/* Keep a copy of the released edges with the job, and hook the consumers. */
+static void edges_keep(struct run *r)
+{
+	bool any = false;
+	for (size_t i = 0; i + 1 < r->n; i++)
+		any |= r->ed[i].e.ops && (r->ed[i].e.ops->finish || r->ed[i].e.ops->consumer_exit);
+	if (!any)
+		return;
+	struct kept_edges *k = xcalloc(1, sizeof *k + (r->n - 1) * sizeof k->e[0]);
+	k->n = r->n - 1;
+	for (size_t i = 0; i + 1 < r->n; i++) {
+		k->e[i] = r->ed[i].e;
+		k->e[i].stats = NULL; /* the shared page is unmapped when pipeline_run returns */
+	}
+	for (size_t p = 0; p < r->job->nprocs; p++) {
+		struct proc *pr = &r->job->procs[p];
+		if (pr->role != ROLE_STAGE || pr->index < 1)
+			continue;
+		struct edge *e = &k->e[pr->index - 1];
+		if (e->ops && e->ops->consumer_exit) {
+			pr->on_exit = kept_edge_consumer_exit;
+			pr->ctx = e;
+		}
+	}
+	r->job->cleanup = kept_edges_finish;
+	r->job->cleanup_ctx = k;
 }
 
 /* ---- process creation ---------------------------------------------------- */
@@ -610,6 +662,9 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 		for (size_t i = 0; i < r.n; i++)
 			fdacts_close_owned(&r.st[i].fa);
 		edges_release(&r);
+		for (size_t i = 0; i + 1 < r.n; i++)
+			if (r.ed[i].released && r.ed[i].e.ops->finish)
+				r.ed[i].e.ops->finish(&r.ed[i].e);
 		goto out;
 	}
 	if (sh.opt_x)
@@ -618,6 +673,7 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 	r.job->background = background;
 	spawn_all(&r);
 	edges_release(&r);
+	edges_keep(&r);
 	if (background) {
 		job_number(r.job);
 		job_make_current(r.job);

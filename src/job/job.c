@@ -114,6 +114,11 @@ static void record(pid_t pid, int st)
 				p->wstatus = st;
 				if (p->role == ROLE_STAGE)
 					job_set_stage_status(j, p->index, job_proc_status(st));
+				if (p->on_exit) {
+					void (*fn)(void *) = p->on_exit;
+					p->on_exit = NULL;
+					fn(p->ctx);
+				}
 			}
 			if (job_state(j) != before)
 				j->notified = false;
@@ -295,6 +300,8 @@ void job_remove(struct job *j)
 	if (prev_job == j)
 		prev_job = NULL;
 	pick_current();
+	if (j->cleanup)
+		j->cleanup(j->cleanup_ctx);
 	free(j->procs);
 	free(j->stage_status);
 	free(j->text);

@@ -22,6 +22,10 @@ struct proc {
 	enum proc_state state;
 	enum proc_role role;
 	int index;             /* stage index (0-based) or edge index (1-based) for relays */
+	/* Called once when the process is reaped (e.g. to tell the edge that
+	 * fed this stage that its consumer is gone); NULL for none. */
+	void (*on_exit)(void *ctx);
+	void *ctx;
 };
 
 enum job_state { JOB_RUNNING, JOB_STOPPED, JOB_DONE };
@@ -39,6 +43,10 @@ struct job {
 	bool reported_running; /* "[1] PID" printed */
 	struct termios tmodes; /* terminal modes when it was stopped */
 	bool has_tmodes;
+	/* Called once when the job is removed from the table (its pipeline
+	 * has ended): transports' finish() and freeing what they kept. */
+	void (*cleanup)(void *ctx);
+	void *cleanup_ctx;
 	struct job *next;
 };
 

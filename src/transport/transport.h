@@ -121,6 +121,12 @@ struct transport_ops {
 	 * kept in e->priv for that. If it is never called, the guardian still
 	 * removes such names when ipcsh exits. */
 	void (*finish)(struct edge *e);
+	/* Optional. Called once in ipcsh when the consumer stage of this edge
+	 * has been reaped (the foreground wait, `wait`, or the reaping before a
+	 * prompt), on a copy of the released edge whose stats is NULL; finish()
+	 * comes later on the same copy. Lets a transport whose consumer holds
+	 * the object directly stop the producer the way a pipe does. */
+	void (*consumer_exit)(struct edge *e);
 };
 
 extern const struct transport_ops transport_pipe, transport_fifo, transport_sock,

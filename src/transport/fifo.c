@@ -14,8 +14,9 @@
  * release(), right after spawning, so the producer's exit ends the stream
  * unless another program still has it open for writing (then the stream
  * ends when that program closes it, as with any FIFO). A P that ipcsh
- * created is removed by finish() when the pipeline ends, or by the guardian
- * if ipcsh dies first.
+ * created is removed when its consumer exits (consumer_exit()) or at the
+ * latest when the pipeline ends (finish()), or by the guardian if ipcsh
+ * dies first.
  */
 #include "internal.h"
 
@@ -216,19 +217,35 @@ static void fifo_release(struct edge *e)
 	}
 }
 
+/* Remove a path= FIFO that ipcsh created (once). */
+static void fifo_unlink_path(struct fifo_priv *p)
+{
+	if (!p->path)
+		return;
+	struct stat st;
+	/* Remove only what is still a FIFO: the user may have replaced it. */
+	if (lstat(p->path, &st) == 0 && S_ISFIFO(st.st_mode))
+		unlink(p->path);
+	guard_forget(GUARD_FILE, p->path);
+	free(p->path);
+	p->path = NULL;
+}
+
+/* The consumer is gone: take the name away, so that no other program
+ * blocks opening a FIFO nobody reads, nor opens it to read and keeps the
+ * producer from getting SIGPIPE as it would with a pipe. */
+static void fifo_consumer_exit(struct edge *e)
+{
+	if (e->priv)
+		fifo_unlink_path(e->priv);
+}
+
 static void fifo_finish(struct edge *e)
 {
 	struct fifo_priv *p = e->priv;
 	if (!p)
 		return;
-	if (p->path) {
-		struct stat st;
-		/* Remove only what is still a FIFO: the user may have replaced it. */
-		if (lstat(p->path, &st) == 0 && S_ISFIFO(st.st_mode))
-			unlink(p->path);
-		guard_forget(GUARD_FILE, p->path);
-		free(p->path);
-	}
+	fifo_unlink_path(p);
 	free(p);
 	e->priv = NULL;
 }
@@ -238,4 +255,5 @@ const struct transport_ops transport_fifo = {
 	.prepare = fifo_prepare,
 	.release = fifo_release,
 	.finish = fifo_finish,
+	.consumer_exit = fifo_consumer_exit,
 };

@@ -304,14 +304,19 @@ static void edges_keep(struct run *r)
 		k->e[i] = r->ed[i].e;
 		k->e[i].stats = NULL; /* the shared page is unmapped when pipeline_run returns */
 	}
-	for (size_t p = 0; p < r->job->nprocs; p++) {
-		struct proc *pr = &r->job->procs[p];
-		if (pr->role != ROLE_STAGE || pr->index < 1)
+	for (size_t i = 1; i < r->n; i++) {
+		struct edge *e = &k->e[i - 1];
+		if (!e->ops || !e->ops->consumer_exit)
 			continue;
-		struct edge *e = &k->e[pr->index - 1];
-		if (e->ops && e->ops->consumer_exit) {
+		struct proc *pr = NULL;
+		for (size_t p = 0; p < r->job->nprocs && !pr; p++)
+			if (r->job->procs[p].role == ROLE_STAGE && r->job->procs[p].index == (int)i)
+				pr = &r->job->procs[p];
+		if (pr && pr->state != PROC_DONE) {
 			pr->on_exit = kept_edge_consumer_exit;
 			pr->ctx = e;
+		} else {
+			e->ops->consumer_exit(e); /* the consumer never started, or is gone */
 		}
 	}
 	r->job->cleanup = kept_edges_finish;

@@ -6,10 +6,21 @@
  * exited and ipcsh released its copy), and a producer writing after the
  * consumer closed sv[1] gets EPIPE/SIGPIPE. No name, nothing to clean up
  * beyond two fds.
+ *
+ * One subtlety: a Unix socket closed with unread data makes the writer's
+ * next write fail with ECONNRESET (no SIGPIPE), so `yes |[sock] head -1`
+ * would end with "yes: Connection reset by peer" and status 1. ipcsh
+ * therefore keeps its own copy of the consumer's end (the holder) until the
+ * consumer has been reaped, then shuts it down for reading: the producer's
+ * next write fails with EPIPE (SIGPIPE too unless it was already blocked in
+ * that write: the kernel then reports EPIPE alone), as SPEC §4 allows. The
+ * holder is closed when the pipeline ends.
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -78,9 +89,18 @@ static int sock_prepare(struct edge *e, struct errbuf *err)
 		snprintf(e->actual, sizeof e->actual, "buf=%s", a);
 	else
 		snprintf(e->actual, sizeof e->actual, "buf=%s/%s", a, b);
+	int holder = fcntl(sv[1], F_DUPFD_CLOEXEC, 10);
+	if (holder < 0) {
+		errbuf_set(err, "%s: cannot duplicate socket: %s", label, strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	int *h = xmalloc(sizeof *h);
+	*h = holder;
 	e->wfd = sv[0];
 	e->rfd = sv[1];
-	e->priv = NULL;
+	e->priv = h;
 	return 0;
 }
 
@@ -93,8 +113,27 @@ static void sock_release(struct edge *e)
 	e->wfd = e->rfd = -1;
 }
 
+static void sock_consumer_exit(struct edge *e)
+{
+	int *h = e->priv;
+	if (h && *h >= 0 && shutdown(*h, SHUT_RD) < 0) {
+		/* Already shut down: nothing more to do. */
+	}
+}
+
+static void sock_finish(struct edge *e)
+{
+	int *h = e->priv;
+	if (h && *h >= 0)
+		close(*h);
+	free(h);
+	e->priv = NULL;
+}
+
 const struct transport_ops transport_sock = {
 	.name = "sock",
 	.prepare = sock_prepare,
 	.release = sock_release,
+	.consumer_exit = sock_consumer_exit,
+	.finish = sock_finish,
 };

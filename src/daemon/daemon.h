@@ -1,0 +1,62 @@
+/* daemon.h — ipcshd's configuration and its session server (SPEC §9,
+ * docs/PROTOCOL.md). ipcshd.c parses options and accepts connections;
+ * session.c runs one session in its own process (fork per connection, so
+ * that hostile input can only ever take down its own session); relay.c
+ * moves the streams once the command runs. */
+#ifndef IPCSHD_DAEMON_H
+#define IPCSHD_DAEMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "remote/proto.h"
+
+struct dconf {
+	uint8_t key[RP_KEY_BYTES];
+	char **allow;           /* canonical paths of --allow commands (NULL-terminated), or NULL */
+	char **allow_base;      /* the resolved names' basenames, parallel to allow */
+	unsigned max_sessions;
+	unsigned handshake_timeout, idle_timeout;   /* seconds */
+	unsigned max_args, max_env;
+	const char *home;       /* where commands run */
+	bool log;               /* one line per session on stderr */
+};
+
+/* Serve one session on rfd/wfd (the same fd for TCP) in mode RP_MODE_*.
+ * peer names the client in the log line. Returns the session process's exit
+ * status (0 when the command ran, whatever its status). */
+int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer);
+
+/* Resolve a command name as execvp would, through the daemon's PATH (never
+ * the client's), to a heap path; relative names with a '/' are taken from
+ * dir. NULL with errno ENOENT/EACCES when nothing runnable is found. */
+char *daemon_resolve(const char *name, const char *dir);
+
+/* State of a session whose command runs, for relay.c. */
+struct relay {
+	struct rconn *c;
+	int rfd, wfd, sigr;
+	pid_t pid;
+	int wstatus;
+	bool reaped, stopped;
+	int fd_in;                /* command's stdin (write end), -1 when closed */
+	int fd_out[3];            /* [1], [2]: command's stdout/stderr (read ends) */
+	bool in_eof;              /* EOF received: close fd_in once drained */
+	struct rqueue qin;
+	uint32_t recv_credit0, ungranted0, credit[3];
+	uint64_t last_recv;
+	uint64_t bytes[3];        /* stdin in, stdout out, stderr out */
+	unsigned idle_timeout;
+};
+
+/* Relay until the command has exited and its output reached EOF (EXIT sent:
+ * returns 0), or the connection was lost or broke the protocol (the
+ * command's process group was killed: returns -1 with *why set). */
+int relay_run(struct relay *r, const char **why);
+/* SIGHUP (and SIGCONT) to process group pgid, SIGKILL 2 s later if any
+ * member is left; reaps pid if not yet reaped. */
+void relay_kill_group(struct relay *r);
+
+#endif

@@ -1,0 +1,496 @@
+/* ipcshd.c — the remote-stage daemon's main: options, key generation,
+ * --stdio, and the listening loop that forks one process per session
+ * (SPEC §9, man/ipcshd.8). */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct opts {
+	const char *genkey, *listen, *keyfile, *user;
+	struct strbuf allow;
+	bool allow_root, stdio;
+};
+
+static const char usage_text[] =
+	"usage: ipcshd --genkey FILE\n"
+	"       ipcshd [--listen ADDR:PORT] [--key FILE] [--allow CMD[,CMD...]]\n"
+	"              [--max-sessions N] [--user NAME | --allow-root]\n"
+	"              [--handshake-timeout SECS] [--idle-timeout SECS]\n"
+	"              [--max-args N] [--max-env N] [--quiet]\n"
+	"       ipcshd --stdio\n"
+	"Serves remote stages of ipcsh pipelines (see ipcshd(8)).\n";
+
+static void usage(int status)
+{
+	fputs(usage_text, status ? stderr : stdout);
+	exit(status);
+}
+
+static unsigned parse_uint(const char *opt, const char *s, unsigned min, unsigned max)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(s, &end, 10);
+	if (!*s || *end || errno || v < min || v > max || *s == '-') {
+		msg_err("%s: bad value '%s' (%u to %u)", opt, s, min, max);
+		usage(2);
+	}
+	return (unsigned)v;
+}
+
+enum { O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY };
+
+static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
+{
+	static const struct option lo[] = {
+		{"genkey", required_argument, NULL, O_GENKEY},
+		{"listen", required_argument, NULL, 'l'},
+		{"key", required_argument, NULL, 'k'},
+		{"allow", required_argument, NULL, 'a'},
+		{"max-sessions", required_argument, NULL, 'm'},
+		{"user", required_argument, NULL, 'u'},
+		{"allow-root", no_argument, NULL, O_ALLOWROOT},
+		{"stdio", no_argument, NULL, O_STDIO},
+		{"handshake-timeout", required_argument, NULL, O_HS},
+		{"idle-timeout", required_argument, NULL, O_IDLE},
+		{"max-args", required_argument, NULL, O_MAXARGS},
+		{"max-env", required_argument, NULL, O_MAXENV},
+		{"quiet", no_argument, NULL, O_QUIET},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
+		switch (c) {
+		case O_GENKEY: o->genkey = optarg; break;
+		case 'l': o->listen = optarg; break;
+		case 'k': o->keyfile = optarg; break;
+		case 'a':
+			if (o->allow.len)
+				sb_addc(&o->allow, ',');
+			sb_adds(&o->allow, optarg);
+			break;
+		case 'm': cf->max_sessions = parse_uint("--max-sessions", optarg, 1, 4096); break;
+		case 'u': o->user = optarg; break;
+		case O_ALLOWROOT: o->allow_root = true; break;
+		case O_STDIO: o->stdio = true; break;
+		case O_HS: cf->handshake_timeout = parse_uint("--handshake-timeout", optarg, 1, 3600); break;
+		case O_IDLE: cf->idle_timeout = parse_uint("--idle-timeout", optarg, 0, 86400 * 7); break;
+		case O_MAXARGS: cf->max_args = parse_uint("--max-args", optarg, 1, RP_ARGC_MAX); break;
+		case O_MAXENV: cf->max_env = parse_uint("--max-env", optarg, 0, RP_ENVC_MAX); break;
+		case O_QUIET: cf->log = false; break;
+		case 'h': usage(0); break;
+		case 'V': printf("ipcshd %s\n", IPCSH_VERSION); exit(0);
+		default: usage(2);
+		}
+	}
+	if (optind < argc) {
+		msg_err("unexpected argument '%s'", argv[optind]);
+		usage(2);
+	}
+}
+
+char *daemon_resolve(const char *name, const char *dir)
+{
+	struct stat st;
+	if (strchr(name, '/')) {
+		char *p = name[0] == '/' ? xstrdup(name) : xasprintf("%s/%s", dir, name);
+		if (stat(p, &st) == 0 && !S_ISREG(st.st_mode))
+			errno = EACCES;
+		else if (stat(p, &st) == 0 && access(p, X_OK) == 0)
+			return p;
+		int e = errno;
+		free(p);
+		errno = e;
+		return NULL;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int err = ENOENT;
+	for (const char *d = path; *d;) {
+		size_t n = strcspn(d, ":");
+		if (n && d[0] == '/') { /* relative entries would depend on the cwd */
+			char *p = xasprintf("%.*s/%s", (int)n, d, name);
+			if (stat(p, &st) == 0 && S_ISREG(st.st_mode)) {
+				if (access(p, X_OK) == 0)
+					return p;
+				err = EACCES;
+			}
+			free(p);
+		}
+		d += n + (d[n] == ':');
+	}
+	errno = err;
+	return NULL;
+}
+
+/* Resolve --allow's list once, at start: canonical paths and basenames. */
+static int resolve_allow(char *list, struct dconf *cf)
+{
+	size_t n = 1;
+	for (char *p = list; *p; p++)
+		n += *p == ',';
+	cf->allow = xcalloc(n + 1, sizeof *cf->allow);
+	cf->allow_base = xcalloc(n + 1, sizeof *cf->allow_base);
+	size_t k = 0;
+	for (char *save = NULL, *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		char *path = daemon_resolve(w, cf->home);
+		char *real = path ? realpath(path, NULL) : NULL;
+		if (!real) {
+			msg_err("--allow: %s: command not found", w);
+			free(path);
+			return -1;
+		}
+		const char *base = strrchr(path, '/');
+		cf->allow_base[k] = xstrdup(base + 1);
+		cf->allow[k++] = real;
+		free(path);
+	}
+	if (k == 0) {
+		msg_err("--allow: empty list");
+		return -1;
+	}
+	return 0;
+}
+
+static int sig_wfd = -1;
+
+static void on_signal(int sig)
+{
+	int e = errno;
+	unsigned char b = (unsigned char)sig;
+	if (write(sig_wfd, &b, 1) < 0) { /* full: coalesced */ }
+	errno = e;
+}
+
+static int signals_setup(void)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	sig_wfd = p[1];
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP};
+	sigemptyset(&sa.sa_mask);
+	static const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP};
+	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, NULL);
+	return p[0];
+}
+
+/* "ADDR:PORT" of a socket address, IPv6 in brackets. */
+static void format_addr(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
+{
+	char host[NI_MAXHOST], serv[NI_MAXSERV];
+	if (getnameinfo(sa, len, host, sizeof host, serv, sizeof serv,
+			NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		snprintf(buf, n, "?");
+		return;
+	}
+	snprintf(buf, n, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, serv);
+}
+
+/* Bind and listen on spec ("ADDR:PORT", "[ADDR]:PORT", "ADDR"); prints the
+ * address actually bound. Returns the socket or -1 (reported). */
+static int listen_on(const char *spec)
+{
+	char *host, *port;
+	const char *colon = strrchr(spec, ':');
+	if (spec[0] == '[' && strchr(spec, ']')) {
+		const char *close = strchr(spec, ']');
+		host = xstrndup(spec + 1, (size_t)(close - spec - 1));
+		port = xstrdup(close[1] == ':' ? close + 2 : RP_PORT_DEFAULT);
+	} else if (colon && strchr(spec, ':') == colon) {
+		host = xstrndup(spec, (size_t)(colon - spec));
+		port = xstrdup(colon + 1);
+	} else {
+		host = xstrdup(spec);
+		port = xstrdup(RP_PORT_DEFAULT);
+	}
+	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
+	struct addrinfo *res = NULL;
+	int rc = getaddrinfo(*host ? host : NULL, port, &hints, &res), fd = -1;
+	if (rc != 0) {
+		msg_err("--listen %s: %s", spec, rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+	} else {
+		fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		int one = 1;
+		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+		    bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 128) < 0) {
+			msg_errno("cannot listen on %s", spec);
+			if (fd >= 0)
+				close(fd);
+			fd = -1;
+		}
+	}
+	if (fd >= 0) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		char shown[NI_MAXHOST + NI_MAXSERV + 4];
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
+			format_addr((struct sockaddr *)&ss, len, shown, sizeof shown);
+			msg_err("listening on %s", shown);
+		}
+	}
+	if (res)
+		freeaddrinfo(res);
+	free(host);
+	free(port);
+	return fd;
+}
+
+static int drop_privileges(const char *user, struct dconf *cf)
+{
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		msg_err("--user %s: no such user", user);
+		return -1;
+	}
+	if (pw->pw_uid != geteuid() || pw->pw_gid != getegid()) {
+		if (initgroups(pw->pw_name, pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+		    setuid(pw->pw_uid) < 0) {
+			msg_errno("--user %s: cannot switch to that user", user);
+			return -1;
+		}
+		if (pw->pw_uid != 0 && setuid(0) == 0) {
+			msg_err("--user %s: could regain root: refusing to run", user);
+			return -1;
+		}
+	}
+	setenv("HOME", pw->pw_dir, 1);
+	setenv("USER", pw->pw_name, 1);
+	setenv("LOGNAME", pw->pw_name, 1);
+	cf->home = xstrdup(pw->pw_dir);
+	return 0;
+}
+
+static const char *own_home(void)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	if (pw && pw->pw_dir && *pw->pw_dir)
+		return xstrdup(pw->pw_dir);
+	const char *h = getenv("HOME");
+	return h && *h == '/' ? h : "/";
+}
+
+struct server {
+	const struct dconf *cf;
+	int lfd, sigr;
+	pid_t *pids;
+	size_t npids;
+	bool backoff;   /* accept failed for lack of fds or memory */
+};
+
+static void reap(struct server *sv)
+{
+	pid_t pid;
+	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
+		for (size_t i = 0; i < sv->npids; i++) {
+			if (sv->pids[i] == pid) {
+				sv->pids[i] = sv->pids[--sv->npids];
+				break;
+			}
+		}
+	}
+}
+
+/* Tell a connection we are busy, and close it at once (never leave a
+ * refused connection open: socat advisory 4). */
+static void refuse_busy(struct server *sv, int fd, const char *peer)
+{
+	uint8_t rec[4 + RHS_REFUSAL];
+	rp_put32(rec, RHS_REFUSAL);
+	rhs_refusal(rec + 4, RP_MODE_PSK, RP_REFUSE_BUSY);
+	if (send(fd, rec, sizeof rec, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) { /* best effort */ }
+	close(fd);
+	if (sv->cf->log)
+		msg_err("%s: refused: busy (%zu sessions)", peer, sv->npids);
+}
+
+static void start_session(struct server *sv, int fd, const char *peer)
+{
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(sv->lfd);
+		close(sv->sigr);
+		close(sig_wfd);
+		/* A session does not outlive its daemon. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+			_exit(1);
+		_exit(session_serve(sv->cf, fd, fd, RP_MODE_PSK, peer));
+	}
+	if (pid < 0)
+		msg_errno("%s: cannot fork a session", peer);
+	else
+		sv->pids[sv->npids++] = pid;
+	close(fd);
+}
+
+static void accept_all(struct server *sv)
+{
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+		int fd = accept4(sv->lfd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
+				if (!sv->backoff)
+					msg_errno("cannot accept connections");
+				sv->backoff = true;
+			}
+			return;
+		}
+		sv->backoff = false;
+		char peer[NI_MAXHOST + NI_MAXSERV + 4];
+		format_addr((struct sockaddr *)&ss, len, peer, sizeof peer);
+		if (sv->npids >= sv->cf->max_sessions)
+			refuse_busy(sv, fd, peer);
+		else
+			start_session(sv, fd, peer);
+	}
+}
+
+/* Stop: sessions get SIGTERM (they kill their commands' groups), then
+ * SIGKILL after 3 s. */
+static void shutdown_sessions(struct server *sv)
+{
+	for (size_t i = 0; i < sv->npids; i++)
+		kill(sv->pids[i], SIGTERM);
+	uint64_t deadline = now_ns() + 3000000000u;
+	while (sv->npids && now_ns() < deadline) {
+		struct pollfd p = {.fd = sv->sigr, .events = POLLIN};
+		if (poll(&p, 1, 50) > 0) {
+			unsigned char b[64];
+			while (read(sv->sigr, b, sizeof b) > 0) { }
+		}
+		reap(sv);
+	}
+	for (size_t i = 0; i < sv->npids; i++)
+		kill(sv->pids[i], SIGKILL);
+	while (sv->npids) {
+		pid_t pid = waitpid(-1, NULL, 0);
+		if (pid < 0 && errno != EINTR)
+			break;
+		reap(sv);
+	}
+}
+
+static int serve(const struct dconf *cf, int lfd, int sigr)
+{
+	struct server sv = {.cf = cf, .lfd = lfd, .sigr = sigr};
+	sv.pids = xcalloc(cf->max_sessions, sizeof *sv.pids);
+	for (;;) {
+		struct pollfd p[2] = {{.fd = sv.backoff ? -1 : lfd, .events = POLLIN},
+				      {.fd = sigr, .events = POLLIN}};
+		int n = poll(p, 2, sv.backoff ? 100 : -1);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n == 0)
+			sv.backoff = false;
+		if (p[1].revents) {
+			unsigned char b[64];
+			ssize_t k;
+			bool stop = false;
+			while ((k = read(sigr, b, sizeof b)) > 0)
+				for (ssize_t i = 0; i < k; i++)
+					stop |= b[i] != SIGCHLD;
+			reap(&sv);
+			if (stop)
+				break;
+		}
+		if (p[0].revents)
+			accept_all(&sv);
+	}
+	shutdown_sessions(&sv);
+	free(sv.pids);
+	return 0;
+}
+
+/* Every later fd must be >= 3 so that a command's dup2 never meets it. */
+static void ensure_std_fds(void)
+{
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
+			_exit(1);
+}
+
+static int run_listen(struct opts *o, struct dconf *cf)
+{
+	if (geteuid() == 0 && !o->user && !o->allow_root) {
+		msg_err("refusing to run commands as root: use --user NAME or --allow-root");
+		return 1;
+	}
+	struct errbuf e = {{0}};
+	char *kp = o->keyfile ? xstrdup(o->keyfile) : rkey_default_path();
+	if (!kp || rkey_load(kp, cf->key, &e) < 0) {
+		msg_err("%s", kp ? e.msg : "no key: use --key FILE (create one with --genkey FILE)");
+		free(kp);
+		return 1;
+	}
+	free(kp);
+	int lfd = listen_on(o->listen ? o->listen : "127.0.0.1:" RP_PORT_DEFAULT);
+	if (lfd < 0)
+		return 1;
+	if (o->user && drop_privileges(o->user, cf) < 0)
+		return 1;
+	if (o->allow.len && resolve_allow(o->allow.buf, cf) < 0)
+		return 1;
+	int sigr = signals_setup();
+	if (sigr < 0) {
+		msg_errno("cannot set up signals");
+		return 1;
+	}
+	return serve(cf, lfd, sigr);
+}
+
+int main(int argc, char **argv)
+{
+	progname = "ipcshd";
+	ensure_std_fds();
+	struct opts o = {0};
+	struct dconf cf = {.max_sessions = 64, .handshake_timeout = 10, .idle_timeout = 300,
+			   .max_args = RP_ARGC_MAX, .max_env = RP_ENVC_MAX, .log = true};
+	parse_opts(argc, argv, &o, &cf);
+	if (sodium_init() < 0) {
+		msg_err("cannot initialise libsodium");
+		return 1;
+	}
+	struct errbuf e = {{0}};
+	if (o.genkey) {
+		if (rkey_generate(o.genkey, &e) < 0) {
+			msg_err("%s", e.msg);
+			return 1;
+		}
+		return 0;
+	}
+	cf.home = own_home();
+	if (o.stdio) {
+		/* Under ssh: our stderr is the user's; log nothing per session. */
+		cf.log = false;
+		cf.idle_timeout = 0;
+		const char *peer = getenv("SSH_CLIENT");
+		return session_serve(&cf, 0, 1, RP_MODE_CLEAR, peer ? peer : "stdio");
+	}
+	return run_listen(&o, &cf);
+}

@@ -1,0 +1,396 @@
+/* session.c — one ipcshd session, in its own process: handshake, EXEC,
+ * starting the command, relaying, cleaning up, and one log line.
+ *
+ * Order matters (docs/PROTOCOL.md §2): nothing is allocated from a length
+ * read off the wire, nothing runs before the handshake verified the client
+ * and a valid EXEC decrypted, and everything that allocates is done before
+ * fork(); the child only calls async-signal-safe functions before execve.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int sig_wfd = -1;
+
+static void on_signal(int sig)
+{
+	int e = errno;
+	unsigned char b = (unsigned char)sig;
+	if (write(sig_wfd, &b, 1) < 0) { /* full: coalesced */ }
+	errno = e;
+}
+
+static int signals_setup(void)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -1;
+	sig_wfd = p[1];
+	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_flags = 0;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	struct sigaction ign = {.sa_handler = SIG_IGN};
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGPIPE, &ign, NULL);
+	return p[0];
+}
+
+/* Wait for one frame until deadline: 1, or -1 with e set. */
+static int wait_frame(struct rconn *c, int rfd, uint64_t deadline, struct rframe *f,
+		      struct errbuf *e)
+{
+	for (;;) {
+		int k = rconn_next(c, f, e);
+		if (k != 0)
+			return k;
+		uint64_t now = now_ns();
+		if (now >= deadline) {
+			errbuf_set(e, "timed out waiting for the command");
+			return -1;
+		}
+		struct pollfd p = {.fd = rfd, .events = POLLIN};
+		if (poll(&p, 1, (int)((deadline - now) / 1000000u) + 1) <= 0)
+			continue;
+		ssize_t n = rconn_read(c);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+			errbuf_set(e, "connection closed before the command");
+			return -1;
+		}
+	}
+}
+
+static int session_handshake(const struct dconf *cf, struct rconn *c, int mode,
+			     uint64_t deadline, struct errbuf *e)
+{
+	struct rhs hs;
+	rhs_init(&hs, 'S', (uint8_t)mode, mode == RP_MODE_PSK ? cf->key : NULL);
+	const uint8_t *body;
+	size_t len, outlen;
+	uint8_t out[RHS_MAX];
+	int rc = -1;
+	size_t h1 = mode == RP_MODE_PSK ? RHS_H1_PSK : RHS_HDR;
+	int r = rconn_wait_raw(c, h1, deadline, &body, &len, e);
+	if (r == 0)
+		errbuf_set(e, "closed before the handshake");
+	if (r <= 0)
+		goto out;
+	bool ok = rhs_server_hello(&hs, body, len, out, &outlen, e) == 0;
+	rconn_send_raw(c, out, outlen);
+	if (rconn_flush_wait(c, deadline) < 0 && ok) {
+		errbuf_set(e, "connection lost during the handshake");
+		goto out;
+	}
+	if (!ok)
+		goto out;
+	if (mode == RP_MODE_PSK) {
+		r = rconn_wait_raw(c, RHS_H3_PSK, deadline, &body, &len, e);
+		if (r == 0)
+			errbuf_set(e, "closed during the handshake");
+		if (r <= 0 || rhs_server_finish(&hs, body, len, e) < 0)
+			goto out;
+	}
+	if (rhs_install(&hs, c) < 0) {
+		errbuf_set(e, "bad stream header");
+		goto out;
+	}
+	rc = 0;
+out:
+	rhs_wipe(&hs);
+	return rc;
+}
+
+static void send_error(struct rconn *c, int status, const char *text)
+{
+	uint8_t buf[1 + RP_ERROR_TEXT_MAX];
+	size_t n = strlen(text);
+	if (n > RP_ERROR_TEXT_MAX)
+		n = RP_ERROR_TEXT_MAX;
+	buf[0] = (uint8_t)status;
+	memcpy(buf + 1, text, n);
+	rconn_send_msg(c, RP_ERROR, 0, buf, 1 + n, true);
+}
+
+static bool is_allowed(const struct dconf *cf, const char *path)
+{
+	if (!cf->allow)
+		return true;
+	char *real = realpath(path, NULL);
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	bool ok = false;
+	for (size_t i = 0; real && cf->allow[i]; i++)
+		ok |= strcmp(real, cf->allow[i]) == 0 && strcmp(base, cf->allow_base[i]) == 0;
+	free(real);
+	return ok;
+}
+
+/* The daemon's environment without LD_* and without the names the client
+ * assigns, then the client's assignments. */
+static char **build_env(const struct rexec *x)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = xcalloc(n + x->envc + 1, sizeof *env);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = environ[i];
+		size_t nl = strcspn(s, "=");
+		bool drop = strncmp(s, "LD_", 3) == 0;
+		for (size_t j = 0; j < x->envc && !drop; j++)
+			drop = strncmp(x->env[j], s, nl) == 0 && x->env[j][nl] == '=';
+		if (!drop)
+			env[k++] = environ[i];
+	}
+	for (size_t j = 0; j < x->envc; j++)
+		env[k++] = x->env[j];
+	return env;
+}
+
+/* In the forked child: only async-signal-safe calls, then execve. */
+static void child_exec(const char *home, const char *path, char **argv, char **env,
+		       const int fds[3], int errw)
+{
+	setpgid(0, 0);
+	struct sigaction sa = {.sa_handler = SIG_DFL};
+	sigemptyset(&sa.sa_mask);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			sigaction(s, &sa, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	int err = 0;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		err = errno;
+	if (!err && chdir(home) < 0 && chdir("/") < 0)
+		err = errno;
+	for (int i = 0; i < 3 && !err; i++)
+		if (dup2(fds[i], i) < 0)
+			err = errno;
+	if (!err) {
+		execve(path, argv, env);
+		err = errno;
+	}
+	if (write(errw, &err, sizeof err) < 0) { /* the parent sees EOF: still an error */ }
+	_exit(127);
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++)
+		if (p[i] >= 0)
+			close(p[i]);
+	p[0] = p[1] = -1;
+}
+
+/* Start the command with pipes for its stdio; fills r. Returns 0, or -1
+ * with e set and *status the ERROR status to send. */
+static int spawn(const struct dconf *cf, const char *path, struct rexec *x, struct relay *r,
+		 int *status, struct errbuf *e)
+{
+	int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1}, ep[2] = {-1, -1};
+	char **env = build_env(x);
+	int rc = -1;
+	*status = 1;
+	if (pipe2(in, O_CLOEXEC) < 0 || pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0 ||
+	    pipe2(ep, O_CLOEXEC) < 0) {
+		errbuf_set(e, "cannot create pipes: %s", strerror(errno));
+		goto out;
+	}
+	/* Bigger pipes: fewer wake-ups per byte (NOTES.md); best effort. */
+	if (fcntl(out[1], F_SETPIPE_SZ, 1 << 20) < 0 || fcntl(in[1], F_SETPIPE_SZ, 1 << 20) < 0) { }
+	pid_t pid = fork();
+	if (pid == 0) {
+		int fds[3] = {in[0], out[1], err[1]};
+		child_exec(cf->home, path, x->argv, env, fds, ep[1]);
+	}
+	if (pid < 0) {
+		errbuf_set(e, "cannot fork: %s", strerror(errno));
+		goto out;
+	}
+	setpgid(pid, pid); /* as in the child: whichever runs first */
+	close(ep[1]);
+	ep[1] = -1;
+	int cerr = 0;
+	ssize_t n;
+	while ((n = read(ep[0], &cerr, sizeof cerr)) < 0 && errno == EINTR) { }
+	if (n > 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR) { }
+		*status = cerr == ENOENT ? 127 : 126;
+		errbuf_set(e, "%s: %s", x->argv[0], strerror(cerr));
+		goto out;
+	}
+	r->pid = pid;
+	r->fd_in = in[1];
+	r->fd_out[1] = out[0];
+	r->fd_out[2] = err[0];
+	in[1] = out[0] = err[0] = -1;
+	for (int i = 0; i < 3; i++) {
+		int fd = i == 0 ? r->fd_in : r->fd_out[i];
+		if (fd_set_nonblock(fd, true) < 0) { /* cannot fail on a pipe */ }
+	}
+	rc = 0;
+out:
+	close_pair(in);
+	close_pair(out);
+	close_pair(err);
+	close_pair(ep);
+	free(env);
+	return rc;
+}
+
+/* Check EXEC against the limits, PATH and --allow; returns the path to run
+ * or NULL with *status and e set. */
+static char *check_exec(const struct dconf *cf, const struct rexec *x, int *status,
+			struct errbuf *e)
+{
+	*status = 1;
+	if (x->argc > cf->max_args || x->envc > cf->max_env) {
+		errbuf_set(e, "too many arguments or assignments (limits %u and %u)", cf->max_args,
+			   cf->max_env);
+		return NULL;
+	}
+	char *path = daemon_resolve(x->argv[0], cf->home);
+	if (!path) {
+		*status = errno == ENOENT ? 127 : 126;
+		errbuf_set(e, "%.200s: %s", x->argv[0],
+			   errno == ENOENT ? "command not found" : strerror(errno));
+		return NULL;
+	}
+	if (!is_allowed(cf, path)) {
+		*status = 126;
+		errbuf_set(e, "%.200s: not allowed on this server (--allow)", x->argv[0]);
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* The log line: peer, command, outcome, bytes, time. */
+static void session_log(const struct dconf *cf, const char *peer, const struct rexec *x,
+			const char *outcome, const struct relay *r, uint64_t t0)
+{
+	if (!cf->log)
+		return;
+	struct strbuf sb = {0};
+	for (size_t i = 0; x && i < x->argc && sb.len < 120; i++) {
+		if (i)
+			sb_addc(&sb, ' ');
+		sb_add_shquoted(&sb, x->argv[i]);
+	}
+	if (sb.len > 120)
+		sb_add(&sb, "...", 3);
+	double secs = (double)(now_ns() - t0) / 1e9;
+	msg_err("%s: %s%s%s (in %llu B, out %llu B, err %llu B, %.3f s)", peer,
+		sb.buf ? sb.buf : "", sb.buf ? ": " : "", outcome,
+		(unsigned long long)(r ? r->bytes[0] : 0), (unsigned long long)(r ? r->bytes[1] : 0),
+		(unsigned long long)(r ? r->bytes[2] : 0), secs);
+	sb_free(&sb);
+}
+
+static void outcome_of(const struct relay *r, char *buf, size_t len)
+{
+	if (WIFSIGNALED(r->wstatus))
+		snprintf(buf, len, "killed by signal %d", WTERMSIG(r->wstatus));
+	else
+		snprintf(buf, len, "exit %d", WEXITSTATUS(r->wstatus));
+}
+
+/* End the connection without losing what we sent: closing a socket with
+ * unread input (the client's last window grants) makes the kernel send a
+ * reset and drop our unsent output. Flush, half-close, then read until the
+ * client closes, for at most 5 s. */
+static void linger_close(struct rconn *c, int rfd, int wfd, unsigned idle)
+{
+	/* A slow reader is still a reader: wait as long as the idle timeout. */
+	if (rconn_flush_wait(c, idle ? now_ns() + (uint64_t)idle * 1000000000u : 0) < 0)
+		return;
+	uint64_t deadline = now_ns() + 5000000000u;
+	if (shutdown(wfd, SHUT_WR) < 0 && rfd != wfd)
+		close(wfd);
+	uint8_t buf[4096];
+	for (;;) {
+		uint64_t now = now_ns();
+		if (now >= deadline)
+			return;
+		struct pollfd p = {.fd = rfd, .events = POLLIN};
+		if (poll(&p, 1, (int)((deadline - now) / 1000000u) + 1) <= 0)
+			continue;
+		ssize_t n = read(rfd, buf, sizeof buf);
+		if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+			return;
+	}
+}
+
+int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer)
+{
+	uint64_t t0 = now_ns();
+	uint64_t deadline = t0 + (uint64_t)cf->handshake_timeout * 1000000000u;
+	struct errbuf e = {{0}};
+	struct relay r = {.rfd = rfd, .wfd = wfd, .fd_in = -1, .fd_out = {-1, -1, -1},
+			  .recv_credit0 = RP_WINDOW, .credit = {0, RP_WINDOW, RP_WINDOW},
+			  .idle_timeout = cf->idle_timeout};
+	struct rexec x = {0};
+	struct rframe f;
+	int status, rc = 1;
+	char *path = NULL;
+	r.sigr = signals_setup();
+	if (r.sigr < 0 || fd_set_nonblock(rfd, true) < 0 || fd_set_nonblock(wfd, true) < 0) {
+		msg_errno("%s: cannot set up the session", peer);
+		return 1;
+	}
+	r.c = rconn_new(rfd, wfd);
+	if (session_handshake(cf, r.c, mode, deadline, &e) < 0) {
+		if (cf->log)
+			msg_err("%s: refused: %s", peer, e.msg);
+		goto out;
+	}
+	if (wait_frame(r.c, rfd, deadline, &f, &e) < 0 || rframe_check(&f, false, &e) < 0 ||
+	    f.type != RP_EXEC || rexec_decode(f.payload, f.len, &x, &e) < 0) {
+		if (!e.msg[0])
+			errbuf_set(&e, "the first frame is not EXEC");
+		if (cf->log)
+			msg_err("%s: refused: %s", peer, e.msg);
+		goto out;
+	}
+	if (!(path = check_exec(cf, &x, &status, &e)) || spawn(cf, path, &x, &r, &status, &e) < 0) {
+		send_error(r.c, status, e.msg);
+		session_log(cf, peer, &x, e.msg, NULL, t0);
+		linger_close(r.c, rfd, wfd, cf->idle_timeout);
+		goto out;
+	}
+	const char *why = NULL;
+	char outcome[200];
+	if (relay_run(&r, &why) < 0) {
+		relay_kill_group(&r);
+		snprintf(outcome, sizeof outcome, "%s; process group killed", why);
+	} else {
+		outcome_of(&r, outcome, sizeof outcome);
+		rc = 0;
+	}
+	session_log(cf, peer, &x, outcome, &r, t0);
+	linger_close(r.c, rfd, wfd, cf->idle_timeout);
+out:
+	free(path);
+	rexec_free(&x);
+	rqueue_clear(&r.qin);
+	rconn_free(r.c);
+	return rc;
+}

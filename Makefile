@@ -35,9 +35,12 @@ ifeq ($(STRICT),1)
 REQ_CFLAGS += -Werror
 endif
 
-BUILD ?= build
 ifneq ($(SANITIZE),)
-BUILD := build-san
+BUILD ?= build-san
+endif
+BUILD ?= build
+
+ifneq ($(SANITIZE),)
 REQ_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 SAN_LDFLAGS := -fsanitize=$(SANITIZE)
 endif

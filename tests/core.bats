@@ -336,3 +336,8 @@ ps -o stat= --ppid \$\$ | grep -c Z"
 	run diff before after
 	assert_success
 }
+
+@test "without job control a background job reads /dev/null" {
+	run bash -c 'echo from-stdin | "$IPCSH" -c "cat & wait; echo done"'
+	assert_output done
+}

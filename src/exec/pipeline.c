@@ -674,9 +674,17 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 	}
 	if (sh.opt_x)
 		trace(&r);
+	int devnull = -1;
+	if (background && !sh.jobctl && r.st[0].in_fd < 0) {
+		/* As sh: without job control a background job reads /dev/null. */
+		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		r.st[0].in_fd = devnull;
+	}
 	r.job = job_new(p->text, (int)r.n);
 	r.job->background = background;
 	spawn_all(&r);
+	if (devnull >= 0)
+		close(devnull);
 	edges_release(&r);
 	edges_keep(&r);
 	if (background) {

@@ -217,6 +217,36 @@ fish_complete() {
 	assert_line --regexp '^--stdio	'
 }
 
+# options_of PROGRAM: the options its --help names, one a line.
+options_of() {
+	"$1" --help | grep -oE '(^|[[ ,|])--?[A-Za-z][A-Za-z-]*' | sed 's/^[[ ,|]//' | sort -u
+}
+
+# in_completions NAME: every option of NAME --help is offered by NAME's
+# bash, zsh and fish completion files.
+in_completions() {
+	local prog=$1 bin=$2 opt missing='' d=$SRC/completions
+	local opts
+	opts=$(options_of "$bin") || return 1
+	[ -n "$opts" ] || return 1
+	for opt in $opts; do
+		grep -qE -- "(^|[ '\"{(,)*])$opt([] ='\"}[|),]|\$)" "$d/$prog" || missing="$missing bash:$opt"
+		grep -qE -- "(^|[ '\"{(,)*])$opt([] ='\"}[|),]|\$)" "$d/_$prog" || missing="$missing zsh:$opt"
+		case $opt in
+		--*) grep -qE -- "-l ${opt#--}( |\$)" "$d/$prog.fish" || missing="$missing fish:$opt" ;;
+		*) grep -qE -- "-s ${opt#-}( |\$)" "$d/$prog.fish" || missing="$missing fish:$opt" ;;
+		esac
+	done
+	[ -z "$missing" ] || { echo "not completed:$missing"; return 1; }
+}
+
+@test "docs: the completions offer every option ipcsh --help and ipcshd --help name" {
+	run in_completions ipcsh "$IPCSH"
+	assert_success
+	run in_completions ipcshd "$IPCSHD"
+	assert_success
+}
+
 # --- install ---------------------------------------------------------------
 
 # make_in_src TARGET VAR=VALUE...: make in the source tree with the build

@@ -6,4 +6,11 @@
  * Job control is already set up by the caller when available. */
 int repl_main(void);
 
+/* Hooks the core calls when the front end has set them (both NULL in a
+ * non-interactive shell): the `history` built-in (defined in
+ * src/builtin/builtin.c) and a last action before the shell exits
+ * (defined in src/exec/run.c; the front end saves its history there). */
+extern int (*builtin_history_hook)(int argc, char **argv);
+extern void (*shell_exit_hook)(void);
+
 #endif

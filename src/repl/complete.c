@@ -1,0 +1,455 @@
+/* complete.c — tab completion that knows ipcsh's syntax (SPEC §8).
+ *
+ * A small scanner reads the line up to the cursor the way the lexer
+ * would (quotes, backslashes, operators, |[...] edges) and names what the
+ * word under the cursor is:
+ *   a command  at the line start, after | |[..] ; & && || ( and after
+ *              assignments or an @HOST prefix: built-ins and PATH programs;
+ *   a transport name right after |[, that transport's options after
+ *              |[name: or a ',';
+ *   a job spec after fg bg kill wait disown jobs (%1 %2 ...);
+ *   a host     after @ in command position ($XDG_CONFIG_HOME/ipcsh/hosts,
+ *              one a line, and the @hosts of the history);
+ *   a variable after $ or ${;
+ *   a file     anywhere else (readline's own filename completion).
+ * The same scan picks the characters that end a word, so `|[sh` offers
+ * "shm" rather than "[sh..." and `@` or `:` only break words where the
+ * syntax says so. */
+#include "repl_int.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "../builtin/builtin.h"
+#include "../exec/shell.h"
+#include "../job/job.h"
+#include "../transport/transport.h"
+#include "../util/util.h"
+
+enum ctx_kind { CTX_FILE, CTX_COMMAND, CTX_EDGE_NAME, CTX_EDGE_OPT, CTX_JOB, CTX_HOST, CTX_VAR };
+
+struct ctx {
+	enum ctx_kind kind;
+	size_t start;          /* where the completed word starts in the line */
+	int edge;              /* CTX_EDGE_OPT: the transport, or -1 */
+	bool braced;           /* CTX_VAR: ${NAME */
+};
+
+/* The scanner's state while it walks the line. */
+struct scan {
+	const char *buf;
+	bool cmd_pos;          /* the next word is a command name */
+	bool redir;            /* the next word is a redirection target */
+	bool in_word;
+	size_t word;           /* start of the current word */
+	char cmd[16];          /* the current stage's command (job built-ins only) */
+	long edge;             /* just after an open "|[", or -1 */
+};
+
+static bool is_job_cmd(const char *w)
+{
+	static const char *const names[] = {"fg", "bg", "kill", "wait", "disown", "jobs"};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(w, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool is_assignment(const char *w, size_t n)
+{
+	const char *eq = memchr(w, '=', n);
+	return eq && eq > w && is_name(w, (size_t)(eq - w));
+}
+
+static void end_word(struct scan *s, size_t end)
+{
+	if (!s->in_word)
+		return;
+	s->in_word = false;
+	const char *w = s->buf + s->word;
+	size_t n = end - s->word;
+	if (s->redir) {
+		s->redir = false;
+		return;
+	}
+	if (!s->cmd_pos)
+		return;
+	/* Still before the command: `X=1 cmd`, `! cmd`, `@host cmd`. */
+	if (is_assignment(w, n) || (n == 1 && *w == '!') || *w == '@')
+		return;
+	s->cmd_pos = false;
+	if (n < sizeof s->cmd) {
+		memcpy(s->cmd, w, n);
+		s->cmd[n] = '\0';
+	}
+}
+
+static void new_command(struct scan *s)
+{
+	s->cmd_pos = true;
+	s->redir = false;
+	s->cmd[0] = '\0';
+}
+
+static void start_word(struct scan *s, size_t i)
+{
+	if (!s->in_word) {
+		s->in_word = true;
+		s->word = i;
+	}
+}
+
+/* Walk buf[0..point). Returns the quote still open at point, or 0. */
+static char scan_line(struct scan *s, size_t point)
+{
+	const char *b = s->buf;
+	char quote = 0;
+	for (size_t i = 0; i < point; i++) {
+		char c = b[i];
+		if (s->edge >= 0) {
+			if (c == ']') {
+				s->edge = -1;
+				new_command(s);
+			}
+		} else if (quote == '\'') {
+			quote = c == '\'' ? 0 : quote;
+		} else if (quote == '"') {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				quote = 0;
+		} else if (c == '\\' || c == '\'' || c == '"') {
+			start_word(s, i);
+			if (c == '\\')
+				i++;
+			else
+				quote = c;
+		} else if (c == ' ' || c == '\t' || c == '\n') {
+			end_word(s, i);
+		} else if (c == '|' || c == ';' || c == '&' || c == '(') {
+			end_word(s, i);
+			if (c == '|' && i + 1 < point && b[i + 1] == '[')
+				s->edge = (long)(++i) + 1;
+			else if ((c == '|' || c == '&') && i + 1 < point && b[i + 1] == c)
+				i++;
+			if (c == '&' && i > 0 && (b[i - 1] == '>' || b[i - 1] == '<'))
+				continue; /* >&2 */
+			new_command(s);
+		} else if (c == '<' || c == '>') {
+			end_word(s, i);
+			s->redir = true;
+		} else if (!(s->redir && isdigit((unsigned char)c) && !s->in_word && i > 0 &&
+			     (b[i - 1] == '&'))) {
+			start_word(s, i);
+		}
+	}
+	return quote;
+}
+
+/* The last unquoted '$' of word w[0..n) if a name (or "{name") follows it. */
+static long find_dollar(const char *w, size_t n, bool *braced)
+{
+	for (size_t i = n; i-- > 0;) {
+		if (w[i] != '$')
+			continue;
+		if (i > 0 && w[i - 1] == '\\')
+			return -1;
+		size_t k = i + 1;
+		*braced = k < n && w[k] == '{';
+		if (*braced)
+			k++;
+		for (size_t m = k; m < n; m++)
+			if (!isalnum((unsigned char)w[m]) && w[m] != '_')
+				return -1;
+		return (long)k;
+	}
+	return -1;
+}
+
+static struct ctx ctx_of(const char *buf, size_t point)
+{
+	struct scan s = {.buf = buf, .cmd_pos = true, .edge = -1};
+	char quote = scan_line(&s, point);
+	struct ctx c = {.kind = CTX_FILE, .start = point, .edge = -1};
+	if (s.edge >= 0) {
+		const char *spec = buf + s.edge;
+		size_t n = point - (size_t)s.edge;
+		const char *colon = memchr(spec, ':', n);
+		if (!colon) {
+			c.kind = CTX_EDGE_NAME;
+			c.start = (size_t)s.edge;
+			return c;
+		}
+		c.kind = CTX_EDGE_OPT;
+		c.edge = transport_lookup(spec, (size_t)(colon - spec));
+		c.start = (size_t)(colon - buf) + 1;
+		for (size_t i = c.start; i < point; i++)
+			if (buf[i] == ',')
+				c.start = i + 1;
+		return c;
+	}
+	size_t ws = s.in_word ? s.word : point;
+	const char *w = buf + ws;
+	size_t n = point - ws;
+	c.start = ws;
+	long d = quote == '\'' ? -1 : find_dollar(w, n, &c.braced);
+	if (d >= 0) {
+		c.kind = CTX_VAR;
+		c.start = ws + (size_t)d;
+	} else if (quote) {
+		c.kind = CTX_FILE;
+	} else if (s.cmd_pos && !s.redir && n > 0 && *w == '@') {
+		c.kind = CTX_HOST;
+		c.start = ws + 1;
+	} else if (s.cmd_pos && !s.redir && !memchr(w, '/', n)) {
+		c.kind = CTX_COMMAND;
+	} else if (!s.cmd_pos && !s.redir && is_job_cmd(s.cmd) && (n == 0 || *w == '%')) {
+		c.kind = CTX_JOB;
+	}
+	return c;
+}
+
+/* ---- candidates ---------------------------------------------------------- */
+
+struct cands {
+	char **v;
+	size_t n, cap;
+	const char *prefix;
+	size_t plen;
+};
+
+static void cand_add(struct cands *c, const char *s)
+{
+	if (strncmp(s, c->prefix, c->plen) != 0)
+		return;
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->v[i], s) == 0)
+			return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 32;
+		c->v = xrealloc(c->v, c->cap * sizeof *c->v);
+	}
+	c->v[c->n++] = xstrdup(s);
+}
+
+static void add_path_commands(struct cands *c)
+{
+	const char *path = var_get("PATH");
+	char *copy = xstrdup(path ? path : "/usr/local/bin:/usr/bin:/bin");
+	for (char *dir = copy, *next; dir; dir = next) {
+		next = strchr(dir, ':');
+		if (next)
+			*next++ = '\0';
+		DIR *d = opendir(*dir ? dir : ".");
+		if (!d)
+			continue;
+		for (struct dirent *e; (e = readdir(d));) {
+			if (e->d_name[0] == '.' || strncmp(e->d_name, c->prefix, c->plen) != 0)
+				continue;
+			char *full = xasprintf("%s/%s", *dir ? dir : ".", e->d_name);
+			struct stat st;
+			if (stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+				cand_add(c, e->d_name);
+			free(full);
+		}
+		closedir(d);
+	}
+	free(copy);
+}
+
+static void add_commands(struct cands *c)
+{
+	for (const struct builtin *b = builtin_table(); b->name; b++)
+		cand_add(c, b->name);
+	add_path_commands(c);
+}
+
+static void add_edge_options(struct cands *c, int kind)
+{
+	if (kind < 0)
+		return;
+	for (const struct opt_desc *o = transport_options((enum edge_kind)kind); o->name; o++) {
+		char *s = xasprintf("%s%s", o->name, o->type == OPT_FLAG ? "" : "=");
+		cand_add(c, s);
+		free(s);
+	}
+}
+
+static void add_jobs(struct cands *c)
+{
+	(void)job_reap(false);
+	for (struct job *j = job_first(); j; j = j->next) {
+		if (!j->id || job_state(j) == JOB_DONE)
+			continue;
+		char spec[32];
+		snprintf(spec, sizeof spec, "%%%d", j->id);
+		cand_add(c, spec);
+	}
+}
+
+static void add_hosts_file(struct cands *c)
+{
+	const char *cfg = var_get("XDG_CONFIG_HOME");
+	const char *home = var_get("HOME");
+	char *path = cfg && *cfg == '/' ? xasprintf("%s/ipcsh/hosts", cfg)
+		: home && *home ? xasprintf("%s/.config/ipcsh/hosts", home) : NULL;
+	FILE *f = path ? fopen(path, "re") : NULL;
+	free(path);
+	if (!f)
+		return;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		line[strcspn(line, " \t\r\n#")] = '\0';
+		if (*line)
+			cand_add(c, line);
+	}
+	free(line);
+	fclose(f);
+}
+
+/* "@host" words of earlier commands: '@' at a word's start. */
+static void add_history_hosts(struct cands *c)
+{
+	HIST_ENTRY **list = history_list();
+	for (int i = 0; list && i < history_length; i++) {
+		const char *l = list[i]->line;
+		for (const char *p = strchr(l, '@'); p; p = strchr(p + 1, '@')) {
+			if (p > l && !strchr(" \t\n|;&(]", p[-1]))
+				continue;
+			size_t n = strcspn(p + 1, " \t\n|;&()<>'\"");
+			char *h = xstrndup(p + 1, n);
+			if (*h)
+				cand_add(c, h);
+			free(h);
+		}
+	}
+}
+
+static void add_vars(struct cands *c)
+{
+	char **names = var_names(c->prefix);
+	for (char **p = names; *p; p++) {
+		cand_add(c, *p);
+		free(*p);
+	}
+	free(names);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* ---- readline glue --------------------------------------------------------- */
+
+static struct cands cur;
+static size_t cur_next;
+
+static char *cand_generator(const char *text, int state)
+{
+	(void)text;
+	if (state == 0)
+		cur_next = 0;
+	return cur_next < cur.n ? xstrdup(cur.v[cur_next++]) : NULL;
+}
+
+static void cands_clear(struct cands *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		free(c->v[i]);
+	free(c->v);
+	memset(c, 0, sizeof *c);
+}
+
+/* Make every candidate replace line[rl_start..) rather than line[my_start..). */
+static void cands_rebase(struct cands *c, const char *line, size_t rl_start, size_t my_start)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		char *s = c->v[i];
+		if (rl_start < my_start)
+			c->v[i] = xasprintf("%.*s%s", (int)(my_start - rl_start), line + rl_start, s);
+		else
+			c->v[i] = xstrdup(strlen(s) >= rl_start - my_start ? s + (rl_start - my_start) : "");
+		free(s);
+	}
+}
+
+static char **attempt(const char *text, int start, int end)
+{
+	struct ctx c = ctx_of(rl_line_buffer, (size_t)end);
+	if (c.kind == CTX_FILE)
+		return NULL; /* readline's filename completion */
+	cands_clear(&cur);
+	char *prefix = xstrndup(rl_line_buffer + c.start, (size_t)end - c.start);
+	cur.prefix = prefix;
+	cur.plen = strlen(prefix);
+	rl_completion_append_character = ' ';
+	switch (c.kind) {
+	case CTX_COMMAND: add_commands(&cur); break;
+	case CTX_EDGE_NAME:
+		for (int k = 0; k < EDGE__COUNT; k++)
+			cand_add(&cur, transport_name((enum edge_kind)k));
+		rl_completion_append_character = '\0';
+		break;
+	case CTX_EDGE_OPT:
+		add_edge_options(&cur, c.edge);
+		rl_completion_append_character = '\0';
+		break;
+	case CTX_JOB: add_jobs(&cur); break;
+	case CTX_HOST:
+		add_hosts_file(&cur);
+		add_history_hosts(&cur);
+		break;
+	case CTX_VAR:
+		add_vars(&cur);
+		rl_completion_append_character = c.braced ? '}' : ' ';
+		break;
+	case CTX_FILE: break;
+	}
+	qsort(cur.v, cur.n, sizeof *cur.v, cmp_str);
+	if ((size_t)start != c.start)
+		cands_rebase(&cur, rl_line_buffer, (size_t)start, c.start);
+	free(prefix);
+	cur.prefix = NULL;
+	rl_attempted_completion_over = 1;
+	if (!cur.n)
+		return NULL;
+	return rl_completion_matches(text, cand_generator);
+}
+
+/* Word ends for this context, so readline's word is the one we complete. */
+static char *word_breaks(void)
+{
+	static char dflt[] = " \t\n\"'`<>;|&(";
+	static char edge_name[] = " \t\n[";
+	static char edge_opt[] = " \t\n[:,";
+	static char host[] = " \t\n@";
+	static char var[] = " \t\n\"'${";
+	switch (ctx_of(rl_line_buffer, (size_t)rl_point).kind) {
+	case CTX_EDGE_NAME: return edge_name;
+	case CTX_EDGE_OPT: return edge_opt;
+	case CTX_HOST: return host;
+	case CTX_VAR: return var;
+	default: return dflt;
+	}
+}
+
+void complete_setup(void)
+{
+	static char quotes[] = "'\"";
+	static char file_quote[] = " \t\n\\\"'<>;|&()#$`?*[]!{}~";
+	rl_attempted_completion_function = attempt;
+	rl_completion_word_break_hook = word_breaks;
+	rl_completer_quote_characters = quotes;
+	rl_filename_quote_characters = file_quote;
+}

@@ -1,0 +1,387 @@
+#!/usr/bin/env bats
+# The interactive shell (SPEC §7, §8; issue 4), driven on a real pty in
+# tmux: prompts, continuation, Ctrl-C/Ctrl-Z/Ctrl-D, job control with
+# relayed edges, completion, history, full-screen programs.
+load common
+load helpers/tmux
+
+setup() {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	command -v pgrep >/dev/null || skip "pgrep (procps) is not installed"
+}
+
+teardown() {
+	ish_teardown
+}
+
+@test "a pipeline runs and the shell stays for the next one" {
+	ish_start
+	ish_run 'echo hello | tr a-z A-Z'
+	[ "$(ish_output)" = HELLO ]
+	ish_run 'echo again |[shm] cat'
+	[ "$(ish_output)" = again ]
+}
+
+@test "default prompt: the directory, ending in # for root and \$ otherwise" {
+	mkdir -p "$BATS_TEST_TMPDIR/home/sub dir"
+	ISH_PROMPT_RE='^(~|/).*[$#]'
+	ish_start --no-ps1
+	local end='$'
+	[ "$(id -u)" != 0 ] || end='#'
+	[ "$(ish_last_line)" = "$BATS_TEST_TMPDIR$end" ]
+	ish_run 'cd "$HOME/sub dir"'
+	[ "$(ish_last_line)" = "~/sub dir$end" ]
+}
+
+@test "PS1 is expanded: \$PWD, \\w, \$(...), quotes kept" {
+	ISH_PROMPT_RE='^<.*>'
+	ish_start PS1='<$PWD|\w|$(echo sub)|'"'q'"'> '
+	[[ $(ish_last_line) == "<$BATS_TEST_TMPDIR|$BATS_TEST_TMPDIR|sub|'q'>" ]]
+	ish_run 'cd'
+	[[ $(ish_last_line) == "<$BATS_TEST_TMPDIR/home|~|sub|'q'>" ]]
+}
+
+@test "continuation: 'seq 1 5 |' Enter 'tail -n 1' Enter prints 5, one history entry" {
+	ish_start
+	ish_type 'seq 1 5 |'
+	ish_keys Enter
+	ish_wait '^> $|^>$'
+	ish_type 'tail -n 1'
+	ish_keys Enter
+	ish_wait_prompt
+	ish_screen | grep -qx 5
+	ish_type "echo 'open"
+	ish_keys Enter
+	ish_type "quote' &&"
+	ish_keys Enter
+	ish_type 'echo \'
+	ish_keys Enter
+	ish_type done
+	ish_keys Enter
+	ish_wait_prompt
+	ish_screen | grep -qx 'quote'
+	ish_screen | grep -qx 'done'
+	ish_run 'history'
+	run ish_output
+	assert_line --regexp '^ +1  seq 1 5 \| tail -n 1$'
+	assert_line --regexp "^ +2  echo 'open$"
+	assert_line --regexp "^quote' && echo done$"
+	assert_line --regexp '^ +3  history$'
+}
+
+@test "Ctrl-C at the prompt discards the line, also in a continuation" {
+	ish_start
+	ish_type 'echo SHOULD_NOT_RUN'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_wait '^ipc> echo SHOULD_NOT_RUN\^C$'
+	ish_run 'echo status=$?'
+	[ "$(ish_output)" = status=130 ]
+	ish_type "echo 'unfinished"
+	ish_keys Enter
+	ish_wait '^> ?$'
+	ish_type 'more'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_run 'echo ok'
+	[ "$(ish_output)" = ok ]
+	run ish_screen
+	refute_line SHOULD_NOT_RUN
+}
+
+@test "Ctrl-Z at the prompt does nothing; Ctrl-D on an empty line exits with the last status" {
+	ish_start
+	ish_keys C-z
+	ish_run 'echo still here'
+	[ "$(ish_output)" = "still here" ]
+	ish_run 'false'
+	ish_keys C-d
+	[ "$(ish_wait_exit)" = 1 ]
+	ish_wait '^ipc> exit$'
+}
+
+@test "Ctrl-Z stops a whole shm job with its relays; jobs, bg, fg, Ctrl-C; nothing left" {
+	ish_start
+	ish_type 'yes |[shm] cat >/dev/null'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	# yes, cat and the two shm relays
+	ish_wait_for _pgrp_count_is "$pg" 4
+	ish_keys C-z
+	ish_wait '^\[1\]\+  Stopped +yes \|\[shm\] cat >/dev/null$'
+	ish_wait_prompt
+	ish_wait_for _pgrp_all_in "$pg" T
+	[ "$(pgrp_pids "$pg" | wc -l)" -eq 4 ]
+	[ "$(ish_fg_pgid)" = "$ISH_PID" ]
+	ish_run 'jobs'
+	[[ $(ish_output) =~ ^\[1\]\+\ +Stopped\ +yes\ \|\[shm\]\ cat\ \>/dev/null$ ]]
+	ish_run 'bg'
+	[ "$(ish_output)" = '[1]+ yes |[shm] cat >/dev/null &' ]
+	ish_wait_for _pgrp_none_in "$pg" T
+	ish_run 'jobs'
+	[[ $(ish_output) =~ ^\[1\]\+\ +Running\ +yes ]]
+	ish_type 'fg'
+	ish_keys Enter
+	ish_wait_for _ish_job_in_fg
+	[ "$(ish_fg_pgid)" = "$pg" ]
+	ish_keys C-c
+	ish_wait_prompt
+	ish_wait_for _pgrp_gone "$pg"
+	ish_run 'jobs'
+	[ -z "$(ish_output)" ]
+}
+
+@test "Ctrl-Z in a pipeline with an mq edge stops its relays too; kill %1 ends it" {
+	ish_start
+	ish_type 'yes |[mq:lines] cat >/dev/null'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	ish_wait_for _pgrp_count_is "$pg" 4
+	ish_keys C-z
+	ish_wait '^\[1\]\+  Stopped'
+	ish_wait_for _pgrp_all_in "$pg" T
+	ish_run 'kill %1'
+	ish_wait_for _pgrp_gone "$pg"
+	ish_run ''
+	ish_wait '^\[1\]\+  Terminated +yes \|\[mq:lines\] cat >/dev/null$'
+}
+
+@test "a background job reports Done at the next prompt" {
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	ish_start
+	ish_run 'cat go &'
+	[[ $(ish_output) =~ ^\[1\]\ ([0-9]+)$ ]]
+	pid=${BASH_REMATCH[1]}
+	: >"$BATS_TEST_TMPDIR/go"
+	_zombie_or_gone() { [[ $(proc_state "$pid") =~ ^(Z|)$ ]]; }
+	ish_wait_for _zombie_or_gone
+	ish_run ''
+	[[ $(ish_output) =~ ^\[1\]\+\ +Done\ +cat\ go$ ]]
+	ish_run 'jobs'
+	[ -z "$(ish_output)" ]
+}
+
+@test "kill %1 ends a background job" {
+	ish_start
+	ish_run 'sleep 1000 &'
+	[[ $(ish_output) =~ ^\[1\]\ ([0-9]+)$ ]]
+	pid=${BASH_REMATCH[1]}
+	ish_run 'kill %1'
+	_gone() { [[ $(proc_state "$pid") =~ ^(Z|)$ ]]; }
+	ish_wait_for _gone
+	ish_run ''
+	ish_wait '^\[1\]\+ +Terminated +sleep 1000$'
+
+}
+
+@test "wait %1 returns the job's status" {
+	mkfifo "$BATS_TEST_TMPDIR/go"
+	ish_start
+	ish_run "sh -c 'read x <go; exit 3' &"
+	ish_type 'wait %1; echo "status=$?"'
+	ish_keys Enter
+	printf 'x\n' >"$BATS_TEST_TMPDIR/go"
+	ish_wait_prompt
+	[ "$(ish_output)" = status=3 ]
+}
+
+@test "exit with a stopped job warns once, then hangs the job up" {
+	ish_start
+	ish_type 'sleep 1000'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	ish_keys C-z
+	ish_wait '^\[1\]\+  Stopped +sleep 1000$'
+	ish_wait_prompt
+	ish_run 'exit'
+	[ "$(ish_output)" = 'There are stopped jobs.' ]
+	[ "$(proc_state "$pg")" = T ]
+	ish_type 'exit'
+	ish_keys Enter
+	ish_wait_exit >/dev/null
+	ish_wait_for _pgrp_gone "$pg"
+	[ "$(ish_screen | grep -c 'There are stopped jobs.')" -eq 1 ]
+}
+
+@test "Ctrl-D with a stopped job warns once too" {
+	ish_start
+	ish_type 'sleep 1000'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	ish_keys C-z
+	ish_wait_prompt
+	ish_mark
+	ish_keys C-d
+	ish_wait 'There are stopped jobs.'
+	ish_wait_prompt
+	ish_keys C-d
+	ish_wait_exit >/dev/null
+	ish_wait_for _pgrp_gone "$pg"
+}
+
+@test "completion: |[sh Tab gives |[shm, |[mq: Tab Tab lists mq's options" {
+	ish_start
+	ish_type 'echo x |[sh'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'echo x |[shm'
+	ish_type '] cat'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = x ]
+	ish_type 'echo x |[mq:'
+	ish_keys Tab Tab
+	ish_wait '^lines +maxmsg= +msgsize=$'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type 'echo x |[mq:lines,max'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'echo x |[mq:lines,maxmsg='
+}
+
+@test "completion: a PATH command, a built-in, a file, a variable, a host" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/home/config/ipcsh"
+	printf '#!/bin/sh\necho from-tool\n' >"$BATS_TEST_TMPDIR/bin/ipcshtesttool"
+	chmod +x "$BATS_TEST_TMPDIR/bin/ipcshtesttool"
+	echo content >"$BATS_TEST_TMPDIR/afile_for_completion.txt"
+	printf 'alpha.example\n# a comment\nbeta.example\n' >"$BATS_TEST_TMPDIR/home/config/ipcsh/hosts"
+	ish_start PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+	ish_type 'ipcshtestt'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'ipcshtesttool'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = from-tool ]
+	ish_type 'true | ipcshtestt'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'true | ipcshtesttool'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type 'histo'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'history'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type 'cat afile_for'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'cat afile_for_completion.txt'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = content ]
+	ish_run 'MY_COMPLETION_VAR=42'
+	ish_type 'echo $MY_COMPLETION_V'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'echo $MY_COMPLETION_VAR'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = 42 ]
+	ish_type '@alp'
+	ish_keys Tab
+	ish_wait_for _ish_echoed '@alpha.example'
+	ish_keys C-c
+	ish_wait_prompt
+}
+
+@test "completion: fg % lists the job specs" {
+	ish_start
+	ish_run 'sleep 1000 &'
+	ish_run 'sleep 1001 &'
+	[[ $(ish_output) =~ ^\[2\]\ ([0-9]+)$ ]]
+	pid2=${BASH_REMATCH[1]}
+	ish_type 'fg %'
+	ish_keys Tab Tab
+	ish_wait '^%1 +%2$'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_run 'kill %2'
+	_gone() { [[ $(proc_state "$pid2") =~ ^(Z|)$ ]]; }
+	ish_wait_for _gone
+	ish_type 'fg %'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'fg %1'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_run 'kill %1'
+}
+
+@test "history survives two sessions and is capped at HISTFILESIZE" {
+	ish_start HISTFILESIZE=3
+	ish_run 'echo one'
+	ish_run 'echo two'
+	ish_run 'echo three'
+	ish_run 'echo four'
+	ish_type exit
+	ish_keys Enter
+	ish_wait_exit >/dev/null
+	hist=$BATS_TEST_TMPDIR/home/state/ipcsh/history
+	[ -f "$hist" ]
+	[ "$(stat -c %a "$hist")" = 600 ]
+	[ "$(stat -c %a "${hist%/*}")" = 700 ]
+	ish_stop
+	ish_start HISTFILESIZE=3
+	ish_run 'history'
+	run ish_output
+	assert_output --regexp '^ +1  echo three
+ +2  echo four
+ +3  exit
+ +4  history$'
+	# the previous session's last command comes back with Up
+	ish_keys Up Up
+	ish_wait_for _ish_echoed 'ipc> exit'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_run 'history -c'
+	ish_run 'history'
+	[ "$(ish_output)" = '    1  history' ]
+}
+
+@test "a full-screen program gets the terminal; the shell's modes come back" {
+	command -v less >/dev/null || skip "less is not installed"
+	seq 1 200 | sed 's/^/line /' >"$BATS_TEST_TMPDIR/text"
+	ish_start LESS= LESSHISTFILE=-
+	ish_run 'stty -g >before'
+	ish_type 'less text'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	ish_wait '^line 1$'
+	ish_keys C-z
+	ish_wait '^\[1\]\+  Stopped +less text$'
+	ish_wait_prompt
+	ish_run 'stty -g | cmp - before && echo same-after-stop'
+	[ "$(ish_output)" = same-after-stop ]
+	ish_type 'fg'
+	ish_keys Enter
+	ish_wait_for _ish_job_in_fg
+	ish_keys G
+	ish_wait '^line 200$'
+	ish_keys q
+	ish_wait_for _pgrp_gone "$pg"
+	ish_wait_prompt
+	ish_run 'stty -g | cmp - before && echo same-after-exit'
+	[ "$(ish_output)" = same-after-exit ]
+}
+
+@test "a program that stops with the terminal raw: the shell restores its modes, fg gives the job its own" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	cat >"$BATS_TEST_TMPDIR/raw.py" <<'EOF'
+import os, signal, sys, termios, tty
+saved = termios.tcgetattr(0)
+tty.setraw(0)
+os.kill(0, signal.SIGSTOP)
+raw = not (termios.tcgetattr(0)[3] & termios.ICANON)
+termios.tcsetattr(0, termios.TCSADRAIN, saved)
+print("raw-again" if raw else "cooked")
+EOF
+	ish_start
+	ish_run 'stty -g >before'
+	ish_type 'python3 raw.py'
+	ish_keys Enter
+	ish_wait '^\[1\]\+  Stopped +python3 raw.py$'
+	ish_wait_prompt
+	ish_run 'stty -g | cmp - before && echo restored'
+	[ "$(ish_output)" = restored ]
+	ish_run 'fg'
+	run ish_output
+	assert_line raw-again
+	ish_run 'stty -g | cmp - before && echo same'
+	[ "$(ish_output)" = same ]
+}

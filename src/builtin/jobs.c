@@ -86,6 +86,22 @@ static int need_jobctl(const char *who)
 	return 0;
 }
 
+/* A job brought back with fg and killed by a signal: end the "^C" line, or
+ * name the signal, as a foreground pipeline does (pipeline.c finish()). */
+static void report_signal(struct job *j)
+{
+	for (size_t i = 0; i < j->nprocs; i++) {
+		struct proc *p = &j->procs[i];
+		if (p->role != ROLE_STAGE || p->index != j->nstages - 1 || !WIFSIGNALED(p->wstatus))
+			continue;
+		int sg = WTERMSIG(p->wstatus);
+		if (sg == SIGINT)
+			err_printf("\n");
+		else if (sg != SIGPIPE)
+			err_printf("%s%s\n", strsignal(sg), WCOREDUMP(p->wstatus) ? " (core dumped)" : "");
+	}
+}
+
 int bi_fg(int argc, char **argv)
 {
 	if (need_jobctl("fg") < 0)
@@ -99,6 +115,7 @@ int bi_fg(int argc, char **argv)
 	if (job_state(j) == JOB_STOPPED)
 		return 128 + SIGTSTP;
 	int st = job_status(j, sh.opt_pipefail);
+	report_signal(j);
 	job_remove(j);
 	return st;
 }

@@ -317,6 +317,10 @@ void job_notify(FILE *f)
 		if (!j->background)
 			continue;
 		enum job_state s = job_state(j);
+		/* A job continued by `kill -CONT` or `kill %N` is not news (bash
+		 * says nothing either); its end or stop will be. */
+		if (!j->notified && s == JOB_RUNNING)
+			j->notified = true;
 		if (!j->notified && sh.interactive) {
 			job_print(f, j, false);
 			j->notified = true;

@@ -200,12 +200,20 @@ int bi_kill(int argc, char **argv)
 	return st;
 }
 
+/* Set when Ctrl-C ended a `wait`: at an interactive shell's `wait` the
+ * shell itself owns the terminal and gets the SIGINT (bash returns 130). */
+static bool wait_interrupted;
+
 static int wait_job(struct job *j)
 {
 	while (job_state(j) == JOB_RUNNING) {
 		job_reap(true);
-		if (sh.opt_e || true)
-			shell_run_pending_traps();
+		if (sh.interactive && !sh.in_subshell && !sh.traps[SIGINT] && sig_take(SIGINT)) {
+			wait_interrupted = true;
+			err_printf("\n"); /* after the terminal's "^C" */
+			return 128 + SIGINT;
+		}
+		shell_run_pending_traps();
 	}
 	int st = job_state(j) == JOB_STOPPED ? 128 + SIGTSTP : job_status(j, sh.opt_pipefail);
 	if (job_state(j) == JOB_DONE)
@@ -215,12 +223,14 @@ static int wait_job(struct job *j)
 
 int bi_wait(int argc, char **argv)
 {
+	wait_interrupted = false;
 	if (argc < 2) {
 		struct job *next;
 		for (struct job *j = job_first(); j; j = next) {
 			next = j->next;
 			if (j->background && job_state(j) == JOB_RUNNING) {
-				wait_job(j);
+				if (wait_job(j) && wait_interrupted)
+					return 128 + SIGINT;
 				next = job_first();
 			}
 		}
@@ -249,6 +259,8 @@ int bi_wait(int argc, char **argv)
 			}
 		}
 		st = wait_job(j);
+		if (wait_interrupted)
+			break;
 	}
 	return st;
 }

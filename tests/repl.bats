@@ -185,6 +185,52 @@ teardown() {
 	[ "$(ish_output)" = status=3 ]
 }
 
+@test "Ctrl-C interrupts wait (status 130); the job keeps running" {
+	ish_start
+	ish_run 'sleep 1000 &'
+	[[ $(ish_output) =~ ^\[1\]\ ([0-9]+)$ ]]
+	pid=${BASH_REMATCH[1]}
+	ish_type 'wait %1'
+	ish_keys Enter
+	# readline gave the terminal back: the shell is running `wait`
+	ish_wait_for ish_tty_cooked
+	ish_keys C-c
+	ish_wait_prompt
+	ish_run 'echo status=$?'
+	[ "$(ish_output)" = status=130 ]
+	[ "$(proc_state "$pid")" = S ]
+	ish_run 'kill %1'
+}
+
+@test "a hang-up ends the shell's jobs, running and stopped, and saves the history" {
+	ish_start
+	ish_run 'sleep 1000 &'
+	[[ $(ish_output) =~ ^\[1\]\ ([0-9]+)$ ]]
+	pid1=${BASH_REMATCH[1]}
+	ish_type 'sleep 1001'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	ish_keys C-z
+	ish_wait_prompt
+	ish_stop
+	_ish_jobs_gone() { [[ $(proc_state "$pid1") =~ ^(Z|)$ ]] && _pgrp_gone "$pg"; }
+	ish_wait_for _ish_jobs_gone
+	grep -qx 'sleep 1001' "$BATS_TEST_TMPDIR/home/state/ipcsh/history"
+}
+
+@test "inputrc: \$if ipcsh applies (rl_readline_name)" {
+	ISH_INPUTRC_EXTRA='$if ipcsh
+"\C-xq": "echo from-inputrc"
+$endif'
+	ish_start
+	ish_mark
+	ish_keys C-x q
+	ish_wait_for _ish_echoed 'echo from-inputrc'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = from-inputrc ]
+}
+
 @test "exit with a stopped job warns once, then hangs the job up" {
 	ish_start
 	ish_type 'sleep 1000'

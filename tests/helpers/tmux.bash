@@ -28,7 +28,13 @@ ish_start() {
 	fi
 	ISH_HOME=$BATS_TEST_TMPDIR/home
 	mkdir -p "$ISH_HOME"
-	printf 'set enable-bracketed-paste off\nset bell-style none\n' >"$BATS_TEST_TMPDIR/inputrc"
+	printf 'set enable-bracketed-paste off\nset bell-style none\n%s\n' "${ISH_INPUTRC_EXTRA:-}" \
+		>"$BATS_TEST_TMPDIR/inputrc"
+	# a sanitizer build keeps the options the test run chose
+	local san=() v
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -z "${!v:-}" ] || san+=("$v=${!v}")
+	done
 	ISH_TAG="IPCSH_TEST_TAG=$BATS_TEST_TMPDIR"
 	tmx -f /dev/null start-server \; set-option -g remain-on-exit on \; \
 		set-option -g history-limit 20000 \; \
@@ -36,7 +42,7 @@ ish_start() {
 		env -i PATH="$PATH" HOME="$ISH_HOME" TERM=screen LANG=C \
 		INPUTRC="$BATS_TEST_TMPDIR/inputrc" \
 		XDG_STATE_HOME="$ISH_HOME/state" XDG_CONFIG_HOME="$ISH_HOME/config" \
-		"${ps1[@]}" "$ISH_TAG" "$@" "$IPCSH"
+		"${san[@]}" "${ps1[@]}" "$ISH_TAG" "$@" "$IPCSH"
 	ISH_PID=$(tmx display-message -p -t ish '#{pane_pid}')
 	ISH_MARK=0
 	ish_wait_prompt
@@ -132,6 +138,12 @@ _ish_job_in_fg() {
 # ish_wait_fg_job: until a job owns the terminal; prints its pgid.
 ish_wait_fg_job() {
 	ish_wait_for _ish_job_in_fg && ish_fg_pgid
+}
+
+# The pane's terminal is in canonical mode: readline is not reading (the
+# shell runs a command, or the terminal belongs to a job).
+ish_tty_cooked() {
+	stty -a -F "$(tmx display-message -p -t ish '#{pane_tty}')" | grep -Eq '(^| )icanon( |$)'
 }
 
 # State letter (R S T Z ...) of a pid, empty if gone.

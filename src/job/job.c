@@ -391,6 +391,18 @@ void job_forget_all(void)
 	cur_job = prev_job = NULL;
 }
 
+static pid_t orig_pgrp; /* the terminal's foreground group before us */
+
+void job_control_end(void)
+{
+	if (!sh.jobctl || sh.tty < 0 || orig_pgrp <= 0 || orig_pgrp == sh.pgid)
+		return;
+	if (have_shell_modes)
+		tcsetattr(sh.tty, TCSADRAIN, &shell_modes);
+	if (setpgid(0, orig_pgrp) < 0) { /* that group is gone: keep ours */ }
+	if (tcsetpgrp(sh.tty, orig_pgrp) < 0) { /* idem */ }
+}
+
 int job_control_init(void)
 {
 	int fd = fcntl(2, F_DUPFD_CLOEXEC, 10);
@@ -410,6 +422,7 @@ int job_control_init(void)
 		kill(-pg, SIGTTIN);
 	sig_interactive();
 	pid_t me = getpid();
+	orig_pgrp = pg;
 	if (pg != me && setpgid(0, me) < 0) {
 		close(fd);
 		return -1;

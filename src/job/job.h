@@ -100,6 +100,10 @@ void job_make_current(struct job *j);
  * foreground, ignore the job-control signals, set sh.jobctl/tty/pgid.
  * Returns 0, or -1 when there is no usable terminal. */
 int job_control_init(void);
+/* Leaving: give the terminal back to the process group that had it when
+ * job_control_init() ran (a parent without job control reads it next),
+ * as bash does. No-op without job control. */
+void job_control_end(void);
 
 /* Terminal: save the shell's modes (called at start and at each prompt). */
 void term_save_shell_modes(void);

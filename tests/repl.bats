@@ -231,6 +231,19 @@ $endif'
 	[ "$(ish_output)" = from-inputrc ]
 }
 
+@test "on exit the terminal goes back to the process group that had it" {
+	# sh without job control starts ipcsh in its own group; after ipcsh
+	# leaves, sh must be able to read the terminal again.
+	ISH_WRAPPER='"$1"; echo "after:$?"; read x; echo "got:$x"'
+	ish_start
+	ish_type 'exit 7'
+	ish_keys Enter
+	ish_wait '^after:7$'
+	tmx send-keys -t ish -l 'hello'
+	ish_keys Enter
+	ish_wait '^got:hello$'
+}
+
 @test "exit with a stopped job warns once, then hangs the job up" {
 	ish_start
 	ish_type 'sleep 1000'

@@ -124,11 +124,6 @@ void history_save(void)
 		history_truncate_file(hist_path, (int)max);
 }
 
-static void on_exit_save(void)
-{
-	history_save();
-}
-
 static int history_usage(const char *arg, const char *why, int status)
 {
 	msg_err("history: %s: %s", arg, why);
@@ -187,5 +182,4 @@ void history_setup(void)
 	history_apply_size();
 	new_entries = 0;
 	builtin_history_hook = history_builtin;
-	shell_exit_hook = on_exit_save;
 }

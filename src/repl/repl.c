@@ -241,6 +241,14 @@ static void run_command(struct command *c)
 		shell_exit(sh.exit_status);
 }
 
+/* The last thing before the shell exits (shell_exit): save the history,
+ * hand the terminal back to whoever had it. */
+static void on_shell_exit(void)
+{
+	history_save();
+	job_control_end();
+}
+
 static bool same_dir(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -272,6 +280,7 @@ static void repl_setup(void)
 	if (sigaction(SIGTERM, NULL, &old) == 0 && old.sa_handler == SIG_DFL && !sh.traps[SIGTERM])
 		signal(SIGTERM, SIG_IGN);
 	history_setup();
+	shell_exit_hook = on_shell_exit;
 	complete_setup();
 }
 
@@ -279,6 +288,12 @@ int repl_main(void)
 {
 	repl_setup();
 	for (;;) {
+		/* Signals that came while a command ran are not for this prompt
+		 * (a Ctrl-C that ended `wait`, SIGCHLDs), except a hang-up. */
+		if (take_signals() & GOT_HUP)
+			hang_up();
+		if (!(sh.traps[SIGINT] && *sh.traps[SIGINT]))
+			(void)sig_take(SIGINT);
 		job_notify(stderr);
 		history_apply_size();
 		struct command c;

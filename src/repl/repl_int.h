@@ -11,8 +11,7 @@
  * used when var is unset. Returns a malloc'd string. */
 char *prompt_build(const char *var, const char *dflt);
 
-/* History: load the file, install the `history` built-in and the exit
- * hook that appends this session's commands to the file. */
+/* History: load the file, install the `history` built-in. */
 void history_setup(void);
 /* Add one logical command (as typed, lines joined) to the history. */
 void history_add_command(const char *text);

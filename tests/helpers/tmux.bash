@@ -20,6 +20,7 @@ tmx() {
 # ish_start [--no-ps1] [NAME=VALUE...]: start ipcsh in a new tmux server
 # and wait for its first prompt. Assignments are added to (or override)
 # its environment; --no-ps1 leaves PS1 unset (the default prompt).
+# With ISH_WRAPPER set, sh -c "$ISH_WRAPPER" runs instead, ipcsh's path in $1.
 ish_start() {
 	local ps1=(PS1='ipc> ')
 	if [ "${1:-}" = --no-ps1 ]; then
@@ -42,7 +43,8 @@ ish_start() {
 		env -i PATH="$PATH" HOME="$ISH_HOME" TERM=screen LANG=C \
 		INPUTRC="$BATS_TEST_TMPDIR/inputrc" \
 		XDG_STATE_HOME="$ISH_HOME/state" XDG_CONFIG_HOME="$ISH_HOME/config" \
-		"${san[@]}" "${ps1[@]}" "$ISH_TAG" "$@" "$IPCSH"
+		"${san[@]}" "${ps1[@]}" "$ISH_TAG" "$@" \
+		${ISH_WRAPPER:+sh -c "$ISH_WRAPPER" sh} "$IPCSH"
 	ISH_PID=$(tmx display-message -p -t ish '#{pane_pid}')
 	ISH_MARK=0
 	ish_wait_prompt

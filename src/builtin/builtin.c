@@ -18,12 +18,6 @@
 #include "../job/sig.h"
 #include "../util/util.h"
 
-int bi_jobs(int, char **);
-int bi_fg(int, char **);
-int bi_bg(int, char **);
-int bi_kill(int, char **);
-int bi_wait(int, char **);
-int bi_disown(int, char **);
 
 /* Provided by the interactive front end; NULL when not linked in. */
 int (*builtin_history_hook)(int argc, char **argv);
@@ -347,26 +341,7 @@ static int bi_exec(int argc, char **argv)
 	if (argc < 2)
 		return 0;
 	const char *cmd = argv[1];
-	char *path = NULL;
-	if (strchr(cmd, '/')) {
-		path = xstrdup(cmd);
-	} else {
-		const char *pv = var_get("PATH");
-		if (!pv)
-			pv = "/usr/local/bin:/usr/bin:/bin";
-		for (const char *p = pv; !path;) {
-			const char *c = strchr(p, ':');
-			size_t dl = c ? (size_t)(c - p) : strlen(p);
-			char *cand = xasprintf("%.*s/%s", (int)dl, dl ? p : ".", cmd);
-			if (access(cand, X_OK) == 0)
-				path = cand;
-			else
-				free(cand);
-			if (!c)
-				break;
-			p = c + 1;
-		}
-	}
+	char *path = strchr(cmd, '/') ? xstrdup(cmd) : path_search(cmd, true, NULL);
 	if (!path) {
 		msg_err("%s: command not found", cmd);
 		if (!sh.interactive)
@@ -443,23 +418,7 @@ static int bi_source(int argc, char **argv)
 		return 2;
 	}
 	const char *file = argv[1];
-	char *path = NULL;
-	if (!strchr(file, '/')) {
-		const char *pv = var_get("PATH");
-		for (const char *p = pv; p && !path;) {
-			const char *c = strchr(p, ':');
-			size_t dl = c ? (size_t)(c - p) : strlen(p);
-			char *cand = xasprintf("%.*s/%s", (int)dl, dl ? p : ".", file);
-			struct stat st;
-			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
-				path = cand;
-			else
-				free(cand);
-			if (!c)
-				break;
-			p = c + 1;
-		}
-	}
+	char *path = strchr(file, '/') ? NULL : path_search(file, false, NULL);
 	if (!path)
 		path = xstrdup(file);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -22,6 +22,14 @@ struct builtin {
 const struct builtin *builtin_find(const char *name);
 /* The table, NULL-name terminated (help, completion). */
 const struct builtin *builtin_table(void);
+/* The job built-ins (jobs.c). */
+int bi_jobs(int argc, char **argv);
+int bi_fg(int argc, char **argv);
+int bi_bg(int argc, char **argv);
+int bi_kill(int argc, char **argv);
+int bi_wait(int argc, char **argv);
+int bi_disown(int argc, char **argv);
+
 /* printf to fd 1 / fd 2 in one write. */
 void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void err_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -12,12 +12,6 @@
 #include "../util/util.h"
 #include "builtin.h"
 
-int bi_jobs(int, char **);
-int bi_fg(int, char **);
-int bi_bg(int, char **);
-int bi_kill(int, char **);
-int bi_wait(int, char **);
-int bi_disown(int, char **);
 
 static void print_job_fd1(struct job *j, bool longfmt, bool pids)
 {

@@ -89,32 +89,16 @@ static int lookup(struct arena *a, const char *name, const char **path)
 		*path = name;
 		return 0;
 	}
-	const char *pathvar = var_get("PATH");
-	if (!pathvar)
-		pathvar = "/usr/local/bin:/usr/bin:/bin";
-	const char *denied = NULL;
-	if (*name) {
-		for (const char *p = pathvar;; p++) {
-			const char *colon = strchr(p, ':');
-			size_t dl = colon ? (size_t)(colon - p) : strlen(p);
-			char *cand = dl ? xasprintf("%.*s/%s", (int)dl, p, name) : xasprintf("./%s", name);
-			if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-				if (access(cand, X_OK) == 0) {
-					*path = arena_strdup(a, cand);
-					free(cand);
-					return 0;
-				}
-				if (!denied)
-					denied = arena_strdup(a, cand);
-			}
-			free(cand);
-			if (!colon)
-				break;
-			p = colon;
-		}
+	char *denied = NULL;
+	char *found = path_search(name, true, &denied);
+	if (found) {
+		*path = arena_strdup(a, found);
+		free(found);
+		return 0;
 	}
 	if (denied) {
 		msg_err("%s: Permission denied", denied);
+		free(denied);
 		return 126;
 	}
 	msg_err("%s: command not found", name);

@@ -89,6 +89,12 @@ void var_each(void (*fn)(const char *name, const char *value, bool exported, voi
 /* Names starting with prefix (for completion); returns a malloc'd NULL-terminated array of malloc'd names. */
 char **var_names(const char *prefix);
 
+/* Search $PATH for name (which has no '/'): the first regular file that is
+ * executable (want_exec) or merely exists. Returns a malloc'd path or NULL;
+ * when denied is given and nothing executable was found, *denied is the
+ * first match that was not executable (malloc'd) or NULL. */
+char *path_search(const char *name, bool want_exec, char **denied);
+
 /* Positional parameters */
 void params_set(char **argv, int n);   /* copies */
 

@@ -1,0 +1,329 @@
+#!/usr/bin/env bats
+# Transports end to end through the ipcsh binary: byte-exact delivery,
+# EOF and early exit, --stats, -x, fds of stages, what each edge really is,
+# and that no FIFO, queue or shared-memory object outlives ipcsh, even at
+# the fault points and under kill -9.
+
+load common
+
+T_ALL="pipe fifo sock mq mq:lines shm"
+
+setup_file() {
+	if [ ! -d /dev/mqueue ] || ! mountpoint -q /dev/mqueue; then
+		mkdir -p /dev/mqueue 2>/dev/null
+		mount -t mqueue none /dev/mqueue 2>/dev/null || true
+	fi
+	local d=$BATS_FILE_TMPDIR
+	for n in 0 1 4095 4096 4097 8191 8192 8193 1048575 1048576 1048577; do
+		head -c "$n" /dev/urandom >"$d/in.$n"
+	done
+	head -c $((64 << 20)) /dev/urandom >"$d/in.64M"
+}
+
+setup() {
+	export TMPDIR=$BATS_TEST_TMPDIR/tmp
+	mkdir -p "$TMPDIR"
+	cd "$BATS_TEST_TMPDIR" || return 1
+	SNAP_BEFORE=$(snapshot)
+}
+
+# Everything ipcsh could leave behind: queues, shm objects, temp entries.
+snapshot() {
+	{ ipc_snapshot; ls -1A "$TMPDIR"; } | sort
+}
+
+# Poll until the snapshot is back to what it was (the guardian works
+# asynchronously after ipcsh dies); fail with a diff otherwise.
+assert_nothing_left() {
+	local i now
+	for i in $(seq 100); do
+		now=$(snapshot)
+		[ "$now" = "$SNAP_BEFORE" ] && return 0
+		sleep 0.1
+	done
+	diff <(echo "$SNAP_BEFORE") <(echo "$now")
+	return 1
+}
+
+# Children of $1 that are ipcsh itself (relays are forks of ipcsh).
+relay_pids() {
+	local exe c
+	exe=$(readlink -f "$IPCSH")
+	for c in $(pgrep -P "$1"); do
+		[ "$(readlink -f /proc/"$c"/exe 2>/dev/null)" = "$exe" ] && echo "$c"
+	done
+}
+
+# Does process $1 map an anonymous shared region of exactly $2 bytes?
+maps_shared() {
+	local range perms off dev rest
+	while read -r range perms off dev rest; do
+		[ "${perms:3:1}" = s ] && [ "$dev" = 00:01 ] &&
+			[ $((0x${range#*-} - 0x${range%-*})) -eq "$2" ] && return 0
+	done <"/proc/$1/maps"
+	return 1
+}
+
+# Is the number of relays of ipcsh $1 equal to $2?
+relays_are() {
+	[ "$(relay_pids "$1" | wc -l)" -eq "$2" ]
+}
+
+gone() {
+	! kill -0 "$1" 2>/dev/null
+}
+
+# Background ipcsh runs go in their own session; teardown kills what is left
+# so a failing test cannot leave a stream running.
+teardown() {
+	local s
+	for s in ${SESSIONS:-}; do
+		kill -9 -- -"$s" 2>/dev/null || true
+	done
+}
+
+# Wait until `$@` succeeds (at most 10 s).
+wait_for() {
+	local i
+	for i in $(seq 200); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+@test "every transport delivers boundary sizes byte-exact" {
+	for t in $T_ALL shm:size=4096 'mq:msgsize=4096,maxmsg=4' 'mq:lines,msgsize=4095'; do
+		for n in 0 1 4095 4096 4097 8191 8192 8193 1048575 1048576 1048577; do
+			run timeout 60 "$IPCSH" -c "cat $BATS_FILE_TMPDIR/in.$n |[$t] cat > out"
+			assert_success
+			cmp "$BATS_FILE_TMPDIR/in.$n" out || fail "$t: $n bytes differ"
+		done
+	done
+	assert_nothing_left
+}
+
+@test "64 MiB through every transport, checksums match" {
+	want=$(md5sum <"$BATS_FILE_TMPDIR/in.64M")
+	for t in $T_ALL; do
+		run timeout 120 "$IPCSH" -c "cat $BATS_FILE_TMPDIR/in.64M |[$t] md5sum"
+		assert_success
+		assert_output "$want"
+	done
+	assert_nothing_left
+}
+
+@test "all five transports in one pipeline" {
+	want=$(seq 300000 | md5sum)
+	run timeout 60 "$IPCSH" -c 'seq 300000 |[pipe] cat |[fifo] cat |[sock] cat |[mq] cat |[shm] cat |[mq:lines] md5sum'
+	assert_success
+	assert_output "$want"
+	assert_nothing_left
+}
+
+@test "a slow consumer loses nothing" {
+	want=$(seq 200000 | md5sum)
+	for t in $T_ALL shm:size=4K; do
+		run timeout 60 "$IPCSH" -c "seq 200000 |[$t] sh -c 'sleep 0.3; exec md5sum'"
+		assert_success
+		assert_output "$want"
+	done
+}
+
+@test "an empty stream is just EOF" {
+	for t in $T_ALL; do
+		run timeout 20 "$IPCSH" -c "true |[$t] wc -c"
+		assert_success
+		assert_output 0
+	done
+}
+
+@test "yes |[T] head -1 ends for every transport" {
+	for t in $T_ALL shm:size=4K fifo:size=4K sock:buf=4K; do
+		run --separate-stderr timeout 20 "$IPCSH" -c "yes |[$t] head -1"
+		assert_success
+		assert_output y
+	done
+	assert_nothing_left
+}
+
+@test "yes |[T] head -1 under -o pipefail: the producer was stopped by SIGPIPE" {
+	for t in pipe fifo mq shm; do
+		run --separate-stderr timeout 20 "$IPCSH" -o pipefail -c "yes |[$t] head -1"
+		assert_failure 141
+		assert_output y
+	done
+}
+
+@test "unknown transport or bad option: syntax error, nothing runs" {
+	for e in 'bogus' 'shm:bogus=1' 'mq:msgsize=x' 'mq:lines=1' 'sock:buf=0'; do
+		run --separate-stderr "$IPCSH" -c "touch ran |[$e] cat"
+		assert_failure 2
+		[[ $stderr == *"syntax error"* ]] || fail "$e: $stderr"
+		[ ! -e ran ]
+	done
+}
+
+@test "impossible mq limits: a clear error before anything starts" {
+	run --separate-stderr "$IPCSH" -c 'touch ran |[mq:msgsize=64M] cat'
+	assert_failure 1
+	[[ $stderr == *"edge 1->2 (mq)"*msgsize_max* ]] || fail "$stderr"
+	[[ $stderr == *"another transport"* ]]
+	[ ! -e ran ]
+	run --separate-stderr "$IPCSH" -c 'echo a | cat |[mq:maxmsg=1000000] cat'
+	assert_failure 1
+	[[ $stderr == *"edge 2->3 (mq)"*msg_max* ]] || fail "$stderr"
+	run --separate-stderr bash -c 'ulimit -q 1000; "$IPCSH" -c "echo a |[mq] cat"'
+	assert_failure 1
+	[[ $stderr == *RLIMIT_MSGQUEUE* ]] || fail "$stderr"
+	assert_nothing_left
+}
+
+@test "mq: a script goes on after a failed edge unless -e" {
+	run --separate-stderr "$IPCSH" -c 'echo a |[mq:msgsize=64M] cat; echo next'
+	assert_output next
+	run --separate-stderr "$IPCSH" -e -c 'echo a |[mq:msgsize=64M] cat; echo next'
+	assert_failure 1
+	assert_output ''
+}
+
+@test "fifo:path= is there while the pipeline runs and other programs can write into it" {
+	p=$BATS_TEST_TMPDIR/named
+	run timeout 20 "$IPCSH" -c "sh -c 'test -p $p && echo other > $p; echo self' |[fifo:path=$p] sort"
+	assert_success
+	assert_output $'other\nself'
+	wait_for test ! -e "$p" || fail "$p still there"
+}
+
+@test "fifo:path= refuses a path that is not a FIFO, uses and keeps an existing FIFO" {
+	p=$BATS_TEST_TMPDIR/named
+	echo data >"$p"
+	run --separate-stderr "$IPCSH" -c "touch ran |[fifo:path=$p] cat"
+	assert_failure 1
+	[[ $stderr == *"not a FIFO"* ]]
+	[ ! -e ran ]
+	[ "$(cat "$p")" = data ]
+	rm "$p"
+	mkfifo "$p"
+	run timeout 20 "$IPCSH" -c "echo hi |[fifo:path=$p] cat"
+	assert_output hi
+	sleep 0.2
+	[ -p "$p" ]
+}
+
+@test "exec'd stages see only 0 1 2, of the right type, on every transport" {
+	FDS="$IPCSH_BUILD/tests/helpers/fds"
+	for t in pipe:pipe fifo:fifo sock:socket mq:pipe shm:pipe; do
+		run bash -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null
+			"$IPCSH" -c "$0 -t |[$1] cat; true |[$1] $0 -t"' "$FDS" "${t%%:*}"
+		assert_success
+		assert_line --index 0 --regexp "^0:[a-z]+ 1:${t#*:} 2:[a-z]+$"
+		assert_line --index 1 --regexp "^0:${t#*:} 1:[a-z]+ 2:[a-z]+$"
+	done
+}
+
+@test "sock: the consumer's fd 0 is a socket" {
+	run timeout 20 "$IPCSH" -c 'echo x |[sock] sh -c "test -S /dev/stdin && echo socket"'
+	assert_output socket
+}
+
+@test "--stats counts exactly the bytes sent on every transport" {
+	head -c 123457 /dev/urandom >data
+	for t in $T_ALL; do
+		run --separate-stderr timeout 20 "$IPCSH" --stats -c "cat data |[$t] cat >/dev/null"
+		assert_success
+		[[ $stderr == *"edge 1->2 ${t%%:*}"*" 123457 bytes"* ]] || fail "$t: $stderr"
+	done
+}
+
+@test "an mq edge carries as many messages as --stats reports" {
+	# 10-byte lines, 16-byte messages, lines mode: exactly one line per message.
+	run --separate-stderr timeout 20 "$IPCSH" --stats -c 'seq 100000000 100000999 |[mq:lines,msgsize=16] wc -l'
+	assert_output 1000
+	[[ $stderr == *" 10000 bytes, 1000 messages"* ]] || fail "$stderr"
+	# Raw mode: never more than msgsize per message.
+	run --separate-stderr timeout 20 "$IPCSH" --stats -c 'head -c 100000 /dev/zero |[mq:msgsize=1000] cat >/dev/null'
+	n=$(sed -n 's/.* \([0-9]*\) messages.*/\1/p' <<<"$stderr")
+	[ "$n" -ge 100 ] || fail "$stderr"
+}
+
+@test "-x shows the options each edge actually got" {
+	run --separate-stderr "$IPCSH" -x -c 'true |[shm:size=5000] cat |[mq:lines] cat |[fifo] cat |[sock:buf=64K] cat'
+	assert_success
+	[[ $stderr == *"|[shm:size=8K]"* ]] || fail "$stderr"
+	[[ $stderr == *"|[mq:msgsize=8192,maxmsg=10,lines]"* ]] || fail "$stderr"
+	[[ $stderr == *"|[fifo:size="* ]] || fail "$stderr"
+	[[ $stderr == *"|[sock:buf="* ]] || fail "$stderr"
+}
+
+@test "an shm edge's relays map the ring, and nothing else names it" {
+	setsid "$IPCSH" -c 'sleep 2 |[shm:size=4M] cat' &
+	pid=$!
+	SESSIONS=$pid
+	wait_for relays_are $pid 2
+	n=0
+	for r in $(relay_pids $pid); do
+		# An anonymous shared mapping: the 4 MiB ring and its header page.
+		maps_shared "$r" $(((4 << 20) + 4096)) && n=$((n + 1))
+	done
+	maps_shared "$pid" $(((4 << 20) + 4096)) && fail "ipcsh kept the ring mapped after spawning"
+	wait $pid
+	[ "$n" -eq 2 ] || fail "ring found in $n relays"
+	assert_nothing_left
+}
+
+@test "fault points: ipcsh killed right after creating an object leaves nothing" {
+	for f in mq-open:mq fifo-mkdir:fifo fifo-mkfifo:fifo shm-map:shm sock-pair:sock \
+		"fifo-path:fifo:path=$BATS_TEST_TMPDIR/faulted"; do
+		run env IPCSH_FAULT="${f%%:*}" "$IPCSH" -c "touch ran |[${f#*:}] cat"
+		assert_failure 137
+		[ ! -e ran ]
+		assert_nothing_left
+		[ ! -e "$BATS_TEST_TMPDIR/faulted" ]
+	done
+}
+
+@test "kill -9 of ipcsh mid-stream leaves no object behind" {
+	p=$BATS_TEST_TMPDIR/named
+	setsid "$IPCSH" -c "yes |[mq] cat |[fifo] cat |[shm] cat |[fifo:path=$p] cat |[sock] cat >/dev/null" &
+	pid=$!
+	SESSIONS=$pid
+	wait_for test -p "$p"
+	wait_for relays_are $pid 4
+	kill -9 "$pid"
+	wait_for test ! -e "$p" || fail "$p left behind"
+	assert_nothing_left
+	kill -9 -- -"$pid" 2>/dev/null || true
+	wait_for sh -c "! pgrep -s $pid >/dev/null" || fail "processes left in session $pid"
+}
+
+@test "a relay killed mid-stream fails the pipeline with a message, nothing hangs" {
+	for t in mq shm; do
+		for victim in 1 2; do
+			setsid "$IPCSH" -c "yes |[$t] cat >/dev/null" 2>err &
+			pid=$!
+			SESSIONS=$pid
+			wait_for relays_are $pid 2 || fail "no relays"
+			kill -9 "$(relay_pids $pid | sed -n ${victim}p)"
+			wait_for gone $pid || fail "$t: the pipeline hangs after relay $victim was killed"
+			run wait $pid
+			assert_failure
+			grep -q "edge 1->2 ($t)" err || fail "$t/$victim: $(cat err)"
+		done
+	done
+	assert_nothing_left
+}
+
+@test "pipe budget: as an unprivileged user at most a quarter goes to big pipes" {
+	command -v setpriv >/dev/null || skip "setpriv missing"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
+	cmd="true"
+	for _ in $(seq 40); do cmd="$cmd | cat"; done
+	run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups "$IPCSH" -x -c "$cmd"
+	assert_success
+	big=$(grep -o 'pipe:size=1M' <<<"$stderr" | wc -l)
+	soft=$(cat /proc/sys/fs/pipe-user-pages-soft)
+	[ "$big" -ge 1 ] || fail "no big pipe: $stderr"
+	[ $((big * 256)) -le $((soft / 4)) ] || fail "$big pipes of 1M exceed a quarter of $soft pages"
+	grep -q 'pipe:size=64K\|pipe:size=8K\|pipe:size=4K' <<<"$stderr" || fail "no fallback: $stderr"
+}

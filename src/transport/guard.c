@@ -86,7 +86,7 @@ static void guardian_record(struct gname **list, size_t *n, size_t *cap, const c
 {
 	if ((rec[0] != '+' && rec[0] != '-') || rec[1] == '\0')
 		return;
-	int kind = rec[1];
+	int kind = (unsigned char)rec[1];
 	const char *name = rec + 2;
 	if (rec[0] == '+') {
 		if (*n == *cap) {

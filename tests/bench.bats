@@ -203,3 +203,21 @@ print("ok")' chart.svg
 	assert_line --regexp "^remote 127\.0\.0\.1:$port +[0-9.]+ .* verified\$"
 	grep -q -- "--bench --consume" daemon.err
 }
+
+@test "bench: as an unprivileged user every transport still verifies (per-user pipe and mq budgets)" {
+	command -v setpriv >/dev/null || skip "setpriv (util-linux) is missing"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
+	local u
+	u=$(mktemp -d /tmp/ipcsh-bench-unpriv.XXXXXX)
+	cp "$IPCSH" "$u/ipcsh"
+	chmod 755 "$u" "$u/ipcsh"
+	run --separate-stderr setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		env HOME="$u" PATH=/usr/bin:/bin "$u/ipcsh" --bench "${SMALL[@]}"
+	rm -rf "$u"
+	assert_success
+	local t
+	for t in $ALL; do
+		assert_line --regexp "^$t +[0-9.]+ .* verified\$"
+	done
+	no_ipc_left
+}

@@ -14,6 +14,7 @@ static struct sigaction inherited[NSIG];
 static bool trap_ignored[NSIG];   /* trap '' SIG */
 static volatile sig_atomic_t pending[NSIG];
 static int wake[2] = {-1, -1};
+static bool job_control;          /* sig_interactive() ran */
 
 static void on_signal(int sig)
 {
@@ -52,6 +53,7 @@ void sig_init(void)
 
 void sig_interactive(void)
 {
+	job_control = true;
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
@@ -101,7 +103,12 @@ void sig_child_default_set(sigset_t *set)
 	for (int s = 1; s < NSIG; s++) {
 		if (s == SIGKILL || s == SIGSTOP || trap_ignored[s])
 			continue;
-		if (s != SIGPIPE && inherited[s].sa_handler == SIG_IGN)
+		/* Jobs must stop on ^Z and on terminal access from the
+		 * background even if ipcsh inherited these ignored (tmux
+		 * starts panes with SIGTTIN and SIGTTOU ignored); bash does
+		 * the same. */
+		bool tty_sig = s == SIGTSTP || s == SIGTTIN || s == SIGTTOU;
+		if (s != SIGPIPE && inherited[s].sa_handler == SIG_IGN && !(job_control && tty_sig))
 			continue;
 		sigaddset(set, s);
 	}

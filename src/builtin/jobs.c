@@ -58,14 +58,17 @@ int bi_jobs(int argc, char **argv)
 		}
 		return st;
 	}
-	struct job *next;
-	for (struct job *j = job_first(); j; j = next) {
-		next = j->next;
+	for (struct job *j = job_first(); j; j = j->next) {
 		if (!j->background)
 			continue;
 		print_job_fd1(j, longfmt, pids);
 		j->notified = true;
-		if (job_state(j) == JOB_DONE)
+	}
+	/* Only now: removing a job moves the +/- marks of the others. */
+	struct job *next;
+	for (struct job *j = job_first(); j; j = next) {
+		next = j->next;
+		if (j->background && job_state(j) == JOB_DONE)
 			job_remove(j);
 	}
 	return 0;

@@ -311,25 +311,29 @@ void job_remove(struct job *j)
 void job_notify(FILE *f)
 {
 	job_reap(false);
-	struct job *next;
-	for (struct job *j = jobs; j; j = next) {
-		next = j->next;
-		if (!j->background)
+	for (struct job *j = jobs; j; j = j->next) {
+		if (!j->background || j->notified)
 			continue;
-		enum job_state s = job_state(j);
 		/* A job continued by `kill -CONT` or `kill %N` is not news (bash
 		 * says nothing either); its end or stop will be. */
-		if (!j->notified && s == JOB_RUNNING)
+		if (job_state(j) == JOB_RUNNING)
 			j->notified = true;
-		if (!j->notified && sh.interactive) {
+		else if (sh.interactive) {
 			job_print(f, j, false);
 			j->notified = true;
 		}
-		if (s == JOB_DONE && j->notified)
-			job_remove(j);
-		else if (s == JOB_DONE && !sh.interactive)
-			j->notified = true; /* scripts: keep for `wait`, report nothing */
 	}
+	/* Removed only after all are printed: a removal moves the +/- marks. */
+	struct job *next;
+	for (struct job *j = jobs; j; j = next) {
+		next = j->next;
+		if (j->background && job_state(j) == JOB_DONE && j->notified)
+			job_remove(j);
+	}
+	/* Scripts: keep a finished job for `wait` until the next call, report nothing. */
+	for (struct job *j = jobs; j; j = j->next)
+		if (j->background && job_state(j) == JOB_DONE)
+			j->notified = true;
 }
 
 struct job *job_find(const char *spec, const char *who)

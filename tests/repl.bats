@@ -96,7 +96,8 @@ teardown() {
 	[ "$(ish_output)" = "still here" ]
 	ish_run 'false'
 	ish_keys C-d
-	[ "$(ish_wait_exit)" = 1 ]
+	st=$(ish_wait_exit)
+	[ "$st" = 1 ] || { echo "status $st"; ish_screen; false; }
 	ish_wait '^ipc> exit$'
 }
 
@@ -159,6 +160,35 @@ teardown() {
 	[[ $(ish_output) =~ ^\[1\]\+\ +Done\ +cat\ go$ ]]
 	ish_run 'jobs'
 	[ -z "$(ish_output)" ]
+}
+
+@test "a background job stopped by terminal input is reported; jobs marks +/-, -l, -p" {
+	ish_start
+	ish_run 'cat &'
+	# (the stop may be reported at once, before this prompt)
+	[[ $(ish_output) =~ ^\[1\]\ ([0-9]+) ]]
+	pid1=${BASH_REMATCH[1]}
+	_stopped() { [ "$(proc_state "$pid1")" = T ]; }
+	ish_wait_for _stopped
+	ish_run ''
+	ish_wait '^\[1\]\+  Stopped +cat$'
+	ish_run 'sleep 1000 &'
+	[[ $(ish_output) =~ ^\[2\]\ ([0-9]+)$ ]]
+	pid2=${BASH_REMATCH[1]}
+	ish_run 'jobs'
+	run ish_output
+	assert_line --regexp '^\[1\]-  Stopped +cat$'
+	assert_line --regexp '^\[2\]\+  Running +sleep 1000$'
+	ish_run 'jobs -l %2'
+	[[ $(ish_output) =~ ^\[2\]\+\ +$pid2\ Running\ +sleep\ 1000$ ]]
+	ish_run 'jobs -p %1'
+	[ "$(ish_output)" = "$pid1" ]
+	ish_run 'kill %1 %sleep'
+	_both_gone() { [[ $(proc_state "$pid1")$(proc_state "$pid2") =~ ^Z?Z?$ ]]; }
+	ish_wait_for _both_gone
+	ish_run 'jobs'
+	ish_wait '^\[1\]-  Terminated +cat$'
+	ish_wait '^\[2\]\+  Terminated +sleep 1000$'
 }
 
 @test "kill %1 ends a background job" {
@@ -336,6 +366,16 @@ $endif'
 	ish_type '@alp'
 	ish_keys Tab
 	ish_wait_for _ish_echoed '@alpha.example'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type '@ssh:be'
+	ish_keys Tab
+	ish_wait_for _ish_echoed '@ssh:beta.example'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type 'echo x |[fifo:size=64K,path=afile_f'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'echo x |[fifo:size=64K,path=afile_for_completion.txt'
 	ish_keys C-c
 	ish_wait_prompt
 }

@@ -34,7 +34,9 @@
 #include "../transport/transport.h"
 #include "../util/util.h"
 
-enum ctx_kind { CTX_FILE, CTX_COMMAND, CTX_EDGE_NAME, CTX_EDGE_OPT, CTX_JOB, CTX_HOST, CTX_VAR };
+enum ctx_kind {
+	CTX_FILE, CTX_COMMAND, CTX_EDGE_NAME, CTX_EDGE_OPT, CTX_EDGE_PATH, CTX_JOB, CTX_HOST, CTX_VAR
+};
 
 struct ctx {
 	enum ctx_kind kind;
@@ -194,6 +196,16 @@ static struct ctx ctx_of(const char *buf, size_t point)
 		for (size_t i = c.start; i < point; i++)
 			if (buf[i] == ',')
 				c.start = i + 1;
+		/* fifo:path=FILE: a file name */
+		const char *eq = memchr(buf + c.start, '=', point - c.start);
+		if (eq && c.edge >= 0) {
+			size_t klen = (size_t)(eq - (buf + c.start));
+			for (const struct opt_desc *o = transport_options((enum edge_kind)c.edge); o->name; o++)
+				if (o->type == OPT_PATH && strlen(o->name) == klen &&
+				    memcmp(o->name, buf + c.start, klen) == 0)
+					c.kind = CTX_EDGE_PATH;
+			c.start = (size_t)(eq - buf) + 1;
+		}
 		return c;
 	}
 	size_t ws = s.in_word ? s.word : point;
@@ -295,6 +307,17 @@ static void add_jobs(struct cands *c)
 	}
 }
 
+/* A host, also as "ssh:host" when that is what is being typed (@ssh:HOST). */
+static void add_host(struct cands *c, const char *h)
+{
+	cand_add(c, h);
+	if (strncmp(c->prefix, "ssh:", 4) == 0 && strncmp(h, "ssh:", 4) != 0) {
+		char *s = xasprintf("ssh:%s", h);
+		cand_add(c, s);
+		free(s);
+	}
+}
+
 static void add_hosts_file(struct cands *c)
 {
 	const char *cfg = var_get("XDG_CONFIG_HOME");
@@ -311,7 +334,7 @@ static void add_hosts_file(struct cands *c)
 	while ((len = getline(&line, &cap, f)) > 0) {
 		line[strcspn(line, " \t\r\n#")] = '\0';
 		if (*line)
-			cand_add(c, line);
+			add_host(c, line);
 	}
 	free(line);
 	fclose(f);
@@ -329,7 +352,7 @@ static void add_history_hosts(struct cands *c)
 			size_t n = strcspn(p + 1, " \t\n|;&()<>'\"");
 			char *h = xstrndup(p + 1, n);
 			if (*h)
-				cand_add(c, h);
+				add_host(c, h);
 			free(h);
 		}
 	}
@@ -389,6 +412,11 @@ static char **attempt(const char *text, int start, int end)
 	struct ctx c = ctx_of(rl_line_buffer, (size_t)end);
 	if (c.kind == CTX_FILE)
 		return NULL; /* readline's filename completion */
+	if (c.kind == CTX_EDGE_PATH) {
+		rl_completion_append_character = '\0';
+		rl_attempted_completion_over = 1;
+		return rl_completion_matches(text, rl_filename_completion_function);
+	}
 	cands_clear(&cur);
 	char *prefix = xstrndup(rl_line_buffer + c.start, (size_t)end - c.start);
 	cur.prefix = prefix;
@@ -414,7 +442,8 @@ static char **attempt(const char *text, int start, int end)
 		add_vars(&cur);
 		rl_completion_append_character = c.braced ? '}' : ' ';
 		break;
-	case CTX_FILE: break;
+	case CTX_FILE:
+	case CTX_EDGE_PATH: break;
 	}
 	qsort(cur.v, cur.n, sizeof *cur.v, cmp_str);
 	if ((size_t)start != c.start)
@@ -433,11 +462,13 @@ static char *word_breaks(void)
 	static char dflt[] = " \t\n\"'`<>;|&(";
 	static char edge_name[] = " \t\n[";
 	static char edge_opt[] = " \t\n[:,";
+	static char edge_path[] = " \t\n[:,=";
 	static char host[] = " \t\n@";
 	static char var[] = " \t\n\"'${";
 	switch (ctx_of(rl_line_buffer, (size_t)rl_point).kind) {
 	case CTX_EDGE_NAME: return edge_name;
 	case CTX_EDGE_OPT: return edge_opt;
+	case CTX_EDGE_PATH: return edge_path;
 	case CTX_HOST: return host;
 	case CTX_VAR: return var;
 	default: return dflt;

@@ -66,11 +66,23 @@ static void table_head(struct strbuf *sb, const struct bench_conf *c)
 	sb_addf(sb, "-byte writes; latency: %u round trips of %u bytes\n", c->rounds, c->msg);
 	sb_addf(sb, "median of %u repetitions after a warm-up run, transports interleaved\n", c->reps);
 	sb_addf(sb, "machine: %s, %ld cores, %s\n\n", c->cpu_model, c->cores, c->kernel);
-	sb_addf(sb, "%-22s %7s %7s %12s %10s %10s %7s %9s  %s\n", "transport", "GB/s", "spread",
-		"small/s", "rtt med", "rtt p99", "CPU s", "peak RSS", "bytes");
+	sb_addf(sb, "%-22s %7s %7s %7s %12s %10s %10s %7s %9s  %s\n", "transport", "GB/s", "x pipe",
+		"spread", "small/s", "rtt med", "rtt p99", "CPU s", "peak RSS", "bytes");
 }
 
-static void table_row(struct strbuf *sb, const struct row *r, double wide)
+/* Median GB/s of the row labelled "pipe", the reference for ratios (0: none). */
+static double pipe_gbps(const struct bench_conf *c)
+{
+	for (size_t i = 0; i < c->nrows; i++)
+		if (!strcmp(c->rows[i].label, "pipe") && !c->rows[i].failed) {
+			struct row_summary s;
+			row_summarize(&c->rows[i], &s);
+			return s.gbps;
+		}
+	return 0;
+}
+
+static void table_row(struct strbuf *sb, const struct row *r, double wide, double ref)
 {
 	struct row_summary s;
 	row_summarize(r, &s);
@@ -83,7 +95,10 @@ static void table_row(struct strbuf *sb, const struct row *r, double wide)
 	fmt_rate(&rate, s.small_rate);
 	char spread[16];
 	snprintf(spread, sizeof spread, "%s%.0f%%", s.spread > wide ? "!" : "", s.spread * 100);
-	sb_addf(sb, "%7.2f %7s %12s ", s.gbps, spread, rate.buf);
+	char ratio[16] = "--";
+	if (ref > 0)
+		snprintf(ratio, sizeof ratio, "%.2f", s.gbps / ref);
+	sb_addf(sb, "%7.2f %7s %7s %12s ", s.gbps, ratio, spread, rate.buf);
 	if (r->nlat)
 		sb_addf(sb, "%8.1fus %8.1fus ", s.rtt_med, s.rtt_p99);
 	else
@@ -110,7 +125,8 @@ static void table_notes(struct strbuf *sb, const struct bench_conf *c)
 	sb_addf(sb, "\nverified: the consumer compared every byte it read with the expected pattern "
 		    "(%" PRIu64 " bytes in all runs, warm-up included).\n", total);
 	sb_adds(sb, "GB/s: 10^9 bytes/s from the producer's first write to the consumer's EOF, exec'd\n"
-		    "  stages and relays included; spread: (max-min)/median of the repetitions.\n"
+		    "  stages and relays included; x pipe: GB/s over the pipe row's;\n"
+		    "  spread: (max-min)/median of the repetitions ('!' marks a wide one).\n"
 		    "small/s: small writes per second through the same pipeline.\n"
 		    "rtt: producer -> edge -> echo stage -> back over a plain pipe that ipcsh does not\n"
 		    "  manage (the same for every row): one hop through the transport, one through a pipe.\n"
@@ -215,8 +231,9 @@ int report_print(const struct bench_conf *c)
 		json_all(&sb, c);
 	} else {
 		table_head(&sb, c);
+		double ref = pipe_gbps(c);
 		for (size_t i = 0; i < c->nrows; i++)
-			table_row(&sb, &c->rows[i], c->wide);
+			table_row(&sb, &c->rows[i], c->wide, ref);
 		table_notes(&sb, c);
 	}
 	int rc = write_all(1, sb.buf, sb.len) < 0 ? -1 : 0;

@@ -101,7 +101,8 @@ start_ipcshd() {
 	"$IPCSHD" --genkey "$tmp/key" >/dev/null || return 1
 	local root=() i
 	[ "$(id -u)" != 0 ] || root=(--allow-root)
-	"$IPCSHD" --listen 127.0.0.1:0 --key "$tmp/key" --quiet "${root[@]}" </dev/null >/dev/null 2>"$tmp/ipcshd.err" 4>&- &
+	: >"$tmp/ipcshd.err" # exists before the daemon's own redirection runs
+	"$IPCSHD" --listen 127.0.0.1:0 --key "$tmp/key" --quiet "${root[@]}" </dev/null >/dev/null 2>>"$tmp/ipcshd.err" 4>&- &
 	pids+=($!)
 	for ((i = 0; i < 200; i++)); do
 		RPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/ipcshd.err")

@@ -189,7 +189,8 @@ print("ok")' chart.svg
 	"$IPCSHD" --genkey key
 	local root=()
 	[ "$(id -u)" != 0 ] || root=(--allow-root)
-	"$IPCSHD" --listen 127.0.0.1:0 --key key "${root[@]}" 2>daemon.err &
+	: >daemon.err # exists before the daemon's own redirection runs
+	"$IPCSHD" --listen 127.0.0.1:0 --key key "${root[@]}" 2>>daemon.err &
 	DAEMON_PID=$!
 	local i port=
 	for ((i = 0; i < 200; i++)); do

@@ -3,7 +3,8 @@
  * letter: prepare in the parent; relays in forked children that keep only
  * their pipe and relay_fds(); relay_count() on the consumer side when
  * --stats is on and the transport has no relays; release() after spawning;
- * finish() after everything is reaped.
+ * consumer_exit() when the consumer is reaped; finish() after everything
+ * is reaped.
  *
  * A stage is either a function run in a forked child (stdin/stdout set,
  * every other close-on-exec fd closed) or a shell command (sh -c).
@@ -146,9 +147,12 @@ static void er_wait(struct er_run *r, int timeout_s)
 		for (int i = 0; i < ER_N; i++) {
 			if (r->pid[i] <= 0)
 				continue;
-			if (waitpid(r->pid[i], &r->status[i], WNOHANG) == r->pid[i])
+			if (waitpid(r->pid[i], &r->status[i], WNOHANG) == r->pid[i]) {
 				r->pid[i] = -r->pid[i];
-			else
+				/* As the executor does when it reaps a consumer. */
+				if (i == ER_CONS && r->e.ops->consumer_exit)
+					r->e.ops->consumer_exit(&r->e);
+			} else
 				left++;
 		}
 		if (!left)

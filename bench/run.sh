@@ -20,7 +20,7 @@
 #
 # Knobs (environment): BENCH_BYTES (W1/W2 size, default 512M),
 # BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (256M),
-# BENCH_REPS (5), BENCH_LAUNCH_REPS (300), BENCH_OUT (results directory,
+# BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_OUT (results directory,
 # default $BUILD/bench), BENCH_SKIP (space-separated section numbers).
 # Results: the report on stdout and in $BENCH_OUT/results.md, the chart in
 # $BENCH_OUT/transports.svg.
@@ -32,7 +32,7 @@ IPCSHD=$PWD/$BUILD/ipcshd
 BYTES=${BENCH_BYTES:-512M}
 ENGINE_BYTES=${BENCH_ENGINE_BYTES:-256M}
 REMOTE_BYTES=${BENCH_REMOTE_BYTES:-256M}
-REPS=${BENCH_REPS:-5}
+REPS=${BENCH_REPS:-7}
 LAUNCH_REPS=${BENCH_LAUNCH_REPS:-300}
 OUT=${BENCH_OUT:-$BUILD/bench}
 SKIP=" ${BENCH_SKIP:-} "
@@ -229,11 +229,11 @@ section_transports() {
 		sock) tgt=">= 0.9x raw socketpair: $(mark "$(ratio "$s1" "$ms1")" ">=" 0.9)/$(mark "$(ratio "$s2" "$ms2")" ">=" 0.9)" ;;
 		shm) tgt=">= 0.8x bash: $(mark "$r1" ">=" 0.8)/$(mark "$r2" ">=" 0.8)" ;;
 		mq) tgt=">= 0.4x bash: $(mark "$r1" ">=" 0.4)/$(mark "$r2" ">=" 0.4)" ;;
-		*) tgt= ;;
+		*) tgt="--" ;;
 		esac
 		local st1 st2
 		st1=$(ratio "$(get w1 "$t+stats" median_ms)" "$ms1") st2=$(ratio "$(get w2 "$t+stats" median_ms)" "$ms2")
-		tgt+="; --stats <= 1.10: $(mark "$st1" "<=" 1.10)/$(mark "$st2" "<=" 1.10)"
+		tgt+="; --stats <= 1.10x: $(mark "$st1" "<=" 1.10)/$(mark "$st2" "<=" 1.10)"
 		echo "| $t | $(gbps "$NBYTES" "$ms1") | $r1 | $(ratio "$s1" "$ms1") | $(gbps "$NBYTES" "$ms2") | $r2 | $(ratio "$s2" "$ms2") | $st1 / $st2 | $(get w1 "$t" maxrss_kib) KiB | $tgt |"
 	done
 	echo

@@ -128,6 +128,12 @@ print("ok")' chart.svg
 	assert_failure 2
 	run --separate-stderr ipcsh --bench --reps
 	assert_failure 2
+	run --separate-stderr ipcsh --bench --block 1G
+	assert_failure 2
+	run --separate-stderr ipcsh --bench --remote 'host;touch pwned'
+	assert_failure 2
+	[[ $stderr == *"expected HOST[:PORT]"* ]]
+	[ ! -e pwned ]
 }
 
 @test "bench: --help prints the bench usage" {

@@ -32,7 +32,7 @@ static const char bench_usage[] =
 
 static const char *const default_edges[] = {"pipe", "fifo", "sock", "mq", "mq:lines", "shm"};
 
-enum { MAX_REPS = 1000, DEFAULT_TIMEOUT = 600, LATENCY_MSG = 64 };
+enum { MAX_REPS = 1000, DEFAULT_TIMEOUT = 600, LATENCY_MSG = 64, MAX_BLOCK = 16 << 20 };
 
 static int usage_fail(const char *fmt, ...) PRINTF(1, 2);
 static int usage_fail(const char *fmt, ...)
@@ -85,6 +85,32 @@ static int opt_size(const char *name, const char *v, uint64_t *out, uint64_t min
 	return 0;
 }
 
+/* A write size: the producer keeps a pattern of PERIOD + block bytes. */
+static int opt_block(const char *name, const char *v, uint64_t *out)
+{
+	if (opt_size(name, v, out, 1) < 0)
+		return -1;
+	if (*out > MAX_BLOCK) {
+		fprintf(stderr, "ipcsh: --bench: %s: at most 16M\n", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* HOST:PORT goes into the job's script after '@': only the characters of
+ * a host name, an address or a bracketed IPv6 address, so it stays one word. */
+static int opt_remote(struct bench_conf *c, const char *v)
+{
+	if (!v)
+		return -1;
+	if (!*v || v[strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]")]) {
+		fprintf(stderr, "ipcsh: --bench: --remote '%s': expected HOST[:PORT]\n", v);
+		return -1;
+	}
+	c->remote = v;
+	return 0;
+}
+
 static int opt_count(const char *name, const char *v, unsigned *out, unsigned max)
 {
 	uint64_t n;
@@ -119,9 +145,9 @@ static int parse_one(struct bench_conf *c, const char *name, const char *v)
 	else if (!strcmp(name, "--bytes"))
 		rc = opt_size(name, v, &c->bytes, 1);
 	else if (!strcmp(name, "--block"))
-		rc = opt_size(name, v, &c->block, 1);
+		rc = opt_block(name, v, &c->block);
 	else if (!strcmp(name, "--small"))
-		rc = opt_size(name, v, &c->small, 1);
+		rc = opt_block(name, v, &c->small);
 	else if (!strcmp(name, "--reps"))
 		rc = opt_count(name, v, &c->reps, MAX_REPS);
 	else if (!strcmp(name, "--rounds"))
@@ -133,7 +159,7 @@ static int parse_one(struct bench_conf *c, const char *name, const char *v)
 	else if (!strcmp(name, "--chart"))
 		c->chart = v;
 	else if (!strcmp(name, "--remote"))
-		c->remote = v;
+		rc = opt_remote(c, v);
 	else if (!strcmp(name, "--key"))
 		c->keyfile = v;
 	else

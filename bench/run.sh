@@ -21,14 +21,15 @@
 # Knobs (environment): BENCH_BYTES (W1/W2 size, default 512M),
 # BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (256M),
 # BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_OUT (results directory,
-# default $BUILD/bench), BENCH_SKIP (space-separated section numbers).
+# default $BUILD/bench), BENCH_SKIP (space-separated section numbers),
+# BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd).
 # Results: the report on stdout and in $BENCH_OUT/results.md, the chart in
 # $BENCH_OUT/transports.svg.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 BUILD=${BUILD:-build}
-IPCSH=$PWD/$BUILD/ipcsh
-IPCSHD=$PWD/$BUILD/ipcshd
+IPCSH=${BENCH_IPCSH:-$PWD/$BUILD/ipcsh}
+IPCSHD=${BENCH_IPCSHD:-$PWD/$BUILD/ipcshd}
 BYTES=${BENCH_BYTES:-512M}
 ENGINE_BYTES=${BENCH_ENGINE_BYTES:-256M}
 REMOTE_BYTES=${BENCH_REMOTE_BYTES:-256M}

@@ -228,3 +228,23 @@ print("ok")' chart.svg
 	done
 	no_ipc_left
 }
+
+@test "bench: the make bench driver runs end to end (tiny sizes), cleans up, reports ratios" {
+	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_IPCSHD="$IPCSHD" BENCH_OUT="$BATS_TEST_TMPDIR/out" \
+		BENCH_BYTES=4M BENCH_REPS=1 BENCH_LAUNCH_REPS=6 BENCH_SKIP="1 5" TMPDIR="$BATS_TEST_TMPDIR" \
+		bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+	assert_success
+	assert_line --regexp '^- machine: .+, [0-9]+ cores, Linux '
+	assert_line --regexp '^\| 4-stage /bin/true \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|'
+	assert_line --regexp '^\| ipcsh \| [0-9]+ kB \|'
+	local t
+	for t in pipe fifo sock mq shm; do
+		assert_line --regexp "^\| $t \| [0-9.]+ \| [0-9.]+ \|"
+	done
+	refute_output --partial "n/a"
+	[ -s "$BATS_TEST_TMPDIR/out/results.md" ]
+	# Its temp directory is gone.
+	run compgen -G "$BATS_TEST_TMPDIR/ipcsh-bench.*"
+	assert_failure
+	no_ipc_left
+}

@@ -341,3 +341,12 @@ ps -o stat= --ppid \$\$ | grep -c Z"
 	run bash -c 'echo from-stdin | "$IPCSH" -c "cat & wait; echo done"'
 	assert_output done
 }
+
+@test "control-flow words are a syntax error, not commands run half-way" {
+	run --separate-stderr ipcsh -c 'touch ran; if true; then echo x; fi'
+	assert_failure 2
+	[ ! -e ran ]
+	[[ $stderr == *"'if' is not supported"* ]]
+	run ipcsh -c 'echo if then fi'
+	assert_output 'if then fi'
+}

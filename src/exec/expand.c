@@ -172,32 +172,6 @@ static void add_at_quoted(struct walker *w)
 	}
 }
 
-/* Length of the ${...} body starting after "${" (to the matching '}'), or -1. */
-static long brace_end(const char *s, size_t n)
-{
-	int depth = 1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n) {
-			i++;
-		} else if (s[i] == '\'') {
-			const char *q = memchr(s + i + 1, '\'', n - i - 1);
-			if (!q)
-				return -1;
-			i = (size_t)(q - s);
-		} else if (s[i] == '$' && i + 1 < n && s[i + 1] == '(') {
-			long e = parse_cmdsubst_end(s + i + 2, n - i - 2);
-			if (e < 0)
-				return -1;
-			i += 2 + (size_t)e;
-		} else if (s[i] == '{') {
-			depth++;
-		} else if (s[i] == '}' && --depth == 0) {
-			return (long)i;
-		}
-	}
-	return -1;
-}
-
 /* ${...}: name, optional operator and word. Returns 0 or -1. */
 static int expand_brace(struct walker *w, const char *body, size_t n, bool dq)
 {
@@ -308,7 +282,7 @@ static long expand_dollar(struct walker *w, const char *s, size_t n, bool dq)
 		return e + 3;
 	}
 	if (c == '{') {
-		long e = brace_end(s + 2, n - 2);
+		long e = parse_brace_end(s + 2, n - 2);
 		if (e < 0) {
 			msg_err("%.*s: bad substitution", (int)n, s);
 			return -1;
@@ -391,7 +365,7 @@ static int walk(struct walker *w, const char *s, size_t n, bool dq)
 					long e = parse_cmdsubst_end(s + j + 2, n - j - 2);
 					j += e < 0 ? n : (size_t)e + 3;
 				} else if (s[j] == '$' && j + 1 < n && s[j + 1] == '{') {
-					long e = brace_end(s + j + 2, n - j - 2);
+					long e = parse_brace_end(s + j + 2, n - j - 2);
 					j += e < 0 ? n : (size_t)e + 3;
 				} else
 					j++;

@@ -122,9 +122,29 @@ static void parse_redir(struct parser *p, struct ast_redir ***tail)
 	advance(p);
 }
 
+/* Words that start control flow in sh. ipcsh has none (SPEC §11): running
+ * `if` as a command would print three "command not found" lines and run
+ * the body half-way, so in command position they are a syntax error. */
+static bool is_reserved(const char *w)
+{
+	static const char *const words[] = {"if", "then", "else", "elif", "fi", "for", "while",
+					    "until", "do", "done", "case", "esac", "function",
+					    "{", "}", "[[", "select"};
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(w, words[i]) == 0)
+			return true;
+	return false;
+}
+
 static void stage_add_word(struct parser *p, struct ast_stage *st, size_t *capw, size_t *capa)
 {
 	char *w = p->tok.word;
+	if (st->nwords == 0 && !st->remote && is_reserved(w)) {
+		lex_error(&p->lx, p->tok.line, p->tok.col, false,
+			  "syntax error: '%s' is not supported (no control flow in ipcsh: use a sh -c '...' stage)",
+			  w);
+		return;
+	}
 	if (st->nwords == 0 && is_assignment(w)) {
 		st->assigns = grow(p->lx.a, st->assigns, st->nassigns, capa, sizeof(char *));
 		st->assigns[st->nassigns++] = w;

@@ -1,0 +1,72 @@
+# remote_lib.bash — helpers for tests/remote.bats: daemons on 127.0.0.1
+# with port 0, always stopped in teardown; a client program; raw sockets.
+
+RCLIENT=${IPCSH_BUILD:?}/tests/helpers/remote_client
+
+# Flags a daemon needs to start here: as root, --allow-root.
+remote_root_flag() {
+	[ "$(id -u)" -eq 0 ] && echo --allow-root
+}
+
+# remote_start NAME [ipcshd options...]: start a daemon on 127.0.0.1:0 with
+# the test key; sets ${NAME}_PORT and ${NAME}_PID, log in $dir/NAME.log.
+remote_start() {
+	local name=$1 dir=${REMOTE_DIR:-$BATS_TEST_TMPDIR}
+	shift
+	: >"$dir/$name.log" # exists before the background job opens it
+	# shellcheck disable=SC2046
+	"$IPCSHD" --listen 127.0.0.1:0 --key "$REMOTE_KEY" $(remote_root_flag) "$@" \
+		2>>"$dir/$name.log" &
+	local pid=$!
+	echo "$pid" >>"$dir/remote.pids"
+	local i port=
+	for ((i = 0; i < 200; i++)); do
+		port=$(sed -n 's/^ipcshd: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$dir/$name.log")
+		[ -n "$port" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	if [ -z "$port" ]; then
+		echo "daemon did not start:" >&2
+		cat "$dir/$name.log" >&2
+		return 1
+	fi
+	printf -v "${name}_PORT" %s "$port"
+	printf -v "${name}_PID" %s "$pid"
+}
+
+# Stop every daemon started from dir (teardown), waiting for each to go.
+remote_stop_all() {
+	local dir=${1:-$BATS_TEST_TMPDIR} pid
+	[ -f "$dir/remote.pids" ] || return 0
+	while read -r pid; do
+		kill "$pid" 2>/dev/null || continue
+		for ((i = 0; i < 100; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -9 "$pid" 2>/dev/null || true
+	done <"$dir/remote.pids"
+	rm -f "$dir/remote.pids"
+}
+
+# remote_wait_file FILE PATTERN [TRIES]: poll until FILE matches PATTERN.
+remote_wait_file() {
+	local i
+	for ((i = 0; i < ${3:-200}; i++)); do
+		grep -q -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for '$2' in $1" >&2
+	return 1
+}
+
+# remote_wait_gone PID [TRIES]: poll until a process has exited.
+remote_wait_gone() {
+	local i
+	for ((i = 0; i < ${2:-200}; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}

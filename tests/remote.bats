@@ -1,0 +1,278 @@
+#!/usr/bin/env bats
+# Remote stages (SPEC §9, docs/PROTOCOL.md): a real ipcshd on 127.0.0.1
+# (port 0), driven through ipcsh's `@127.0.0.1:PORT cmd` stages and through
+# tests/helpers/remote_client (remote_stage_run() alone). Every daemon
+# started here is stopped in teardown.
+
+load common
+load helpers/remote_lib
+
+setup_file() {
+	export REMOTE_DIR=$BATS_FILE_TMPDIR
+	export REMOTE_KEY=$REMOTE_DIR/key
+	"$IPCSHD" --genkey "$REMOTE_KEY"
+	head -c $((32 << 20)) /dev/urandom >"$REMOTE_DIR/in.32M"
+	remote_start D
+	export D_PORT D_PID
+	export IPCSH_KEY=$REMOTE_KEY
+	export H=127.0.0.1:$D_PORT
+}
+
+teardown_file() {
+	remote_stop_all "$BATS_FILE_TMPDIR"
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	unset REMOTE_DIR
+}
+
+teardown() {
+	remote_stop_all "$BATS_TEST_TMPDIR"
+}
+
+@test "genkey: 64 hex digits, mode 0600, never overwrites" {
+	run "$IPCSHD" --genkey k
+	assert_success
+	[ "$(stat -c %a k)" = 600 ]
+	grep -Eqx '[0-9a-f]{64}' k
+	cp k k.before
+	run --separate-stderr "$IPCSHD" --genkey k
+	assert_failure
+	[[ $stderr == *"exists"* ]]
+	cmp k k.before
+}
+
+@test "a key file readable by others is refused by the client and the daemon" {
+	cp "$IPCSH_KEY" k
+	chmod 644 k
+	run --separate-stderr "$RCLIENT" -k k "$H" true
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"@$H:"*"chmod 600"* ]]
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key k --allow-root
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"accessible by group or others"* ]]
+}
+
+@test "client helper: stdin, stdout, stderr and exit status" {
+	run --separate-stderr "$RCLIENT" "$H" sh -c 'tr a-z A-Z; echo oops >&2; exit 3' <<<"hello"
+	[ "$status" -eq 3 ]
+	[ "$output" = HELLO ]
+	[ "$stderr" = oops ]
+}
+
+@test "remote stage in the middle of a pipeline" {
+	run --separate-stderr "$IPCSH" -c "printf 'b\na\nc\n' | @$H sort | tr a-z A-Z"
+	assert_success
+	[ "$output" = "$(printf 'A\nB\nC')" ]
+}
+
+@test "32 MiB byte-exact through a remote cat, shm and mq edges around it" {
+	run "$IPCSH" -c "cat '$BATS_FILE_TMPDIR/in.32M' |[shm] @$H cat |[mq] cat > out"
+	assert_success
+	cmp out "$BATS_FILE_TMPDIR/in.32M"
+}
+
+@test "exit status, signal status and stderr come back" {
+	run --separate-stderr "$IPCSH" -c "@$H sh -c 'echo to-err >&2; exit 42'"
+	[ "$status" -eq 42 ]
+	[ "$stderr" = to-err ]
+	run "$IPCSH" -c "@$H sh -c 'kill -TERM \$\$'"
+	[ "$status" -eq 143 ]
+	run "$IPCSH" -c "@$H sh -c 'kill -KILL \$\$'"
+	[ "$status" -eq 137 ]
+	run -127 --separate-stderr "$IPCSH" -c "@$H no-such-command-xyz"
+	[ "$status" -eq 127 ]
+	[[ $stderr == *"no-such-command-xyz: command not found"* ]]
+}
+
+@test "argv is a vector, assignments pass, LD_* never, home directory" {
+	run "$IPCSH" -c "@$H printf '<%s>' 'a b' '\$HOME' '*' ''"
+	assert_success
+	[ "$output" = "<a b><\$HOME><*><>" ]
+	run "$IPCSH" -c "@$H FOO='x y' sh -c 'echo \"\$FOO\"; pwd'"
+	assert_success
+	home=$(getent passwd "$(id -u)" | cut -d: -f6)
+	[ "$output" = "$(printf 'x y\n%s' "$(cd "$home" && pwd -P)")" ]
+	run --separate-stderr "$RCLIENT" -e LD_PRELOAD=/x.so "$H" true
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"LD_PRELOAD"* ]]
+	LD_TESTVAR=leak remote_start E
+	run "$RCLIENT" 127.0.0.1:"$E_PORT" env
+	assert_success
+	refute_output --partial LD_TESTVAR
+}
+
+@test "wrong key: refused, nothing runs, the daemon keeps serving" {
+	"$IPCSHD" --genkey wrong
+	run --separate-stderr "$IPCSH" --key wrong -c "@$H touch '$PWD/marker'"
+	[ "$status" -eq 255 ]
+	[ "$stderr" = "ipcsh: @$H: authentication failed" ]
+	[ ! -e marker ]
+	run "$IPCSH" -c "@$H echo still-serving"
+	assert_output still-serving
+}
+
+@test "yes into a remote head, and a remote yes into head, end promptly" {
+	run "$IPCSH" -c "yes | @$H head -n 2"
+	assert_success
+	assert_output "$(printf 'y\ny')"
+	run "$IPCSH" -c "@$H yes | head -n 1"
+	assert_output y
+}
+
+# Open a raw connection on fd 3 to port $1.
+raw_open() {
+	exec 3<>"/dev/tcp/127.0.0.1/$1"
+}
+
+# Wait until the daemon closes fd 3 (read gets EOF); fail after 10 s.
+raw_wait_closed() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		if ! IFS= read -r -t 0.1 -u 3 _; then
+			# read failed: EOF (status 1) or timeout (> 128)
+			[ $? -le 128 ] && { exec 3<&-; return 0; }
+		fi
+	done
+	exec 3<&-
+	echo "the daemon kept a hostile connection open" >&2
+	return 1
+}
+
+@test "hostile input does not take the daemon down, and such connections are closed" {
+	remote_start E --handshake-timeout 1
+	local p=$E_PORT
+	raw_open "$p"
+	head -c 4096 /dev/urandom >&3
+	raw_wait_closed
+	raw_open "$p"
+	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+	raw_wait_closed
+	raw_open "$p"
+	printf '\377\377\377\377AAAAAAAA' >&3 # a 4 GiB length prefix
+	raw_wait_closed
+	raw_open "$p"
+	printf '\0\0\0\110IPSH\1\1\1C0123456789' >&3 # a truncated client hello
+	exec 3>&-
+	raw_open "$p"
+	printf '\0\0' >&3 # slow loris: a byte now and then, never a whole record
+	run "$RCLIENT" "127.0.0.1:$p" echo served-meanwhile
+	assert_output served-meanwhile
+	printf '\0' >&3
+	raw_wait_closed # by the 1 s handshake deadline
+	kill -0 "$E_PID"
+	run "$RCLIENT" "127.0.0.1:$p" echo still-serving
+	assert_output still-serving
+	grep -q "refused: bad record length" E.log
+	grep -q "handshake timed out" E.log
+}
+
+@test "--allow runs only the listed commands, after PATH resolution" {
+	remote_start E --allow cat,printf
+	local h=127.0.0.1:$E_PORT
+	run "$RCLIENT" "$h" printf ok
+	assert_output ok
+	run "$RCLIENT" "$h" "$(command -v cat)" /dev/null
+	assert_success
+	run -126 --separate-stderr "$RCLIENT" "$h" sh -c 'touch marker'
+	[[ $stderr == *"sh: not allowed on this server"* ]]
+	[ ! -e marker ]
+	ln -s "$(command -v sh)" cat
+	run -126 "$RCLIENT" "$h" "$PWD/cat" -c 'touch marker'
+	[ ! -e marker ]
+}
+
+@test "as root, the daemon refuses to start without --user or --allow-root" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key "$IPCSH_KEY"
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"refusing to run commands as root"* ]]
+	remote_start E --user nobody
+	run "$RCLIENT" "127.0.0.1:$E_PORT" id -un
+	assert_output nobody
+}
+
+@test "16 sessions at once; --max-sessions answers BUSY beyond" {
+	local i
+	for ((i = 0; i < 16; i++)); do
+		"$RCLIENT" "$H" sh -c 'sleep 0.3; echo ok' >"out.$i" &
+	done
+	wait
+	[ "$(cat out.* | grep -c '^ok$')" -eq 16 ]
+	remote_start E --max-sessions 1
+	"$RCLIENT" "127.0.0.1:$E_PORT" sh -c 'echo started; sleep 2' >first &
+	local first=$!
+	remote_wait_file first started
+	run --separate-stderr "$RCLIENT" "127.0.0.1:$E_PORT" echo second
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"server busy"* ]]
+	wait "$first"
+	run "$RCLIENT" "127.0.0.1:$E_PORT" echo third
+	assert_output third
+}
+
+@test "Ctrl-C (SIGINT to the stage) reaches the remote command's trap" {
+	"$RCLIENT" "$H" sh -c 'trap "echo got-INT; exit 3" INT; echo ready; while :; do sleep 0.05; done' \
+		>out 2>err &
+	local c=$!
+	remote_wait_file out ready
+	kill -INT "$c"
+	local st=0
+	wait "$c" || st=$?
+	[ "$st" -eq 3 ]
+	grep -q got-INT out
+}
+
+@test "SIGTSTP stops the remote command, then the client; SIGCONT resumes both" {
+	"$RCLIENT" "$H" sh -c 'echo $$; exec sleep 30' >out &
+	local c=$! rpid
+	remote_wait_file out '^[0-9]'
+	rpid=$(head -1 out)
+	kill -TSTP "$c"
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ "$(awk '{print $3}' "/proc/$rpid/stat")" = T ] &&
+			[ "$(awk '{print $3}' "/proc/$c/stat")" = T ] && break
+		sleep 0.05
+	done
+	[ "$(awk '{print $3}' "/proc/$rpid/stat")" = T ]
+	[ "$(awk '{print $3}' "/proc/$c/stat")" = T ]
+	kill -CONT "$c"
+	for ((i = 0; i < 100; i++)); do
+		[ "$(awk '{print $3}' "/proc/$rpid/stat")" != T ] && break
+		sleep 0.05
+	done
+	[ "$(awk '{print $3}' "/proc/$rpid/stat")" != T ]
+	kill -TERM "$c"
+	local st=0
+	wait "$c" || st=$?
+	[ "$st" -eq 143 ]
+}
+
+@test "a lost connection kills the remote command's process group" {
+	"$RCLIENT" "$H" sh -c 'sleep 60 & echo $$ $!; wait' >out &
+	local c=$!
+	remote_wait_file out '^[0-9]'
+	read -r rpid child <out
+	kill -0 "$rpid"
+	kill -KILL "$c"
+	remote_wait_gone "$rpid"
+	remote_wait_gone "$child"
+}
+
+@test "a capture of the loopback traffic never shows the stage's data or argv" {
+	command -v tcpdump >/dev/null || skip "no tcpdump"
+	tcpdump -i lo -U -n -w cap.pcap "tcp port $D_PORT" 2>tcpdump.err &
+	local t=$!
+	remote_wait_file tcpdump.err "listening on"
+	run "$IPCSH" -c "echo STDIN_MARKER_q7z | @$H cat"
+	assert_output STDIN_MARKER_q7z
+	run "$IPCSH" -c "@$H echo ARGV_MARKER_k3x"
+	assert_output ARGV_MARKER_k3x
+	kill -INT "$t"
+	wait "$t" || true
+	[ "$(stat -c %s cap.pcap)" -gt 1000 ]
+	run grep -c -a -e STDIN_MARKER -e ARGV_MARKER cap.pcap
+	assert_output 0
+}

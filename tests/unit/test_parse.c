@@ -149,7 +149,8 @@ static void test_lists(void)
 	good("echo \\#x", "echo \\#x");
 	good("a \\\n b", "a b");
 	good("ec\\\nho", "echo");
-	good("if true", "if true");
+	good("echo if fi", "echo if fi");
+	good("@h if", "@h if");
 }
 
 static void test_words(void)
@@ -167,6 +168,8 @@ static void test_words(void)
 	good("echo a$b$", "echo a$b$");
 	good("echo a>b", "echo a <1>b>");
 	good("echo \\$x \"\\$(\" $(echo \\)) $(echo \"\\\")\")", "echo \\$x \"\\$(\" $(echo \\)) $(echo \"\\\")\")");
+	bad("if true; then x; fi", 1, 1, false, "'if' is not supported");
+	bad("a | while read x", 1, 5, false, "'while' is not supported");
 	bad("echo \\$(a)", 1, 8, false, "near '('");
 	good("echo \"it's\" '\"' $'a' ${#x} }", "echo \"it's\" '\"' $'a' ${#x} }");
 	good("x=$(a)b cmd", "A:x=$(a)b cmd");

@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# Hardening regressions (issue 7): small, fast versions of what make stress
+# and the daemon-under-fire test do at scale, and one test per bug found by
+# them. docs/RELIABILITY.md lists the large runs and their figures.
+
+load common
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	FIRE=$IPCSH_BUILD/tests/helpers/daemon_fire
+	MQBUDGET=$IPCSH_BUILD/tests/helpers/mqbudget
+}
+
+teardown() {
+	if [ -n "${DPID:-}" ]; then
+		kill "$DPID" 2>/dev/null || true
+		wait "$DPID" 2>/dev/null || true
+	fi
+	[ -z "${U:-}" ] || rm -rf "$U"
+}
+
+# Start ipcshd on 127.0.0.1:0 with --allow cat,fire-marker (fire-marker
+# creates the file named by its argument); sets PORT, DPID, D.
+start_daemon() {
+	D=$BATS_TEST_TMPDIR/d
+	mkdir -p "$D/bin" "$D/mark" "$D/home"
+	"$IPCSHD" --genkey "$D/key"
+	# shellcheck disable=SC2016 # $1 is the script's
+	printf '#!/bin/sh\n: >"$1"\n' >"$D/bin/fire-marker"
+	chmod 755 "$D/bin/fire-marker"
+	local root=()
+	[ "$(id -u)" -ne 0 ] || root=(--allow-root)
+	HOME=$D/home PATH="$D/bin:$PATH" "$IPCSHD" --listen 127.0.0.1:0 --key "$D/key" \
+		--allow cat,fire-marker "${root[@]}" "$@" 2>"$D/log" &
+	DPID=$!
+	local i
+	for i in $(seq 200); do
+		PORT=$(sed -n 's/^ipcshd: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$D/log")
+		[ -n "$PORT" ] && return 0
+		sleep 0.05
+	done
+	cat "$D/log" >&2
+	return 1
+}
+
+@test "ipcshd stopped by SIGTERM exits 0 with nothing but its log on stderr (no leak report)" {
+	# Regression: a sanitized ipcshd reported its configuration as leaked.
+	start_daemon --max-sessions 8
+	echo hi | ipcsh --key "$D/key" -c "@127.0.0.1:$PORT cat"
+	kill "$DPID"
+	st=0
+	wait "$DPID" || st=$?
+	DPID=
+	[ "$st" -eq 0 ] || fail "ipcshd exited with status $st: $(cat "$D/log")"
+	run grep -vE '^ipcshd: ' "$D/log"
+	assert_output ''
+}
+
+@test "hostile connections: each is closed within the deadline and runs nothing" {
+	[ -x "$FIRE" ] || skip "daemon_fire helper not built"
+	start_daemon --handshake-timeout 1 --max-sessions 64
+	run "$FIRE" -p "$PORT" -k "$D/key" -m "$D/mark" -n 210 -j 8 -d 1
+	assert_success
+	assert_line --partial "hostile=210 closed=210 late=0 exits=0"
+	# The helper checked and removed the honest recording's marker.
+	run find "$D/mark" -type f
+	assert_output ''
+	kill -0 "$DPID"
+}
+
+@test "the daemon keeps serving an honest client after hostile ones" {
+	[ -x "$FIRE" ] || skip "daemon_fire helper not built"
+	start_daemon --handshake-timeout 1
+	"$FIRE" -p "$PORT" -k "$D/key" -m "$D/mark" -n 42 -j 4 -d 1 >/dev/null
+	head -c 3000000 /dev/urandom >in
+	ipcsh --key "$D/key" -c "cat in |[shm] @127.0.0.1:$PORT cat |[mq] cat >out"
+	cmp in out
+}
+
+@test "fault points as an unprivileged user leave nothing and run nothing" {
+	command -v setpriv >/dev/null || skip "setpriv missing"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
+	U=$(mktemp -d /tmp/ipcsh-hardening.XXXXXX)
+	chmod 1777 "$U"
+	mkdir "$U/tmp" && chown nobody "$U/tmp"
+	before=$(ipc_snapshot)
+	for f in mq-open:mq fifo-mkdir:fifo fifo-mkfifo:fifo shm-map:shm sock-pair:sock \
+		"fifo-path:fifo:path=$U/named"; do
+		run env IPCSH_FAULT="${f%%:*}" TMPDIR="$U/tmp" setpriv --reuid=nobody --regid=nogroup \
+			--clear-groups "$IPCSH" -c "touch $U/ran |[${f#*:}] cat"
+		assert_failure 137
+		[ ! -e "$U/ran" ]
+	done
+	# The guardian removes names asynchronously: poll.
+	for _ in $(seq 100); do
+		[ -z "$(ls -A "$U/tmp")" ] && [ ! -e "$U/named" ] && [ "$(ipc_snapshot)" = "$before" ] && break
+		sleep 0.1
+	done
+	run ls -A "$U/tmp"
+	assert_output ''
+	[ ! -e "$U/named" ]
+	[ "$(ipc_snapshot)" = "$before" ]
+}
+
+@test "the mq budget is given back: 9 default queues after 30 mq pipelines" {
+	[ -x "$MQBUDGET" ] || skip "mqbudget helper not built"
+	command -v setpriv >/dev/null || skip "setpriv missing"
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to nobody"
+	U=$(mktemp -d /tmp/ipcsh-hardening.XXXXXX)
+	chmod 755 "$U"
+	script=
+	for i in $(seq 30); do script+="yes |[mq] head -c $i |[mq:lines] wc -c >/dev/null"$'\n'; done
+	setpriv --reuid=nobody --regid=nogroup --clear-groups "$IPCSH" -c "$script"
+	# Another suite running as nobody at the same moment could hold queues:
+	# poll rather than fail at once.
+	for _ in $(seq 50); do
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$MQBUDGET" 9 >/dev/null && return 0
+		sleep 0.2
+	done
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$MQBUDGET" 9
+	assert_success
+}

@@ -1,0 +1,569 @@
+/* daemon_fire.c — test helper for make stress (tests/stress/daemon-fire.sh):
+ * opens N hostile connections to one ipcshd on 127.0.0.1 from J worker
+ * processes and checks that the daemon closes every one of them within the
+ * handshake deadline.
+ *
+ *   daemon_fire -p PORT -k KEYFILE -m MARKDIR [-n N] [-j J] [-d DEADLINE] [-s SEED]
+ *
+ * First one honest session runs `fire-marker MARKDIR/recorded` and its
+ * client-to-server bytes are recorded (the replay material); its marker is
+ * checked and removed. Then each connection is one of the kinds below. Kinds
+ * marked (key) hold the key and misbehave after authenticating. fire-marker
+ * (allowed by the daemon) creates the file named by its argument, so any
+ * command run by a hostile connection leaves a file in MARKDIR: the caller
+ * checks that none appears. Prints one line per kind and a summary; exits 1
+ * when a connection was not closed in time or got an answer it must not get.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "remote/proto.h"
+#include "util/util.h"
+
+enum kind {
+	K_GARBAGE, K_HTTP, K_LEN_MAX, K_BAD_MAC, K_FLIP, K_TRUNC, K_REPLAY, K_REFLECT, K_MODE,
+	K_VERSION, K_CLOSE, K_RESET, K_REORDER, K_OLD_FRAME, K_BIGLEN_AFTER, K_TAMPER, K_DENIED,
+	K_LD_ENV, K_NO_EXEC, K_SLOWLORIS, K_SILENCE, K_NKINDS
+};
+static const char *const kind_name[K_NKINDS] = {
+	"garbage", "http-request", "length-2^32-1", "bad-mac(wrong key)", "bit-flipped-hello",
+	"truncated-hello", "replayed-session", "reflected-server-hello", "wrong-mode", "wrong-version",
+	"connect-close", "connect-reset", "reordered-frames(key)", "replayed-frame(key)",
+	"length-2^32-1-after-auth(key)", "tampered-exec(key)", "command-outside-allow(key)",
+	"LD_-env(key)", "no-exec-first(key)", "slow-loris", "handshake-then-silence(key)",
+};
+
+struct kstat {
+	_Atomic unsigned long n, closed, late, answered_exec, errors_126, busy;
+	_Atomic unsigned long max_close_us;
+};
+static struct kstat *stats; /* shared between workers */
+
+static uint16_t port;
+static uint8_t key[RP_KEY_BYTES];
+static const char *markdir;
+static unsigned deadline_s = 10;
+/* The honest session's client bytes: H1 record, H3 record, frames. */
+static uint8_t rec_h1[4 + RHS_H1_PSK], rec_h3[4 + RHS_H3_PSK], rec_h2[4 + RHS_H2_PSK];
+static uint8_t *rec_frames;
+static size_t rec_frames_len;
+
+static int dial(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	int one = 1;
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	if (connect(fd, (struct sockaddr *)&a, sizeof a) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void send_bytes(int fd, const void *p, size_t n)
+{
+	if (write_all(fd, p, n) < 0) { /* the daemon may close first: fine */ }
+}
+
+/* Read until the daemon closes (EOF or reset) or limit_ms passes.
+ * Returns 1 closed, 0 not closed in time. Input is kept in c if given. */
+static int wait_closed(int fd, struct rconn *c, unsigned limit_ms)
+{
+	uint64_t end = now_ns() + (uint64_t)limit_ms * 1000000u;
+	uint8_t buf[4096];
+	for (;;) {
+		uint64_t now = now_ns();
+		if (now >= end)
+			return 0;
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int r = poll(&p, 1, (int)((end - now) / 1000000u) + 1);
+		if (r <= 0)
+			continue;
+		ssize_t n;
+		if (c) {
+			n = rconn_read(c);
+			if (n < 0 && errno == EAGAIN)
+				continue;
+		} else {
+			n = read(fd, buf, sizeof buf);
+		}
+		if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+			return 1;
+	}
+}
+
+/* An honest PSK handshake on fd; returns the connection, or NULL. When rec
+ * is set, the records are kept for replay. */
+static struct rconn *handshake(int fd, bool rec, bool *busy)
+{
+	struct rconn *c = rconn_new(fd, fd);
+	struct rhs h;
+	struct errbuf e = {{0}};
+	uint8_t out[RHS_MAX], tmp[4 + RHS_MAX];
+	uint64_t dl = now_ns() + 5000000000u;
+	rhs_init(&h, 'C', RP_MODE_PSK, key);
+	size_t n = rhs_client_hello(&h, out);
+	rconn_send_raw(c, out, n);
+	size_t k = rconn_take_output(c, tmp, sizeof tmp);
+	if (rec)
+		memcpy(rec_h1, tmp, sizeof rec_h1);
+	send_bytes(fd, tmp, k);
+	const uint8_t *body;
+	size_t len;
+	int r = rconn_wait_raw(c, RHS_MAX, dl, &body, &len, &e);
+	if (r == 1)
+		r = rhs_client_finish(&h, body, len, out, &n, &e);
+	else
+		r = RHS_E_PROTO;
+	if (r == RHS_E_BUSY && busy) {
+		*busy = true;
+		rhs_wipe(&h);
+		rconn_free(c);
+		return NULL;
+	}
+	if (r != RHS_OK)
+		goto fail;
+	if (rec) {
+		rp_put32(rec_h2, (uint32_t)len);
+		memcpy(rec_h2 + 4, body, len < RHS_H2_PSK ? len : RHS_H2_PSK);
+	}
+	rconn_send_raw(c, out, n);
+	k = rconn_take_output(c, tmp, sizeof tmp);
+	if (rec)
+		memcpy(rec_h3, tmp, sizeof rec_h3);
+	send_bytes(fd, tmp, k);
+	if (rhs_install(&h, c) < 0)
+		goto fail;
+	rhs_wipe(&h);
+	return c;
+fail:
+	fprintf(stderr, "daemon_fire: honest handshake failed: %s\n", e.msg);
+	rhs_wipe(&h);
+	rconn_free(c);
+	return NULL;
+}
+
+/* Queue an EXEC of argv (and raw env strings, unchecked) on c. */
+static void queue_exec(struct rconn *c, char *const *argv, char *const *env)
+{
+	uint8_t *p = rconn_payload_buf(c);
+	size_t argc = 0, envc = 0, off = 4;
+	while (argv[argc])
+		argc++;
+	while (env && env[envc])
+		envc++;
+	p[0] = (uint8_t)(argc >> 8), p[1] = (uint8_t)argc;
+	p[2] = (uint8_t)(envc >> 8), p[3] = (uint8_t)envc;
+	for (size_t i = 0; i < argc + envc; i++) {
+		const char *s = i < argc ? argv[i] : env[i - argc];
+		size_t n = strlen(s);
+		p[off] = (uint8_t)(n >> 8), p[off + 1] = (uint8_t)n;
+		memcpy(p + off + 2, s, n);
+		off += 2 + n;
+	}
+	rconn_send(c, RP_EXEC, 0, off, false);
+}
+
+/* Take what c queued into a heap buffer. */
+static uint8_t *take_all(struct rconn *c, size_t *len)
+{
+	*len = rconn_pending(c);
+	uint8_t *b = xmalloc(*len ? *len : 1);
+	*len = rconn_take_output(c, b, *len);
+	return b;
+}
+
+/* The recording session: run fire-marker MARKDIR/recorded to its end. */
+static int record_session(void)
+{
+	int fd = dial();
+	if (fd < 0) {
+		perror("daemon_fire: connect");
+		return -1;
+	}
+	struct rconn *c = handshake(fd, true, NULL);
+	if (!c)
+		return -1;
+	char *path = xasprintf("%s/recorded", markdir);
+	char *argv[] = {"fire-marker", path, NULL};
+	queue_exec(c, argv, NULL);
+	rconn_send_msg(c, RP_EOF, 0, NULL, 0, false);
+	rec_frames = take_all(c, &rec_frames_len);
+	send_bytes(fd, rec_frames, rec_frames_len);
+	int got_exit = 0;
+	struct errbuf e = {{0}};
+	struct rframe f;
+	wait_closed(fd, c, 10000);
+	while (rconn_next(c, &f, &e) == 1)
+		got_exit |= f.type == RP_EXIT && f.len == 2 && f.payload[0] == 0 && f.payload[1] == 0;
+	free(path);
+	rconn_free(c);
+	close(fd);
+	if (!got_exit)
+		fprintf(stderr, "daemon_fire: the recording session did not exit 0\n");
+	return got_exit ? 0 : -1;
+}
+
+static void random_bytes(uint8_t *p, size_t n)
+{
+	randombytes_buf(p, n);
+}
+
+/* Kinds without the key: bytes to send. */
+static size_t build_clear(enum kind k, uint8_t *b, size_t cap)
+{
+	size_t n = 0;
+	switch (k) {
+	case K_GARBAGE:
+		n = 1 + randombytes_uniform(2048);
+		random_bytes(b, n);
+		break;
+	case K_HTTP:
+		n = (size_t)snprintf((char *)b, cap, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+		break;
+	case K_LEN_MAX:
+		memset(b, 0xff, 4);
+		random_bytes(b + 4, 60);
+		n = 64;
+		break;
+	case K_BAD_MAC: {
+		uint8_t wrong[RP_KEY_BYTES];
+		struct rhs h;
+		random_bytes(wrong, sizeof wrong);
+		rhs_init(&h, 'C', RP_MODE_PSK, wrong);
+		n = rhs_client_hello(&h, b + 4);
+		rp_put32(b, (uint32_t)n);
+		n += 4;
+		rhs_wipe(&h);
+		break;
+	}
+	case K_FLIP: {
+		struct rhs h;
+		rhs_init(&h, 'C', RP_MODE_PSK, key);
+		n = rhs_client_hello(&h, b + 4);
+		rp_put32(b, (uint32_t)n);
+		rhs_wipe(&h);
+		size_t bit = randombytes_uniform((uint32_t)(n * 8));
+		b[4 + bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		n += 4;
+		break;
+	}
+	case K_TRUNC:
+		n = 1 + randombytes_uniform(sizeof rec_h1 - 1);
+		memcpy(b, rec_h1, n);
+		break;
+	case K_REPLAY:
+		memcpy(b, rec_h1, sizeof rec_h1);
+		memcpy(b + sizeof rec_h1, rec_h3, sizeof rec_h3);
+		n = sizeof rec_h1 + sizeof rec_h3;
+		if (n + rec_frames_len <= cap) {
+			memcpy(b + n, rec_frames, rec_frames_len);
+			n += rec_frames_len;
+		}
+		break;
+	case K_REFLECT:
+		memcpy(b, rec_h2, sizeof rec_h2);
+		n = sizeof rec_h2;
+		break;
+	case K_MODE:
+		memcpy(b, rec_h1, sizeof rec_h1);
+		b[4 + 6] = RP_MODE_CLEAR;
+		n = sizeof rec_h1;
+		break;
+	case K_VERSION:
+		memcpy(b, rec_h1, sizeof rec_h1);
+		b[4 + 4] = 9, b[4 + 5] = 200;
+		n = sizeof rec_h1;
+		break;
+	default:
+		break;
+	}
+	return n;
+}
+
+/* Kinds with the key: authenticate, then misbehave, then wait for the
+ * daemon to close; an EXIT frame would mean a command ran. */
+static void keyed(enum kind k, int fd, struct kstat *st, unsigned limit_ms, uint64_t t0)
+{
+	bool busy = false;
+	struct rconn *c = handshake(fd, false, &busy);
+	if (!c) { /* refused (BUSY) or closed: the daemon did close it */
+		atomic_fetch_add(&st->closed, 1);
+		atomic_fetch_add(busy ? &st->busy : &st->late, 1);
+		return;
+	}
+	char *m = xasprintf("%s/%s.%d", markdir, kind_name[k], (int)getpid());
+	char *fire[] = {"fire-marker", m, NULL};
+	uint8_t *b = NULL;
+	size_t n = 0;
+	switch (k) {
+	case K_REORDER: {
+		queue_exec(c, fire, NULL);
+		size_t n1;
+		uint8_t *first = take_all(c, &n1);
+		rconn_send_msg(c, RP_DATA, 0, "x", 1, false);
+		uint8_t *second = take_all(c, &n);
+		b = xmalloc(n + n1);
+		memcpy(b, second, n);
+		memcpy(b + n, first, n1);
+		n += n1;
+		free(first);
+		free(second);
+		break;
+	}
+	case K_OLD_FRAME:
+		b = xmalloc(rec_frames_len);
+		memcpy(b, rec_frames, rec_frames_len);
+		n = rec_frames_len;
+		break;
+	case K_BIGLEN_AFTER:
+		b = xmalloc(64);
+		memset(b, 0xff, 4);
+		random_bytes(b + 4, 60);
+		n = 64;
+		break;
+	case K_TAMPER: {
+		queue_exec(c, fire, NULL);
+		b = take_all(c, &n);
+		size_t bit = 32 + randombytes_uniform((uint32_t)((n - 4) * 8));
+		b[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+		break;
+	}
+	case K_DENIED: {
+		static const char *const variants[][4] = {
+			{"touch", NULL}, {"sh", "-c", "touch \"$0\"", NULL}, {"/usr/bin/touch", NULL},
+			{"env", "fire-marker", NULL}, {"./fire-marker", NULL}, {"../bin/fire-marker", NULL},
+		};
+		const char *const *v = variants[randombytes_uniform(ARRAY_LEN(variants))];
+		char *argv[6];
+		size_t i = 0;
+		for (; v[i]; i++)
+			argv[i] = (char *)v[i];
+		argv[i++] = m;
+		argv[i] = NULL;
+		queue_exec(c, argv, NULL);
+		b = take_all(c, &n);
+		break;
+	}
+	case K_LD_ENV: {
+		char *env[] = {"LD_PRELOAD=/nonexistent.so", NULL};
+		queue_exec(c, fire, env);
+		b = take_all(c, &n);
+		break;
+	}
+	case K_NO_EXEC:
+		rconn_send_msg(c, RP_DATA, 0, "hello", 5, false);
+		b = take_all(c, &n);
+		break;
+	default: /* K_SILENCE */
+		break;
+	}
+	if (n)
+		send_bytes(fd, b, n);
+	free(b);
+	int closed = wait_closed(fd, c, limit_ms);
+	uint64_t us = (now_ns() - t0) / 1000u;
+	struct errbuf e = {{0}};
+	struct rframe f;
+	int r;
+	while ((r = rconn_next(c, &f, &e)) == 1) {
+		if (f.type == RP_EXIT)
+			atomic_fetch_add(&st->answered_exec, 1);
+		if (f.type == RP_ERROR && f.len >= 1 && (f.payload[0] == 126 || f.payload[0] == 127 ||
+							 f.payload[0] == 1))
+			atomic_fetch_add(&st->errors_126, 1);
+	}
+	if (closed) {
+		atomic_fetch_add(&st->closed, 1);
+		unsigned long old = atomic_load(&st->max_close_us);
+		while (us > old && !atomic_compare_exchange_weak(&st->max_close_us, &old, us)) { }
+	} else {
+		atomic_fetch_add(&st->late, 1);
+	}
+	free(m);
+	rconn_free(c);
+}
+
+static enum kind pick(unsigned long i)
+{
+	if (i % 40 == 0)
+		return K_SLOWLORIS;
+	if (i % 40 == 20)
+		return K_SILENCE;
+	static const enum kind fast[] = {
+		K_GARBAGE, K_HTTP, K_LEN_MAX, K_BAD_MAC, K_FLIP, K_TRUNC, K_REPLAY, K_REFLECT, K_MODE,
+		K_VERSION, K_CLOSE, K_RESET, K_REORDER, K_OLD_FRAME, K_BIGLEN_AFTER, K_TAMPER,
+		K_DENIED, K_LD_ENV, K_NO_EXEC,
+	};
+	return fast[(i / 2 + i % 2) % ARRAY_LEN(fast)];
+}
+
+static void one(unsigned long i)
+{
+	enum kind k = pick(i);
+	struct kstat *st = &stats[k];
+	atomic_fetch_add(&st->n, 1);
+	/* Closed within the deadline, plus scheduling slack on a loaded host. */
+	unsigned limit_ms = deadline_s * 1000 + 3000;
+	uint64_t t0 = now_ns();
+	int fd = dial();
+	if (fd < 0) {
+		atomic_fetch_add(&st->late, 1);
+		fprintf(stderr, "daemon_fire: connect: %s\n", strerror(errno));
+		return;
+	}
+	if (k >= K_REORDER && k != K_SLOWLORIS) {
+		keyed(k, fd, st, limit_ms, t0);
+		close(fd);
+		return;
+	}
+	if (k == K_CLOSE || k == K_RESET) {
+		if (k == K_RESET) {
+			struct linger l = {.l_onoff = 1, .l_linger = 0};
+			setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+		}
+		close(fd);
+		atomic_fetch_add(&st->closed, 1);
+		return;
+	}
+	if (k == K_SLOWLORIS) {
+		/* One byte of an honest hello every 100 ms: never complete in time. */
+		uint64_t end = t0 + (uint64_t)limit_ms * 1000000u;
+		int closed = 0;
+		for (size_t b = 0; b < sizeof rec_h1 && now_ns() < end && !closed; b++) {
+			send_bytes(fd, rec_h1 + b, 1);
+			closed = wait_closed(fd, NULL, 100);
+		}
+		if (!closed)
+			closed = wait_closed(fd, NULL, (unsigned)((end - now_ns()) / 1000000u));
+		if (closed)
+			atomic_fetch_add(&st->closed, 1);
+		else
+			atomic_fetch_add(&st->late, 1);
+		uint64_t us = (now_ns() - t0) / 1000u;
+		unsigned long old = atomic_load(&st->max_close_us);
+		while (us > old && !atomic_compare_exchange_weak(&st->max_close_us, &old, us)) { }
+		close(fd);
+		return;
+	}
+	size_t cap = 4096 + rec_frames_len;
+	uint8_t *b = xmalloc(cap);
+	size_t n = build_clear(k, b, cap);
+	send_bytes(fd, b, n);
+	if (k == K_TRUNC)
+		shutdown(fd, SHUT_WR);
+	free(b);
+	int closed = wait_closed(fd, NULL, limit_ms);
+	uint64_t us = (now_ns() - t0) / 1000u;
+	if (closed) {
+		atomic_fetch_add(&st->closed, 1);
+		unsigned long old = atomic_load(&st->max_close_us);
+		while (us > old && !atomic_compare_exchange_weak(&st->max_close_us, &old, us)) { }
+	} else {
+		atomic_fetch_add(&st->late, 1);
+	}
+	close(fd);
+}
+
+static int report(unsigned long total)
+{
+	unsigned long n = 0, closed = 0, late = 0, exits = 0, refused = 0, maxus = 0;
+	printf("  %-32s %6s %6s %5s %8s %s\n", "kind", "conns", "closed", "late", "max-ms",
+	       "note");
+	for (int k = 0; k < K_NKINDS; k++) {
+		struct kstat *s = &stats[k];
+		if (!s->n)
+			continue;
+		char note[64] = "";
+		if (k == K_DENIED || k == K_LD_ENV)
+			snprintf(note, sizeof note, "ERROR frames: %lu", (unsigned long)s->errors_126);
+		if (s->busy)
+			snprintf(note + strlen(note), sizeof note - strlen(note), " busy: %lu",
+				 (unsigned long)s->busy);
+		if (s->answered_exec)
+			snprintf(note, sizeof note, "EXIT RECEIVED: %lu", (unsigned long)s->answered_exec);
+		printf("  %-32s %6lu %6lu %5lu %8.1f %s\n", kind_name[k], (unsigned long)s->n,
+		       (unsigned long)s->closed, (unsigned long)s->late, s->max_close_us / 1000.0, note);
+		n += s->n, closed += s->closed, late += s->late, exits += s->answered_exec;
+		if (k == K_DENIED || k == K_LD_ENV)
+			refused += s->errors_126;
+		if (s->max_close_us > maxus && k != K_SLOWLORIS && k != K_SILENCE)
+			maxus = s->max_close_us;
+	}
+	printf("hostile=%lu closed=%lu late=%lu exits=%lu exec_refused=%lu max_close_fast_ms=%.1f "
+	       "max_close_slow_ms=%.1f\n", n, closed, late, exits, refused, maxus / 1000.0,
+	       (stats[K_SLOWLORIS].max_close_us > stats[K_SILENCE].max_close_us
+			? stats[K_SLOWLORIS].max_close_us : stats[K_SILENCE].max_close_us) / 1000.0);
+	return n == total && late == 0 && exits == 0 && closed == n ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long total = 20000, jobs = 64;
+	const char *keyfile = NULL;
+	int c;
+	while ((c = getopt(argc, argv, "p:k:m:n:j:d:")) != -1) {
+		switch (c) {
+		case 'p': port = (uint16_t)strtoul(optarg, NULL, 10); break;
+		case 'k': keyfile = optarg; break;
+		case 'm': markdir = optarg; break;
+		case 'n': total = strtoul(optarg, NULL, 10); break;
+		case 'j': jobs = strtoul(optarg, NULL, 10); break;
+		case 'd': deadline_s = (unsigned)strtoul(optarg, NULL, 10); break;
+		default: return 2;
+		}
+	}
+	struct errbuf e = {{0}};
+	if (!port || !keyfile || !markdir || !jobs || sodium_init() < 0 ||
+	    rkey_load(keyfile, key, &e) < 0) {
+		fprintf(stderr, "usage: daemon_fire -p PORT -k KEYFILE -m MARKDIR [-n N] [-j J] "
+				"[-d DEADLINE] %s\n", e.msg);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (record_session() < 0)
+		return 1;
+	/* The honest command ran and left its marker: proof that markers show
+	 * executions. Remove it; from here on no marker may appear. */
+	char *rec = xasprintf("%s/recorded", markdir);
+	if (unlink(rec) < 0) {
+		fprintf(stderr, "daemon_fire: %s: %s (fire-marker did not run)\n", rec, strerror(errno));
+		return 1;
+	}
+	free(rec);
+	stats = mmap(NULL, K_NKINDS * sizeof *stats, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (stats == MAP_FAILED)
+		return 2;
+	uint64_t t0 = now_ns();
+	for (unsigned long w = 0; w < jobs; w++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			for (unsigned long i = w; i < total; i += jobs)
+				one(i);
+			_exit(0);
+		}
+	}
+	int st, bad = 0;
+	while (wait(&st) > 0)
+		bad |= !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+	printf("%lu hostile connections in %.1f s from %lu workers:\n", total,
+	       (double)(now_ns() - t0) / 1e9, jobs);
+	return report(total) | bad;
+}

@@ -594,6 +594,17 @@ static int run_assignments_only(struct run *r, struct rstage *s)
 	return rc < 0;
 }
 
+/* Test-only, as transport's fault_point(): IPCSH_FAULT=prepared kills ipcsh
+ * after every edge of a pipeline is prepared and before any stage starts,
+ * IPCSH_FAULT=spawned once every stage and relay runs while ipcsh still holds
+ * the edges (make stress shows that neither leaves anything behind). */
+static void pipeline_fault(const char *point)
+{
+	const char *f = getenv("IPCSH_FAULT");
+	if (f && strcmp(f, point) == 0)
+		raise(SIGKILL);
+}
+
 int pipeline_run(const struct ast_pipeline *p, bool background)
 {
 	struct run r = {.p = p, .n = p->nstages, .fg = !background, .t0 = now_ns()};
@@ -656,6 +667,7 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 				r.ed[i].e.ops->finish(&r.ed[i].e);
 		goto out;
 	}
+	pipeline_fault("prepared");
 	if (sh.opt_x)
 		trace(&r);
 	int devnull = -1;
@@ -667,6 +679,7 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 	r.job = job_new(p->text, (int)r.n);
 	r.job->background = background;
 	spawn_all(&r);
+	pipeline_fault("spawned");
 	if (devnull >= 0)
 		close(devnull);
 	edges_release(&r);

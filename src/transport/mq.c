@@ -298,54 +298,86 @@ static int mq_relay_in(struct edge *e, int in)
 	return rc;
 }
 
+/* Messages received but not yet written to the consumer: gathered so a
+ * burst of small messages costs one write() and one wake-up of the
+ * consumer, not one per message. */
+struct mq_out {
+	char *buf;
+	size_t len, cap;
+	uint64_t msgs;
+};
+
+/* Write what is gathered. 0 ok, 1 the consumer is gone, -1 error. */
+static int mq_out_flush(struct edge *e, struct mq_priv *p, int out, struct mq_out *o)
+{
+	if (!o->len)
+		return 0;
+	if (write_all(out, o->buf, o->len) < 0) {
+		if (errno != EPIPE) {
+			relay_msg(e, "cannot write to the consumer: %s", strerror(errno));
+			return -1;
+		}
+		live_say_gone(p->live[1]);
+		return 1;
+	}
+	stats_add(e, o->len, o->msgs);
+	o->len = 0;
+	o->msgs = 0;
+	return 0;
+}
+
+/* The queue is empty: wait for a message or for relay_in's end. Returns
+ * 0 to go on, -1 when relay_in died without sending the end marker. */
+static int mq_out_wait(struct edge *e, struct mq_priv *p, bool *peer_gone)
+{
+	/* relay_in sends before it exits, so a hang-up seen before an empty
+	 * receive means it died mid-stream. */
+	if (*peer_gone) {
+		relay_msg(e, "the producer-side relay died mid-stream");
+		return -1;
+	}
+	struct pollfd pf[2] = {{(int)p->q, POLLIN, 0}, {p->live[1], POLLIN, 0}};
+	if (poll(pf, 2, -1) < 0 && errno != EINTR) {
+		relay_msg(e, "cannot poll the queue: %s", strerror(errno));
+		return -1;
+	}
+	if (pf[1].revents && live_peek(p->live[1]) == 2)
+		*peer_gone = true;
+	return 0;
+}
+
 static int mq_relay_out(struct edge *e, int out)
 {
 	struct mq_priv *p = e->priv;
-	char *buf = xmalloc(p->msgsize);
+	struct mq_out o = {0};
+	o.cap = p->msgsize >= 65536 ? p->msgsize : 65536 / p->msgsize * p->msgsize;
+	o.buf = xmalloc(o.cap);
 	bool peer_gone = false;
-	int rc = 0;
+	int rc = 0, s = 0;
 	signal(SIGPIPE, SIG_IGN); /* EPIPE tells us the consumer left */
-	for (;;) {
-		ssize_t n = mq_receive(p->q, buf, p->msgsize, NULL);
+	while (!s) {
+		if (o.len + p->msgsize > o.cap && (s = mq_out_flush(e, p, out, &o)))
+			break;
+		ssize_t n = mq_receive(p->q, o.buf + o.len, p->msgsize, NULL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno != EAGAIN) {
 			relay_msg(e, "cannot receive a message: %s", strerror(errno));
-			rc = 1;
+			s = -1;
+		} else if (n < 0) {
+			/* Empty: hand over what we hold before sleeping. */
+			s = o.len ? mq_out_flush(e, p, out, &o) : mq_out_wait(e, p, &peer_gone);
+		} else if (n == 0) {
+			s = mq_out_flush(e, p, out, &o); /* end of stream */
 			break;
+		} else {
+			o.len += (size_t)n;
+			o.msgs++;
 		}
-		if (n < 0) {
-			/* Empty. relay_in sends before it exits, so a hang-up seen
-			 * before this empty receive means it died mid-stream. */
-			if (peer_gone) {
-				relay_msg(e, "the producer-side relay died mid-stream");
-				rc = 1;
-				break;
-			}
-			struct pollfd pf[2] = {{(int)p->q, POLLIN, 0}, {p->live[1], POLLIN, 0}};
-			if (poll(pf, 2, -1) < 0 && errno != EINTR) {
-				relay_msg(e, "cannot poll the queue: %s", strerror(errno));
-				rc = 1;
-				break;
-			}
-			if (pf[1].revents && live_peek(p->live[1]) == 2)
-				peer_gone = true;
-			continue;
-		}
-		if (n == 0)
-			break; /* end of stream */
-		if (write_all(out, buf, (size_t)n) < 0) {
-			if (errno != EPIPE) {
-				relay_msg(e, "cannot write to the consumer: %s", strerror(errno));
-				rc = 1;
-			}
-			live_say_gone(p->live[1]);
-			break;
-		}
-		stats_add(e, (uint64_t)n, 1);
 	}
+	rc = s < 0;
 	stats_end(e);
-	free(buf);
+	free(o.buf);
 	return rc;
 }
 

@@ -20,7 +20,9 @@
  * counters so EOF and reader-gone (which change no counter) wake too.
  * Before sleeping a side spins for a few microseconds, but only while the
  * peer is awake on another CPU (spinning against a peer on the same CPU
- * only eats its time slice). Waits take a timeout so a relay can check
+ * only eats its time slice), and only on machines with at least four CPUs
+ * (a relayed edge keeps four processes busy; on fewer CPUs the spinner
+ * steals a stage's CPU). Waits take a timeout so a relay can check
  * that its peer is still alive.
  *
  * Not thread-safe beyond one producer and one consumer.
@@ -80,6 +82,10 @@ bool ring_eof(struct ring *r);
 void ring_close_read(struct ring *r);
 /* Sleep until data or EOF, at most timeout_ms; false on timeout. */
 bool ring_wait_data(struct ring *r, int timeout_ms);
+
+/* Spin only on machines with at least min_cpus CPUs (default 4); for
+ * tests and benchmarks. */
+void ring_spin_policy(int min_cpus);
 
 /* Producer/consumer state for tests and stats: bytes committed and consumed. */
 uint64_t ring_head(const struct ring *r);

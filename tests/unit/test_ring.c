@@ -161,8 +161,9 @@ static void pin(int cpu)
 }
 
 /* A producer process and a consumer process over one ring. */
-static void stress_run(uint64_t size, uint64_t total, bool same_cpu)
+static void stress_run(uint64_t size, uint64_t total, bool same_cpu, bool spin)
 {
+	ring_spin_policy(spin ? 2 : 4);
 	struct ring r;
 	if (ring_create(&r, size) < 0) {
 		TAP_OK(0, "ring_create %llu", (unsigned long long)size);
@@ -192,18 +193,21 @@ static void stress_run(uint64_t size, uint64_t total, bool same_cpu)
 		CPU_SET(i, &all);
 	sched_setaffinity(0, sizeof all, &all);
 	TAP_OK(WIFEXITED(st) && WEXITSTATUS(st) == 0 && bytes == total && h == expected_hash(total, seed),
-	       "two processes, ring %llu, %llu bytes%s: checksum matches",
-	       (unsigned long long)size, (unsigned long long)total, same_cpu ? ", one CPU" : "");
+	       "two processes, ring %llu, %llu bytes%s%s: checksum matches",
+	       (unsigned long long)size, (unsigned long long)total, same_cpu ? ", one CPU" : "",
+	       spin ? ", spinning allowed" : "");
 	ring_destroy(&r);
 }
 
 int main(void)
 {
 	test_basics();
-	stress_run(4096, 16u << 20, false);
-	stress_run(65536, 256u << 20, false);
-	stress_run(1u << 20, 512u << 20, false);
-	stress_run(4096, 4u << 20, true);
-	stress_run(1u << 20, 128u << 20, true);
+	for (int spin = 0; spin < 2; spin++) {
+		stress_run(4096, 16u << 20, false, spin);
+		stress_run(65536, 256u << 20, false, spin);
+		stress_run(1u << 20, 512u << 20, false, spin);
+		stress_run(4096, 4u << 20, true, spin);
+		stress_run(1u << 20, 128u << 20, true, spin);
+	}
 	return tap_done();
 }

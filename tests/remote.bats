@@ -121,21 +121,24 @@ teardown() {
 	assert_output y
 }
 
-# Open a raw connection on fd 3 to port $1.
+# Open a raw connection on fd 5 to port $1 (fd 3 is bats' own).
 raw_open() {
-	exec 3<>"/dev/tcp/127.0.0.1/$1"
+	exec 5<>"/dev/tcp/127.0.0.1/$1"
 }
 
-# Wait until the daemon closes fd 3 (read gets EOF); fail after 10 s.
+# Wait until the daemon closes fd 5 (read gets EOF); fail after 10 s.
 raw_wait_closed() {
-	local i
+	local i st
 	for ((i = 0; i < 100; i++)); do
-		if ! IFS= read -r -t 0.1 -u 3 _; then
-			# read failed: EOF (status 1) or timeout (> 128)
-			[ $? -le 128 ] && { exec 3<&-; return 0; }
+		st=0
+		IFS= read -r -t 0.1 -u 5 _ || st=$?
+		# 0: a line (a refusal, say): read on; > 128: timeout; else EOF
+		if [ "$st" -ne 0 ] && [ "$st" -le 128 ]; then
+			exec 5<&-
+			return 0
 		fi
 	done
-	exec 3<&-
+	exec 5<&-
 	echo "the daemon kept a hostile connection open" >&2
 	return 1
 }
@@ -144,22 +147,22 @@ raw_wait_closed() {
 	remote_start E --handshake-timeout 1
 	local p=$E_PORT
 	raw_open "$p"
-	head -c 4096 /dev/urandom >&3
+	head -c 4096 /dev/urandom >&5
 	raw_wait_closed
 	raw_open "$p"
-	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' >&3
+	printf 'GET / HTTP/1.1\r\nHost: x\r\n\r\n' >&5
 	raw_wait_closed
 	raw_open "$p"
-	printf '\377\377\377\377AAAAAAAA' >&3 # a 4 GiB length prefix
+	printf '\377\377\377\377AAAAAAAA' >&5 # a 4 GiB length prefix
 	raw_wait_closed
 	raw_open "$p"
-	printf '\0\0\0\110IPSH\1\1\1C0123456789' >&3 # a truncated client hello
-	exec 3>&-
+	printf '\0\0\0\110IPSH\1\1\1C0123456789' >&5 # a truncated client hello
+	exec 5>&-
 	raw_open "$p"
-	printf '\0\0' >&3 # slow loris: a byte now and then, never a whole record
+	printf '\0\0' >&5 # slow loris: a byte now and then, never a whole record
 	run "$RCLIENT" "127.0.0.1:$p" echo served-meanwhile
 	assert_output served-meanwhile
-	printf '\0' >&3
+	printf '\0' >&5
 	raw_wait_closed # by the 1 s handshake deadline
 	kill -0 "$E_PID"
 	run "$RCLIENT" "127.0.0.1:$p" echo still-serving
@@ -263,16 +266,88 @@ raw_wait_closed() {
 
 @test "a capture of the loopback traffic never shows the stage's data or argv" {
 	command -v tcpdump >/dev/null || skip "no tcpdump"
-	tcpdump -i lo -U -n -w cap.pcap "tcp port $D_PORT" 2>tcpdump.err &
+	tcpdump -i lo -U --immediate-mode -n -w cap.pcap "tcp port $D_PORT" 2>tcpdump.err &
 	local t=$!
 	remote_wait_file tcpdump.err "listening on"
 	run "$IPCSH" -c "echo STDIN_MARKER_q7z | @$H cat"
 	assert_output STDIN_MARKER_q7z
 	run "$IPCSH" -c "@$H echo ARGV_MARKER_k3x"
 	assert_output ARGV_MARKER_k3x
-	kill -INT "$t"
+	local i
+	for ((i = 0; i < 100; i++)); do # both sessions' packets reached the file
+		[ "$(stat -c %s cap.pcap)" -gt 2000 ] && break
+		sleep 0.05
+	done
+	kill -TERM "$t" # a background job of a script ignores SIGINT
 	wait "$t" || true
-	[ "$(stat -c %s cap.pcap)" -gt 1000 ]
+	[ "$(stat -c %s cap.pcap)" -gt 2000 ]
 	run grep -c -a -e STDIN_MARKER -e ARGV_MARKER cap.pcap
 	assert_output 0
+}
+
+# Start an OpenSSH server on 127.0.0.1 with its own host key and an
+# authorized key, all in the test's directory; sets SSH_PORT and IPCSH_SSH.
+start_sshd() {
+	local d=$BATS_TEST_TMPDIR/ssh
+	mkdir -p "$d"
+	chmod 700 "$d"
+	ssh-keygen -q -t ed25519 -N '' -f "$d/hostkey"
+	ssh-keygen -q -t ed25519 -N '' -f "$d/id"
+	cp "$d/id.pub" "$d/authorized_keys"
+	[ -d /run/sshd ] || mkdir -p /run/sshd # privilege separation directory
+	local try port
+	for ((try = 0; try < 5; try++)); do
+		port=$((20000 + RANDOM % 30000))
+		cat >"$d/config" <<-CONF
+			ListenAddress 127.0.0.1
+			Port $port
+			HostKey $d/hostkey
+			AuthorizedKeysFile $d/authorized_keys
+			PidFile $d/sshd.pid
+			PermitRootLogin yes
+			PasswordAuthentication no
+			KbdInteractiveAuthentication no
+			UsePAM no
+			StrictModes no
+			LogLevel ERROR
+		CONF
+		/usr/sbin/sshd -D -f "$d/config" -E "$d/sshd.log" &
+		SSHD_PID=$!
+		echo "$SSHD_PID" >>"$BATS_TEST_TMPDIR/remote.pids"
+		local i
+		for ((i = 0; i < 100; i++)); do
+			if (exec 6<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+				SSH_PORT=$port
+				export IPCSH_SSH="ssh -F /dev/null -i $d/id -p $port -o BatchMode=yes \
+-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
+				return 0
+			fi
+			kill -0 "$SSHD_PID" 2>/dev/null || break
+			sleep 0.05
+		done
+	done
+	cat "$d/sshd.log" >&2
+	return 1
+}
+
+@test "@ssh: runs the stage through ssh and ipcshd --stdio" {
+	[ -x /usr/sbin/sshd ] || skip "no sshd"
+	start_sshd
+	export IPCSH_REMOTE_CMD="$IPCSHD --stdio"
+	local u
+	u=$(id -un)
+	unset IPCSH_KEY # no key is needed over ssh
+	run --separate-stderr "$IPCSH" -c "printf 'b\na\n' | @ssh:$u@127.0.0.1 sort | tr a-z A-Z"
+	assert_success
+	[ "$output" = "$(printf 'A\nB')" ]
+	run "$IPCSH" -c "cat '$BATS_FILE_TMPDIR/in.32M' | @ssh:127.0.0.1 cat > out"
+	assert_success
+	cmp out "$BATS_FILE_TMPDIR/in.32M"
+	run --separate-stderr "$IPCSH" -c "@ssh:127.0.0.1 X=1 sh -c 'echo \$X; echo e >&2; exit 5'"
+	[ "$status" -eq 5 ]
+	[ "$output" = 1 ]
+	[ "$stderr" = e ]
+	IPCSH_REMOTE_CMD=/nonexistent/ipcshd run --separate-stderr "$IPCSH" -c "@ssh:127.0.0.1 true"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"@ssh:127.0.0.1: connection closed during the handshake"* ]]
 }

@@ -1,6 +1,7 @@
 /* remote_client.c — runs one remote stage through remote_stage_run(), the
  * way the executor does for `@TARGET cmd`, for tests/remote.bats.
  * usage: remote_client [-k KEYFILE] [-e NAME=VALUE]... TARGET CMD [ARG...] */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -10,6 +11,10 @@
 
 int main(int argc, char **argv)
 {
+	/* As the executor does for a foreground stage: a background job of a
+	 * non-interactive shell (bats) would otherwise inherit SIGINT ignored. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
 	const char *key = NULL;
 	char **assigns = xcalloc((size_t)argc + 1, sizeof *assigns);
 	size_t n = 0;

@@ -243,7 +243,9 @@ teardown() {
 	ish_keys C-z
 	ish_wait_prompt
 	ish_stop
-	_ish_jobs_gone() { [[ $(proc_state "$pid1") =~ ^(Z|)$ ]] && _pgrp_gone "$pg"; }
+	_ish_jobs_gone() {
+		[[ $(proc_state "$ISH_PID")$(proc_state "$pid1") =~ ^Z?Z?$ ]] && _pgrp_dead "$pg"
+	}
 	ish_wait_for _ish_jobs_gone
 	grep -qx 'sleep 1001' "$BATS_TEST_TMPDIR/home/state/ipcsh/history"
 }
@@ -288,7 +290,7 @@ $endif'
 	ish_type 'exit'
 	ish_keys Enter
 	ish_wait_exit >/dev/null
-	ish_wait_for _pgrp_gone "$pg"
+	ish_wait_for _pgrp_dead "$pg"
 	[ "$(ish_screen | grep -c 'There are stopped jobs.')" -eq 1 ]
 }
 
@@ -305,7 +307,7 @@ $endif'
 	ish_wait_prompt
 	ish_keys C-d
 	ish_wait_exit >/dev/null
-	ish_wait_for _pgrp_gone "$pg"
+	ish_wait_for _pgrp_dead "$pg"
 }
 
 @test "completion: |[sh Tab gives |[shm, |[mq: Tab Tab lists mq's options" {

@@ -159,6 +159,14 @@ proc_state() {
 pgrp_pids() { pgrep -g "$1" || true; }
 _pgrp_count_is() { [ "$(pgrp_pids "$1" | wc -l)" -eq "$2" ]; }
 _pgrp_gone() { [ -z "$(pgrp_pids "$1")" ]; }
+# Gone or zombies (once the shell has exited its orphans are reaped by
+# init, which in a container may be slow to do so).
+_pgrp_dead() {
+	local p
+	for p in $(pgrp_pids "$1"); do
+		[[ $(proc_state "$p") =~ ^(Z|)$ ]] || return 1
+	done
+}
 # Every process of the group in state $2 (T: stopped).
 _pgrp_all_in() {
 	local p n=0
@@ -175,10 +183,16 @@ _pgrp_none_in() {
 	done
 }
 
-_ish_dead() { [ "$(tmx display-message -p -t ish '#{pane_dead}')" = 1 ]; }
-# ish_wait_exit: until the shell has exited; prints its exit status.
+# tmux marks the pane dead when the pty closes, which can be before it has
+# the exit status: wait for the status (or the signal) itself.
+_ish_dead() {
+	[[ $(tmx display-message -p -t ish '#{pane_dead}:#{pane_dead_status}#{pane_dead_signal}') =~ ^1:.+ ]]
+}
+# ish_wait_exit: until the shell has exited; prints its exit status
+# (or "signal N").
 ish_wait_exit() {
-	ish_wait_for _ish_dead && tmx display-message -p -t ish '#{pane_dead_status}'
+	ish_wait_for _ish_dead &&
+		tmx display-message -p -t ish '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},}'
 }
 
 # Processes that carry this test's tag (the shell and all it started).

@@ -351,3 +351,39 @@ start_sshd() {
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"@ssh:127.0.0.1: connection closed during the handshake"* ]]
 }
+
+@test "Ctrl-C of an ipcsh job reaches the remote command's trap" {
+	# A new process group with SIGINT at default, as a terminal's
+	# foreground job: the SIGINT goes to ipcsh and to the stage alike.
+	setsid env --default-signal=INT "$IPCSH" -c \
+		"@$H sh -c 'trap \"echo got-INT; exit 3\" INT; echo ready; while :; do sleep 0.05; done'" \
+		>out 2>&1 &
+	local p=$!
+	remote_wait_file out ready
+	kill -INT -- "-$p"
+	remote_wait_file out got-INT
+	wait "$p" || true
+}
+
+@test "IPv6: [::1]:PORT" {
+	[ -e /proc/net/if_inet6 ] && grep -q '^0*1 ' /proc/net/if_inet6 || skip "no ::1"
+	: >v6.log
+	"$IPCSHD" --listen '[::1]:0' --key "$IPCSH_KEY" $(remote_root_flag) 2>>v6.log &
+	echo $! >>remote.pids
+	remote_wait_file v6.log 'listening on \[::1\]:'
+	local port
+	port=$(sed -n 's/^ipcshd: listening on \[::1\]:\([0-9]*\)$/\1/p' v6.log)
+	run "$IPCSH" -c "echo v6 | @[::1]:$port cat"
+	assert_output v6
+}
+
+@test "the idle timeout ends a session whose client went silent; one log line per session" {
+	remote_start E --idle-timeout 1
+	run --separate-stderr "$RCLIENT" "127.0.0.1:$E_PORT" sleep 30
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"connection lost"* ]]
+	grep -q "sleep 30: idle timeout; process group killed" E.log
+	run "$RCLIENT" "127.0.0.1:$E_PORT" sh -c 'cat; echo x >&2' <<<"12345"
+	assert_success
+	grep -Eq "^ipcshd: 127\.0\.0\.1:[0-9]+: sh -c 'cat; echo x >&2': exit 0 \(in 6 B, out 6 B, err 2 B, [0-9.]+ s\)$" E.log
+}

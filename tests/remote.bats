@@ -286,7 +286,7 @@ raw_wait_closed() {
 }
 
 # Start an OpenSSH server on 127.0.0.1 with its own host key and an
-# authorized key, all in the test's directory; sets SSH_PORT and IPCSH_SSH.
+# authorized key, all in the test's directory; sets IPCSH_SSH.
 start_sshd() {
 	local d=$BATS_TEST_TMPDIR/ssh
 	mkdir -p "$d"
@@ -317,7 +317,6 @@ start_sshd() {
 		local i
 		for ((i = 0; i < 100; i++)); do
 			if (exec 6<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-				SSH_PORT=$port
 				export IPCSH_SSH="ssh -F /dev/null -i $d/id -p $port -o BatchMode=yes \
 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o LogLevel=ERROR"
 				return 0
@@ -368,6 +367,7 @@ start_sshd() {
 @test "IPv6: [::1]:PORT" {
 	[ -e /proc/net/if_inet6 ] && grep -q '^0*1 ' /proc/net/if_inet6 || skip "no ::1"
 	: >v6.log
+	# shellcheck disable=SC2046 # no flag or one word
 	"$IPCSHD" --listen '[::1]:0' --key "$IPCSH_KEY" $(remote_root_flag) 2>>v6.log &
 	echo $! >>remote.pids
 	remote_wait_file v6.log 'listening on \[::1\]:'

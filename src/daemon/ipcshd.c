@@ -280,17 +280,19 @@ static int drop_privileges(const char *user, struct dconf *cf)
 	setenv("HOME", pw->pw_dir, 1);
 	setenv("USER", pw->pw_name, 1);
 	setenv("LOGNAME", pw->pw_name, 1);
+	free((char *)cf->home);
 	cf->home = xstrdup(pw->pw_dir);
 	return 0;
 }
 
-static const char *own_home(void)
+/* The home directory of the user we run as; a heap string. */
+static char *own_home(void)
 {
 	struct passwd *pw = getpwuid(geteuid());
 	if (pw && pw->pw_dir && *pw->pw_dir)
 		return xstrdup(pw->pw_dir);
 	const char *h = getenv("HOME");
-	return h && *h == '/' ? h : "/";
+	return xstrdup(h && *h == '/' ? h : "/");
 }
 
 struct server {

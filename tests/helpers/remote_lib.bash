@@ -1,6 +1,7 @@
 # remote_lib.bash — helpers for tests/remote.bats: daemons on 127.0.0.1
 # with port 0, always stopped in teardown; a client program; raw sockets.
 
+# shellcheck disable=SC2034 # used by tests/remote.bats
 RCLIENT=${IPCSH_BUILD:?}/tests/helpers/remote_client
 
 # Flags a daemon needs to start here: as root, --allow-root.

@@ -387,3 +387,15 @@ start_sshd() {
 	assert_success
 	grep -Eq "^ipcshd: 127\.0\.0\.1:[0-9]+: sh -c 'cat; echo x >&2': exit 0 \(in 6 B, out 6 B, err 2 B, [0-9.]+ s\)$" E.log
 }
+
+@test "flow control: a flood of stdin that is never read, and output on both streams" {
+	run "$IPCSH" -c \
+		"yes | @$H sh -c 'head -c 8M /dev/zero; head -c 8M /dev/zero >&2; echo done >&2' >out 2>err"
+	assert_success
+	[ "$(stat -c %s out)" -eq $((8 << 20)) ]
+	[ "$(stat -c %s err)" -eq $(((8 << 20) + 5)) ]
+	[ "$(tail -c 5 err)" = done ]
+	# The command reads all its input before it writes: 32 MiB in, then out.
+	run "$IPCSH" -c "cat '$BATS_FILE_TMPDIR/in.32M' | @$H sh -c 'cat > f; cat f; rm f' | cmp - '$BATS_FILE_TMPDIR/in.32M'"
+	assert_success
+}

@@ -93,6 +93,7 @@ machine() {
 	echo "- machine: ${cpu:-unknown CPU}, $(nproc) cores, $(uname -srm), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 	echo "- ipcsh $("$IPCSH" --version | cut -d' ' -f2) ($(git rev-parse --short HEAD 2>/dev/null || echo unknown)), $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- W1/W2 size $BYTES, remote size $REMOTE_BYTES, $REPS repetitions (medians), launch $LAUNCH_REPS"
+	echo "- load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 	echo
 }
 
@@ -327,6 +328,7 @@ start=$(date +%s)
 exec 4> >(tee "$OUT/results.md")
 teepid=$!
 main >&4
+echo "- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >&4
 exec 4>&-
 wait "$teepid" 2>/dev/null
 echo "make bench: $(($(date +%s) - start)) s; report in $OUT/results.md"

@@ -187,6 +187,19 @@ static int parse_args(struct bench_conf *c, int argc, char **argv)
 	return 0;
 }
 
+/* The 1-minute load average: how busy the host was (0 if unknown). */
+static double load_average(void)
+{
+	double l = 0;
+	FILE *f = fopen("/proc/loadavg", "re");
+	if (f) {
+		if (fscanf(f, "%lf", &l) != 1)
+			l = 0;
+		fclose(f);
+	}
+	return l;
+}
+
 static void machine_probe(struct bench_conf *c)
 {
 	FILE *f = fopen("/proc/cpuinfo", "re");
@@ -210,6 +223,7 @@ static void machine_probe(struct bench_conf *c)
 	if (!c->cpu_model)
 		c->cpu_model = xstrdup("unknown CPU");
 	c->cores = sysconf(_SC_NPROCESSORS_ONLN);
+	c->load0 = load_average();
 	struct utsname u;
 	c->kernel = uname(&u) == 0 ? xasprintf("%s %s %s", u.sysname, u.release, u.machine)
 				   : xstrdup("unknown kernel");
@@ -495,6 +509,7 @@ static int bench_compare(int argc, char **argv)
 	}
 	job_signals_init();
 	run_matrix(&rn);
+	c.load1 = load_average();
 	rc = 0;
 	if (report_print(&c) < 0) {
 		msg_errno("--bench: cannot write the report");

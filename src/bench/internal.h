@@ -110,6 +110,7 @@ struct bench_conf {
 	/* the machine */
 	char *cpu_model, *kernel;
 	long cores;
+	double load0, load1;  /* 1-minute load average before and after the runs */
 };
 
 /* Summary of a row's repetitions, as reported. */

@@ -65,7 +65,8 @@ static void table_head(struct strbuf *sb, const struct bench_conf *c)
 	add_size(sb, c->small);
 	sb_addf(sb, "-byte writes; latency: %u round trips of %u bytes\n", c->rounds, c->msg);
 	sb_addf(sb, "median of %u repetitions after a warm-up run, transports interleaved\n", c->reps);
-	sb_addf(sb, "machine: %s, %ld cores, %s\n\n", c->cpu_model, c->cores, c->kernel);
+	sb_addf(sb, "machine: %s, %ld cores, %s; load average %.2f before, %.2f after\n\n",
+		c->cpu_model, c->cores, c->kernel, c->load0, c->load1);
 	sb_addf(sb, "%-22s %7s %7s %7s %12s %10s %10s %7s %9s  %s\n", "transport", "GB/s", "x pipe",
 		"spread", "small/s", "rtt med", "rtt p99", "CPU s", "peak RSS", "bytes");
 }
@@ -140,6 +141,9 @@ static void table_notes(struct strbuf *sb, const struct bench_conf *c)
 			c->wide * 100, wide.buf);
 	if (nolat.len)
 		sb_add(sb, nolat.buf, nolat.len);
+	if (c->load0 > (double)c->cores || c->load1 > (double)c->cores)
+		sb_addf(sb, "note: the host was busy (load average above its %ld cores): other programs "
+			    "competed for the CPUs, so absolute figures are low and noisy.\n", c->cores);
 	sb_free(&wide);
 	sb_free(&nolat);
 }
@@ -210,7 +214,8 @@ static void json_all(struct strbuf *sb, const struct bench_conf *c)
 	sb_add_json(sb, c->cpu_model);
 	sb_addf(sb, ", \"cores\": %ld, \"kernel\": ", c->cores);
 	sb_add_json(sb, c->kernel);
-	sb_addf(sb, "},\n  \"workload\": {\"bytes\": %" PRIu64 ", \"block\": %" PRIu64
+	sb_addf(sb, ", \"loadavg_before\": %.2f, \"loadavg_after\": %.2f},\n", c->load0, c->load1);
+	sb_addf(sb, "  \"workload\": {\"bytes\": %" PRIu64 ", \"block\": %" PRIu64
 		    ", \"small_bytes\": %" PRIu64 ", \"small_block\": %" PRIu64
 		    ", \"rounds\": %u, \"message\": %u, \"reps\": %u, \"warmup\": 1},\n",
 		c->bytes, c->block, c->small_bytes, c->small, c->rounds, c->msg, c->reps);

@@ -193,6 +193,10 @@ wait_for() {
 	assert_success
 	assert_output $'other\nself'
 	wait_for test ! -e "$p" || fail "$p still there"
+	# A relative path= is removed from where it was made, even after cd.
+	run timeout 20 "$IPCSH" -c 'sh -c "sleep 0.3; echo x" |[fifo:path=rel] cat & cd /; wait; test -e rel || echo ok'
+	assert_output $'x\nok'
+	[ ! -e rel ] || fail "relative path= FIFO left behind"
 }
 
 @test "fifo:path= refuses a path that is not a FIFO, uses and keeps an existing FIFO" {

@@ -162,29 +162,53 @@ static int fifo_make_at(const char *path, int *rfd, int *wfd, bool *created, con
 	return 0;
 }
 
+/* path= made absolute: the guardian runs in "/", and ipcsh may cd before
+ * the pipeline ends. */
+static char *fifo_abs_path(const char *path, const char *label, struct errbuf *err)
+{
+	if (path[0] == '/')
+		return xstrdup(path);
+	char *cwd = getcwd(NULL, 0);
+	if (!cwd) {
+		errbuf_set(err, "%s: cannot resolve path %s: %s", label, path, strerror(errno));
+		return NULL;
+	}
+	char *abs = xasprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, path);
+	free(cwd);
+	return abs;
+}
+
 static int fifo_prepare(struct edge *e, struct errbuf *err)
 {
 	char label[64];
 	int rfd = -1, wfd = -1;
 	bool created = false;
+	char *path = NULL;
 	edge_label(e, label, sizeof label);
 	bool named = (e->spec.set & EOPT_PATH) && e->spec.path;
-	if (named ? fifo_make_at(e->spec.path, &rfd, &wfd, &created, label, err) < 0
-		  : fifo_make_private(&rfd, &wfd, label, err) < 0)
+	if (named && !(path = fifo_abs_path(e->spec.path, label, err)))
 		return -1;
+	if (named ? fifo_make_at(path, &rfd, &wfd, &created, label, err) < 0
+		  : fifo_make_private(&rfd, &wfd, label, err) < 0) {
+		free(path);
+		return -1;
+	}
 	struct fifo_priv *p = xcalloc(1, sizeof *p);
 	if (pipe_size_edge(e, wfd, &p->got, err) < 0) {
 		close(rfd);
 		close(wfd);
 		if (created) {
-			unlink(e->spec.path);
-			guard_forget(GUARD_FILE, e->spec.path);
+			unlink(path);
+			guard_forget(GUARD_FILE, path);
 		}
+		free(path);
 		free(p);
 		return -1;
 	}
 	if (created)
-		p->path = xstrdup(e->spec.path);
+		p->path = path;
+	else
+		free(path);
 	e->priv = p;
 	e->rfd = rfd;
 	e->wfd = wfd;

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -108,12 +109,18 @@ static void guardian_record(struct gname **list, size_t *n, size_t *cap, const c
 static void guardian_isolate(int *sock)
 {
 	static const int ign[] = {SIGINT, SIGQUIT, SIGTSTP, SIGTTIN, SIGTTOU, SIGHUP, SIGPIPE};
+	/* ipcsh's handlers would write to its self-pipe: drop them all (signals
+	 * are blocked since before the fork). */
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
 	for (size_t i = 0; i < ARRAY_LEN(ign); i++)
 		signal(ign[i], SIG_IGN);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	setsid();
+	/* Shows as "ipcsh-guardian" in ps -o comm / pgrep, apart from ipcsh. */
+	prctl(PR_SET_NAME, "ipcsh-guardian", 0, 0, 0);
 	if (chdir("/") < 0) {
 		/* Only to avoid pinning a mount; harmless if it fails. */
 	}
@@ -168,7 +175,12 @@ static int guard_spawn(void)
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
 	pid_t pid = fork();
+	if (pid != 0)
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	if (pid < 0) {
 		int e = errno;
 		close(sv[0]);

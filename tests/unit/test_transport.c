@@ -329,9 +329,11 @@ static void check_mq_limits(void)
 	if (edge_spec_parse(small, strlen(small), &e.spec, &err) < 0 ||
 	    edge_spec_parse(small, strlen(small), &e2.spec, &err) < 0)
 		abort();
+	/* The budget is per user: queues of other root processes count too, so
+	 * the first queue may already be the one refused. */
 	int rc1 = transport_mq.prepare(&e, &err);
 	int rc2 = rc1 == 0 ? transport_mq.prepare(&e2, &err) : 0;
-	TAP_OK(rc1 == 0 && rc2 < 0 && strstr(err.msg, "per-user queue budget") &&
+	TAP_OK((rc1 < 0 || rc2 < 0) && strstr(err.msg, "per-user queue budget") &&
 		       strstr(err.msg, "not about file descriptors"),
 	       "mq: EMFILE explained as the per-user queue budget: %s", err.msg);
 	if (rc1 == 0)

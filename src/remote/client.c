@@ -333,73 +333,86 @@ static int client_loop(struct client *cl, int sigr)
 	return cl->status;
 }
 
+/* Open the transport (TCP with the key loaded, or ssh) and start the
+ * handshake state. Returns 0, or -1 with e set. */
+static int client_open(struct client *cl, const struct rtarget *t, const char *keyfile,
+		       struct rhs *hs, struct errbuf *e)
+{
+	if (t->ssh) {
+		if (rdial_ssh(t, &cl->rfd, &cl->wfd, &cl->ssh_pid, e) < 0)
+			return -1;
+		rhs_init(hs, 'C', RP_MODE_CLEAR, NULL);
+		return 0;
+	}
+	uint8_t key[RP_KEY_BYTES];
+	char *path = keyfile ? xstrdup(keyfile) : rkey_default_path();
+	if (!path) {
+		errbuf_set(e, "no key: use --key, set IPCSH_KEY or create ~/.config/ipcsh/key");
+		return -1;
+	}
+	int r = rkey_load(path, key, e);
+	free(path);
+	if (r < 0 || (cl->rfd = cl->wfd = rdial_tcp(t, HANDSHAKE_MS, e)) < 0)
+		return -1;
+	rhs_init(hs, 'C', RP_MODE_PSK, key);
+	sodium_memzero(key, sizeof key);
+	return 0;
+}
+
+/* Wait for the server's answer to our hello; a signal before it arrives
+ * ends the stage (*status set). 1 with the record, 0 at EOF, -1 with e set. */
+static int client_wait_answer(struct client *cl, int sigr, uint64_t deadline,
+			      const uint8_t **body, size_t *len, int *status, struct errbuf *e)
+{
+	int r;
+	while ((r = rconn_flush_wait(cl->c, deadline)) < 0 && errno == EINTR)
+		if ((*status = signals_handle(cl, sigr)) >= 0)
+			return -1;
+	if (r < 0) {
+		errbuf_set(e, "connection lost during the handshake: %s", strerror(errno));
+		return -1;
+	}
+	while ((r = rconn_wait_raw(cl->c, RHS_MAX, deadline, body, len, e)) < 0 && errno == EINTR)
+		if ((*status = signals_handle(cl, sigr)) >= 0)
+			return -1;
+	return r;
+}
+
 /* Connect (TCP or ssh) and authenticate; returns -1 to go on, or a status. */
 static int client_handshake(struct client *cl, const struct rtarget *t, const char *keyfile,
 			    int sigr)
 {
 	struct errbuf e = {{0}};
-	uint8_t key[RP_KEY_BYTES];
 	struct rhs hs;
-	if (t->ssh) {
-		if (rdial_ssh(t, &cl->rfd, &cl->wfd, &cl->ssh_pid, &e) < 0)
-			goto fail;
-		rhs_init(&hs, 'C', RP_MODE_CLEAR, NULL);
-	} else {
-		char *path = keyfile ? xstrdup(keyfile) : rkey_default_path();
-		if (!path) {
-			errbuf_set(&e, "no key: use --key, set IPCSH_KEY or create ~/.config/ipcsh/key");
-			goto fail;
-		}
-		int r = rkey_load(path, key, &e);
-		free(path);
-		if (r < 0 || (cl->rfd = cl->wfd = rdial_tcp(t, HANDSHAKE_MS, &e)) < 0)
-			goto fail;
-		rhs_init(&hs, 'C', RP_MODE_PSK, key);
-		sodium_memzero(key, sizeof key);
+	if (client_open(cl, t, keyfile, &hs, &e) < 0) {
+		msg_err("%s: %s", cl->name, e.msg);
+		return STATUS_FAIL;
 	}
 	cl->c = rconn_new(cl->rfd, cl->wfd);
+	/* Over ssh, a password or host-key prompt may take any time. */
 	uint64_t deadline = t->ssh ? 0 : now_ns() + (uint64_t)HANDSHAKE_MS * 1000000u;
 	uint8_t out[RHS_MAX];
 	size_t outlen = rhs_client_hello(&hs, out);
 	rconn_send_raw(cl->c, out, outlen);
 	const uint8_t *body;
 	size_t len;
-	int r;
-	while ((r = rconn_flush_wait(cl->c, deadline)) < 0 && errno == EINTR) {
-		int st = signals_handle(cl, sigr);
-		if (st >= 0) {
-			rhs_wipe(&hs);
-			return st;
-		}
-	}
-	if (r < 0) {
-		errbuf_set(&e, "connection lost during the handshake: %s", strerror(errno));
-		goto fail_hs;
-	}
-	while ((r = rconn_wait_raw(cl->c, RHS_MAX, deadline, &body, &len, &e)) < 0 &&
-	       errno == EINTR) {
-		int st = signals_handle(cl, sigr);
-		if (st >= 0) {
-			rhs_wipe(&hs);
-			return st;
-		}
-	}
+	int status = -1;
+	int r = client_wait_answer(cl, sigr, deadline, &body, &len, &status, &e);
 	if (r == 0)
 		errbuf_set(&e, "connection closed during the handshake%s",
 			   t->ssh ? " (is ipcshd installed there? see IPCSH_REMOTE_CMD)" : "");
-	if (r <= 0 || rhs_client_finish(&hs, body, len, out, &outlen, &e) != RHS_OK)
-		goto fail_hs;
-	if (outlen)
-		rconn_send_raw(cl->c, out, outlen);
-	if (rhs_install(&hs, cl->c) < 0) {
+	if (r == 1 && rhs_client_finish(&hs, body, len, out, &outlen, &e) == RHS_OK) {
+		if (outlen)
+			rconn_send_raw(cl->c, out, outlen);
+		if (rhs_install(&hs, cl->c) == 0) {
+			rhs_wipe(&hs);
+			return -1;
+		}
 		errbuf_set(&e, "cannot start the encrypted stream");
-		goto fail_hs;
 	}
 	rhs_wipe(&hs);
-	return -1;
-fail_hs:
-	rhs_wipe(&hs);
-fail:
+	if (status >= 0)
+		return status;
 	msg_err("%s: %s", cl->name, e.msg);
 	return STATUS_FAIL;
 }

@@ -331,3 +331,20 @@ wait_for() {
 	[ $((big * 256)) -le $((soft / 4)) ] || fail "$big pipes of 1M exceed a quarter of $soft pages"
 	grep -q 'pipe:size=64K\|pipe:size=8K\|pipe:size=4K' <<<"$stderr" || fail "no fallback: $stderr"
 }
+
+@test "relays stop and continue with their process group, losing nothing" {
+	want=$(seq 2000000 | md5sum)
+	for t in mq mq:lines shm; do
+		setsid "$IPCSH" -c "seq 2000000 |[$t] md5sum" >out &
+		pid=$!
+		SESSIONS=$pid
+		for _ in 1 2 3 4 5; do
+			kill -STOP -- -"$pid" 2>/dev/null || break
+			sleep 0.05
+			kill -CONT -- -"$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		wait "$pid"
+		[ "$(cat out)" = "$want" ] || fail "$t: $(cat out)"
+	done
+}

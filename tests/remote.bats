@@ -399,3 +399,19 @@ start_sshd() {
 	run "$IPCSH" -c "cat '$BATS_FILE_TMPDIR/in.32M' | @$H sh -c 'cat > f; cat f; rm f' | cmp - '$BATS_FILE_TMPDIR/in.32M'"
 	assert_success
 }
+
+@test "key lookup: --key, then IPCSH_KEY, then XDG_CONFIG_HOME/ipcsh/key" {
+	mkdir -p cfg/ipcsh
+	cp "$IPCSH_KEY" cfg/ipcsh/key
+	"$IPCSHD" --genkey wrong
+	run env -u IPCSH_KEY XDG_CONFIG_HOME="$PWD/cfg" "$IPCSH" -c "@$H echo xdg"
+	assert_output xdg
+	run --separate-stderr env IPCSH_KEY="$PWD/wrong" XDG_CONFIG_HOME="$PWD/cfg" "$IPCSH" -c "@$H echo x"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"authentication failed"* ]]
+	run env IPCSH_KEY="$PWD/wrong" "$IPCSH" --key "$PWD/cfg/ipcsh/key" -c "@$H echo key-option"
+	assert_output key-option
+	run --separate-stderr env -u IPCSH_KEY XDG_CONFIG_HOME="$PWD/none" "$IPCSH" -c "@$H echo x"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"cannot open key file $PWD/none/ipcsh/key"* ]]
+}

@@ -2,7 +2,10 @@
  * round trips in clear and encrypted mode, and rejection of a flipped bit,
  * a truncated stream, a replayed or reordered frame, a bad length, frames
  * after the final one, and malformed EXEC payloads. */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "remote/proto.h"
 #include "tap.h"
@@ -296,6 +299,63 @@ static void test_exec(void)
 	TAP_OK(rexec_decode(empty, sizeof empty, &x, &e) == -1, "an empty command is refused");
 }
 
+static void test_target(void)
+{
+	static const struct {
+		const char *in, *host, *port;
+		bool ssh;
+	} ok[] = {
+		{"h", "h", "7433", false},
+		{"h.example:22", "h.example", "22", false},
+		{"[::1]:7000", "::1", "7000", false},
+		{"[fe80::1]", "fe80::1", "7433", false},
+		{"::1", "::1", "7433", false},
+		{"ssh:me@host", "me@host", NULL, true},
+		{"ssh:host", "host", NULL, true},
+	};
+	for (size_t i = 0; i < ARRAY_LEN(ok); i++) {
+		struct rtarget t;
+		struct errbuf e;
+		bool good = rtarget_parse(ok[i].in, &t, &e) == 0 && t.ssh == ok[i].ssh &&
+			    strcmp(t.host, ok[i].host) == 0 &&
+			    (ok[i].port ? t.port && strcmp(t.port, ok[i].port) == 0 : !t.port);
+		TAP_OK(good, "target '%s' parses", ok[i].in);
+		if (good)
+			rtarget_free(&t);
+	}
+	static const char *const bad[] = {"", "h:0", "h:65536", "h:x", "[::1", "[]:1", "[::1]x",
+					  "ssh:", "ssh:-oProxyCommand=x", "ssh:me@-x", "-h",
+					  "ssh:a b"};
+	for (size_t i = 0; i < ARRAY_LEN(bad); i++) {
+		struct rtarget t;
+		struct errbuf e;
+		TAP_OK(rtarget_parse(bad[i], &t, &e) == -1, "target '%s' is refused", bad[i]);
+	}
+}
+
+static void test_keyfile(void)
+{
+	char path[] = "/tmp/ipcsh-test-key.XXXXXX";
+	int fd = mkstemp(path);
+	uint8_t key[32];
+	struct errbuf e;
+	const char hex[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n";
+	bool w = fd >= 0 && write(fd, hex, sizeof hex - 1) == (ssize_t)(sizeof hex - 1);
+	TAP_OK(w && fchmod(fd, 0600) == 0 && rkey_load(path, key, &e) == 0 && key[1] == 0x11 &&
+	       key[31] == 0xff, "a 0600 key file of 64 hex digits loads");
+	TAP_OK(fchmod(fd, 0640) == 0 && rkey_load(path, key, &e) == -1,
+	       "a group-readable key file is refused");
+	TAP_OK(fchmod(fd, 0600) == 0 && ftruncate(fd, 20) == 0 && rkey_load(path, key, &e) == -1,
+	       "a short key file is refused");
+	TAP_OK(rkey_generate(path, &e) == -1, "generate never overwrites");
+	unlink(path);
+	TAP_OK(rkey_generate(path, &e) == 0 && rkey_load(path, key, &e) == 0,
+	       "a generated key loads");
+	unlink(path);
+	if (fd >= 0)
+		close(fd);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -307,5 +367,7 @@ int main(void)
 	test_final();
 	test_check();
 	test_exec();
+	test_target();
+	test_keyfile();
 	return tap_done();
 }

@@ -458,6 +458,9 @@ static int run_listen(struct opts *o, struct dconf *cf)
 		return 1;
 	if (o->allow.len && resolve_allow(o->allow.buf, cf) < 0)
 		return 1;
+	/* Commands run as our user: they must not read the key out of us
+	 * (ptrace, /proc/PID/mem). execve makes them dumpable again. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) { /* best effort */ }
 	int sigr = signals_setup();
 	if (sigr < 0) {
 		msg_errno("cannot set up signals");

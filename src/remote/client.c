@@ -61,6 +61,9 @@ static int signals_install(int *rfd)
 	int p[2];
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
 		return -1;
+	/* Never on 0-2, which this stage may have closed (`<&-`). */
+	if ((p[0] = fd_move_high(p[0])) < 0 || (p[1] = fd_move_high(p[1])) < 0)
+		return -1;
 	*rfd = p[0];
 	sig_wfd = p[1];
 	struct sigaction sa = {.sa_handler = on_signal}, old;

@@ -57,6 +57,9 @@ int rdial_tcp(const struct rtarget *t, int timeout_ms, struct errbuf *e)
 	int fd = -1, err = 0;
 	for (struct addrinfo *ai = res; ai; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		/* Never on 0-2, which this stage may have closed (`<&-`). */
+		if (fd >= 0 && fd < 3)
+			fd = fd_move_high(fd);
 		if (fd >= 0 && connect_one(fd, ai, timeout_ms) == 0)
 			break;
 		err = errno;

@@ -196,7 +196,7 @@ wait_for() {
 	# A relative path= is removed from where it was made, even after cd.
 	run timeout 20 "$IPCSH" -c 'sh -c "sleep 0.3; echo x" |[fifo:path=rel] cat & cd /; wait; test -e rel || echo ok'
 	assert_output $'x\nok'
-	[ ! -e rel ] || fail "relative path= FIFO left behind"
+	wait_for test ! -e rel || fail "relative path= FIFO left behind"
 }
 
 @test "fifo:path= refuses a path that is not a FIFO, uses and keeps an existing FIFO" {
@@ -346,5 +346,14 @@ wait_for() {
 		done
 		wait "$pid"
 		[ "$(cat out)" = "$want" ] || fail "$t: $(cat out)"
+	done
+}
+
+@test "a slow producer is stopped at its first write after the consumer left, as by a pipe" {
+	for t in pipe fifo sock mq mq:lines shm; do
+		rm -f reached
+		run --separate-stderr timeout 30 "$IPCSH" -c "sh -c 'echo a; sleep 2; echo b; touch reached' |[$t] head -1"
+		assert_output a
+		[ ! -e reached ] || fail "$t: the producer's write after the consumer left succeeded"
 	done
 }

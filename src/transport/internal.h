@@ -44,6 +44,13 @@ int live_peek(int fd);
 /* Tell the producer side that the consumer is gone. */
 void live_say_gone(int fd);
 
+/* Has the reader of pipe write end `out` gone (POLLERR), without writing? */
+bool relay_out_gone(int out);
+/* relay_in's wait for input from the producer's (non-blocking) pipe, watching
+ * the liveness socket too: 0 input is ready (or EOF), 1 the consumer side
+ * said it is gone, -1 the consumer-side relay died (message printed). */
+int relay_in_wait(const struct edge *e, int in, int live);
+
 /* "edge 1->2 (shm)" into buf. */
 void edge_label(const struct edge *e, char *buf, size_t len);
 /* In a relay: print "ipcsh: edge 1->2 (T): TEXT" to stderr. */

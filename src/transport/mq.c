@@ -230,17 +230,6 @@ static int mq_send_one(struct edge *e, struct mq_priv *p, const char *m, size_t 
 	}
 }
 
-/* Wait for input (or the consumer's end). 0 go on, 1 reader gone, -1 error. */
-static int mq_wait_input(struct edge *e, struct mq_priv *p, int in)
-{
-	struct pollfd pf[2] = {{in, POLLIN, 0}, {p->live[0], POLLIN, 0}};
-	if (poll(pf, 2, -1) < 0 && errno != EINTR) {
-		relay_msg(e, "cannot poll the producer's pipe: %s", strerror(errno));
-		return -1;
-	}
-	return pf[1].revents ? mq_in_live(e, p) : 0;
-}
-
 static int mq_relay_in(struct edge *e, int in)
 {
 	struct mq_priv *p = e->priv;
@@ -286,7 +275,7 @@ static int mq_relay_in(struct edge *e, int in)
 		if (!s && eof)
 			s = mq_send_one(e, p, "", 0); /* the end-of-stream marker */
 		if (!s && idle) {
-			s = mq_wait_input(e, p, in);
+			s = relay_in_wait(e, in, p->live[0]);
 			idle = false;
 		}
 		if (s || eof) {
@@ -326,9 +315,12 @@ static int mq_out_flush(struct edge *e, struct mq_priv *p, int out, struct mq_ou
 	return 0;
 }
 
-/* The queue is empty: wait for a message or for relay_in's end. Returns
- * 0 to go on, -1 when relay_in died without sending the end marker. */
-static int mq_out_wait(struct edge *e, struct mq_priv *p, bool *peer_gone)
+/* The queue is empty: wait for a message, for relay_in's end, or for the
+ * consumer to leave. Returns 0 to go on, 1 when the consumer left (stop
+ * quietly: relay_in stops and the producer gets SIGPIPE at its next
+ * write, as with a pipe), -1 when relay_in died without sending the end
+ * marker. */
+static int mq_out_wait(struct edge *e, struct mq_priv *p, int out, bool *peer_gone)
 {
 	/* relay_in sends before it exits, so a hang-up seen before an empty
 	 * receive means it died mid-stream. */
@@ -336,10 +328,14 @@ static int mq_out_wait(struct edge *e, struct mq_priv *p, bool *peer_gone)
 		relay_msg(e, "the producer-side relay died mid-stream");
 		return -1;
 	}
-	struct pollfd pf[2] = {{(int)p->q, POLLIN, 0}, {p->live[1], POLLIN, 0}};
-	if (poll(pf, 2, -1) < 0 && errno != EINTR) {
+	struct pollfd pf[3] = {{(int)p->q, POLLIN, 0}, {p->live[1], POLLIN, 0}, {out, 0, 0}};
+	if (poll(pf, 3, -1) < 0 && errno != EINTR) {
 		relay_msg(e, "cannot poll the queue: %s", strerror(errno));
 		return -1;
+	}
+	if (pf[2].revents & (POLLERR | POLLHUP)) {
+		live_say_gone(p->live[1]);
+		return 1;
 	}
 	if (pf[1].revents && live_peek(p->live[1]) == 2)
 		*peer_gone = true;
@@ -366,7 +362,7 @@ static int mq_relay_out(struct edge *e, int out)
 			s = -1;
 		} else if (n < 0) {
 			/* Empty: hand over what we hold before sleeping. */
-			s = o.len ? mq_out_flush(e, p, out, &o) : mq_out_wait(e, p, &peer_gone);
+			s = o.len ? mq_out_flush(e, p, out, &o) : mq_out_wait(e, p, out, &peer_gone);
 		} else if (n == 0) {
 			s = mq_out_flush(e, p, out, &o); /* end of stream */
 			break;

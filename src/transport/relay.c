@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +36,31 @@ void live_say_gone(int fd)
 	if (send(fd, &c, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
 		/* The peer is gone already: nothing to stop. */
 	}
+}
+
+bool relay_out_gone(int out)
+{
+	struct pollfd pf = {out, 0, 0};
+	return poll(&pf, 1, 0) == 1 && (pf.revents & (POLLERR | POLLHUP));
+}
+
+int relay_in_wait(const struct edge *e, int in, int live)
+{
+	struct pollfd pf[2] = {{in, POLLIN, 0}, {live, POLLIN, 0}};
+	if (poll(pf, 2, -1) < 0) {
+		if (errno == EINTR)
+			return 0;
+		relay_msg(e, "cannot poll the producer's pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (!pf[1].revents)
+		return 0;
+	int l = live_peek(live);
+	if (l == 2) {
+		relay_msg(e, "the consumer-side relay died");
+		return -1;
+	}
+	return l;
 }
 
 void edge_label(const struct edge *e, char *buf, size_t len)

@@ -91,6 +91,12 @@ static int shm_relay_in(struct edge *e, int in)
 	struct ring *r = &p->ring;
 	size_t chunk = shm_chunk(r);
 	uint64_t checked = now_ns();
+	/* Non-blocking, so that while the producer is idle we wait in poll()
+	 * with the liveness socket and stop as soon as the consumer is gone. */
+	if (fd_set_nonblock(in, true) < 0) {
+		relay_msg(e, "cannot make the producer's pipe non-blocking: %s", strerror(errno));
+		return 1;
+	}
 	for (;;) {
 		if (ring_reader_gone(r))
 			return 0;
@@ -112,6 +118,12 @@ static int shm_relay_in(struct edge *e, int in)
 		ssize_t got = read(in, dst, n < chunk ? n : chunk);
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (got < 0 && errno == EAGAIN) {
+			l = relay_in_wait(e, in, p->live[0]);
+			if (l)
+				return l < 0;
+			continue;
+		}
 		if (got < 0) {
 			relay_msg(e, "cannot read from the producer: %s", strerror(errno));
 			ring_close_write(r);
@@ -125,19 +137,33 @@ static int shm_relay_in(struct edge *e, int in)
 	}
 }
 
-/* The ring is empty and not at EOF: wait; false when the producer side died. */
-static bool shm_wait_data(struct edge *e, struct shm_priv *p)
+/* The consumer is gone: relay_in stops, the producer gets SIGPIPE. */
+static void shm_reader_gone(struct shm_priv *p)
+{
+	ring_close_read(&p->ring);
+	live_say_gone(p->live[1]);
+}
+
+/* The ring is empty and not at EOF: wait. 1 go on, 0 the consumer left
+ * meanwhile (stop quietly), -1 the producer side died. */
+static int shm_wait_data(struct edge *e, struct shm_priv *p, int out)
 {
 	if (ring_wait_data(&p->ring, LIVE_CHECK_MS))
-		return true;
+		return 1;
+	/* Idle: notice a consumer that left without waiting for the next
+	 * write, so the producer is stopped at its next write, as by a pipe. */
+	if (relay_out_gone(out)) {
+		shm_reader_gone(p);
+		return 0;
+	}
 	if (live_peek(p->live[1]) != 2)
-		return true;
+		return 1;
 	/* relay_in hung up: anything it wrote before is visible now. */
 	const void *src;
 	if (ring_peek(&p->ring, &src) > 0 || ring_eof(&p->ring))
-		return true;
+		return 1;
 	relay_msg(e, "the producer-side relay died mid-stream");
-	return false;
+	return -1;
 }
 
 static int shm_relay_out(struct edge *e, int out)
@@ -153,8 +179,9 @@ static int shm_relay_out(struct edge *e, int out)
 		if (n == 0) {
 			if (ring_eof(r))
 				break;
-			if (!shm_wait_data(e, p)) {
-				rc = 1;
+			int w = shm_wait_data(e, p, out);
+			if (w <= 0) {
+				rc = w < 0;
 				break;
 			}
 			continue;
@@ -167,8 +194,7 @@ static int shm_relay_out(struct edge *e, int out)
 				relay_msg(e, "cannot write to the consumer: %s", strerror(errno));
 				rc = 1;
 			}
-			ring_close_read(r);
-			live_say_gone(p->live[1]);
+			shm_reader_gone(p);
 			break;
 		}
 		ring_consume(r, (size_t)w);

@@ -73,6 +73,9 @@ ish_wait_for() {
 			echo "timed out waiting for: $*" >&2
 			echo "---- screen ----" >&2
 			ish_screen >&2
+			echo "---- shell $ISH_PID: state $(proc_state "$ISH_PID"), in $(cat "/proc/$ISH_PID/wchan" 2>/dev/null)" >&2
+			cat "/proc/$ISH_PID/stack" >&2 2>/dev/null || true
+			ps -o pid,pgid,stat,wchan:20,args --ppid "$ISH_PID" >&2 2>/dev/null || true
 			echo "----------------" >&2
 			return 1
 		fi
@@ -183,16 +186,29 @@ _pgrp_none_in() {
 	done
 }
 
-# tmux marks the pane dead when the pty closes, which can be before it has
-# the exit status: wait for the status (or the signal) itself.
-_ish_dead() {
-	[[ $(tmx display-message -p -t ish '#{pane_dead}:#{pane_dead_status}#{pane_dead_signal}') =~ ^1:.+ ]]
+# How the shell ended: "N" (exit status) or "signal N". tmux marks the
+# pane dead when the pty closes, which can be before it has the status, and
+# under load its server was seen to leave the exited shell a zombie for
+# long: a zombie's wait status is in /proc/PID/stat (field 52) meanwhile.
+_ish_end() {
+	local f stat
+	f=$(tmx display-message -p -t ish '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}') || return 1
+	if [[ $f =~ ^1:([0-9]+): ]]; then
+		ISH_END=${BASH_REMATCH[1]}
+	elif [[ $f =~ ^1::([0-9]+) ]]; then
+		ISH_END="signal ${BASH_REMATCH[1]}"
+	elif [ "$(proc_state "$ISH_PID")" = Z ] && stat=$(cat "/proc/$ISH_PID/stat" 2>/dev/null); then
+		set -- ${stat##*) }
+		[ $# -ge 50 ] || return 1
+		local ws=${50}
+		if ((ws & 0x7f)); then ISH_END="signal $((ws & 0x7f))"; else ISH_END=$(((ws >> 8) & 0xff)); fi
+	else
+		return 1
+	fi
 }
-# ish_wait_exit: until the shell has exited; prints its exit status
-# (or "signal N").
+# ish_wait_exit: until the shell has exited; prints how (see _ish_end).
 ish_wait_exit() {
-	ish_wait_for _ish_dead &&
-		tmx display-message -p -t ish '#{pane_dead_status}#{?pane_dead_signal,signal #{pane_dead_signal},}'
+	ish_wait_for _ish_end && echo "$ISH_END"
 }
 
 # Processes that carry this test's tag (the shell and all it started).

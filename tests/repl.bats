@@ -347,6 +347,16 @@ $endif'
 	ish_wait_for _ish_echoed 'true | ipcshtesttool'
 	ish_keys C-c
 	ish_wait_prompt
+	ish_type '2>&1 ipcshtestt'
+	ish_keys Tab
+	ish_wait_for _ish_echoed '2>&1 ipcshtesttool'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type 'echo x >&2 | ipcshtestt'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'echo x >&2 | ipcshtesttool'
+	ish_keys C-c
+	ish_wait_prompt
 	ish_type 'histo'
 	ish_keys Tab
 	ish_wait_for _ish_echoed 'history'

@@ -146,10 +146,14 @@ static char scan_line(struct scan *s, size_t point)
 				continue; /* >&2 */
 			new_command(s);
 		} else if (c == '<' || c == '>') {
+			if (s->in_word && strspn(b + s->word, "0123456789") == i - s->word)
+				s->in_word = false; /* 2>: an fd number, not a word */
 			end_word(s, i);
 			s->redir = true;
-		} else if (!(s->redir && isdigit((unsigned char)c) && !s->in_word && i > 0 &&
-			     (b[i - 1] == '&'))) {
+		} else if (s->redir && !s->in_word && i > 0 && b[i - 1] == '&' &&
+			   (isdigit((unsigned char)c) || c == '-')) {
+			s->redir = false; /* >&2, <&-: no file name follows */
+		} else {
 			start_word(s, i);
 		}
 	}

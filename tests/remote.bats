@@ -228,9 +228,8 @@ raw_wait_closed() {
 	local c=$!
 	remote_wait_file out ready
 	kill -INT "$c"
-	local st=0
-	wait "$c" || st=$?
-	[ "$st" -eq 3 ]
+	remote_wait_status "$c"
+	[ "$REMOTE_STATUS" -eq 3 ]
 	grep -q got-INT out
 }
 
@@ -255,9 +254,8 @@ raw_wait_closed() {
 	done
 	[ "$(awk '{print $3}' "/proc/$rpid/stat")" != T ]
 	kill -TERM "$c"
-	local st=0
-	wait "$c" || st=$?
-	[ "$st" -eq 143 ]
+	remote_wait_status "$c"
+	[ "$REMOTE_STATUS" -eq 143 ]
 }
 
 @test "a lost connection kills the remote command's process group" {
@@ -368,7 +366,7 @@ start_sshd() {
 	remote_wait_file out ready
 	kill -INT -- "-$p"
 	remote_wait_file out got-INT
-	wait "$p" || true
+	remote_wait_status "$p"
 }
 
 @test "IPv6: [::1]:PORT" {
@@ -421,4 +419,49 @@ start_sshd() {
 	run --separate-stderr env -u IPCSH_KEY XDG_CONFIG_HOME="$PWD/none" "$IPCSH" -c "@$H echo x"
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"cannot open key file $PWD/none/ipcsh/key"* ]]
+}
+
+# Start the man in the middle (tests/helpers/remote_mitm.py) in front of
+# the shared daemon; sets M_PORT.
+start_mitm() {
+	command -v python3 >/dev/null || skip "no python3"
+	: >mitm.port # empty before the background job opens it
+	python3 "$BATS_TEST_DIRNAME/helpers/remote_mitm.py" "$D_PORT" "$@" >>mitm.port &
+	echo $! >>remote.pids
+	remote_wait_file mitm.port '^[0-9]'
+	M_PORT=$(head -1 mitm.port)
+}
+
+@test "a tampered or replayed frame after the command started ends the session and kills its group" {
+	local mode
+	for mode in flip replay drop; do
+		start_mitm "$mode" 5 # H1, H3, EXEC, DATA "first", DATA "second"
+		{
+			echo first
+			remote_wait_file out first
+			echo second
+			sleep 1 # then EOF: after a dropped frame, the next one fails
+		} | "$RCLIENT" "127.0.0.1:$M_PORT" sh -c 'echo $$; exec cat' >out 2>err &
+		local c=$!
+		remote_wait_file out first
+		remote_wait_status "$c"
+		[ "$REMOTE_STATUS" -eq 255 ]
+		grep -q "connection lost" err
+		! grep -q second out
+		remote_wait_gone "$(head -1 out)"
+		rm -f out err
+	done
+	grep "exec cat" "$BATS_FILE_TMPDIR/D.log" # shown on failure
+	[ "$(grep -c "exec cat': frame failed authentication; process group killed" \
+		"$BATS_FILE_TMPDIR/D.log")" -eq 3 ]
+}
+
+@test "a tampered client hello or finish is refused before anything runs" {
+	local k
+	for k in 1 2; do
+		start_mitm flip "$k"
+		run --separate-stderr "$RCLIENT" "127.0.0.1:$M_PORT" touch "$PWD/marker"
+		[ "$status" -eq 255 ]
+		[ ! -e marker ]
+	done
 }

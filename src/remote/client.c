@@ -98,10 +98,12 @@ static void send_signal(struct client *cl, int sig)
 	send_ctl(cl, RP_SIGNAL, 0, &b, 1);
 }
 
-static void grant(struct client *cl, int ch, size_t n, bool force)
+/* n more bytes of channel ch were passed on: grant them back to the daemon
+ * once they add up to a quarter of the window (docs/PROTOCOL.md §3.2). */
+static void grant(struct client *cl, int ch, size_t n)
 {
 	cl->ungranted[ch] += (uint32_t)n;
-	if (cl->ungranted[ch] && (force || cl->ungranted[ch] >= RP_WINDOW / 4)) {
+	if (cl->ungranted[ch] >= RP_WINDOW / 4) {
 		uint8_t b[4];
 		rp_put32(b, cl->ungranted[ch]);
 		send_ctl(cl, RP_WINDOW_T, (uint8_t)ch, b, 4);
@@ -143,7 +145,7 @@ static int signals_handle(struct client *cl, int sigr)
 static void out_write(struct client *cl, int ch, const uint8_t *p, size_t n)
 {
 	if (!cl->out_open[ch]) {
-		grant(cl, ch, n, false);
+		grant(cl, ch, n);
 		return;
 	}
 	size_t done = 0;
@@ -152,13 +154,13 @@ static void out_write(struct client *cl, int ch, const uint8_t *p, size_t n)
 		if (w < 0) {
 			cl->out_open[ch] = false;
 			send_ctl(cl, RP_CLOSE, (uint8_t)ch, NULL, 0);
-			grant(cl, ch, n, false);
+			grant(cl, ch, n);
 			return;
 		}
 		done = (size_t)w;
 	}
 	rqueue_push(&cl->q[ch], p + done, n - done);
-	grant(cl, ch, done, false);
+	grant(cl, ch, done);
 }
 
 static void out_drain(struct client *cl, int ch)
@@ -169,7 +171,7 @@ static void out_drain(struct client *cl, int ch)
 		send_ctl(cl, RP_CLOSE, (uint8_t)ch, NULL, 0);
 		done += rqueue_clear(&cl->q[ch]);
 	}
-	grant(cl, ch, done, false);
+	grant(cl, ch, done);
 	/* The remote command closed its stdout: so do we, for the next stage.
 	 * fd 2 stays: our own messages go there. */
 	if (ch == 1 && cl->eof_seen[ch] && !cl->q[ch].bytes && cl->out_open[ch]) {

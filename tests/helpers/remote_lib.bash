@@ -71,3 +71,24 @@ remote_wait_gone() {
 	done
 	return 1
 }
+
+# remote_wait_status PID: wait for a background child of this shell with a
+# deadline (a test must never hang); sets REMOTE_STATUS to its exit status,
+# or fails after killing it when it still runs after 20 s. (Not in $(...):
+# a subshell cannot wait for its parent's children.)
+remote_wait_status() {
+	local i
+	REMOTE_STATUS=
+	for ((i = 0; i < 400; i++)); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1" 2>/dev/null
+		wait "$1" 2>/dev/null
+		echo "process $1 did not end" >&2
+		return 1
+	fi
+	REMOTE_STATUS=0
+	wait "$1" || REMOTE_STATUS=$?
+}

@@ -111,6 +111,7 @@ teardown() {
 	[ ! -e marker ]
 	run "$IPCSH" -c "@$H echo still-serving"
 	assert_output still-serving
+	grep -q "refused: authentication failed" "$BATS_FILE_TMPDIR/D.log"
 }
 
 @test "yes into a remote head, and a remote yes into head, end promptly" {
@@ -191,6 +192,14 @@ raw_wait_closed() {
 	ln -s "$(command -v sh)" cat
 	run -126 "$RCLIENT" "$h" "$PWD/cat" -c 'touch marker'
 	[ ! -e marker ]
+	remote_start F --max-args 3 --max-env 1
+	run "$RCLIENT" -e A=1 "127.0.0.1:$F_PORT" printf '%s' x
+	assert_output x
+	run --separate-stderr "$RCLIENT" "127.0.0.1:$F_PORT" printf '%s' x y
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"too many arguments or assignments (limits 3 and 1)"* ]]
+	run "$RCLIENT" -e A=1 -e B=2 "127.0.0.1:$F_PORT" true
+	[ "$status" -eq 1 ]
 }
 
 @test "as root, the daemon refuses to start without --user or --allow-root" {

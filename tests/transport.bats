@@ -148,10 +148,11 @@ wait_for() {
 }
 
 @test "yes |[T] head -1 under -o pipefail: the producer was stopped by SIGPIPE" {
-	for t in pipe fifo mq shm; do
+	for t in pipe fifo mq shm sock sock:buf=4K mq:lines; do
 		run --separate-stderr timeout 20 "$IPCSH" -o pipefail -c "yes |[$t] head -1"
 		assert_failure 141
 		assert_output y
+		[ -z "$stderr" ] || fail "$t: $stderr"
 	done
 }
 

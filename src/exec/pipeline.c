@@ -287,6 +287,9 @@ static void edges_keep(struct run *r)
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		k->e[i] = r->ed[i].e;
 		k->e[i].stats = NULL; /* the shared page is unmapped when pipeline_run returns */
+		for (size_t p = 0; p < r->job->nprocs; p++)
+			if (r->job->procs[p].role == ROLE_STAGE && r->job->procs[p].index == (int)i)
+				k->e[i].producer_pid = r->job->procs[p].pid;
 	}
 	for (size_t i = 1; i < r->n; i++) {
 		struct edge *e = &k->e[i - 1];

@@ -12,19 +12,30 @@
  * would end with "yes: Connection reset by peer" and status 1. ipcsh
  * therefore keeps its own copy of the consumer's end (the holder) until the
  * consumer has been reaped, then shuts it down for reading: the producer's
- * next write fails with EPIPE (SIGPIPE too unless it was already blocked in
- * that write: the kernel then reports EPIPE alone), as SPEC §4 allows. The
- * holder is closed when the pipeline ends.
+ * next write fails with EPIPE and SIGPIPE. A producer already blocked in a
+ * write to the socket would get a bare EPIPE from the kernel (no signal),
+ * so when /proc shows the producer blocked writing to this very socket,
+ * ipcsh sends it the SIGPIPE a pipe would have sent (if it ignores SIGPIPE
+ * it gets EPIPE, as with a pipe). The holder is closed when the pipeline
+ * ends.
  */
 #include "internal.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+struct sock_priv {
+	int holder;     /* ipcsh's copy of the consumer's end */
+	ino_t wino;     /* inode of the producer's end, to recognise it in /proc */
+};
 
 /* Ask for buf= on one end; SO_*BUFFORCE lifts the net.core.*mem_max cap
  * when ipcsh has CAP_NET_ADMIN. Returns the size the kernel reports. */
@@ -96,8 +107,10 @@ static int sock_prepare(struct edge *e, struct errbuf *err)
 		close(sv[1]);
 		return -1;
 	}
-	int *h = xmalloc(sizeof *h);
-	*h = holder;
+	struct stat st;
+	struct sock_priv *h = xcalloc(1, sizeof *h);
+	h->holder = holder;
+	h->wino = fstat(sv[0], &st) == 0 ? st.st_ino : 0;
 	e->wfd = sv[0];
 	e->rfd = sv[1];
 	e->priv = h;
@@ -113,19 +126,45 @@ static void sock_release(struct edge *e)
 	e->wfd = e->rfd = -1;
 }
 
+/* Is pid blocked in a write-like system call on a socket with inode ino? */
+static bool blocked_writing_to(pid_t pid, ino_t ino)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/syscall", (long)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	long nr = -1;
+	unsigned long fd = 0;
+	int n = fscanf(f, "%ld %lx", &nr, &fd);
+	fclose(f);
+	/* write, writev, sendto, sendmsg, splice, sendfile */
+	if (n != 2 || !(nr == 1 || nr == 20 || nr == 44 || nr == 46 || nr == 275 || nr == 40))
+		return false;
+	if (nr == 275) /* splice(fd_in, off_in, fd_out, ...): the socket is the output */
+		return true;
+	snprintf(path, sizeof path, "/proc/%ld/fd/%lu", (long)pid, fd);
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISSOCK(st.st_mode) && st.st_ino == ino;
+}
+
 static void sock_consumer_exit(struct edge *e)
 {
-	int *h = e->priv;
-	if (h && *h >= 0 && shutdown(*h, SHUT_RD) < 0) {
+	struct sock_priv *h = e->priv;
+	if (!h || h->holder < 0)
+		return;
+	if (e->producer_pid > 0 && h->wino && blocked_writing_to(e->producer_pid, h->wino))
+		kill(e->producer_pid, SIGPIPE);
+	if (shutdown(h->holder, SHUT_RD) < 0) {
 		/* Already shut down: nothing more to do. */
 	}
 }
 
 static void sock_finish(struct edge *e)
 {
-	int *h = e->priv;
-	if (h && *h >= 0)
-		close(*h);
+	struct sock_priv *h = e->priv;
+	if (h && h->holder >= 0)
+		close(h->holder);
 	free(h);
 	e->priv = NULL;
 }

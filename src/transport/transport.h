@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "../util/util.h"
 
@@ -81,6 +82,7 @@ struct edge_stats {
 /* One edge of a pipeline being run. */
 struct edge {
 	int index;                  /* edge between stage index and index+1, from 1 */
+	pid_t producer_pid;         /* set by the executor once the producer stage runs (0: unknown) */
 	struct edge_spec spec;      /* resolved (-t applied) */
 	const struct transport_ops *ops;
 	int wfd, rfd;               /* producer writes wfd; consumer reads rfd; -1 when unused */

@@ -67,6 +67,29 @@ teardown() {
 	assert_line --regexp "^ +2  echo 'open$"
 	assert_line --regexp "^quote' && echo done$"
 	assert_line --regexp '^ +3  history$'
+	# a trailing |[..] edge, and a here-document body
+	ish_type 'echo edge |[shm]'
+	ish_keys Enter
+	ish_wait '^> ?$'
+	ish_type 'tr a-z A-Z'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = '> tr a-z A-Z
+EDGE' ]
+	ish_type 'cat <<EOF'
+	ish_keys Enter
+	ish_type 'body $HOME'
+	ish_keys Enter
+	ish_type 'EOF'
+	ish_keys Enter
+	ish_wait_prompt
+	ish_screen | grep -qx "body $BATS_TEST_TMPDIR/home"
+	ish_run 'history 2'
+	run ish_output
+	assert_line --regexp '^ +5  cat <<EOF$'
+	assert_line 'body $HOME'
+	assert_line --regexp '^ +6  history 2$'
+	refute_line --partial 'echo edge'
 }
 
 @test "Ctrl-C at the prompt discards the line, also in a continuation" {
@@ -443,6 +466,13 @@ $endif'
 	ish_run 'history -c'
 	ish_run 'history'
 	[ "$(ish_output)" = '    1  history' ]
+	# HISTSIZE caps the history in memory, at once
+	ish_run 'HISTSIZE=2'
+	ish_run 'echo five'
+	ish_run 'history'
+	run ish_output
+	assert_output --regexp '^ +[0-9]+  echo five
+ +[0-9]+  history$'
 }
 
 @test "a full-screen program gets the terminal; the shell's modes come back" {

@@ -209,9 +209,9 @@ static void format_addr(const struct sockaddr *sa, socklen_t len, char *buf, siz
 	snprintf(buf, n, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, serv);
 }
 
-/* Bind and listen on spec ("ADDR:PORT", "[ADDR]:PORT", "ADDR"); prints the
- * address actually bound. Returns the socket or -1 (reported). */
-static int listen_on(const char *spec)
+/* Bind and listen on spec ("ADDR:PORT", "[ADDR]:PORT", "ADDR"); shown gets
+ * the address actually bound. Returns the socket or -1 (reported). */
+static int listen_on(const char *spec, char *shown, size_t shown_len)
 {
 	char *host, *port;
 	const char *colon = strrchr(spec, ':');
@@ -229,10 +229,14 @@ static int listen_on(const char *spec)
 	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
 	struct addrinfo *res = NULL;
-	int rc = getaddrinfo(*host ? host : NULL, port, &hints, &res), fd = -1;
-	if (rc != 0) {
+	int rc = 0, fd = -1;
+	size_t plen = strlen(port);
+	/* getaddrinfo would take 99999 as 34463. */
+	if (plen < 1 || plen > 5 || strspn(port, "0123456789") != plen || atol(port) > 65535)
+		msg_err("--listen %s: bad port '%s' (0 to 65535)", spec, port);
+	else if ((rc = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0) {
 		msg_err("--listen %s: %s", spec, rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-	} else {
+	} else if (res) {
 		fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 		int one = 1;
 		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
@@ -246,11 +250,10 @@ static int listen_on(const char *spec)
 	if (fd >= 0) {
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof ss;
-		char shown[NI_MAXHOST + NI_MAXSERV + 4];
-		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0) {
-			format_addr((struct sockaddr *)&ss, len, shown, sizeof shown);
-			msg_err("listening on %s", shown);
-		}
+		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+			format_addr((struct sockaddr *)&ss, len, shown, shown_len);
+		else
+			snprintf(shown, shown_len, "%s", spec);
 	}
 	if (res)
 		freeaddrinfo(res);
@@ -366,6 +369,11 @@ static void accept_all(struct server *sv)
 		sv->backoff = false;
 		char peer[NI_MAXHOST + NI_MAXSERV + 4];
 		format_addr((struct sockaddr *)&ss, len, peer, sizeof peer);
+		/* Sessions that ended during this burst of accepts still count
+		 * until reaped: reap before refusing, or a flood of short
+		 * connections makes the daemon busy with nothing running. */
+		if (sv->npids >= sv->cf->max_sessions)
+			reap(sv);
 		if (sv->npids >= sv->cf->max_sessions)
 			refuse_busy(sv, fd, peer);
 		else
@@ -451,7 +459,9 @@ static int run_listen(struct opts *o, struct dconf *cf)
 		return 1;
 	}
 	free(kp);
-	int lfd = listen_on(o->listen ? o->listen : "127.0.0.1:" RP_PORT_DEFAULT);
+	char shown[NI_MAXHOST + NI_MAXSERV + 4];
+	int lfd = listen_on(o->listen ? o->listen : "127.0.0.1:" RP_PORT_DEFAULT, shown,
+			    sizeof shown);
 	if (lfd < 0)
 		return 1;
 	if (o->user && drop_privileges(o->user, cf) < 0)
@@ -466,6 +476,8 @@ static int run_listen(struct opts *o, struct dconf *cf)
 		msg_errno("cannot set up signals");
 		return 1;
 	}
+	/* Last, so that a test (or a supervisor) reading it knows we serve. */
+	msg_err("listening on %s", shown);
 	return serve(cf, lfd, sigr);
 }
 

@@ -50,6 +50,8 @@ struct kstat {
 	_Atomic unsigned long max_close_us;
 };
 static struct kstat *stats; /* shared between workers */
+static uint32_t *close_ms;   /* per connection, shared: time to the daemon's close */
+static unsigned limit_ms;    /* the deadline plus slack: later is late */
 
 static uint16_t port;
 static uint8_t key[RP_KEY_BYTES];
@@ -81,11 +83,11 @@ static void send_bytes(int fd, const void *p, size_t n)
 	if (write_all(fd, p, n) < 0) { /* the daemon may close first: fine */ }
 }
 
-/* Read until the daemon closes (EOF or reset) or limit_ms passes.
+/* Read until the daemon closes (EOF or reset) or wait_ms passes.
  * Returns 1 closed, 0 not closed in time. Input is kept in c if given. */
-static int wait_closed(int fd, struct rconn *c, unsigned limit_ms)
+static int wait_closed(int fd, struct rconn *c, unsigned wait_ms)
 {
-	uint64_t end = now_ns() + (uint64_t)limit_ms * 1000000u;
+	uint64_t end = now_ns() + (uint64_t)wait_ms * 1000000u;
 	uint8_t buf[4096];
 	for (;;) {
 		uint64_t now = now_ns();
@@ -297,15 +299,29 @@ static size_t build_clear(enum kind k, uint8_t *b, size_t cap)
 	return n;
 }
 
+/* Count one connection's end: closed at all, and how long after connect. */
+static void note_close(struct kstat *st, unsigned long i, int closed, uint64_t t0)
+{
+	uint64_t us = (now_ns() - t0) / 1000u;
+	close_ms[i] = (uint32_t)(us / 1000u) + 1;
+	if (closed && us <= (uint64_t)limit_ms * 1000u)
+		atomic_fetch_add(&st->closed, 1);
+	else
+		atomic_fetch_add(&st->late, 1);
+	unsigned long old = atomic_load(&st->max_close_us);
+	while (us > old && !atomic_compare_exchange_weak(&st->max_close_us, &old, us)) { }
+}
+
 /* Kinds with the key: authenticate, then misbehave, then wait for the
  * daemon to close; an EXIT frame would mean a command ran. */
-static void keyed(enum kind k, int fd, struct kstat *st, unsigned limit_ms, uint64_t t0)
+static void keyed(enum kind k, int fd, struct kstat *st, unsigned long i, uint64_t t0)
 {
 	bool busy = false;
 	struct rconn *c = handshake(fd, false, &busy);
-	if (!c) { /* refused (BUSY) or closed: the daemon did close it */
-		atomic_fetch_add(&st->closed, 1);
-		atomic_fetch_add(busy ? &st->busy : &st->late, 1);
+	if (!c) { /* refused (BUSY) or the handshake failed */
+		note_close(st, i, busy, t0);
+		if (busy)
+			atomic_fetch_add(&st->busy, 1);
 		return;
 	}
 	char *m = xasprintf("%s/%s.%d", markdir, kind_name[k], (int)getpid());
@@ -352,11 +368,11 @@ static void keyed(enum kind k, int fd, struct kstat *st, unsigned limit_ms, uint
 		};
 		const char *const *v = variants[randombytes_uniform(ARRAY_LEN(variants))];
 		char *argv[6];
-		size_t i = 0;
-		for (; v[i]; i++)
-			argv[i] = (char *)v[i];
-		argv[i++] = m;
-		argv[i] = NULL;
+		size_t j = 0;
+		for (; v[j]; j++)
+			argv[j] = (char *)v[j];
+		argv[j++] = m;
+		argv[j] = NULL;
 		queue_exec(c, argv, NULL);
 		b = take_all(c, &n);
 		break;
@@ -378,7 +394,7 @@ static void keyed(enum kind k, int fd, struct kstat *st, unsigned limit_ms, uint
 		send_bytes(fd, b, n);
 	free(b);
 	int closed = wait_closed(fd, c, limit_ms);
-	uint64_t us = (now_ns() - t0) / 1000u;
+	note_close(st, i, closed, t0);
 	struct errbuf e = {{0}};
 	struct rframe f;
 	int r;
@@ -388,13 +404,6 @@ static void keyed(enum kind k, int fd, struct kstat *st, unsigned limit_ms, uint
 		if (f.type == RP_ERROR && f.len >= 1 && (f.payload[0] == 126 || f.payload[0] == 127 ||
 							 f.payload[0] == 1))
 			atomic_fetch_add(&st->errors_126, 1);
-	}
-	if (closed) {
-		atomic_fetch_add(&st->closed, 1);
-		unsigned long old = atomic_load(&st->max_close_us);
-		while (us > old && !atomic_compare_exchange_weak(&st->max_close_us, &old, us)) { }
-	} else {
-		atomic_fetch_add(&st->late, 1);
 	}
 	free(m);
 	rconn_free(c);
@@ -419,17 +428,15 @@ static void one(unsigned long i)
 	enum kind k = pick(i);
 	struct kstat *st = &stats[k];
 	atomic_fetch_add(&st->n, 1);
-	/* Closed within the deadline, plus scheduling slack on a loaded host. */
-	unsigned limit_ms = deadline_s * 1000 + 3000;
 	uint64_t t0 = now_ns();
 	int fd = dial();
 	if (fd < 0) {
-		atomic_fetch_add(&st->late, 1);
+		note_close(st, i, 0, t0);
 		fprintf(stderr, "daemon_fire: connect: %s\n", strerror(errno));
 		return;
 	}
 	if (k >= K_REORDER && k != K_SLOWLORIS) {
-		keyed(k, fd, st, limit_ms, t0);
+		keyed(k, fd, st, i, t0);
 		close(fd);
 		return;
 	}
@@ -439,7 +446,7 @@ static void one(unsigned long i)
 			setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
 		}
 		close(fd);
-		atomic_fetch_add(&st->closed, 1);
+		note_close(st, i, 1, t0);
 		return;
 	}
 	if (k == K_SLOWLORIS) {
@@ -450,15 +457,10 @@ static void one(unsigned long i)
 			send_bytes(fd, rec_h1 + b, 1);
 			closed = wait_closed(fd, NULL, 100);
 		}
-		if (!closed)
-			closed = wait_closed(fd, NULL, (unsigned)((end - now_ns()) / 1000000u));
-		if (closed)
-			atomic_fetch_add(&st->closed, 1);
-		else
-			atomic_fetch_add(&st->late, 1);
-		uint64_t us = (now_ns() - t0) / 1000u;
-		unsigned long old = atomic_load(&st->max_close_us);
-		while (us > old && !atomic_compare_exchange_weak(&st->max_close_us, &old, us)) { }
+		uint64_t now = now_ns();
+		if (!closed && now < end)
+			closed = wait_closed(fd, NULL, (unsigned)((end - now) / 1000000u) + 1);
+		note_close(st, i, closed, t0);
 		close(fd);
 		return;
 	}
@@ -469,23 +471,37 @@ static void one(unsigned long i)
 	if (k == K_TRUNC)
 		shutdown(fd, SHUT_WR);
 	free(b);
-	int closed = wait_closed(fd, NULL, limit_ms);
-	uint64_t us = (now_ns() - t0) / 1000u;
-	if (closed) {
-		atomic_fetch_add(&st->closed, 1);
-		unsigned long old = atomic_load(&st->max_close_us);
-		while (us > old && !atomic_compare_exchange_weak(&st->max_close_us, &old, us)) { }
-	} else {
-		atomic_fetch_add(&st->late, 1);
-	}
+	note_close(st, i, wait_closed(fd, NULL, limit_ms), t0);
 	close(fd);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* p50, p99 and max of the close times (ms) of kind k's connections. */
+static void kind_times(enum kind k, unsigned long total, uint32_t out[3])
+{
+	uint32_t *v = xcalloc(total + 1, sizeof *v);
+	size_t n = 0;
+	for (unsigned long i = 0; i < total; i++)
+		if (pick(i) == k && close_ms[i])
+			v[n++] = close_ms[i] - 1;
+	qsort(v, n, sizeof *v, cmp_u32);
+	out[0] = n ? v[n / 2] : 0;
+	out[1] = n ? v[n * 99 / 100] : 0;
+	out[2] = n ? v[n - 1] : 0;
+	free(v);
 }
 
 static int report(unsigned long total)
 {
-	unsigned long n = 0, closed = 0, late = 0, exits = 0, refused = 0, maxus = 0;
-	printf("  %-32s %6s %6s %5s %8s %s\n", "kind", "conns", "closed", "late", "max-ms",
-	       "note");
+	unsigned long n = 0, closed = 0, late = 0, exits = 0, refused = 0, busy = 0;
+	uint32_t fast_p99 = 0, fast_max = 0, slow_max = 0;
+	printf("  %-32s %6s %6s %5s %7s %7s %7s  %s\n", "kind", "conns", "closed", "late", "p50-ms",
+	       "p99-ms", "max-ms", "note");
 	for (int k = 0; k < K_NKINDS; k++) {
 		struct kstat *s = &stats[k];
 		if (!s->n)
@@ -498,18 +514,24 @@ static int report(unsigned long total)
 				 (unsigned long)s->busy);
 		if (s->answered_exec)
 			snprintf(note, sizeof note, "EXIT RECEIVED: %lu", (unsigned long)s->answered_exec);
-		printf("  %-32s %6lu %6lu %5lu %8.1f %s\n", kind_name[k], (unsigned long)s->n,
-		       (unsigned long)s->closed, (unsigned long)s->late, s->max_close_us / 1000.0, note);
+		uint32_t t[3];
+		kind_times((enum kind)k, total, t);
+		printf("  %-32s %6lu %6lu %5lu %7u %7u %7u  %s\n", kind_name[k], (unsigned long)s->n,
+		       (unsigned long)s->closed, (unsigned long)s->late, t[0], t[1], t[2], note);
 		n += s->n, closed += s->closed, late += s->late, exits += s->answered_exec;
+		busy += s->busy;
 		if (k == K_DENIED || k == K_LD_ENV)
 			refused += s->errors_126;
-		if (s->max_close_us > maxus && k != K_SLOWLORIS && k != K_SILENCE)
-			maxus = s->max_close_us;
+		if (k == K_SLOWLORIS || k == K_SILENCE) {
+			slow_max = t[2] > slow_max ? t[2] : slow_max;
+		} else {
+			fast_p99 = t[1] > fast_p99 ? t[1] : fast_p99;
+			fast_max = t[2] > fast_max ? t[2] : fast_max;
+		}
 	}
-	printf("hostile=%lu closed=%lu late=%lu exits=%lu exec_refused=%lu max_close_fast_ms=%.1f "
-	       "max_close_slow_ms=%.1f\n", n, closed, late, exits, refused, maxus / 1000.0,
-	       (stats[K_SLOWLORIS].max_close_us > stats[K_SILENCE].max_close_us
-			? stats[K_SLOWLORIS].max_close_us : stats[K_SILENCE].max_close_us) / 1000.0);
+	printf("hostile=%lu closed=%lu late=%lu exits=%lu exec_refused=%lu busy=%lu "
+	       "worst_p99_ms=%u max_close_ms=%u max_close_slow_ms=%u limit_ms=%u\n", n, closed,
+	       late, exits, refused, busy, fast_p99, fast_max, slow_max, limit_ms);
 	return n == total && late == 0 && exits == 0 && closed == n ? 0 : 1;
 }
 
@@ -549,8 +571,12 @@ int main(int argc, char **argv)
 	free(rec);
 	stats = mmap(NULL, K_NKINDS * sizeof *stats, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (stats == MAP_FAILED)
+	close_ms = mmap(NULL, (total + 1) * sizeof *close_ms, PROT_READ | PROT_WRITE,
+			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (stats == MAP_FAILED || close_ms == MAP_FAILED)
 		return 2;
+	/* Closed within the deadline, plus scheduling slack on a loaded host. */
+	limit_ms = deadline_s * 1000 + 3000;
 	uint64_t t0 = now_ns();
 	for (unsigned long w = 0; w < jobs; w++) {
 		pid_t pid = fork();

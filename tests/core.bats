@@ -350,3 +350,15 @@ ps -o stat= --ppid \$\$ | grep -c Z"
 	run ipcsh -c 'echo if then fi'
 	assert_output 'if then fi'
 }
+
+@test "a FIFO redirection is opened by the stage, never blocking ipcsh" {
+	mkfifo ff
+	run timeout 20 "$IPCSH" -c 'cat < ff > got & echo through-fifo > ff; wait; cat got'
+	assert_success
+	assert_output through-fifo
+}
+
+@test "PWD is set at start when the environment lacks it" {
+	run env -u PWD "$IPCSH" -c 'echo "$PWD"'
+	assert_output "$PWD"
+}

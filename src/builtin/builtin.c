@@ -172,9 +172,10 @@ static int bi_exit(int argc, char **argv)
 		}
 	}
 	if (sh.interactive && !sh.in_subshell && job_count_stopped()) {
-		static bool warned;
-		if (!warned) {
-			warned = true;
+		/* Warn once; again only if another command ran since (as bash). */
+		static unsigned long warned_at;
+		if (!warned_at || sh.nitems > warned_at + 1) {
+			warned_at = sh.nitems ? sh.nitems : 1;
 			err_printf("There are stopped jobs.\n");
 			return 1;
 		}

@@ -429,8 +429,45 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 	child_exit(s->bi->fn((int)s->argv.n, s->argv.v));
 }
 
+static bool has_child_open(const struct fdacts *fa)
+{
+	for (size_t i = 0; i < fa->n; i++)
+		if (fa->v[i].op == FA_OPEN)
+			return true;
+	return false;
+}
+
+/* A program whose redirections include a FIFO: the open may block until
+ * the FIFO's peer comes, and posix_spawn would block ipcsh with it, so
+ * fork, open in the child, then exec. */
+static void spawn_exec_forked(struct run *r, struct rstage *s, int idx)
+{
+	char **env = var_environ(s->assigns.v);
+	pid_t pid = fork_internal(r);
+	if (pid < 0) {
+		msg_errno("%s: cannot fork", s->argv.v[0]);
+		job_set_stage_status(r->job, idx, 126);
+		return;
+	}
+	if (pid > 0) {
+		r->job->procs[r->job->nprocs - 1].index = idx;
+		return;
+	}
+	if ((s->in_fd >= 0 && dup2(s->in_fd, 0) < 0) || (s->out_fd >= 0 && dup2(s->out_fd, 1) < 0) ||
+	    fdacts_apply(&s->fa) < 0)
+		child_exit(1);
+	execve(s->path, s->argv.v, env);
+	int e = errno;
+	msg_errno("%s", s->argv.v[0]);
+	child_exit(e == ENOENT ? 127 : 126);
+}
+
 static int spawn_exec(struct run *r, struct rstage *s, int idx)
 {
+	if (has_child_open(&s->fa)) {
+		spawn_exec_forked(r, s, idx);
+		return 0;
+	}
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	posix_spawn_file_actions_init(&fa);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +40,14 @@ void shell_init(char **environ_, const char *arg0)
 	sh.arg0 = xstrdup(arg0 ? arg0 : "ipcsh");
 	sh.dflt_edge.kind = EDGE_PIPE;
 	sh.source_name = "ipcsh";
+	/* PWD as sh sets it: the inherited value if it names this directory. */
+	char *cwd = getcwd(NULL, 0);
+	const char *pwd = var_get("PWD");
+	struct stat a, b;
+	if (cwd && !(pwd && pwd[0] == '/' && stat(pwd, &a) == 0 && stat(cwd, &b) == 0 &&
+		     a.st_dev == b.st_dev && a.st_ino == b.st_ino) &&
+	    var_set("PWD", cwd, VAR_EXPORT) < 0) { /* PWD is never readonly here */ }
+	free(cwd);
 	sig_init();
 }
 
@@ -100,6 +109,7 @@ static int run_andor(const struct ast_andor *ao, bool *eligible)
 
 int shell_run_item(struct ast_item *it)
 {
+	sh.nitems++;
 	if (!it->background) {
 		bool eligible;
 		int st = run_andor(&it->andor, &eligible);

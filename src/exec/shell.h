@@ -43,6 +43,7 @@ struct shell {
 	char *traps[NSIG];
 	bool in_subshell;      /* a forked child running shell code */
 	int depth;             /* nesting of source / command substitution */
+	unsigned long nitems;  /* list items run so far (from 1) */
 	bool exit_requested;   /* `exit` ran: unwind and leave */
 	int exit_status;
 };

@@ -420,10 +420,21 @@ int job_control_init(void)
 		if (fd < 0)
 			return -1;
 	}
-	/* Wait until we are in the foreground, as the glibc manual's shell does. */
+	/* Wait until we are in the foreground, as the glibc manual's shell does;
+	 * SIGTTIN at its default for that (an inherited SIG_IGN would make this
+	 * spin), and give up on job control if the terminal never comes. */
 	pid_t pg;
-	while (tcgetpgrp(fd) != (pg = getpgrp()))
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+	sigaction(SIGTTIN, &dfl, &old);
+	for (int tries = 0; tcgetpgrp(fd) != (pg = getpgrp()); tries++) {
+		if (tries == 100 || tcgetpgrp(fd) < 0) {
+			sigaction(SIGTTIN, &old, NULL);
+			close(fd);
+			return -1;
+		}
 		kill(-pg, SIGTTIN);
+	}
+	sigaction(SIGTTIN, &old, NULL);
 	sig_interactive();
 	pid_t me = getpid();
 	orig_pgrp = pg;

@@ -360,6 +360,17 @@ start_sshd() {
 	[ "$status" -eq 5 ]
 	[ "$output" = 1 ]
 	[ "$stderr" = e ]
+	# Ctrl-C of the job: ssh (same process group) ignores SIGINT, the
+	# client forwards it through the protocol to the remote trap.
+	setsid env --default-signal=INT "$RCLIENT" ssh:127.0.0.1 \
+		sh -c 'trap "echo got-INT; exit 3" INT; echo ready; while :; do sleep 0.05; done' \
+		>int.out 2>int.err &
+	local c=$!
+	remote_wait_file int.out ready
+	kill -INT -- "-$c"
+	remote_wait_status "$c"
+	[ "$REMOTE_STATUS" -eq 3 ]
+	grep -q got-INT int.out
 	IPCSH_REMOTE_CMD=/nonexistent/ipcshd run --separate-stderr "$IPCSH" -c "@ssh:127.0.0.1 true"
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"@ssh:127.0.0.1: connection closed during the handshake"* ]]

@@ -390,7 +390,14 @@ start_sshd() {
 }
 
 @test "IPv6: [::1]:PORT" {
-	[ -e /proc/net/if_inet6 ] && grep -q '^0*1 ' /proc/net/if_inet6 || skip "no ::1"
+	if ! { [ -e /proc/net/if_inet6 ] && grep -q '^0*1 ' /proc/net/if_inet6; }; then
+		# No IPv6 here (some containers): the address is still parsed
+		# and tried, and the failure names it.
+		run --separate-stderr "$RCLIENT" '[::1]:1' true
+		[ "$status" -eq 255 ]
+		[[ $stderr == *"cannot connect to ::1 port 1"* ]]
+		return
+	fi
 	: >v6.log
 	# shellcheck disable=SC2046 # no flag or one word
 	"$IPCSHD" --listen '[::1]:0' --key "$IPCSH_KEY" $(remote_root_flag) 2>>v6.log &

@@ -5,7 +5,9 @@
  *              known stream, through reserve/commit, possibly in pieces;
  *   else:      the consumer takes up to (byte & 63) * 89 + 1 bytes through
  *              peek/consume and checks them against the stream;
- *   bit 6:     after the step, a non-blocking wait (timeout 0) on that side.
+ *   bits 4-6 all set: after the step, if that side could go on, its wait
+ *              (which must then return at once: a wait that would sleep
+ *              is left to the unit tests, as it costs a reschedule).
  * The first byte picks the ring size (4 KiB .. 64 KiB). At the end the
  * producer closes, the consumer drains, and every byte must have arrived in
  * order exactly once, then EOF; a second pass checks reader-gone. Any
@@ -82,12 +84,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		uint8_t op = data[i];
 		if (op & 0x80) {
 			produce(&p, &sent, (size_t)(op & 63) * 97 + 1);
-			if (op & 0x40)
-				(void)ring_wait_space(&p, 0);
+			void *w;
+			if ((op & 0x70) == 0x70 && ring_reserve(&p, &w) && !ring_wait_space(&p, 0))
+				__builtin_trap();
 		} else {
 			consume(&c, &got, sent, (size_t)(op & 63) * 89 + 1);
-			if (op & 0x40)
-				(void)ring_wait_data(&c, 0);
+			const void *r;
+			if ((op & 0x70) == 0x70 && ring_peek(&c, &r) && !ring_wait_data(&c, 0))
+				__builtin_trap();
 		}
 		if (ring_eof(&c) || ring_reader_gone(&p))
 			__builtin_trap();

@@ -334,8 +334,7 @@ static void add_hosts_file(struct cands *c)
 		return;
 	char *line = NULL;
 	size_t cap = 0;
-	ssize_t len;
-	while ((len = getline(&line, &cap, f)) > 0) {
+	while (getline(&line, &cap, f) > 0) {
 		line[strcspn(line, " \t\r\n#")] = '\0';
 		if (*line)
 			add_host(c, line);

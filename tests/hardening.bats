@@ -132,3 +132,10 @@ start_daemon() {
 	run grep -c 'refused: busy' "$D/log"
 	assert_output 0
 }
+
+@test "kill -0 checks that a process exists, as in sh" {
+	# Found while writing the stress tests: signal 0 was refused as invalid.
+	run --separate-stderr ipcsh -c 'kill -0 $$; echo a=$?; kill -s 0 $$; echo b=$?; kill -0 2147483000; echo c=$?'
+	assert_output $'a=0\nb=0\nc=1'
+	[[ $stderr == *"No such process"* ]]
+}

@@ -138,6 +138,13 @@ int bi_bg(int argc, char **argv)
 	return st;
 }
 
+/* A signal for kill: a name or number, or 0 (POSIX: only check that the
+ * process exists and may be signalled), which sig_from_name() refuses. */
+static int kill_signal(const char *s)
+{
+	return strcmp(s, "0") == 0 ? 0 : sig_from_name(s);
+}
+
 int bi_kill(int argc, char **argv)
 {
 	int sig = SIGTERM;
@@ -149,13 +156,13 @@ int bi_kill(int argc, char **argv)
 		return 0;
 	}
 	if (i < argc && strcmp(argv[i], "-s") == 0) {
-		if (i + 1 >= argc || (sig = sig_from_name(argv[i + 1])) < 0) {
+		if (i + 1 >= argc || (sig = kill_signal(argv[i + 1])) < 0) {
 			msg_err("kill: %s: invalid signal specification", i + 1 < argc ? argv[i + 1] : "");
 			return 2;
 		}
 		i += 2;
 	} else if (i < argc && argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--") != 0) {
-		if ((sig = sig_from_name(argv[i] + 1)) < 0) {
+		if ((sig = kill_signal(argv[i] + 1)) < 0) {
 			msg_err("kill: %s: invalid signal specification", argv[i] + 1);
 			return 2;
 		}

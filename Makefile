@@ -148,7 +148,7 @@ dist:
 # The tarball builds, passes its tests, installs and uninstalls cleanly.
 distcheck: dist
 	@set -e; tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/ipcsh-distcheck.XXXXXX"); \
-	trap 'rm -rf "$$tmp"' EXIT; \
+	trap 'rm -rf "$$tmp"' EXIT; trap 'exit 1' HUP INT TERM; \
 	tar -xzf ipcsh-$(VERSION).tar.gz -C "$$tmp"; \
 	src="$$tmp/ipcsh-$(VERSION)"; \
 	$(MAKE) -C "$$src" all; \

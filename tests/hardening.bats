@@ -139,3 +139,14 @@ start_daemon() {
 	assert_output $'a=0\nb=0\nc=1'
 	[[ $stderr == *"No such process"* ]]
 }
+
+@test "a pipeline of 700 stages ending in a relayed edge ends (relays keep no stray fd)" {
+	# Regression: a relay closed at most the first 1024 of ipcsh's fds, so
+	# in a long pipeline it kept pipe ends open and the pipeline never ended.
+	ulimit -n 4096 || skip "cannot raise the fd limit"
+	s='echo hi'
+	for _ in $(seq 700); do s+=' | cat'; done
+	run timeout 120 "$IPCSH" -c "$s |[shm] cat |[mq] cat"
+	assert_success
+	assert_output hi
+}

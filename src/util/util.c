@@ -365,16 +365,22 @@ void fd_close_cloexec_except(const int *keep, size_t nkeep)
 		}
 		return;
 	}
-	/* Collect first: closing while reading the directory is unspecified. */
-	int fds[1024];
-	size_t n = 0;
+	/* Collect first: closing while reading the directory is unspecified.
+	 * All of them: a relay forked while ipcsh holds the edges of a long
+	 * pipeline (over 1024 fds) must not keep any of them open. */
+	int *fds = NULL;
+	size_t n = 0, cap = 0;
 	struct dirent *de;
-	while ((de = readdir(d)) && n < ARRAY_LEN(fds)) {
+	while ((de = readdir(d))) {
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		int fd = atoi(de->d_name);
 		if (fd < 3 || fd == dfd)
 			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 256;
+			fds = xrealloc(fds, cap * sizeof *fds);
+		}
 		fds[n++] = fd;
 	}
 	closedir(d);
@@ -386,6 +392,7 @@ void fd_close_cloexec_except(const int *keep, size_t nkeep)
 		if (!k && fl >= 0 && (fl & FD_CLOEXEC))
 			close(fds[i]);
 	}
+	free(fds);
 }
 
 bool is_name(const char *s, size_t n)

@@ -135,14 +135,16 @@ section_launch() {
 	for ((i = 1; i < 50; i++)); do s50+=' | cat'; done
 	timeit launch4 "$LAUNCH_REPS" -- dash dash -c "$s4" ::: bash bash -c "$s4" ::: ipcsh "$IPCSH" -c "$s4"
 	timeit launch50 $((LAUNCH_REPS / 6 + 1)) -- dash dash -c "$s50" ::: bash bash -c "$s50" ::: ipcsh "$IPCSH" -c "$s50"
-	echo "| pipeline | dash | bash | ipcsh | ipcsh/dash | ipcsh/bash | target (ipcsh/dash) |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| pipeline | dash | bash | ipcsh | ipcsh/dash | ipcsh/bash | target (ipcsh/dash) | fastest runs ipcsh/dash | CPU ms dash / bash / ipcsh |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	local w n what t d b p r
 	for w in "launch4|4-stage /bin/true|1.15" "launch50|50-stage cat|1.0"; do
 		IFS='|' read -r n what t <<<"$w"
 		d=$(get "$n" dash median_ms) b=$(get "$n" bash median_ms) p=$(get "$n" ipcsh median_ms)
 		r=$(ratio "$p" "$d")
-		echo "| $what | $d | $b | $p | $r | $(ratio "$p" "$b") | <= $t: $(mark "$r" "<=" "$t") |"
+		echo "| $what | $d | $b | $p | $r | $(ratio "$p" "$b") | <= $t: $(mark "$r" "<=" "$t") |" \
+			"$(ratio "$(get "$n" ipcsh min_ms)" "$(get "$n" dash min_ms)") |" \
+			"$(get "$n" dash cpu_ms) / $(get "$n" bash cpu_ms) / $(get "$n" ipcsh cpu_ms) |"
 	done
 	echo
 }

@@ -299,6 +299,8 @@ static char *job_why(const struct job_result *j, const char *what)
 {
 	if (j->timed_out)
 		return xasprintf("%s: timed out", what);
+	if (job_interrupted())
+		return xasprintf("%s: interrupted", what);
 	if (j->err && j->err[0]) {
 		size_t n = strcspn(j->err, "\n");
 		return xasprintf("%s: %.*s", what, (int)n, j->err);

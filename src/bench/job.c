@@ -11,10 +11,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/pidfd.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -138,33 +140,61 @@ static char *read_avail(int fd, size_t max)
 	return sb_detach(&sb);
 }
 
-/* Wait for pid, killing its group on timeout or interrupt. */
+/* Kill the job's group: SIGTERM first, SIGKILL after a grace period. */
+static void job_stop(pid_t pid, struct job_result *r, bool *killed)
+{
+	if (!*killed) {
+		r->timed_out = got_alarm != 0 && !got_stop;
+		kill(-pid, SIGTERM);
+		*killed = true;
+		got_alarm = 0;
+		alarm(KILL_GRACE_S);
+	} else if (got_alarm) {
+		kill(-pid, SIGKILL);
+		got_alarm = 0;
+	}
+}
+
+/* Wait for pid, killing its group on timeout or interrupt. The signals
+ * stay blocked except inside ppoll(), so a Ctrl-C that arrives between
+ * two checks is never lost (the pselect rule). */
 static int job_wait(pid_t pid, unsigned timeout_s, struct job_result *r, struct rusage *ru)
 {
-	int ws;
+	sigset_t block, old;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGALRM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	int pfd = pidfd_open(pid, 0), ws, rc = 0;
 	bool killed = false;
 	got_alarm = 0;
 	alarm(timeout_s);
 	for (;;) {
+		if (got_alarm || (got_stop && !killed))
+			job_stop(pid, r, &killed);
+		struct pollfd p = {.fd = pfd, .events = POLLIN};
+		/* Without a pidfd (old kernel), plain blocking wait4 below. */
+		if (pfd >= 0 && ppoll(&p, 1, NULL, &old) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
 		pid_t w = wait4(pid, &ws, 0, ru);
 		if (w == pid)
 			break;
 		if (w < 0 && errno != EINTR) {
-			alarm(0);
-			return -1;
-		}
-		if ((got_alarm || got_stop) && !killed) {
-			r->timed_out = got_alarm != 0;
-			kill(-pid, SIGTERM);
-			killed = true;
-			got_alarm = 0;
-			alarm(KILL_GRACE_S);
-		} else if (got_alarm && killed) {
-			kill(-pid, SIGKILL);
-			got_alarm = 0;
+			rc = -1;
+			break;
 		}
 	}
 	alarm(0);
+	if (pfd >= 0)
+		close(pfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (rc < 0)
+		return -1;
 	/* Stages still alive in the group (a timeout): do not leave them. */
 	if (killed)
 		kill(-pid, SIGKILL);

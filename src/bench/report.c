@@ -89,7 +89,8 @@ static void table_row(struct strbuf *sb, const struct row *r, double wide, doubl
 	row_summarize(r, &s);
 	sb_addf(sb, "%-22s ", r->label);
 	if (!row_ok(r)) {
-		sb_addf(sb, "FAILED: %s\n", r->why ? r->why : "no repetition completed");
+		const char *why = r->why ? r->why : job_interrupted() ? "interrupted" : "no repetition completed";
+		sb_addf(sb, "FAILED: %s\n", why);
 		return;
 	}
 	struct strbuf rate = {0};

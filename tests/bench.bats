@@ -248,3 +248,17 @@ print("ok")' chart.svg
 	assert_failure
 	no_ipc_left
 }
+
+@test "bench: a job past --timeout, or a Ctrl-C, stops cleanly: row failed, nothing left behind" {
+	# 64G cannot move in 1 s here: the warm-up job is stopped by the timeout.
+	run --separate-stderr ipcsh --bench --bytes 64G --reps 1 --rounds 20 --transport shm --timeout 1
+	assert_failure 1
+	assert_line --regexp "^shm +FAILED: warm-up: timed out\$"
+	run --separate-stderr timeout --preserve-status -s INT 2 "$IPCSH" --bench --bytes 64G --reps 1 --transport mq
+	assert_failure 130
+	assert_line --regexp "^mq +FAILED: .*interrupted\$"
+	# No helper stage of this ipcsh left running (the job's group was killed).
+	run pgrep -f -- "^$(readlink -f "$IPCSH") --bench --(produce|consume)"
+	assert_failure
+	no_ipc_left
+}

@@ -1,0 +1,2 @@
+
+echo $(ls | wc -l) "$(echo ")" $(x))"

@@ -4,7 +4,7 @@
 # Not part of make check: a few minutes on 2 cores. Needs root (it creates
 # private namespaces and switches to the user nobody for unprivileged runs).
 #
-#   BUILD=build bash tests/stress/run.sh [stress.py options]
+#   BUILD=build [SAN_BUILD=build-san] bash tests/stress/run.sh [stress.py options]
 #   STRESS_PARTS="ipcsh daemon" (default both); STRESS_ARGS for stress.py,
 #   e.g. STRESS_ARGS="--kills 100 --head 20" for a quick run.
 #
@@ -55,8 +55,11 @@ if [[ " $parts " == *" ipcsh "* ]]; then
 fi
 
 if [[ " $parts " == *" daemon "* ]]; then
-	if [ -f tests/stress/daemon-fire.sh ]; then
-		BUILD=$BUILD bash tests/stress/daemon-fire.sh || status=1
+	# The daemon under fire runs from the sanitized build: make it if needed.
+	SAN_BUILD=${SAN_BUILD:-build-san}
+	if [ ! -x "$SAN_BUILD/ipcshd" ]; then
+		make -s SANITIZE=address,undefined BUILD="$SAN_BUILD" "$SAN_BUILD/ipcshd" || status=1
 	fi
+	BUILD=$BUILD SAN_BUILD=$SAN_BUILD bash tests/stress/daemon-fire.sh || status=1
 fi
 exit $status

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make stress: SIGKILL/leak/fd/hang stress of ipcsh (tests/stress/stress.py),
-# then the daemon under fire (tests/stress/daemon-fire.sh) when ipcshd exists.
+# then the daemon under fire (tests/stress/daemon-fire.sh, a sanitized ipcshd).
 # Not part of make check: a few minutes on 2 cores. Needs root (it creates
 # private namespaces and switches to the user nobody for unprivileged runs).
 #

@@ -247,6 +247,23 @@ in_completions() {
 	assert_success
 }
 
+@test "docs: completion offers each transport option that ipcsh --help shows" {
+	run --separate-stderr ipcsh --help
+	assert_success
+	local edge name opt missing=''
+	for edge in $(grep -oE '\|\[[a-z]+:[^]]*\]' <<<"$output"); do
+		edge=${edge#|[}
+		edge=${edge%]}
+		name=${edge%%:*}
+		for opt in $(tr , ' ' <<<"${edge#*:}"); do
+			opt=${opt%%=*}
+			bash_complete "$SRC/completions/ipcsh" "ipcsh -t $name:" | grep -qx "$opt=\?" ||
+				missing="$missing $name:$opt"
+		done
+	done
+	[ -z "$missing" ] || { echo "not completed:$missing"; false; }
+}
+
 # --- install ---------------------------------------------------------------
 
 # make_in_src TARGET VAR=VALUE...: make in the source tree with the build

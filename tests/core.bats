@@ -362,3 +362,14 @@ ps -o stat= --ppid \$\$ | grep -c Z"
 	run env -u PWD "$IPCSH" -c 'echo "$PWD"'
 	assert_output "$PWD"
 }
+
+@test "found commands are remembered, and searched again when PATH changes or they vanish" {
+	mkdir -p d1 d2
+	printf '#!/bin/sh\necho one\n' > d1/prog; printf '#!/bin/sh\necho two\n' > d2/prog
+	chmod +x d1/prog d2/prog
+	run ipcsh -c "PATH=$PWD/d1:$PWD/d2:\$PATH; prog; prog | cat; rm d1/prog; prog; PATH=$PWD/d2:\$PATH; prog"
+	assert_output 'one
+one
+two
+two'
+}

@@ -1,10 +1,54 @@
-/* path.c — $PATH search, shared by command lookup, exec and source. */
+/* path.c — $PATH search, shared by command lookup, exec and source, with
+ * a small cache of found commands (as sh's `hash`): a 50-stage `cat` chain
+ * then searches $PATH once, not fifty times. The cache is dropped when
+ * $PATH changes, and an entry is checked with one access() before use. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "shell.h"
+
+struct hashed {
+	char *name, *path;
+};
+static struct hashed cache[64];
+static char *cache_pathvar;
+
+static char *cache_get(const char *name, const char *pv)
+{
+	if (!cache_pathvar || strcmp(cache_pathvar, pv) != 0) {
+		for (size_t i = 0; i < ARRAY_LEN(cache); i++) {
+			free(cache[i].name);
+			free(cache[i].path);
+			cache[i].name = cache[i].path = NULL;
+		}
+		free(cache_pathvar);
+		cache_pathvar = xstrdup(pv);
+		return NULL;
+	}
+	for (size_t i = 0; i < ARRAY_LEN(cache); i++)
+		if (cache[i].name && strcmp(cache[i].name, name) == 0) {
+			if (access(cache[i].path, X_OK) == 0)
+				return xstrdup(cache[i].path);
+			return NULL; /* gone: search again */
+		}
+	return NULL;
+}
+
+static void cache_put(const char *name, const char *path)
+{
+	size_t h = 5381;
+	for (const char *p = name; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	struct hashed *e = &cache[h % ARRAY_LEN(cache)];
+	free(e->name);
+	free(e->path);
+	e->name = xstrdup(name);
+	e->path = xstrdup(path);
+}
+
+static char *search(const char *name, const char *pv, bool want_exec, char **denied);
 
 char *path_search(const char *name, bool want_exec, char **denied)
 {
@@ -13,6 +57,19 @@ char *path_search(const char *name, bool want_exec, char **denied)
 		pv = "/usr/local/bin:/usr/bin:/bin";
 	if (denied)
 		*denied = NULL;
+	if (!want_exec)
+		return search(name, pv, false, denied);
+	char *hit = cache_get(name, pv);
+	if (hit)
+		return hit;
+	char *found = search(name, pv, true, denied);
+	if (found)
+		cache_put(name, found);
+	return found;
+}
+
+static char *search(const char *name, const char *pv, bool want_exec, char **denied)
+{
 	if (!*name)
 		return NULL;
 	for (const char *p = pv;; p++) {

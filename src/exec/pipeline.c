@@ -62,6 +62,7 @@ struct run {
 	struct redge *ed;
 	struct edge_stats *stats;     /* MAP_SHARED, n-1 entries */
 	struct job *job;
+	sigset_t child_dflt;          /* signals exec'd stages get reset to default */
 	pid_t pgid;
 	bool fg;
 	uint64_t t0;
@@ -473,11 +474,10 @@ static int spawn_exec(struct run *r, struct rstage *s, int idx)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawnattr_init(&at);
 	short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
-	sigset_t none, dflt;
+	sigset_t none;
 	sigemptyset(&none);
-	sig_child_default_set(&dflt);
 	posix_spawnattr_setsigmask(&at, &none);
-	posix_spawnattr_setsigdefault(&at, &dflt);
+	posix_spawnattr_setsigdefault(&at, &r->child_dflt);
 	if (sh.jobctl) {
 		flags |= POSIX_SPAWN_SETPGROUP;
 		posix_spawnattr_setpgroup(&at, r->pgid);
@@ -716,6 +716,7 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		r.st[0].in_fd = devnull;
 	}
+	sig_child_default_set(&r.child_dflt);
 	r.job = job_new(p->text, (int)r.n);
 	r.job->background = background;
 	spawn_all(&r);

@@ -48,12 +48,14 @@ void sig_init(void)
 		wake[0] = fd_move_high(wake[0]);
 		wake[1] = fd_move_high(wake[1]);
 	}
-	catch_sig(SIGCHLD, true);
+	/* SIGCHLD is caught only when interactive (sig_interactive): a
+	 * script waits in waitpid() and needs no wake-up per child. */
 }
 
 void sig_interactive(void)
 {
 	job_control = true;
+	catch_sig(SIGCHLD, true);
 	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
@@ -109,6 +111,12 @@ void sig_child_default_set(sigset_t *set)
 		 * the same. */
 		bool tty_sig = s == SIGTSTP || s == SIGTTIN || s == SIGTTOU;
 		if (s != SIGPIPE && inherited[s].sa_handler == SIG_IGN && !(job_control && tty_sig))
+			continue;
+		/* A signal at its default needs no reset: leaving it out
+		 * saves the child a system call per signal (posix_spawn does
+		 * one per member of the set, for every stage). */
+		struct sigaction cur;
+		if (sigaction(s, NULL, &cur) == 0 && cur.sa_handler == SIG_DFL)
 			continue;
 		sigaddset(set, s);
 	}

@@ -21,7 +21,10 @@ bool sig_take(int sig);
 /* Set a trap: cmd NULL resets to the inherited disposition, "" ignores,
  * anything else catches into a pending flag. Returns 0/-1. */
 int sig_trap(int sig, const char *cmd);
-/* Signals a child must have set to SIG_DFL before exec. */
+/* Signals a child must have set to SIG_DFL before exec: those ipcsh
+ * ignores or catches now, less what the child should inherit ignored
+ * (SIGPIPE is always reset). Costs a system call per signal: compute it
+ * once per pipeline. */
 void sig_child_default_set(sigset_t *set);
 /* In a forked child that stays ipcsh code (relay, builtin, subshell):
  * reset dispositions as an exec'd child would get them, keep the mask

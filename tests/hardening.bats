@@ -85,7 +85,7 @@ start_daemon() {
 	mkdir "$U/tmp" && chown nobody "$U/tmp"
 	before=$(ipc_snapshot)
 	for f in mq-open:mq fifo-mkdir:fifo fifo-mkfifo:fifo shm-map:shm sock-pair:sock \
-		"fifo-path:fifo:path=$U/named"; do
+		"fifo-path:fifo:path=$U/named" prepared:mq:lines "prepared:fifo:path=$U/named"; do
 		run env IPCSH_FAULT="${f%%:*}" TMPDIR="$U/tmp" setpriv --reuid=nobody --regid=nogroup \
 			--clear-groups "$IPCSH" -c "touch $U/ran |[${f#*:}] cat"
 		assert_failure 137

@@ -373,3 +373,10 @@ one
 two
 two'
 }
+
+@test "wait rejects what is not a pid or a job spec" {
+	run --separate-stderr ipcsh -c 'sleep 0 & wait 12abc; echo $?; wait %99999999999999999999; echo $?'
+	assert_output '2
+127'
+	[[ $stderr == *"'12abc': not a pid or valid job spec"* ]]
+}

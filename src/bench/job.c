@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -174,12 +175,29 @@ static int job_wait(pid_t pid, unsigned timeout_s, struct job_result *r, struct 
 		if (got_alarm || (got_stop && !killed))
 			job_stop(pid, r, &killed);
 		struct pollfd p = {.fd = pfd, .events = POLLIN};
-		/* Without a pidfd (old kernel), plain blocking wait4 below. */
 		if (pfd >= 0 && ppoll(&p, 1, NULL, &old) < 0) {
 			if (errno == EINTR)
 				continue;
 			rc = -1;
 			break;
+		}
+		if (pfd < 0) {
+			/* No pidfd (a kernel before 5.3, or valgrind): poll the
+			 * child every 10 ms and take the blocked signals here. */
+			pid_t w = wait4(pid, &ws, WNOHANG, ru);
+			if (w == pid)
+				break;
+			if (w < 0 && errno != EINTR) {
+				rc = -1;
+				break;
+			}
+			struct timespec tick = {0, 10 * 1000 * 1000};
+			int sig = sigtimedwait(&block, NULL, &tick);
+			if (sig == SIGALRM)
+				got_alarm = 1;
+			else if (sig == SIGINT || sig == SIGTERM)
+				got_stop = 1;
+			continue;
 		}
 		pid_t w = wait4(pid, &ws, 0, ru);
 		if (w == pid)

@@ -1,5 +1,6 @@
 /* jobs.c — job built-ins: jobs, fg, bg, kill, wait, disown. */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,7 +252,14 @@ int bi_wait(int argc, char **argv)
 				continue;
 			}
 		} else {
-			pid_t pid = (pid_t)atol(argv[i]);
+			char *end;
+			long lpid = strtol(argv[i], &end, 10);
+			if (*end || lpid <= 0 || lpid > INT_MAX) {
+				msg_err("wait: '%s': not a pid or valid job spec", argv[i]);
+				st = 2;
+				continue;
+			}
+			pid_t pid = (pid_t)lpid;
 			for (struct job *k = job_first(); k && !j; k = k->next)
 				for (size_t n = 0; n < k->nprocs; n++)
 					if (k->procs[n].pid == pid)

@@ -352,7 +352,10 @@ struct job *job_find(const char *spec, const char *who)
 		return prev_job;
 	}
 	if (spec[0] == '%' && isdigit((unsigned char)spec[1])) {
-		int id = atoi(spec + 1);
+		char *end;
+		long id = strtol(spec + 1, &end, 10);
+		if (*end)
+			id = -1; /* "%12x": no such job */
 		for (struct job *j = jobs; j; j = j->next)
 			if (j->id == id)
 				return j;
@@ -370,7 +373,10 @@ struct job *job_find(const char *spec, const char *who)
 		if (found)
 			return found;
 	} else {
-		pid_t pid = (pid_t)atol(spec);
+		char *end;
+		long pid = strtol(spec, &end, 10);
+		if (*end || pid <= 0)
+			pid = -1;
 		for (struct job *j = jobs; j; j = j->next)
 			for (size_t i = 0; i < j->nprocs; i++)
 				if (j->procs[i].pid == pid)

@@ -401,22 +401,34 @@ static void spawn_relay(struct run *r, struct redge *e, int side)
 	child_exit(relay_count(e->count_in, e->count_out, e->e.stats, what));
 }
 
-/* Run a built-in or a remote stage in a forked child. */
-static void spawn_internal(struct run *r, struct rstage *s, int idx)
+/* Fork a stage that needs ipcsh code before (or instead of) an exec: a
+ * built-in, a remote-stage client, or a program whose redirections must be
+ * opened in the child. Returns false in ipcsh (the child is recorded in the
+ * job, or the stage failed with fail_status); true in the child, with fds 0
+ * and 1 and the redirections in place. */
+static bool fork_stage(struct run *r, struct rstage *s, int idx, int fail_status)
 {
 	pid_t pid = fork_internal(r);
 	if (pid < 0) {
 		msg_errno("%s: cannot fork", s->argv.n ? s->argv.v[0] : "stage");
-		job_set_stage_status(r->job, idx, 1);
-		return;
+		job_set_stage_status(r->job, idx, fail_status);
+		return false;
 	}
 	if (pid > 0) {
 		r->job->procs[r->job->nprocs - 1].index = idx;
-		return;
+		return false;
 	}
 	if ((s->in_fd >= 0 && dup2(s->in_fd, 0) < 0) || (s->out_fd >= 0 && dup2(s->out_fd, 1) < 0) ||
 	    fdacts_apply(&s->fa) < 0)
 		child_exit(1);
+	return true;
+}
+
+/* Run a built-in or a remote stage in a forked child. */
+static void spawn_internal(struct run *r, struct rstage *s, int idx)
+{
+	if (!fork_stage(r, s, idx, 1))
+		return;
 	fd_close_cloexec_except(NULL, 0);
 	if (s->kind == SK_REMOTE) {
 		struct remote_stage rs = {
@@ -444,19 +456,8 @@ static bool has_child_open(const struct fdacts *fa)
 static void spawn_exec_forked(struct run *r, struct rstage *s, int idx)
 {
 	char **env = var_environ(s->assigns.v);
-	pid_t pid = fork_internal(r);
-	if (pid < 0) {
-		msg_errno("%s: cannot fork", s->argv.v[0]);
-		job_set_stage_status(r->job, idx, 126);
+	if (!fork_stage(r, s, idx, 126))
 		return;
-	}
-	if (pid > 0) {
-		r->job->procs[r->job->nprocs - 1].index = idx;
-		return;
-	}
-	if ((s->in_fd >= 0 && dup2(s->in_fd, 0) < 0) || (s->out_fd >= 0 && dup2(s->out_fd, 1) < 0) ||
-	    fdacts_apply(&s->fa) < 0)
-		child_exit(1);
 	execve(s->path, s->argv.v, env);
 	int e = errno;
 	msg_errno("%s", s->argv.v[0]);

@@ -363,11 +363,20 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 		goto out;
 	}
 	if (wait_frame(r.c, rfd, deadline, &f, &e) < 0 || rframe_check(&f, false, &e) < 0 ||
-	    f.type != RP_EXEC || rexec_decode(f.payload, f.len, &x, &e) < 0) {
+	    f.type != RP_EXEC) {
 		if (!e.msg[0])
 			errbuf_set(&e, "the first frame is not EXEC");
 		if (cf->log)
 			msg_err("%s: refused: %s", peer, e.msg);
+		goto out;
+	}
+	if (rexec_decode(f.payload, f.len, &x, &e) < 0) {
+		/* An authenticated client sent an EXEC we refuse (an LD_*
+		 * assignment, a bad vector): say why, as §3.1 promises. */
+		if (cf->log)
+			msg_err("%s: refused: %s", peer, e.msg);
+		send_error(r.c, 1, e.msg);
+		linger_close(r.c, rfd, wfd, cf->idle_timeout);
 		goto out;
 	}
 	if (!(path = check_exec(cf, &x, &status, &e)) || spawn(cf, path, &x, &r, &status, &e) < 0) {

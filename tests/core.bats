@@ -380,3 +380,12 @@ two'
 127'
 	[[ $stderr == *"'12abc': not a pid or valid job spec"* ]]
 }
+
+@test "a long pipeline of programs (started two at a time) keeps order, statuses and pipefail" {
+	cmd="seq 1 2000"
+	for _ in $(seq 30); do cmd="$cmd | cat"; done
+	run --separate-stderr ipcsh -o pipefail -c "$cmd | tail -n 1; $cmd | sh -c 'exit 3' | cat; echo \$?; $cmd | nonexistent-ipcsh-cmd | cat; echo \$?"
+	assert_line --index 0 2000
+	assert_line --index 1 3
+	assert_line --index 2 127
+}

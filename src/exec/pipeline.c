@@ -11,6 +11,7 @@
 #include "pipeline.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -464,12 +465,11 @@ static void spawn_exec_forked(struct run *r, struct rstage *s, int idx)
 	child_exit(e == ENOENT ? 127 : 126);
 }
 
-static int spawn_exec(struct run *r, struct rstage *s, int idx)
+/* The system-call part of starting a program with posix_spawn. It writes
+ * nothing shared (no job table, no arena), so two threads may run it at
+ * once. Returns 0 with *pid, or an errno value. */
+static int exec_start(const struct run *r, const struct rstage *s, char **env, pid_t *pid)
 {
-	if (has_child_open(&s->fa)) {
-		spawn_exec_forked(r, s, idx);
-		return 0;
-	}
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	posix_spawn_file_actions_init(&fa);
@@ -491,45 +491,143 @@ static int spawn_exec(struct run *r, struct rstage *s, int idx)
 	if (s->out_fd >= 0)
 		posix_spawn_file_actions_adddup2(&fa, s->out_fd, 1);
 	int err = fdacts_to_spawn(&s->fa, &fa) < 0 ? errno : 0;
-	char **env = var_environ(s->assigns.v);
-	pid_t pid = -1;
+	*pid = -1;
 	if (!err)
-		err = posix_spawn(&pid, s->path, &fa, &at, s->argv.v, env);
+		err = posix_spawn(pid, s->path, &fa, &at, s->argv.v, env);
 	if (err == ENOEXEC) {
 		/* A script without #!: run it with /bin/sh, as shells do. */
-		struct strvec av = {0};
-		strvec_push(&r->a, &av, "sh");
-		for (size_t i = 0; i < s->argv.n; i++)
-			strvec_push(&r->a, &av, i ? s->argv.v[i] : (char *)s->path);
-		err = posix_spawn(&pid, "/bin/sh", &fa, &at, av.v, env);
+		char **av = xcalloc(s->argv.n + 2, sizeof *av);
+		av[0] = "sh";
+		av[1] = (char *)s->path;
+		for (size_t i = 1; i < s->argv.n; i++)
+			av[i + 1] = s->argv.v[i];
+		err = posix_spawn(pid, "/bin/sh", &fa, &at, av, env);
+		free(av);
 	}
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
+	return err;
+}
+
+/* Record the outcome of exec_start (ipcsh's main thread only). */
+static void exec_record(struct run *r, struct rstage *s, int idx, int err, pid_t pid)
+{
 	if (err) {
 		errno = err;
 		msg_errno("%s", s->argv.v[0]);
 		job_set_stage_status(r->job, idx, err == ENOENT ? 127 : 126);
-		return -1;
+		return;
 	}
 	note_proc(r, pid, ROLE_STAGE, idx);
 	if (sh.jobctl)
 		setpgid(pid, r->pgid ? r->pgid : pid);
-	return 0;
+}
+
+static void spawn_exec(struct run *r, struct rstage *s, int idx)
+{
+	if (has_child_open(&s->fa)) {
+		spawn_exec_forked(r, s, idx);
+		return;
+	}
+	pid_t pid;
+	int err = exec_start(r, s, var_environ(s->assigns.v), &pid);
+	exec_record(r, s, idx, err, pid);
+}
+
+/* Many programs at once: posix_spawn returns only once its child has
+ * exec'd, so starting them one by one serialises fifty execs that a forking
+ * shell overlaps. A second thread starts half of them, so two execs are in
+ * flight on two CPUs. Everything shared is prepared before and recorded
+ * after, in the main thread; nothing forks while the thread runs. */
+#define PAR_SPAWN_MIN 8
+
+struct par_spawn {
+	const struct run *r;
+	struct rstage **st;
+	char ***env;
+	int *err;
+	pid_t *pid;
+	size_t from, to;
+};
+
+static void *par_spawn_run(void *arg)
+{
+	struct par_spawn *ps = arg;
+	for (size_t k = ps->from; k < ps->to; k++)
+		ps->err[k] = exec_start(ps->r, ps->st[k], ps->env[k], &ps->pid[k]);
+	return NULL;
+}
+
+/* Start the plain programs among stages [first, n) (those with no FIFO to
+ * open and not already failed); mark them started in done[]. */
+static void spawn_exec_parallel(struct run *r, size_t first, bool *done)
+{
+	size_t m = 0;
+	for (size_t i = first; i < r->n; i++)
+		m += r->st[i].preset < 0 && r->st[i].kind == SK_EXEC && !has_child_open(&r->st[i].fa);
+	if (m < PAR_SPAWN_MIN)
+		return;
+	struct par_spawn ps = {.r = r};
+	ps.st = arena_alloc(&r->a, m * sizeof *ps.st);
+	ps.env = arena_alloc(&r->a, m * sizeof *ps.env);
+	ps.err = arena_alloc(&r->a, m * sizeof *ps.err);
+	ps.pid = arena_alloc(&r->a, m * sizeof *ps.pid);
+	size_t *idx = arena_alloc(&r->a, m * sizeof *idx);
+	size_t k = 0;
+	for (size_t i = first; i < r->n; i++) {
+		struct rstage *s = &r->st[i];
+		if (!(s->preset < 0 && s->kind == SK_EXEC && !has_child_open(&s->fa)))
+			continue;
+		/* var_environ's array is rebuilt by the next call: keep a copy. */
+		char **env = var_environ(s->assigns.v);
+		size_t ne = 0;
+		while (env[ne])
+			ne++;
+		ps.env[k] = arena_alloc(&r->a, (ne + 1) * sizeof(char *));
+		memcpy(ps.env[k], env, (ne + 1) * sizeof(char *));
+		ps.st[k] = s;
+		idx[k++] = i;
+	}
+	ps.from = m / 2;
+	ps.to = m;
+	pthread_t t;
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old); /* the thread takes no signal */
+	bool threaded = pthread_create(&t, NULL, par_spawn_run, &ps) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	struct par_spawn mine = ps;
+	mine.from = 0;
+	mine.to = threaded ? m / 2 : m;
+	par_spawn_run(&mine);
+	if (threaded)
+		pthread_join(t, NULL);
+	for (k = 0; k < m; k++) {
+		exec_record(r, ps.st[k], (int)idx[k], ps.err[k], ps.pid[k]);
+		fdacts_close_owned(&ps.st[k]->fa);
+		done[idx[k]] = true;
+	}
 }
 
 static void spawn_all(struct run *r)
 {
+	bool *done = arena_alloc(&r->a, r->n * sizeof *done);
 	for (size_t i = 0; i < r->n; i++) {
 		struct rstage *s = &r->st[i];
+		if (done[i])
+			continue;
 		if (s->preset >= 0) {
 			job_set_stage_status(r->job, (int)i, s->preset);
 			continue;
 		}
 		if (s->kind == SK_EXEC)
-			(void)spawn_exec(r, s, (int)i);
+			spawn_exec(r, s, (int)i);
 		else
 			spawn_internal(r, s, (int)i);
 		fdacts_close_owned(&s->fa);
+		/* Once the job's process group exists, the rest may start in parallel. */
+		if (i == 0 && (r->pgid || !sh.jobctl))
+			spawn_exec_parallel(r, 1, done);
 	}
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		struct redge *e = &r->ed[i];

@@ -12,6 +12,8 @@ setup() {
 
 teardown() {
 	ish_teardown
+	# A test that started daemons (helpers/remote_lib) stops them, even on failure.
+	if declare -F remote_stop_all >/dev/null; then remote_stop_all; fi
 }
 
 @test "a pipeline runs and the shell stays for the next one" {
@@ -526,3 +528,35 @@ EOF
 	ish_run 'stty -g | cmp - before && echo same'
 	[ "$(ish_output)" = same ]
 }
+
+@test "Ctrl-Z of a job with a remote stage stops the remote command; fg continues it; Ctrl-C ends it" {
+	load helpers/remote_lib
+	REMOTE_KEY=$BATS_TEST_TMPDIR/key
+	"$IPCSHD" --genkey "$REMOTE_KEY"
+	remote_start D
+	ish_start IPCSH_KEY="$REMOTE_KEY"
+	ish_type "seq 3 | @127.0.0.1:$D_PORT sleep 4242 |[shm] cat"
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	ish_wait_for _remote_sleep_in S
+	ish_keys C-z
+	ish_wait '^\[1\]\+  Stopped +seq 3'
+	ish_wait_for _pgrp_all_in "$pg" T
+	ish_wait_for _remote_sleep_in T
+	ish_type 'fg'
+	ish_keys Enter
+	ish_wait_for _ish_job_in_fg
+	ish_wait_for _remote_sleep_in S
+	ish_keys C-c
+	ish_wait_prompt
+	ish_wait_for _pgrp_gone "$pg"
+	ish_wait_for _remote_sleep_gone
+}
+
+# The state letter of the remote `sleep 4242` is one of $1.
+_remote_sleep_in() {
+	local pid
+	pid=$(pgrep -f '^sleep 4242$' | head -1)
+	[ -n "$pid" ] && [[ $(proc_state "$pid") == ["$1"] ]]
+}
+_remote_sleep_gone() { ! pgrep -f '^sleep 4242$' >/dev/null; }

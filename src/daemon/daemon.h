@@ -29,6 +29,13 @@ struct dconf {
  * status (0 when the command ran, whatever its status). */
 int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer);
 
+/* The daemon's signals, the same in the listener and in each session:
+ * SIGCHLD, SIGTERM, SIGINT and SIGHUP write their number to a self-pipe
+ * (the read end is returned, or -1), SIGPIPE is ignored. A forked session
+ * forgets its parent's pipe (daemon_signals_forget) before making its own. */
+int daemon_signals_setup(void);
+void daemon_signals_forget(int rfd);
+
 /* Resolve a command name as execvp would, through the daemon's PATH (never
  * the client's), to a heap path; relative names with a '/' are taken from
  * dir. NULL with errno ENOENT/EACCES when nothing runnable is found. */

@@ -170,33 +170,6 @@ static int resolve_allow(char *list, struct dconf *cf)
 	return 0;
 }
 
-static int sig_wfd = -1;
-
-static void on_signal(int sig)
-{
-	int e = errno;
-	unsigned char b = (unsigned char)sig;
-	if (write(sig_wfd, &b, 1) < 0) { /* full: coalesced */ }
-	errno = e;
-}
-
-static int signals_setup(void)
-{
-	int p[2];
-	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
-		return -1;
-	sig_wfd = p[1];
-	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP};
-	sigemptyset(&sa.sa_mask);
-	static const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP};
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++)
-		sigaction(sigs[i], &sa, NULL);
-	struct sigaction ign = {.sa_handler = SIG_IGN};
-	sigemptyset(&ign.sa_mask);
-	sigaction(SIGPIPE, &ign, NULL);
-	return p[0];
-}
-
 /* "ADDR:PORT" of a socket address, IPv6 in brackets. */
 static void format_addr(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
 {
@@ -338,8 +311,7 @@ static void start_session(struct server *sv, int fd, const char *peer)
 	pid_t pid = fork();
 	if (pid == 0) {
 		close(sv->lfd);
-		close(sv->sigr);
-		close(sig_wfd);
+		daemon_signals_forget(sv->sigr);
 		/* A session does not outlive its daemon. */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 			_exit(1);
@@ -471,7 +443,7 @@ static int run_listen(struct opts *o, struct dconf *cf)
 	/* Commands run as our user: they must not read the key out of us
 	 * (ptrace, /proc/PID/mem). execve makes them dumpable again. */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) { /* best effort */ }
-	int sigr = signals_setup();
+	int sigr = daemon_signals_setup();
 	if (sigr < 0) {
 		msg_errno("cannot set up signals");
 		return 1;

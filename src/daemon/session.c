@@ -32,7 +32,7 @@ static void on_signal(int sig)
 	errno = e;
 }
 
-static int signals_setup(void)
+int daemon_signals_setup(void)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -40,15 +40,22 @@ static int signals_setup(void)
 	sig_wfd = p[1];
 	struct sigaction sa = {.sa_handler = on_signal, .sa_flags = SA_NOCLDSTOP};
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGCHLD, &sa, NULL);
-	sa.sa_flags = 0;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
+	static const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGHUP};
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 	struct sigaction ign = {.sa_handler = SIG_IGN};
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, NULL);
 	return p[0];
+}
+
+void daemon_signals_forget(int rfd)
+{
+	if (rfd >= 0)
+		close(rfd);
+	if (sig_wfd >= 0)
+		close(sig_wfd);
+	sig_wfd = -1;
 }
 
 /* Wait for one frame until deadline: 1, or -1 with e set. */
@@ -351,7 +358,7 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 	struct rframe f;
 	int status, rc = 1;
 	char *path = NULL;
-	r.sigr = signals_setup();
+	r.sigr = daemon_signals_setup();
 	if (r.sigr < 0 || fd_set_nonblock(rfd, true) < 0 || fd_set_nonblock(wfd, true) < 0) {
 		msg_errno("%s: cannot set up the session", peer);
 		return 1;

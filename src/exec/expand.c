@@ -434,27 +434,34 @@ int expand_fields(struct arena *a, const char *raw, struct strvec *out)
 	return r;
 }
 
+/* The one string a non-splitting walk made: "$@" ended a field per
+ * parameter, which a single-word context joins with spaces. Frees the
+ * walker's buffers; NULL when the walk failed. */
+static char *walker_single(struct walker *w, const struct strvec *out, bool ok)
+{
+	char *res = NULL;
+	if (ok) {
+		struct strbuf sb = {0};
+		for (size_t i = 0; i < out->n; i++) {
+			sb_adds(&sb, out->v[i]);
+			sb_addc(&sb, ' ');
+		}
+		sb_adds(&sb, w->lit.buf ? w->lit.buf : "");
+		res = arena_strdup(w->a, sb.buf ? sb.buf : "");
+		sb_free(&sb);
+	}
+	sb_free(&w->lit);
+	sb_free(&w->pat);
+	return res;
+}
+
 char *expand_single(struct arena *a, const char *raw)
 {
 	struct strvec out = {0};
 	struct walker w;
 	walker_init(&w, a, &out, false);
 	int r = walk(&w, raw, strlen(raw), false);
-	char *res = r < 0 ? NULL : arena_strdup(a, w.lit.buf ? w.lit.buf : "");
-	/* "$@" in a single-word context joins with spaces (its fields were ended). */
-	if (res && out.n) {
-		struct strbuf sb = {0};
-		for (size_t i = 0; i < out.n; i++) {
-			sb_adds(&sb, out.v[i]);
-			sb_addc(&sb, ' ');
-		}
-		sb_adds(&sb, res);
-		res = arena_strdup(a, sb.buf);
-		sb_free(&sb);
-	}
-	sb_free(&w.lit);
-	sb_free(&w.pat);
-	return res;
+	return walker_single(&w, &out, r == 0);
 }
 
 char *expand_heredoc(struct arena *a, const char *body)
@@ -470,17 +477,12 @@ char *expand_heredoc(struct arena *a, const char *body)
 			i += 2;
 		} else if (body[i] == '$') {
 			long used = expand_dollar(&w, body + i, n - i, true);
-			if (used < 0) {
-				sb_free(&w.lit);
-				return NULL;
-			}
+			if (used < 0)
+				return walker_single(&w, &out, false);
 			i += (size_t)used;
 		} else {
 			add_char(&w, body[i++], true);
 		}
 	}
-	char *res = arena_strdup(a, w.lit.buf ? w.lit.buf : "");
-	sb_free(&w.lit);
-	sb_free(&w.pat);
-	return res;
+	return walker_single(&w, &out, true);
 }

@@ -389,3 +389,10 @@ two'
 	assert_line --index 1 3
 	assert_line --index 2 127
 }
+
+@test "a here-document expands \$@ as one word, as bash does" {
+	run ipcsh -c 'set -- a b; cat <<E
+[$@] $1
+E' 
+	assert_output '[a b] a'
+}

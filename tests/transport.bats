@@ -156,6 +156,29 @@ wait_for() {
 	done
 }
 
+@test "--stats keeps the early-exit rule: yes |[T] head -1 ends, the producer gets SIGPIPE" {
+	# With --stats a counting relay joins pipe, fifo and sock edges; it must
+	# pass the consumer's exit on to the producer as the edge would.
+	for t in pipe fifo sock sock:buf=4K mq shm; do
+		run --separate-stderr timeout 20 "$IPCSH" --stats -o pipefail -c "yes |[$t] head -1"
+		assert_failure 141
+		assert_output y
+		[[ $stderr == *"edge 1->2 ${t%%:*}"*" bytes"* ]] || fail "$t: $stderr"
+		[[ $stderr != *"cannot"* ]] || fail "$t: $stderr"
+	done
+	assert_nothing_left
+}
+
+@test "--stats on a sock edge: the consumer still reads a socket, every byte counted" {
+	run --separate-stderr timeout 20 "$IPCSH" --stats -c 'echo x |[sock] sh -c "test -S /dev/stdin && echo socket"'
+	assert_output socket
+	# Small writes, coalesced by the counting relay, arrive exactly.
+	run --separate-stderr timeout 60 "$IPCSH" --stats -c \
+		'dd if=/dev/zero bs=4k count=2049 status=none |[sock] cksum'
+	assert_output "$(dd if=/dev/zero bs=4k count=2049 status=none | cksum)"
+	[[ $stderr == *" 8392704 bytes"* ]] || fail "$stderr"
+}
+
 @test "unknown transport or bad option: syntax error, nothing runs" {
 	for e in 'bogus' 'shm:bogus=1' 'mq:msgsize=x' 'mq:lines=1' 'sock:buf=0'; do
 		run --separate-stderr "$IPCSH" -c "touch ran |[$e] cat"

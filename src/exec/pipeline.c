@@ -52,6 +52,7 @@ struct redge {
 	bool prepared, released;
 	int prod_fd, cons_fd;         /* what the stages get */
 	int relay_in_fd, relay_out_fd, count_in, count_out;
+	bool count_producer;          /* the counting relay writes into the object */
 	uint64_t budget[2];           /* pipe budget taken for our own pipes */
 };
 
@@ -166,11 +167,12 @@ static void edges_release(struct run *r)
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		struct redge *e = &r->ed[i];
 		int *fds[] = {&e->relay_in_fd, &e->relay_out_fd, &e->count_in, &e->count_out};
-		for (size_t k = 0; k < ARRAY_LEN(fds); k++)
-			if (*fds[k] >= 0) {
+		for (size_t k = 0; k < ARRAY_LEN(fds); k++) {
+			/* A counting relay's transport end is the transport's to close. */
+			if (*fds[k] >= 0 && *fds[k] != e->e.wfd && *fds[k] != e->e.rfd)
 				close(*fds[k]);
-				*fds[k] = -1;
-			}
+			*fds[k] = -1;
+		}
 		/* prod_fd/cons_fd are either the transport's (released below) or ours. */
 		if (e->prod_fd >= 0 && e->prod_fd != e->e.wfd)
 			close(e->prod_fd);
@@ -224,6 +226,16 @@ static int edges_prepare(struct run *r)
 				goto pipe_fail;
 			e->prod_fd = p[1];
 			e->relay_in_fd = p[0];
+		} else if (e->e.want_stats && !e->e.ops->relay_out && e->e.ops->count_at_producer) {
+			/* producer -> pipe -> counting relay -> the object -> consumer */
+			if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
+				goto pipe_fail;
+			e->prod_fd = p[1];
+			e->count_in = p[0];
+			e->count_out = e->e.wfd;
+			e->cons_fd = e->e.rfd;
+			e->count_producer = true;
+			continue;
 		} else {
 			e->prod_fd = e->e.wfd;
 		}
@@ -289,8 +301,11 @@ static void edges_keep(struct run *r)
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		k->e[i] = r->ed[i].e;
 		k->e[i].stats = NULL; /* the shared page is unmapped when pipeline_run returns */
+		/* Who writes into the object: the producer, or the counting relay
+		 * that --stats put on the producer's side. */
+		enum proc_role role = r->ed[i].count_producer ? ROLE_RELAY : ROLE_STAGE;
 		for (size_t p = 0; p < r->job->nprocs; p++)
-			if (r->job->procs[p].role == ROLE_STAGE && r->job->procs[p].index == (int)i)
+			if (r->job->procs[p].role == role && r->job->procs[p].index == (int)i)
 				k->e[i].producer_pid = r->job->procs[p].pid;
 	}
 	for (size_t i = 1; i < r->n; i++) {

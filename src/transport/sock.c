@@ -175,4 +175,5 @@ const struct transport_ops transport_sock = {
 	.release = sock_release,
 	.consumer_exit = sock_consumer_exit,
 	.finish = sock_finish,
+	.count_at_producer = true,
 };

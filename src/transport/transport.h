@@ -129,6 +129,14 @@ struct transport_ops {
 	 * comes later on the same copy. Lets a transport whose consumer holds
 	 * the object directly stop the producer the way a pipe does. */
 	void (*consumer_exit)(struct edge *e);
+	/* --stats on an edge without relays: true to count on the producer's
+	 * side (producer -> pipe -> counting relay -> wfd, the consumer keeps
+	 * rfd itself), false for the consumer's side (wfd stays the
+	 * producer's; rfd -> counting relay -> pipe -> consumer). Either way
+	 * one stage sees a pipe instead of the object: sock counts on the
+	 * producer's side so that the consumer still reads a socket, and one
+	 * large send per chunk beats the skb per block the producer would send. */
+	bool count_at_producer;
 };
 
 extern const struct transport_ops transport_pipe, transport_fifo, transport_sock,
@@ -145,8 +153,11 @@ int pipe_make(int fds[2], uint64_t want, uint64_t *got) WUR;
 void pipe_budget_release(uint64_t bytes);
 
 /* A relay that copies in -> out counting bytes into st (splice when both
- * allow it, read/write otherwise); used for --stats on edges that have no
- * relay of their own. Returns 0, or 1 after a message. */
+ * allow it, read/write into a socket or when splice refuses); used for
+ * --stats on edges that have no relay of their own. After a short chunk it
+ * naps 50 us so that small writes travel on in large chunks. Stops on
+ * EPIPE, or on a SIGPIPE sent to it while blocked (transport sock).
+ * Returns 0, or 1 after a message. */
 int relay_count(int in, int out, struct edge_stats *st, const char *what);
 
 #endif

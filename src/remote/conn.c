@@ -5,8 +5,13 @@
  * in TCP mode encryption moves it into the output queue (the one copy the
  * encryption itself makes), in clear mode the payload buffer *is* the output
  * queue. Received frames are decrypted once into a frame buffer (TCP) or
- * handed out in place (clear). All buffers are allocated once, at their
- * maximum size, so no length read from the wire sizes an allocation.
+ * handed out in place (clear). No length read from the wire sizes an
+ * allocation.
+ *
+ * Nothing is moved once it is in a buffer: the output queue is a list of
+ * chunks written with writev() (a record is built in place at the end of
+ * the last chunk, or starts a new one), and input is read so that a record
+ * never has to be moved to the front to fit (see in_read_limit()).
  */
 #include "proto.h"
 
@@ -14,12 +19,24 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
-/* Room for several records, so that compaction (moving a partial record to
- * the front) happens about once per four records read. */
-#define IN_CAP (4 * (4 + RP_RECORD_MAX_CRYPTO))
-#define OUT_MIN (2 * (4 + RP_RECORD_MAX_CRYPTO))
+/* The longest record with its length prefix. */
+#define REC_SPAN (4 + RP_RECORD_MAX_CRYPTO)
+/* Input: room for several records, so that most reads are large. */
+#define IN_CAP (4 * REC_SPAN)
+/* Output chunks hold two maximal records; two spare chunks are kept, so
+ * that a streaming connection allocates nothing after its start. */
+#define CHUNK_CAP (2 * REC_SPAN)
+#define SPARE_MAX 2
+#define IOV_MAX_OUT 8
+
+struct ochunk {
+	struct ochunk *next;
+	size_t off, len;
+	uint8_t data[CHUNK_CAP];
+};
 
 enum { PHASE_HANDSHAKE, PHASE_CLEAR, PHASE_CRYPTO };
 
@@ -30,10 +47,13 @@ struct rconn {
 	crypto_secretstream_xchacha20poly1305_state tx, rx;
 	uint8_t *in;
 	size_t in_off, in_len;
+	uint64_t moved;            /* input bytes moved to make room (tests) */
 	uint8_t *plain;            /* decrypted frame */
 	uint8_t *stage;            /* TCP mode: plaintext of the frame being built */
-	uint8_t *out;
-	size_t out_off, out_len, out_cap;
+	struct ochunk *head, *tail; /* output queue */
+	struct ochunk *spare;       /* free chunks, at most SPARE_MAX */
+	size_t nspare;
+	size_t out_bytes;           /* queued, not yet written */
 };
 
 struct rconn *rconn_new(int rfd, int wfd)
@@ -44,9 +64,16 @@ struct rconn *rconn_new(int rfd, int wfd)
 	c->in = xmalloc(IN_CAP);
 	c->plain = xmalloc(RP_FRAME_HDR + RP_PAYLOAD_MAX);
 	c->stage = xmalloc(RP_FRAME_HDR + RP_PAYLOAD_MAX);
-	c->out_cap = OUT_MIN;
-	c->out = xmalloc(c->out_cap);
 	return c;
+}
+
+static void chunks_free(struct ochunk *ch)
+{
+	while (ch) {
+		struct ochunk *next = ch->next;
+		free(ch);
+		ch = next;
+	}
 }
 
 void rconn_free(struct rconn *c)
@@ -58,7 +85,8 @@ void rconn_free(struct rconn *c)
 	free(c->in);
 	free(c->plain);
 	free(c->stage);
-	free(c->out);
+	chunks_free(c->head);
+	chunks_free(c->spare);
 	free(c);
 }
 
@@ -84,6 +112,11 @@ bool rconn_got_final(const struct rconn *c)
 	return c->rx_final;
 }
 
+uint64_t rconn_bytes_moved(const struct rconn *c)
+{
+	return c->moved;
+}
+
 /* Make room for at least one maximal record at the end of the input. */
 static void in_compact(struct rconn *c)
 {
@@ -91,16 +124,50 @@ static void in_compact(struct rconn *c)
 		c->in_off = c->in_len = 0;
 	} else if (IN_CAP - c->in_len < 4 + RP_RECORD_MAX_CRYPTO && c->in_off > 0) {
 		memmove(c->in, c->in + c->in_off, c->in_len - c->in_off);
+		c->moved += c->in_len - c->in_off;
 		c->in_len -= c->in_off;
 		c->in_off = 0;
 	}
 }
 
+/* How much the next read may take without a record ever having to move:
+ * reads fill the buffer freely up to IN_CAP - REC_SPAN, so a record begun
+ * there still ends inside the buffer; beyond that point a read stops at the
+ * end of the first incomplete record (or of its length prefix), and once
+ * the caller has taken every record the buffer starts over at 0. Only
+ * records left unread by the caller, or a length the next rconn_next()
+ * refuses, fall back to moving bytes. */
+static size_t in_read_limit(struct rconn *c)
+{
+	if (c->in_off == c->in_len)
+		c->in_off = c->in_len = 0;
+	if (c->in_len < IN_CAP - REC_SPAN)
+		return IN_CAP - REC_SPAN - c->in_len;
+	size_t p = c->in_off, end;
+	for (;;) {
+		size_t avail = c->in_len - p;
+		if (avail < 4) {
+			end = p + 4;
+			break;
+		}
+		size_t n = rp_get32(c->in + p);
+		if (avail - 4 < n) {
+			end = p + 4 + n;
+			break;
+		}
+		p += 4 + n;
+	}
+	if (end <= IN_CAP)
+		return end - c->in_len;
+	in_compact(c);
+	return IN_CAP - c->in_len;
+}
+
 ssize_t rconn_read(struct rconn *c)
 {
-	in_compact(c);
+	size_t max = in_read_limit(c);
 	for (;;) {
-		ssize_t n = read(c->rfd, c->in + c->in_len, IN_CAP - c->in_len);
+		ssize_t n = read(c->rfd, c->in + c->in_len, max);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n > 0)
@@ -212,45 +279,73 @@ int rconn_next(struct rconn *c, struct rframe *f, struct errbuf *e)
 	return open_frame(c, hdr, n, f, e);
 }
 
-/* Ensure room for one maximal record at the end of the output queue. */
-static void out_reserve(struct rconn *c)
+/* The end of the output queue, with room for need bytes: the last chunk,
+ * or a new (or spare) one after it. */
+static uint8_t *out_reserve(struct rconn *c, size_t need)
 {
-	if (c->out_off == c->out_len)
-		c->out_off = c->out_len = 0;
-	if (c->out_cap - c->out_len >= 4 + RP_RECORD_MAX_CRYPTO)
-		return;
-	if (c->out_off > 0) {
-		memmove(c->out, c->out + c->out_off, c->out_len - c->out_off);
-		c->out_len -= c->out_off;
-		c->out_off = 0;
+	struct ochunk *t = c->tail;
+	if (!t || CHUNK_CAP - t->len < need) {
+		t = c->spare;
+		if (t) {
+			c->spare = t->next;
+			c->nspare--;
+		} else {
+			t = xmalloc(sizeof *t);
+		}
+		t->next = NULL;
+		t->off = t->len = 0;
+		if (c->tail)
+			c->tail->next = t;
+		else
+			c->head = t;
+		c->tail = t;
 	}
-	while (c->out_cap - c->out_len < 4 + RP_RECORD_MAX_CRYPTO)
-		c->out_cap *= 2;
-	c->out = xrealloc(c->out, c->out_cap);
+	return t->data + t->len;
+}
+
+/* n bytes were added at the end (where out_reserve pointed). */
+static void out_commit(struct rconn *c, size_t n)
+{
+	c->tail->len += n;
+	c->out_bytes += n;
+}
+
+/* The head chunk is written out: drop it (keeping a few for reuse). */
+static void out_pop(struct rconn *c)
+{
+	struct ochunk *h = c->head;
+	c->head = h->next;
+	if (!c->head)
+		c->tail = NULL;
+	if (c->nspare < SPARE_MAX) {
+		h->next = c->spare;
+		c->spare = h;
+		c->nspare++;
+	} else {
+		free(h);
+	}
 }
 
 uint8_t *rconn_payload_buf(struct rconn *c)
 {
 	if (c->phase == PHASE_CRYPTO)
 		return c->stage + RP_FRAME_HDR;
-	out_reserve(c);
-	return c->out + c->out_len + 4 + RP_FRAME_HDR;
+	return out_reserve(c, 4 + RP_RECORD_MAX_CLEAR) + 4 + RP_FRAME_HDR;
 }
 
 void rconn_send(struct rconn *c, uint8_t type, uint8_t chan, size_t len, bool final)
 {
 	if (c->phase != PHASE_CRYPTO) {
 		/* The payload is already in place (rconn_payload_buf). */
-		uint8_t *p = c->out + c->out_len;
+		uint8_t *p = c->tail->data + c->tail->len;
 		rp_put32(p, (uint32_t)(RP_FRAME_HDR + len));
 		p[4] = type;
 		p[5] = chan;
-		c->out_len += 4 + RP_FRAME_HDR + len;
+		out_commit(c, 4 + RP_FRAME_HDR + len);
 		return;
 	}
-	out_reserve(c);
-	uint8_t *p = c->out + c->out_len;
 	size_t clen = RP_ABYTES + RP_FRAME_HDR + len;
+	uint8_t *p = out_reserve(c, 4 + clen);
 	rp_put32(p, (uint32_t)clen);
 	c->stage[0] = type;
 	c->stage[1] = chan;
@@ -258,7 +353,7 @@ void rconn_send(struct rconn *c, uint8_t type, uint8_t chan, size_t len, bool fi
 				  : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
 	crypto_secretstream_xchacha20poly1305_push(&c->tx, p + 4, NULL, c->stage,
 						   RP_FRAME_HDR + len, p, 4, tag);
-	c->out_len += 4 + clen;
+	out_commit(c, 4 + clen);
 }
 
 void rconn_send_msg(struct rconn *c, uint8_t type, uint8_t chan, const void *p, size_t len,
@@ -272,40 +367,64 @@ void rconn_send_msg(struct rconn *c, uint8_t type, uint8_t chan, const void *p, 
 
 void rconn_send_raw(struct rconn *c, const uint8_t *body, size_t len)
 {
-	out_reserve(c);
-	rp_put32(c->out + c->out_len, (uint32_t)len);
-	memcpy(c->out + c->out_len + 4, body, len);
-	c->out_len += 4 + len;
+	uint8_t *p = out_reserve(c, 4 + len);
+	rp_put32(p, (uint32_t)len);
+	memcpy(p + 4, body, len);
+	out_commit(c, 4 + len);
 }
 
 size_t rconn_pending(const struct rconn *c)
 {
-	return c->out_len - c->out_off;
+	return c->out_bytes;
+}
+
+/* Drop w written bytes from the front of the queue. */
+static void out_advance(struct rconn *c, size_t w)
+{
+	c->out_bytes -= w;
+	while (c->head) {
+		struct ochunk *h = c->head;
+		size_t left = h->len - h->off, k = w < left ? w : left;
+		h->off += k;
+		w -= k;
+		if (h->off < h->len)
+			break;
+		out_pop(c);
+	}
 }
 
 int rconn_flush(struct rconn *c)
 {
-	while (c->out_off < c->out_len) {
-		ssize_t n = write(c->wfd, c->out + c->out_off, c->out_len - c->out_off);
-		if (n < 0) {
+	while (c->out_bytes) {
+		struct iovec iov[IOV_MAX_OUT];
+		int n = 0;
+		for (struct ochunk *ch = c->head; ch && n < IOV_MAX_OUT; ch = ch->next)
+			if (ch->len > ch->off)
+				iov[n++] = (struct iovec){ch->data + ch->off, ch->len - ch->off};
+		ssize_t w = writev(c->wfd, iov, n);
+		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			return errno == EAGAIN ? 0 : -1;
 		}
-		c->out_off += (size_t)n;
+		out_advance(c, (size_t)w);
 	}
-	c->out_off = c->out_len = 0;
 	return 0;
 }
 
 size_t rconn_take_output(struct rconn *c, uint8_t *buf, size_t cap)
 {
-	size_t n = rconn_pending(c);
-	if (n > cap)
-		n = cap;
-	memcpy(buf, c->out + c->out_off, n);
-	c->out_off += n;
-	return n;
+	size_t done = 0;
+	while (c->head && done < cap) {
+		struct ochunk *h = c->head;
+		size_t k = h->len - h->off;
+		if (k > cap - done)
+			k = cap - done;
+		memcpy(buf + done, h->data + h->off, k);
+		done += k;
+		out_advance(c, k);
+	}
+	return done;
 }
 
 /* Poll one fd for ev until deadline: 1 ready, -1 with errno. */

@@ -107,6 +107,9 @@ int rconn_next_raw(struct rconn *c, size_t max, const uint8_t **body, size_t *le
 		   struct errbuf *e) WUR;
 /* Has the peer's final frame (EXIT/ERROR) been received? */
 bool rconn_got_final(const struct rconn *c);
+/* Input bytes moved within the buffer to make room (tests: streaming with
+ * rconn_read() moves none; see in_read_limit() in conn.c). */
+uint64_t rconn_bytes_moved(const struct rconn *c);
 
 /* Where the caller may put up to RP_PAYLOAD_MAX bytes of the next frame's
  * payload (reading from an fd straight into it); then call rconn_send with

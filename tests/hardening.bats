@@ -62,6 +62,14 @@ start_daemon() {
 	run "$FIRE" -p "$PORT" -k "$D/key" -m "$D/mark" -n 210 -j 8 -d 1
 	assert_success
 	assert_line --partial "hostile=210 closed=210 late=0 exits=0"
+	# An authenticated EXEC the daemon refuses (a command outside --allow,
+	# an LD_* assignment) is answered with an ERROR frame saying why.
+	for k in 'command-outside-allow(key)' 'LD_-env(key)'; do
+		line=$(grep -F "  $k " <<<"$output")
+		read -r _ conns _ <<<"$line"
+		[ "$conns" -gt 0 ] || fail "no $k connection: $output"
+		[[ $line == *"ERROR frames: $conns"* ]] || fail "$line"
+	done
 	# The helper checked and removed the honest recording's marker.
 	run find "$D/mark" -type f
 	assert_output ''

@@ -246,6 +246,38 @@ section_transports() {
 	echo
 	echo "Spread (min..max ms, W1): $(awk -F, 'NR > 1 { printf "%s %s..%s; ", $1, $4, $5 }' "$tmp/w1.csv")"
 	echo
+	section_placement "$dd1" "$dd2"
+}
+
+# W2 with the two dd pinned (taskset) to one vCPU or to two, with a pipe of
+# bash's size (64K) and ipcsh's (1M): what the W2 ratio depends on.
+section_placement() {
+	local dd1=$1 dd2=$2 sz args=() a b
+	if ! command -v taskset >/dev/null || [ "$(nproc)" -lt 2 ]; then
+		echo "(W2 placement: skipped, needs taskset and 2 CPUs)"
+		echo
+		return
+	fi
+	for sz in 64K 1M; do
+		[ ${#args[@]} -eq 0 ] || args+=(:::)
+		args+=("free-$sz" "$IPCSH" -c "$dd1 |[pipe:size=$sz] $dd2")
+		args+=(::: "one-$sz" "$IPCSH" -c "taskset -c 0 $dd1 |[pipe:size=$sz] taskset -c 0 $dd2")
+		args+=(::: "two-$sz" "$IPCSH" -c "taskset -c 0 $dd1 |[pipe:size=$sz] taskset -c 1 $dd2")
+	done
+	timeit place "$REPS" -- "${args[@]}"
+	local base
+	base=$(get place free-64K median_ms)
+	echo "W2 placement: the same \`dd bs=4k | dd bs=4k\`, $BYTES, pipe edges of bash's size (64K) and"
+	echo "ipcsh's (1M), the two dd left to the scheduler, pinned to one vCPU, or pinned to two;"
+	echo "ratio = the time of free-64K (bash's case) over the row's."
+	echo
+	echo "| pipe | free GB/s | free | one vCPU GB/s | one vCPU | two vCPUs GB/s | two vCPUs |"
+	echo "|---|---|---|---|---|---|---|"
+	for sz in 64K 1M; do
+		a=$(get place "one-$sz" median_ms) b=$(get place "two-$sz" median_ms)
+		echo "| $sz | $(gbps "$NBYTES" "$(get place "free-$sz" median_ms)") | $(ratio "$base" "$(get place "free-$sz" median_ms)") | $(gbps "$NBYTES" "$a") | $(ratio "$base" "$a") | $(gbps "$NBYTES" "$b") | $(ratio "$base" "$b") |"
+	done
+	echo
 }
 
 # An sshd of our own on a free loopback port, keys in $tmp/ssh.

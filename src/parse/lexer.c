@@ -287,36 +287,48 @@ static void lex_word(struct lexer *lx, struct token *t)
 }
 
 /* '<' or '>' at lx->pos, fd already read (or -1). */
+/* The position of the next character at or after k that is not part of a
+ * line continuation: operators are joined across backslash-newlines, as
+ * in sh, where continuations go before tokens are recognised. */
+static size_t after_cont(const struct lexer *lx, size_t k)
+{
+	while (k + 2 < lx->len && lx->src[k] == '\\' && lx->src[k + 1] == '\n')
+		k += 2;
+	return k;
+}
+
 static void lex_redir(struct lexer *lx, struct token *t, int fd)
 {
-	const char *p = lx->src + lx->pos;
-	size_t left = lx->len - lx->pos;
-	char n = left > 1 ? p[1] : 0;
-	size_t oplen = 1;
-	if (p[0] == '<') {
+	char c = lx->src[lx->pos];
+	size_t i1 = after_cont(lx, lx->pos + 1);
+	char n = i1 < lx->len ? lx->src[i1] : 0;
+	size_t end = lx->pos + 1;
+	if (c == '<') {
 		t->op = REDIR_IN;
 		if (n == '<') {
 			t->op = REDIR_HEREDOC;
-			oplen = 2;
-			if (left > 2 && p[2] == '-') {
+			end = i1 + 1;
+			size_t i2 = after_cont(lx, end);
+			if (i2 < lx->len && lx->src[i2] == '-') {
 				t->strip_tabs = true;
-				oplen = 3;
+				end = i2 + 1;
 			}
 		} else if (n == '&') {
 			t->op = REDIR_DUPIN;
-			oplen = 2;
+			end = i1 + 1;
 		}
 	} else if (n == '>') {
 		t->op = REDIR_APPEND;
-		oplen = 2;
+		end = i1 + 1;
 	} else {
 		t->op = n == '&' ? REDIR_DUPOUT : REDIR_OUT;
-		oplen = n == '&' ? 2 : 1;
+		if (n == '&')
+			end = i1 + 1;
 	}
 	bool in = t->op == REDIR_IN || t->op == REDIR_DUPIN || t->op == REDIR_HEREDOC;
 	t->fd = fd >= 0 ? fd : in ? 0 : 1;
 	t->kind = T_REDIR;
-	lx->pos += oplen;
+	lx->pos = end;
 }
 
 /* Digits followed at once by '<' or '>': an fd number for a redirection. */
@@ -327,7 +339,7 @@ static bool lex_fd_redir(struct lexer *lx, struct token *t)
 	while (i < lx->len && lx->src[i] >= '0' && lx->src[i] <= '9') {
 		if (fd <= INT_MAX)
 			fd = fd * 10 + (lx->src[i] - '0');
-		i++;
+		i = after_cont(lx, i + 1);
 	}
 	if (i >= lx->len || (lx->src[i] != '<' && lx->src[i] != '>'))
 		return false;
@@ -344,7 +356,8 @@ static bool lex_fd_redir(struct lexer *lx, struct token *t)
 static void lex_pipe(struct lexer *lx, struct token *t)
 {
 	t->kind = T_PIPE;
-	size_t at = lx->pos++;
+	size_t at = lx->pos;
+	lx->pos = after_cont(lx, lx->pos + 1);
 	if (lx->pos >= lx->len || lx->src[lx->pos] != '[') {
 		t->spec.kind = EDGE_PIPE;
 		t->spec.dflt = true;
@@ -392,11 +405,13 @@ static void skip_space(struct lexer *lx)
 /* Two-character operators: "cc" gives kind2, "c" alone kind1. */
 static void lex_op(struct lexer *lx, struct token *t, enum tok_kind k1, enum tok_kind k2)
 {
-	char c = lx->src[lx->pos++];
-	if (lx->pos < lx->len && lx->src[lx->pos] == c) {
-		lx->pos++;
+	char c = lx->src[lx->pos];
+	size_t k = after_cont(lx, lx->pos + 1);
+	if (k < lx->len && lx->src[k] == c) {
+		lx->pos = k + 1;
 		t->kind = k2;
 	} else {
+		lx->pos++;
 		t->kind = k1;
 	}
 }
@@ -404,6 +419,7 @@ static void lex_op(struct lexer *lx, struct token *t, enum tok_kind k1, enum tok
 static void lex_dispatch(struct lexer *lx, struct token *t)
 {
 	char c = lx->src[lx->pos];
+	size_t k;
 	switch (c) {
 	case '\n':
 		t->kind = T_NEWLINE;
@@ -413,14 +429,16 @@ static void lex_dispatch(struct lexer *lx, struct token *t)
 	case ';': lex_op(lx, t, T_SEMI, T_DSEMI); break;
 	case '&':
 		/* bash's '&>' would silently mean "background, then >file" here. */
-		if (lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '>') {
+		k = after_cont(lx, lx->pos + 1);
+		if (k < lx->len && lx->src[k] == '>') {
 			error_at(lx, lx->pos, false, "'&>' is not supported (write '>file 2>&1')");
 			break;
 		}
 		lex_op(lx, t, T_AMP, T_AND);
 		break;
 	case '|':
-		if (lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '|')
+		k = after_cont(lx, lx->pos + 1);
+		if (k < lx->len && lx->src[k] == '|')
 			lex_op(lx, t, T_PIPE, T_OR);
 		else
 			lex_pipe(lx, t);

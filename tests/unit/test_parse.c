@@ -149,6 +149,12 @@ static void test_lists(void)
 	good("echo \\#x", "echo \\#x");
 	good("a \\\n b", "a b");
 	good("ec\\\nho", "echo");
+	/* Continuations go before tokens: operators join across them. */
+	good("a &\\\n& b |\\\n| c ;\\\n d", "a && b || c ;; d");
+	good("a |\\\n\\\n[shm] b", "a |[shm] b");
+	good("cmd >\\\n>log 2\\\n>&\\\n1 <\\\n&0", "cmd <1>>log> <2>&1> <0<&0>");
+	good("cat <\\\n<\\\n-E\n\tx\n\tE\n", "cat <0<<E{x\n}>");
+	bad("a &\\\n> f", 1, 3, false, "'&>' is not supported");
 	good("echo if fi", "echo if fi");
 	good("@h if", "@h if");
 }

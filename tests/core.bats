@@ -30,6 +30,24 @@ setup() {
 	assert_line --index 4 "bang-ok"
 }
 
+@test "assignments alone are made left to right; before a command they are its environment" {
+	run ipcsh -c 'a=1 b=$a c=${b}2; echo $a $b $c; d=4 sh -c "echo \$d"; echo "[$d]"'
+	assert_success
+	assert_line --index 0 '1 1 12'
+	assert_line --index 1 '4'
+	assert_line --index 2 '[]'
+}
+
+@test "an expansion error ends a script (status 1), but not the interactive shell's line" {
+	run --separate-stderr ipcsh -c 'echo ${x:?is not set}; echo after'
+	assert_failure 1
+	[ -z "$output" ]
+	[ "$stderr" = "ipcsh: x: is not set" ]
+	run --separate-stderr ipcsh -c 'trap "echo trap ran" EXIT; y=${x:?}; echo after'
+	assert_failure 1
+	assert_output 'trap ran'
+}
+
 @test "\"\$@\" keeps arguments, \$* joins them, unquoted expansions split" {
 	run ipcsh -c 'for_each() { :; }' 2>/dev/null
 	run ipcsh -c 'printf "<%s>" "$@"; echo; printf "<%s>" $*; echo; printf "<%s>" "$*"; echo; v="1  2"; printf "<%s>" $v "$v"; echo' n 'a b' c
@@ -50,6 +68,22 @@ setup() {
 	assert_success
 	assert_line --index 0 '[a  b] nested'
 	assert_line --index 1 '3'
+}
+
+@test "backquotes are command substitution, as in sh" {
+	run ipcsh -c 'a=`echo 1`; echo "[`echo "x  y"`]" `echo \`echo nested\`` $a "`echo \$HOME`"'
+	assert_success
+	assert_output "[x  y] nested 1 $HOME"
+	run ipcsh -c 'echo `echo a # a comment`'
+	assert_output a
+	run ipcsh -c 'cat <<E
+`echo in` \`kept\` `echo \\$0`
+E'
+	assert_output 'in `kept` $0'
+	run --separate-stderr ipcsh -c 'echo `echo |` ; echo ran'
+	assert_failure 2
+	[ -z "$output" ]
+	[[ $stderr == *"line 1"*"syntax error"* ]] || fail "$stderr"
 }
 
 @test "tilde and globbing, quoted glob characters stay literal" {

@@ -24,6 +24,14 @@ teardown() {
 	[ "$(ish_output)" = again ]
 }
 
+@test "an expansion error drops the rest of that line only; the shell stays" {
+	ish_start
+	ish_run 'echo ${nope:?is not set}; echo same line'
+	[ "$(ish_output)" = "ipcsh: nope: is not set" ]
+	ish_run 'echo still here'
+	[ "$(ish_output)" = "still here" ]
+}
+
 @test "default prompt: the directory, ending in # for root and \$ otherwise" {
 	mkdir -p "$BATS_TEST_TMPDIR/home/sub dir"
 	ISH_PROMPT_RE='^(~|/).*[$#]'

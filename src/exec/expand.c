@@ -262,6 +262,24 @@ static int expand_brace(struct walker *w, const char *body, size_t n, bool dq)
 	}
 }
 
+/* A '`' at s[0] in raw text (a here-document, a prompt; the lexer turned
+ * those of words into $(...)); returns chars consumed or -1. */
+static long expand_backquote(struct walker *w, const char *s, size_t n, bool dq)
+{
+	long e = parse_backquote_end(s + 1, n - 1);
+	if (e < 0) {
+		msg_err("unterminated `");
+		return -1;
+	}
+	struct strbuf body = {0};
+	parse_backquote_body(s + 1, (size_t)e, &body);
+	char *out = shell_capture(body.buf, body.len);
+	sb_free(&body);
+	add_expansion(w, out, dq);
+	free(out);
+	return e + 2;
+}
+
 /* A '$' at s[0]; returns chars consumed or -1. */
 static long expand_dollar(struct walker *w, const char *s, size_t n, bool dq)
 {
@@ -390,8 +408,9 @@ static int walk(struct walker *w, const char *s, size_t n, bool dq)
 				add_char(w, s[i + 1], true);
 				i += 2;
 			}
-		} else if (c == '$') {
-			long used = expand_dollar(w, s + i, n - i, dq);
+		} else if (c == '$' || c == '`') {
+			long used = c == '$' ? expand_dollar(w, s + i, n - i, dq)
+					     : expand_backquote(w, s + i, n - i, dq);
 			if (used < 0)
 				return -1;
 			i += (size_t)used;
@@ -475,8 +494,9 @@ char *expand_heredoc(struct arena *a, const char *body)
 			if (body[i + 1] != '\n')
 				add_char(&w, body[i + 1], true);
 			i += 2;
-		} else if (body[i] == '$') {
-			long used = expand_dollar(&w, body + i, n - i, true);
+		} else if (body[i] == '$' || body[i] == '`') {
+			long used = body[i] == '$' ? expand_dollar(&w, body + i, n - i, true)
+						   : expand_backquote(&w, body + i, n - i, true);
 			if (used < 0)
 				return walker_single(&w, &out, false);
 			i += (size_t)used;

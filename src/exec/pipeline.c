@@ -110,7 +110,10 @@ static int lookup(struct arena *a, const char *name, const char **path)
 
 /* ---- expansion --------------------------------------------------------- */
 
-static int expand_stage(struct run *r, struct rstage *s)
+/* Expand a stage's words. assign_now (a command of assignments only): set
+ * each variable as soon as it is expanded, so that `a=1 b=$a` sees the new
+ * a, as in sh. */
+static int expand_stage(struct run *r, struct rstage *s, bool assign_now)
 {
 	const struct ast_stage *as = s->ast;
 	for (size_t i = 0; i < as->nassigns; i++) {
@@ -119,6 +122,11 @@ static int expand_stage(struct run *r, struct rstage *s)
 		char *v = expand_single(&r->a, eq + 1);
 		if (!v)
 			return -1;
+		if (assign_now) {
+			char *nm = arena_strndup(&r->a, raw, (size_t)(eq - raw));
+			if (var_set(nm, v, 0) < 0)
+				return -1;
+		}
 		char *pair = xasprintf("%.*s=%s", (int)(eq - raw), raw, v);
 		strvec_push(&r->a, &s->assigns, arena_strdup(&r->a, pair));
 		free(pair);
@@ -732,14 +740,10 @@ static int finish(struct run *r)
 	return status;
 }
 
+/* The variables are set already (expand_stage); apply and undo the
+ * redirections, as sh does for `x=1 >file`. */
 static int run_assignments_only(struct run *r, struct rstage *s)
 {
-	for (size_t i = 0; i < s->assigns.n; i++) {
-		char *eq = strchr(s->assigns.v[i], '=');
-		*eq = '\0';
-		if (var_set(s->assigns.v[i], eq + 1, 0) < 0)
-			return 1;
-	}
 	struct fdsave *saves;
 	size_t nsaves;
 	int rc = fdacts_apply_saved(&r->a, &s->fa, &saves, &nsaves);
@@ -766,11 +770,19 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 	r.st = arena_alloc(&r.a, r.n * sizeof *r.st);
 	r.ed = r.n > 1 ? arena_alloc(&r.a, (r.n - 1) * sizeof *r.ed) : NULL;
 	sh.cmdsub_status = 0; /* an assignment-only command's status is its last $(...)'s */
+	bool only_assigns = r.n == 1 && !p->stages[0].nwords && !p->stages[0].remote;
 	for (size_t i = 0; i < r.n; i++) {
 		r.st[i].ast = &p->stages[i];
 		r.st[i].in_fd = r.st[i].out_fd = -1;
-		if (expand_stage(&r, &r.st[i]) < 0)
+		if (expand_stage(&r, &r.st[i], only_assigns) < 0) {
+			/* An expansion error (${x:?}, a bad substitution) ends a
+			 * script, as in sh; at the prompt it drops the rest of
+			 * the line. */
+			if (!sh.interactive)
+				shell_exit(1);
+			sh.abort_line = true;
 			goto out;
+		}
 	}
 	struct rstage *s0 = &r.st[0];
 	if (r.n == 1 && !s0->argv.n && !s0->remote) {

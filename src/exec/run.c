@@ -76,7 +76,7 @@ int shell_run_text(const char *text, size_t len, const char *name)
 int shell_run_script(struct ast_script *s)
 {
 	int st = sh.status;
-	for (size_t i = 0; i < s->nitems && !sh.exit_requested; i++) {
+	for (size_t i = 0; i < s->nitems && !sh.exit_requested && !sh.abort_line; i++) {
 		st = shell_run_item(&s->items[i]);
 		shell_run_pending_traps();
 	}
@@ -92,7 +92,7 @@ static int run_andor(const struct ast_andor *ao, bool *eligible)
 	int st = sh.status;
 	size_t last = 0;
 	bool bang = false;
-	for (size_t i = 0; i < ao->n && !sh.exit_requested; i++) {
+	for (size_t i = 0; i < ao->n && !sh.exit_requested && !sh.abort_line; i++) {
 		if (i > 0 && ((ao->ops[i] == ANDOR_AND && st != 0) || (ao->ops[i] == ANDOR_OR && st == 0)))
 			continue;
 		const struct ast_pipeline *p = &ao->pipes[i];

@@ -45,6 +45,7 @@ struct shell {
 	int depth;             /* nesting of source / command substitution */
 	unsigned long nitems;  /* list items run so far (from 1) */
 	bool exit_requested;   /* `exit` ran: unwind and leave */
+	bool abort_line;       /* interactive: an expansion error drops the rest of the line */
 	int exit_status;
 };
 

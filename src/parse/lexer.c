@@ -170,19 +170,52 @@ static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 	lx->pos = in + (size_t)r + 1;
 }
 
-/* ${ ... } or `...` opening at open, text from in: append verbatim. */
-static void word_verbatim(struct lexer *lx, size_t open, size_t in, bool brace)
+/* ${ ... } opening at open, text from in: append verbatim. */
+static void word_brace(struct lexer *lx, size_t open, size_t in)
 {
-	long r = brace ? scan_brace(lx->src + in, lx->len - in, lx->depth)
-		       : scan_backtick(lx->src + in, lx->len - in);
+	long r = scan_brace(lx->src + in, lx->len - in, lx->depth);
 	if (r < 0) {
-		error_at(lx, open, r == -1,
-			 r == -2 ? "nesting too deep" : brace ? "unterminated '${'" : "unterminated '`'");
+		error_at(lx, open, r == -1, r == -2 ? "nesting too deep" : "unterminated '${'");
 		return;
 	}
-	sb_add(&lx->tmp, brace ? "${" : "`", brace ? 2 : 1);
+	sb_add(&lx->tmp, "${", 2);
 	sb_add(&lx->tmp, lx->src + in, (size_t)r + 1);
 	lx->pos = in + (size_t)r + 1;
+}
+
+/* `...` at open: the old form of $(...). Its command (parse_backquote_body)
+ * is checked by parsing it and kept in the word as $(...), so that the
+ * expander has one form to run in words. */
+static void word_backquote(struct lexer *lx, size_t open)
+{
+	long r = scan_backtick(lx->src + open + 1, lx->len - open - 1);
+	if (r < 0) {
+		error_at(lx, open, true, "unterminated '`'");
+		return;
+	}
+	struct strbuf body = {0};
+	parse_backquote_body(lx->src + open + 1, (size_t)r, &body);
+	int line, col;
+	lex_where(lx, open, &line, &col);
+	struct parse_error sub;
+	struct arena scratch = { 0 };
+	bool ok = parse_script_depth(&scratch, body.buf, body.len, line, lx->depth + 1, &sub);
+	arena_free(&scratch);
+	if (ok) {
+		sb_add(&lx->tmp, "$(", 2);
+		sb_add(&lx->tmp, body.buf, body.len);
+		sb_addc(&lx->tmp, ')');
+		lx->pos = open + 1 + (size_t)r + 1;
+	} else if (sub.incomplete) {
+		int l2, c2;
+		lex_where(lx, open + 1 + (size_t)r, &l2, &c2);
+		lex_error(lx, l2, c2, false, "syntax error near '`'");
+	} else {
+		if (sub.line == line)
+			sub.column += col;
+		lex_error(lx, sub.line, sub.column, false, "%s", sub.msg);
+	}
+	sb_free(&body);
 }
 
 /* A '$' or '`' at lx->pos, inside or outside double quotes. A
@@ -192,7 +225,7 @@ static void word_dollar(struct lexer *lx)
 {
 	size_t open = lx->pos, k = open + 1;
 	if (lx->src[open] == '`') {
-		word_verbatim(lx, open, k, false);
+		word_backquote(lx, open);
 		return;
 	}
 	while (k + 2 < lx->len && lx->src[k] == '\\' && lx->src[k + 1] == '\n')
@@ -201,7 +234,7 @@ static void word_dollar(struct lexer *lx)
 	if (n == '(')
 		word_cmdsubst(lx, open, k + 1);
 	else if (n == '{')
-		word_verbatim(lx, open, k + 1, true);
+		word_brace(lx, open, k + 1);
 	else
 		sb_addc(&lx->tmp, lx->src[lx->pos++]);
 }

@@ -32,6 +32,15 @@ struct ast_script *parse_script(struct arena *a, const char *src, size_t len, in
  * or -1 if there is none in s[0..len). Used by the expander on raw words. */
 long parse_cmdsubst_end(const char *s, size_t len);
 
+/* The old form of command substitution, `...`: given s just after the
+ * opening '`', return the offset of the closing one (a backslash escapes
+ * the next character), or -1. parse_backquote_body() appends the command
+ * it holds to out: a backslash is removed before '$', '`' and '\\' only
+ * (POSIX), and a newline is added when a '#' comment could otherwise reach
+ * past the end. */
+long parse_backquote_end(const char *s, size_t len);
+void parse_backquote_body(const char *s, size_t len, struct strbuf *out);
+
 /* Given s pointing just after "${", return the offset of the matching '}'
  * (quotes, backslashes, nested $( ) and ${ } skipped; a bare '{' does not
  * nest, as in dash and bash), or -1. The lexer uses the same rule to find

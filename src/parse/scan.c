@@ -239,6 +239,24 @@ long scan_paren(const char *s, size_t len, int depth)
 	return r;
 }
 
+long parse_backquote_end(const char *s, size_t len)
+{
+	return scan_backtick(s, len);
+}
+
+void parse_backquote_body(const char *s, size_t len, struct strbuf *out)
+{
+	size_t start = out->len;
+	sb_add(out, "", 0);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\\' && i + 1 < len && strchr("$`\\", s[i + 1]))
+			i++;
+		sb_addc(out, s[i]);
+	}
+	if (memchr(out->buf + start, '#', out->len - start))
+		sb_addc(out, '\n');
+}
+
 long parse_cmdsubst_end(const char *s, size_t len)
 {
 	long r = scan_paren(s, len, 0);

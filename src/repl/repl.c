@@ -236,7 +236,9 @@ static void run_command(struct command *c)
 		sh.status = 2;
 		return;
 	}
+	sh.abort_line = false;
 	sh.status = shell_run_script(c->script);
+	sh.abort_line = false;
 	if (sh.exit_requested)
 		shell_exit(sh.exit_status);
 }

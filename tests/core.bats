@@ -281,6 +281,12 @@ sourced '
 	assert_output 143
 	run ipcsh -c 'kill -l'
 	assert_line --partial 'SIGTERM'
+	# kill -l N names a signal (or a status above 128), kill -l NAME numbers it.
+	run ipcsh -c 'kill -l 15 143 TERM SIGINT'
+	assert_success
+	assert_output "$(printf 'TERM\nTERM\n15\n2')"
+	run --separate-stderr ipcsh -c 'kill -l 99'
+	assert_failure 1
 }
 
 @test "unknown option: usage on stderr, exit 2; --help and --version exit 0" {

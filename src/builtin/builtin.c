@@ -479,7 +479,7 @@ static const struct builtin table[] = {
 	{"help", bi_help, "help [NAME]", "describe built-ins"},
 	{"history", bi_history, "history [N] | -c", "list or clear the command history"},
 	{"jobs", bi_jobs, "jobs [-lp] [JOB...]", "list jobs"},
-	{"kill", bi_kill, "kill [-SIG | -s SIG | -l] PID|JOB...", "send a signal"},
+	{"kill", bi_kill, "kill [-SIG|-s SIG] PID|JOB... | -l [N...]", "send a signal; list or name signals"},
 	{"set", bi_set, "set [-e|+e] [-x|+x] [-o|+o pipefail] [-- ARG...]", "set options and parameters"},
 	{"shift", bi_shift, "shift [N]", "shift positional parameters"},
 	{"source", bi_source, "source FILE [ARG...]", "run FILE in this shell"},

@@ -146,16 +146,48 @@ static int kill_signal(const char *s)
 	return strcmp(s, "0") == 0 ? 0 : sig_from_name(s);
 }
 
-int bi_kill(int argc, char **argv)
+/* kill -l: every signal; kill -l N...: the name of signal N (or of the
+ * signal that killed a process whose status is N > 128); kill -l NAME: its
+ * number, as in bash. */
+static int kill_list(int argc, char **argv)
 {
-	int sig = SIGTERM;
-	int i = 1;
-	if (i < argc && strcmp(argv[i], "-l") == 0) {
+	if (argc <= 0) {
 		for (int s = 1; s < NSIG; s++)
 			if (sig_name(s))
 				out_printf("%2d) SIG%s\n", s, sig_name(s));
 		return 0;
 	}
+	int st = 0;
+	for (int i = 0; i < argc; i++) {
+		char *end;
+		long n = strtol(argv[i], &end, 10);
+		if (*argv[i] && !*end) {
+			if (n > 128)
+				n -= 128;
+			const char *name = n > 0 && n < NSIG ? sig_name((int)n) : NULL;
+			if (name) {
+				out_printf("%s\n", name);
+				continue;
+			}
+		} else {
+			int sig = sig_from_name(argv[i]);
+			if (sig > 0) {
+				out_printf("%d\n", sig);
+				continue;
+			}
+		}
+		msg_err("kill: %s: invalid signal specification", argv[i]);
+		st = 1;
+	}
+	return st;
+}
+
+int bi_kill(int argc, char **argv)
+{
+	int sig = SIGTERM;
+	int i = 1;
+	if (i < argc && strcmp(argv[i], "-l") == 0)
+		return kill_list(argc - 2, argv + 2);
 	if (i < argc && strcmp(argv[i], "-s") == 0) {
 		if (i + 1 >= argc || (sig = kill_signal(argv[i + 1])) < 0) {
 			msg_err("kill: %s: invalid signal specification", i + 1 < argc ? argv[i + 1] : "");
@@ -172,7 +204,7 @@ int bi_kill(int argc, char **argv)
 	if (i < argc && strcmp(argv[i], "--") == 0)
 		i++;
 	if (i >= argc) {
-		msg_err("kill: usage: kill [-SIG | -s SIG | -l] PID|JOB...");
+		msg_err("kill: usage: kill [-SIG | -s SIG] PID|JOB... or kill -l [N|NAME...]");
 		return 2;
 	}
 	int st = 0;

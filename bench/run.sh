@@ -347,6 +347,17 @@ section_remote() {
 		echo "| ssh 127.0.0.1 cat, aes128-gcm (fastest) | $(gbps "$NREMOTE" "$a") | $ra | >= 1.0: $(mark "$ra" ">=" 1.0) |"
 	fi
 	echo
+	# The cipher's own ceiling: remote cat seals and opens every byte twice.
+	local cr push pull gcm
+	cr=$("$IPCSH" --bench --crypto 1G 256K) || return
+	push=$(awk -F, '$1 == "secretstream-push" { print $2 }' <<<"$cr")
+	pull=$(awk -F, '$1 == "secretstream-pull" { print $2 }' <<<"$cr")
+	gcm=$(awk -F, '$1 == "aes256gcm-seal" { print $2 }' <<<"$cr")
+	echo "Cipher on one core (\`ipcsh --bench --crypto 1G 256K\`): secretstream push $push, pull $pull GB/s;"
+	echo "AES-256-GCM seal $gcm GB/s. Remote \`cat\` pushes and pulls every byte twice, so the cipher alone"
+	echo "needs $(awk -v a="$push" -v b="$pull" 'BEGIN { printf "%.2f", 2 / a + 2 / b }') CPU-s per GB: with nothing else to do the $(nproc) vCPUs"
+	echo "could move at most $(awk -v a="$push" -v b="$pull" -v n="$(nproc)" 'BEGIN { printf "%.2f", n / (2 / a + 2 / b) }') GB/s through it."
+	echo
 }
 
 main() {

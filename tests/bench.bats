@@ -190,6 +190,18 @@ print("ok")' chart.svg
 	assert_output "$(seq 1 5000 | cksum)"
 }
 
+@test "bench: --crypto times the remote stage's cipher, every message opened and checked" {
+	run --separate-stderr ipcsh --bench --crypto 8M 64K
+	assert_success
+	assert_line --index 0 "what,gbps"
+	assert_line --regexp '^secretstream-push,[0-9]+\.[0-9]{2}$'
+	assert_line --regexp '^secretstream-pull,[0-9]+\.[0-9]{2}$'
+	assert_line --regexp '^aes256gcm-seal,([0-9]+\.[0-9]{2}|n/a)$'
+	run --separate-stderr ipcsh --bench --crypto 8M 0
+	assert_failure 2
+	[[ $stderr == *"usage: BYTES MSG"* ]] || fail "$stderr"
+}
+
 @test "bench: --remote adds a verified row through ipcshd over loopback" {
 	[ -x "$IPCSHD" ] || skip "ipcshd is not built"
 	"$IPCSHD" --genkey key

@@ -537,6 +537,7 @@ int bench_main(int argc, char **argv)
 	} modes[] = {
 		{"--produce", bench_produce}, {"--consume", bench_consume}, {"--ping", bench_ping},
 		{"--echo", bench_echo},       {"--time", bench_time},       {"--raw", bench_raw},
+		{"--crypto", bench_crypto},
 	};
 	if (argc > 0)
 		for (size_t i = 0; i < ARRAY_LEN(modes); i++)

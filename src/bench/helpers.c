@@ -24,7 +24,7 @@
 
 enum { CONSUME_BUF = 1 << 20, PING_TIMEOUT_MS = 5000 };
 
-static int arg_size(const char *what, const char *s, uint64_t *out)
+int bench_arg_size(const char *what, const char *s, uint64_t *out)
 {
 	if (parse_size(s, out) < 0) {
 		msg_err("--bench %s: bad size '%s'", what, s);
@@ -67,7 +67,7 @@ int bench_produce(int argc, char **argv)
 		msg_err("--bench --produce: usage: BYTES BLOCK FD");
 		return 2;
 	}
-	if (arg_size("--produce", argv[1], &bytes) < 0 || arg_size("--produce", argv[2], &block) < 0 ||
+	if (bench_arg_size("--produce", argv[1], &bytes) < 0 || bench_arg_size("--produce", argv[2], &block) < 0 ||
 	    arg_fd("--produce", argv[3], &fd) < 0 || block == 0)
 		return 2;
 	char *pat = pattern_new(block);
@@ -103,7 +103,7 @@ int bench_consume(int argc, char **argv)
 		msg_err("--bench --consume: usage: BYTES");
 		return 2;
 	}
-	if (arg_size("--consume", argv[1], &bytes) < 0)
+	if (bench_arg_size("--consume", argv[1], &bytes) < 0)
 		return 2;
 	char *pat = pattern_new(CONSUME_BUF);
 	char *buf = xmalloc(CONSUME_BUF);
@@ -189,7 +189,7 @@ int bench_ping(int argc, char **argv)
 		msg_err("--bench --ping: usage: ROUNDS SIZE FD");
 		return 2;
 	}
-	if (arg_size("--ping", argv[1], &rounds) < 0 || arg_size("--ping", argv[2], &size) < 0 ||
+	if (bench_arg_size("--ping", argv[1], &rounds) < 0 || bench_arg_size("--ping", argv[2], &size) < 0 ||
 	    arg_fd("--ping", argv[3], &fd) < 0)
 		return 2;
 	if (rounds == 0 || size < 16 || size > 65536) {
@@ -235,7 +235,7 @@ int bench_echo(int argc, char **argv)
 		msg_err("--bench --echo: usage: SIZE");
 		return 2;
 	}
-	if (arg_size("--echo", argv[1], &size) < 0 || size == 0 || size > 65536)
+	if (bench_arg_size("--echo", argv[1], &size) < 0 || size == 0 || size > 65536)
 		return 2;
 	char *buf = xmalloc(size);
 	int rc = 0;

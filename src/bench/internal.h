@@ -51,6 +51,9 @@ int bench_echo(int argc, char **argv);
 /* `--time` and `--raw` (tools.c). */
 int bench_time(int argc, char **argv);
 int bench_raw(int argc, char **argv);
+int bench_crypto(int argc, char **argv);
+/* parse_size() with a message naming the hidden mode; 0 or -1. */
+int bench_arg_size(const char *what, const char *s, uint64_t *out) WUR;
 
 /* What one `ipcsh -c` job left behind. */
 struct job_result {

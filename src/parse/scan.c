@@ -289,6 +289,8 @@ static size_t unquote_into(const char *raw, size_t n, char *out, bool *quoted)
 				q = 0;
 			else
 				out[o++] = c;
+		} else if (c == '\\' && i + 1 < n && raw[i + 1] == '\n') {
+			i++; /* a line continuation: gone, as the lexer drops it */
 		} else if (c == '\\' && i + 1 < n && (q != '"' || dq_special(raw[i + 1]))) {
 			*quoted = true;
 			out[o++] = raw[++i];

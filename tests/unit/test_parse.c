@@ -343,6 +343,9 @@ static void test_cmdsubst_end(void)
 	s = "cat <<E; echo ')'\n)\nE\n)";
 	TAP_OK(parse_cmdsubst_end(s, strlen(s)) == (long)strlen(s) - 1, "here-document body skipped");
 	TAP_OK(parse_cmdsubst_end("x", 1) == -1, "no paren");
+	s = "cat <<\"\\\n\"\n)\n\n)";
+	TAP_OK(parse_cmdsubst_end(s, strlen(s)) == (long)strlen(s) - 1,
+	       "a line continuation in a here-document's delimiter is dropped, as the lexer does");
 	TAP_OK(parse_brace_end("x:-\"}\"}", 7) == 6, "brace end skips quoted '}'");
 	TAP_OK(parse_brace_end("x:-{a}b}", 8) == 5, "a bare '{' does not nest");
 	TAP_OK(parse_brace_end("x:-$(echo })}", 13) == 12, "brace end skips $( )");

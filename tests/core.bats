@@ -30,6 +30,21 @@ setup() {
 	assert_line --index 4 "bang-ok"
 }
 
+@test "prefix and suffix removal: \${x#p} \${x##p} \${x%p} \${x%%p}, quoted pattern characters literal" {
+	run ipcsh -c 'f=/a/b/c.tar.gz; echo ${f#*/} ${f##*/} ${f%.*} ${f%%.*}; x="a*b"; p="*"; echo ${x#"a*"} ${x#a\*} ${x#a?} ${x#$p} "${x#"$p"}" ${nope%x}end'
+	assert_success
+	assert_line --index 0 'a/b/c.tar.gz c.tar.gz /a/b/c.tar /a/b/c'
+	assert_line --index 1 'b b b a*b a*b end'
+}
+
+@test "tilde after = and after each : of an assignment, as bash does" {
+	run ipcsh -c 'x=~/bin:~:"~/q":\~/s; echo "$x"; export P=~/b:y; sh -c "echo \$P"; echo a=~/c'
+	assert_success
+	assert_line --index 0 "$HOME/bin:$HOME:~/q:~/s"
+	assert_line --index 1 "$HOME/b:y"
+	assert_line --index 2 "a=$HOME/c"
+}
+
 @test "assignments alone are made left to right; before a command they are its environment" {
 	run ipcsh -c 'a=1 b=$a c=${b}2; echo $a $b $c; d=4 sh -c "echo \$d"; echo "[$d]"'
 	assert_success

@@ -7,6 +7,7 @@
 #include "expand.h"
 
 #include <ctype.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -33,6 +34,8 @@ struct walker {
 	struct strvec *out;
 	struct strbuf lit, pat;
 	bool started, has_glob;
+	bool pattern;          /* a ${x#pattern} word: build pat, quoted chars escaped */
+	size_t assign_eq;      /* an assignment: the '=' (+1; 0: not one), for ~ after = and : */
 	const char *ifs;
 };
 
@@ -40,7 +43,7 @@ static void add_char(struct walker *w, char c, bool quoted)
 {
 	w->started = true;
 	sb_addc(&w->lit, c);
-	if (!w->split)
+	if (!w->split && !w->pattern)
 		return;
 	if (quoted && strchr("*?[]\\", c))
 		sb_addc(&w->pat, '\\');
@@ -91,7 +94,7 @@ static void add_expansion(struct walker *w, const char *val, bool quoted)
 	if (quoted || !w->split) {
 		if (quoted)
 			w->started = true;
-		add_str(w, val, true);
+		add_str(w, val, quoted || !w->pattern);
 		return;
 	}
 	const char *ifs = w->ifs;
@@ -172,6 +175,54 @@ static void add_at_quoted(struct walker *w)
 	}
 }
 
+/* ${x#pat} ${x##pat} ${x%pat} ${x%%pat}: val without its shortest or
+ * longest prefix or suffix matching pat (POSIX). The pattern word is
+ * expanded on its own; its quoted characters match themselves. */
+static int expand_trim(struct walker *w, const char *val, const char *op, size_t n, bool dq)
+{
+	bool suffix = op[0] == '%', longest = n > 1 && op[1] == op[0];
+	size_t skip = 1 + longest;
+	struct strvec out = {0};
+	struct walker pw;
+	memset(&pw, 0, sizeof pw);
+	pw.a = w->a;
+	pw.out = &out;
+	pw.pattern = true;
+	pw.ifs = w->ifs;
+	int r = walk(&pw, op + skip, n - skip, false);
+	char *pat = r == 0 ? arena_strdup(w->a, pw.pat.buf ? pw.pat.buf : "") : NULL;
+	sb_free(&pw.lit);
+	sb_free(&pw.pat);
+	if (!pat)
+		return -1;
+	const char *v = val ? val : "";
+	size_t len = strlen(v), keep_from = 0, keep_len = len;
+	char *tmp = arena_strdup(w->a, v);
+	for (size_t k = 0; k <= len; k++) {
+		/* prefix: try lengths up (shortest) or down (longest);
+		 * suffix: try start offsets down (shortest) or up (longest). */
+		size_t i = (suffix != longest) ? len - k : k;
+		bool hit;
+		if (suffix) {
+			hit = fnmatch(pat, v + i, 0) == 0;
+		} else {
+			char save = tmp[i];
+			tmp[i] = '\0';
+			hit = fnmatch(pat, tmp, 0) == 0;
+			tmp[i] = save;
+		}
+		if (hit) {
+			if (suffix)
+				keep_len = i;
+			else
+				keep_from = i, keep_len = len - i;
+			break;
+		}
+	}
+	add_expansion(w, arena_strndup(w->a, v + keep_from, keep_len), dq);
+	return 0;
+}
+
 /* ${...}: name, optional operator and word. Returns 0 or -1. */
 static int expand_brace(struct walker *w, const char *body, size_t n, bool dq)
 {
@@ -215,6 +266,8 @@ static int expand_brace(struct walker *w, const char *body, size_t n, bool dq)
 		add_expansion(w, val ? val : "", dq);
 		return 0;
 	}
+	if (rest[0] == '#' || rest[0] == '%')
+		return expand_trim(w, val, rest, rl, dq);
 	bool colon = rest[0] == ':';
 	char op = rest[colon];
 	const char *word = rest + colon + 1;
@@ -338,7 +391,7 @@ static long expand_dollar(struct walker *w, const char *s, size_t n, bool dq)
 static size_t expand_tilde(struct walker *w, const char *s, size_t n)
 {
 	size_t l = 1;
-	while (l < n && s[l] != '/') {
+	while (l < n && s[l] != '/' && !(w->assign_eq && s[l] == ':')) {
 		if (!(isalnum((unsigned char)s[l]) || strchr("._-", s[l])))
 			return 0;
 		l++;
@@ -414,8 +467,11 @@ static int walk(struct walker *w, const char *s, size_t n, bool dq)
 			if (used < 0)
 				return -1;
 			i += (size_t)used;
-		} else if (c == '~' && i == 0 && !dq && w->lit.len == 0 && !w->started) {
-			size_t used = expand_tilde(w, s, n);
+		} else if (c == '~' && !dq &&
+			   ((i == 0 && w->lit.len == 0 && !w->started) ||
+			    (w->assign_eq && i > 0 && (s[i - 1] == ':' || i == w->assign_eq) &&
+			     !(i > 1 && s[i - 2] == '\\')))) {
+			size_t used = expand_tilde(w, s + i, n - i);
 			if (used == 0) {
 				add_char(w, c, false);
 				i++;
@@ -441,10 +497,24 @@ static void walker_init(struct walker *w, struct arena *a, struct strvec *out, b
 		w->ifs = " \t\n";
 }
 
+/* The offset after the '=' of a word that starts NAME= (0: none). */
+static size_t assignment_eq(const char *raw)
+{
+	size_t i = 0;
+	if (!(isalpha((unsigned char)raw[0]) || raw[0] == '_'))
+		return 0;
+	while (isalnum((unsigned char)raw[i]) || raw[i] == '_')
+		i++;
+	return raw[i] == '=' ? i + 1 : 0;
+}
+
 int expand_fields(struct arena *a, const char *raw, struct strvec *out)
 {
 	struct walker w;
 	walker_init(&w, a, out, true);
+	/* As bash does for `export PATH=~/bin:$PATH`: a word that looks like an
+	 * assignment gets ~ expanded after its '=' and after each ':'. */
+	w.assign_eq = assignment_eq(raw);
 	int r = walk(&w, raw, strlen(raw), false);
 	if (r == 0)
 		end_field(&w);
@@ -480,6 +550,16 @@ char *expand_single(struct arena *a, const char *raw)
 	struct walker w;
 	walker_init(&w, a, &out, false);
 	int r = walk(&w, raw, strlen(raw), false);
+	return walker_single(&w, &out, r == 0);
+}
+
+char *expand_assignment(struct arena *a, const char *value)
+{
+	struct strvec out = {0};
+	struct walker w;
+	walker_init(&w, a, &out, false);
+	w.assign_eq = (size_t)-1; /* no '=' in the value: ~ at its start and after ':' */
+	int r = walk(&w, value, strlen(value), false);
 	return walker_single(&w, &out, r == 0);
 }
 

@@ -22,6 +22,9 @@ int expand_fields(struct arena *a, const char *raw, struct strvec *out);
 /* Expand raw to exactly one string: no field splitting, no globbing
  * (assignment values, redirection targets, remote targets). NULL on error. */
 char *expand_single(struct arena *a, const char *raw);
+/* Expand an assignment's value (after NAME=) as one string, with ~ also
+ * expanded after each unquoted ':' (PATH=~/bin:~/sbin). NULL on error. */
+char *expand_assignment(struct arena *a, const char *value);
 /* Expand a here-document body: $-expansions and \$ \` \\ \newline escapes. */
 char *expand_heredoc(struct arena *a, const char *body);
 

@@ -119,7 +119,7 @@ static int expand_stage(struct run *r, struct rstage *s, bool assign_now)
 	for (size_t i = 0; i < as->nassigns; i++) {
 		const char *raw = as->assigns[i];
 		const char *eq = strchr(raw, '=');
-		char *v = expand_single(&r->a, eq + 1);
+		char *v = expand_assignment(&r->a, eq + 1);
 		if (!v)
 			return -1;
 		if (assign_now) {

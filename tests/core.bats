@@ -120,6 +120,12 @@ E'
 	assert_line --index 3 'st=1'
 }
 
+@test "redirections: <> opens read-write, >| truncates, <<< is a here-string" {
+	run --separate-stderr ipcsh -c 'echo old >f; echo new >|f; cat f; echo x 1<>g; cat <>g; x="a  b"; tr a-z A-Z <<<"$x $HOME" |[shm] cat; cat 3<<<three <&3'
+	assert_success
+	assert_output "$(printf 'new\nx\nA  B %s\nthree' "${HOME^^}")"
+}
+
 @test "redirection to a missing file fails that stage with a message" {
 	run --separate-stderr ipcsh -c 'cat < /nonexistent/x; echo st=$?'
 	assert_output 'st=1'

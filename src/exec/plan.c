@@ -16,6 +16,8 @@ static const char *redir_op_text(enum redir_op op)
 	case REDIR_DUPOUT: return ">&";
 	case REDIR_DUPIN: return "<&";
 	case REDIR_CLOSE: return ">&-";
+	case REDIR_RDWR: return "<>";
+	case REDIR_HERESTR: return "<<<";
 	default: return "<<";
 	}
 }

@@ -78,6 +78,7 @@ static int open_target(struct arena *a, struct fdacts *fa, const struct ast_redi
 {
 	int flags = r->op == REDIR_IN ? O_RDONLY
 		  : r->op == REDIR_OUT ? O_WRONLY | O_CREAT | O_TRUNC
+		  : r->op == REDIR_RDWR ? O_RDWR | O_CREAT
 		  : O_WRONLY | O_CREAT | O_APPEND;
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
@@ -124,6 +125,19 @@ int redir_prepare(struct arena *a, const struct ast_redir *r, struct fdacts *fa)
 		char *w = expand_single(a, r->word ? r->word : "");
 		if (!w)
 			goto fail;
+		if (r->op == REDIR_HERESTR) {
+			char *text = arena_alloc(a, strlen(w) + 2);
+			strcpy(text, w);
+			strcat(text, "\n");
+			int fd = heredoc_fd(text);
+			if (fd < 0 || (fd = fd_move_high(fd)) < 0) {
+				msg_errno("cannot create here-string");
+				goto fail;
+			}
+			own(a, fa, fd);
+			fdacts_add(a, fa, (struct fdact){.op = FA_DUP2, .fd = r->fd, .src = fd});
+			continue;
+		}
 		if (r->op == REDIR_DUPIN || r->op == REDIR_DUPOUT) {
 			if (strcmp(w, "-") == 0) {
 				fdacts_add(a, fa, (struct fdact){.op = FA_CLOSE, .fd = r->fd});

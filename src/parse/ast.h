@@ -22,6 +22,8 @@ enum redir_op {
 	REDIR_DUPIN,   /* [n]<&word     0 */
 	REDIR_CLOSE,   /* [n]>&- or [n]<&-  (1 or 0) */
 	REDIR_HEREDOC, /* [n]<<DELIM, [n]<<-DELIM   0 */
+	REDIR_RDWR,    /* [n]<>word     0: open for reading and writing, created if missing */
+	REDIR_HERESTR, /* [n]<<<word    0: the expanded word and a newline (bash's here-string) */
 };
 
 struct ast_redir {

@@ -342,23 +342,34 @@ static void lex_redir(struct lexer *lx, struct token *t, int fd)
 			t->op = REDIR_HEREDOC;
 			end = i1 + 1;
 			size_t i2 = after_cont(lx, end);
-			if (i2 < lx->len && lx->src[i2] == '-') {
+			char n2 = i2 < lx->len ? lx->src[i2] : 0;
+			if (n2 == '-') {
 				t->strip_tabs = true;
+				end = i2 + 1;
+			} else if (n2 == '<') {
+				t->op = REDIR_HERESTR;
 				end = i2 + 1;
 			}
 		} else if (n == '&') {
 			t->op = REDIR_DUPIN;
 			end = i1 + 1;
+		} else if (n == '>') {
+			t->op = REDIR_RDWR;
+			end = i1 + 1;
 		}
 	} else if (n == '>') {
 		t->op = REDIR_APPEND;
+		end = i1 + 1;
+	} else if (n == '|') {
+		t->op = REDIR_OUT; /* >| : there is no noclobber to override */
 		end = i1 + 1;
 	} else {
 		t->op = n == '&' ? REDIR_DUPOUT : REDIR_OUT;
 		if (n == '&')
 			end = i1 + 1;
 	}
-	bool in = t->op == REDIR_IN || t->op == REDIR_DUPIN || t->op == REDIR_HEREDOC;
+	bool in = t->op == REDIR_IN || t->op == REDIR_DUPIN || t->op == REDIR_HEREDOC ||
+		  t->op == REDIR_RDWR || t->op == REDIR_HERESTR;
 	t->fd = fd >= 0 ? fd : in ? 0 : 1;
 	t->kind = T_REDIR;
 	lx->pos = end;

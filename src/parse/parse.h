@@ -36,8 +36,8 @@ long parse_cmdsubst_end(const char *s, size_t len);
  * opening '`', return the offset of the closing one (a backslash escapes
  * the next character), or -1. parse_backquote_body() appends the command
  * it holds to out: a backslash is removed before '$', '`' and '\\' only
- * (POSIX), and a newline is added when a '#' comment could otherwise reach
- * past the end. */
+ * (POSIX), and a newline is added when a '#' comment or a here-document
+ * could otherwise reach past the end. */
 long parse_backquote_end(const char *s, size_t len);
 void parse_backquote_body(const char *s, size_t len, struct strbuf *out);
 

@@ -253,7 +253,10 @@ void parse_backquote_body(const char *s, size_t len, struct strbuf *out)
 			i++;
 		sb_addc(out, s[i]);
 	}
-	if (memchr(out->buf + start, '#', out->len - start))
+	/* A '#' comment or a here-document's last line must end before the
+	 * ')' that closes the $( ) form. */
+	size_t n = out->len - start;
+	if (memchr(out->buf + start, '#', n) || memmem(out->buf + start, n, "<<", 2))
 		sb_addc(out, '\n');
 }
 

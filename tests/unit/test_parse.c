@@ -13,7 +13,7 @@
 
 static const char *opname(enum redir_op op)
 {
-	static const char *const n[] = { "<", ">", ">>", ">&", "<&", "&-", "<<" };
+	static const char *const n[] = { "<", ">", ">>", ">&", "<&", "&-", "<<", "<>", "<<<" };
 	return n[op];
 }
 
@@ -174,6 +174,7 @@ static void test_words(void)
 	good("echo \"x`echo \\$HOME \\`echo in\\` \\\\ \\n`y\" `a # c`",
 	     "echo \"x$(echo $HOME `echo in` \\ \\n)y\" $(a # c\n)");
 	good("echo `echo ')'` `` z", "echo $(echo ')') $() z");
+	good("echo `cat <<E\nx\nE`", "echo $(cat <<E\nx\nE\n)");
 	bad("echo `a |`", 1, 10, false, "near '`'");
 	bad("echo `a )`", 1, 9, false, "near ')'");
 	good("echo $(a # )\n)", "echo $(a # )\n)");
@@ -205,6 +206,9 @@ static void test_assign_redir(void)
 	good("cmd 2> err", "cmd <2>err>");
 	good("cmd 2 > err", "cmd 2 <1>err>");
 	good("cmd 12>x", "cmd <12>x>");
+	/* POSIX <> and >|, bash's here-string <<< */
+	good("cat <<<\"a b\" <>f >|g 2<>h 3<<<x", "cat <0<<<\"a b\"> <0<>f> <1>g> <2<>h> <3<<<x>");
+	bad("cat <<<", 1, 8, false, "end of file");
 }
 
 static void test_edges(void)

@@ -37,6 +37,19 @@ setup() {
 	assert_line --index 1 'b b b a*b a*b end'
 }
 
+@test "arithmetic expansion \$(( )): C operators, variables, assignments; an error ends the script" {
+	run ipcsh -c 'x=5; echo $((1+2*3)) $(((1+2)*3)) $((x*2)) $(($x+1)) $((x+=3)) $x "$((0x10 | 010))" $((x > 3 ? $(echo 4) : 0)) $((0 && 1/0))'
+	assert_success
+	assert_output '7 9 10 6 8 8 24 4 0'
+	run --separate-stderr ipcsh -c 'echo $((1 << 2)) | cat; echo $((7 / (x - x))); echo after'
+	assert_failure 1
+	assert_output '4'
+	[[ $stderr == *'division by zero'* ]] || fail "$stderr"
+	run --separate-stderr ipcsh -c 'echo $((1 +'
+	assert_failure 2
+	[[ $stderr == *"unterminated '\$(('"* ]] || fail "$stderr"
+}
+
 @test "tilde after = and after each : of an assignment, as bash does" {
 	run ipcsh -c 'x=~/bin:~:"~/q":\~/s; echo "$x"; export P=~/b:y; sh -c "echo \$P"; echo a=~/c'
 	assert_success

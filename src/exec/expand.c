@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../parse/parse.h"
+#include "arith.h"
 #include "shell.h"
 
 void strvec_push(struct arena *a, struct strvec *sv, char *s)
@@ -333,6 +334,37 @@ static long expand_backquote(struct walker *w, const char *s, size_t n, bool dq)
 	return e + 2;
 }
 
+static void walker_init(struct walker *w, struct arena *a, struct strvec *out, bool split);
+static char *walker_single(struct walker *w, const struct strvec *out, bool ok);
+
+/* $(( )) at s: its text expanded (parameters, $( ), quotes removed; no
+ * splitting or globbing), then evaluated. Returns chars consumed or -1. */
+static long expand_arith(struct walker *w, const char *s, size_t n, bool dq)
+{
+	long e = parse_arith_end(s + 3, n - 3);
+	if (e < 0) {
+		msg_err("unterminated $((");
+		return -1;
+	}
+	struct strvec out = {0};
+	struct walker aw;
+	walker_init(&aw, w->a, &out, false);
+	int r = walk(&aw, s + 3, (size_t)e, false);
+	char *text = walker_single(&aw, &out, r == 0);
+	if (!text)
+		return -1;
+	long v;
+	struct errbuf err = {{0}};
+	if (arith_eval(text, &v, &err) < 0) {
+		msg_err("$((%s)): %s", text, err.msg);
+		return -1;
+	}
+	char buf[32];
+	snprintf(buf, sizeof buf, "%ld", v);
+	add_expansion(w, arena_strdup(w->a, buf), dq);
+	return e + 5;
+}
+
 /* A '$' at s[0]; returns chars consumed or -1. */
 static long expand_dollar(struct walker *w, const char *s, size_t n, bool dq)
 {
@@ -341,6 +373,8 @@ static long expand_dollar(struct walker *w, const char *s, size_t n, bool dq)
 		return 1;
 	}
 	char c = s[1];
+	if (c == '(' && n > 2 && s[2] == '(')
+		return expand_arith(w, s, n, dq);
 	if (c == '(') {
 		long e = parse_cmdsubst_end(s + 2, n - 2);
 		if (e < 0) {

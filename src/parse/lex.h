@@ -75,6 +75,7 @@ void lex_where(struct lexer *lx, size_t off, int *line, int *col);
 long scan_paren(const char *s, size_t len, int depth);     /* after "$(" -> ')' */
 long scan_brace(const char *s, size_t len, int depth);     /* after "${" -> '}' */
 long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' */
+long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
 /* Quote removal for a here-document delimiter; *quoted if any quoting was seen. */
 char *unquote_delim(struct arena *a, const char *raw, bool *quoted);

@@ -137,7 +137,15 @@ static void read_docs(struct lexer *lx)
 static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 {
 	if (in < lx->len && lx->src[in] == '(') {
-		error_at(lx, open, false, "arithmetic expansion $(( )) is not supported");
+		/* $(( )): kept verbatim, evaluated when expanded. */
+		long a = scan_arith(lx->src + in + 1, lx->len - in - 1, lx->depth + 1);
+		if (a < 0) {
+			error_at(lx, open, a == -1, a == -1 ? "unterminated '$(('" : "nesting too deep");
+			return;
+		}
+		sb_add(&lx->tmp, "$((", 3);
+		sb_add(&lx->tmp, lx->src + in + 1, (size_t)a + 2);
+		lx->pos = in + 1 + (size_t)a + 2;
 		return;
 	}
 	long r = scan_paren(lx->src + in, lx->len - in, lx->depth);

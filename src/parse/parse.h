@@ -39,6 +39,9 @@ long parse_cmdsubst_end(const char *s, size_t len);
  * (POSIX), and a newline is added when a '#' comment or a here-document
  * could otherwise reach past the end. */
 long parse_backquote_end(const char *s, size_t len);
+/* Given s just after "$((", the offset of the first ')' of the closing
+ * "))" (parentheses balanced, quotes and nested expansions skipped), or -1. */
+long parse_arith_end(const char *s, size_t len);
 void parse_backquote_body(const char *s, size_t len, struct strbuf *out);
 
 /* Given s pointing just after "${", return the offset of the matching '}'

@@ -25,6 +25,8 @@ static long skip_squote(const char *s, size_t len, size_t i)
 
 /* A '$' at s[i]: if it opens $( or ${, return the offset just past the
  * closing character (or a negative error); otherwise return i + 1. */
+static long skip_quoted(const char *s, size_t len, size_t i, int depth);
+
 static long skip_dollar(const char *s, size_t len, size_t i, int depth)
 {
 	size_t k = i + 1; /* past line continuations, as the lexer does */
@@ -32,9 +34,45 @@ static long skip_dollar(const char *s, size_t len, size_t i, int depth)
 		k += 2;
 	if (k >= len || (s[k] != '(' && s[k] != '{'))
 		return (long)i + 1;
+	if (s[k] == '(' && k + 1 < len && s[k + 1] == '(') {
+		long r = scan_arith(s + k + 2, len - k - 2, depth + 1);
+		return r < 0 ? r : (long)k + 2 + r + 2;
+	}
 	long r = s[k] == '(' ? scan_paren(s + k + 1, len - k - 1, depth + 1)
 			     : scan_brace(s + k + 1, len - k - 1, depth + 1);
 	return r < 0 ? r : (long)k + 1 + r + 1;
+}
+
+long scan_arith(const char *s, size_t len, int depth)
+{
+	if (depth > PARSE_MAX_DEPTH)
+		return -2;
+	size_t i = 0, open = 0;
+	while (i < len) {
+		char c = s[i];
+		if (c == '(') {
+			open++;
+			i++;
+		} else if (c == ')') {
+			if (open == 0)
+				return i + 1 < len && s[i + 1] == ')' ? (long)i : -1;
+			open--;
+			i++;
+		} else if (c == '\\' || c == '\'' || c == '"' || c == '`' || c == '$') {
+			long r = skip_quoted(s, len, i, depth);
+			if (r < 0)
+				return r;
+			i = (size_t)r;
+		} else {
+			i++;
+		}
+	}
+	return -1;
+}
+
+long parse_arith_end(const char *s, size_t len)
+{
+	return scan_arith(s, len, 0);
 }
 
 long scan_backtick(const char *s, size_t len)

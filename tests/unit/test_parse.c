@@ -291,7 +291,11 @@ static void test_bad(void)
 	bad("@host >x", 1, 1, false, "has no command");
 	bad("x\necho $(a |)", 2, 11, false, "near ')'");
 	bad("x\necho $(a ;; b)", 2, 10, false, "near ';;'");
-	bad("echo $((1+2))", 1, 6, false, "arithmetic");
+	/* $(( )) is kept verbatim; '<<' in it is a shift, ')' closes nothing early */
+	good("echo $((1+2)) x$(( (a) << 2 ))y \"$(($(echo 1)*2))\"",
+	     "echo $((1+2)) x$(( (a) << 2 ))y \"$(($(echo 1)*2))\"");
+	bad("echo $((1+2)", 1, 6, true, "unterminated '$(('");
+	TAP_OK(parse_cmdsubst_end("echo $((1<<2)) )", 16) == 15, "a shift in $(( )) inside $( ) is no here-document");
 	bad("a 99999999999>x", 1, 3, false, "too large");
 }
 

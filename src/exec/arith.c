@@ -1,0 +1,369 @@
+/* arith.c — arithmetic expansion $(( )) (POSIX 2.6.4), evaluated after the
+ * text inside has been through parameter expansion, command substitution
+ * and quote removal (src/exec/expand.c).
+ *
+ * Signed long arithmetic with C's operators and precedence: ( ) unary
+ * + - ! ~, * / %, + -, << >>, < <= > >=, == !=, &, ^, |, &&, ||, ?:, and the
+ * assignments = *= /= %= += -= <<= >>= &= ^= |=. A variable named in the
+ * expression is read as an integer constant (unset or empty: 0). Overflow
+ * wraps (two's complement) instead of being undefined; division by zero is
+ * an error. && || and ?: do not evaluate what they skip: no assignment, no
+ * division-by-zero error there. A recursive-descent parser over the string,
+ * its nesting bounded. */
+#include "arith.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shell.h"
+
+#define ARITH_MAX_DEPTH 200
+
+struct ax {
+	const char *s;
+	size_t i;
+	int depth;
+	int noeval;          /* > 0: inside a branch that is skipped */
+	struct errbuf *e;
+	bool failed;
+};
+
+static long expr_assign(struct ax *x);
+
+/* The first error wins: "MSG", "MSG near 'TEXT'" or "NAME: MSG". */
+static void fail3(struct ax *x, const char *name, const char *msg, const char *near)
+{
+	if (!x->failed) {
+		if (name)
+			errbuf_set(x->e, "%s: %s", name, msg);
+		else if (near)
+			errbuf_set(x->e, "%s near '%.20s'", msg, near);
+		else
+			errbuf_set(x->e, "%s", msg);
+	}
+	x->failed = true;
+}
+
+static void fail(struct ax *x, const char *msg)
+{
+	fail3(x, NULL, msg, NULL);
+}
+
+static void blanks(struct ax *x)
+{
+	while (x->s[x->i] == ' ' || x->s[x->i] == '\t' || x->s[x->i] == '\n')
+		x->i++;
+}
+
+/* Is the next token the operator op (and not a longer one)? Consumes it. */
+static bool take(struct ax *x, const char *op)
+{
+	blanks(x);
+	size_t n = strlen(op);
+	if (strncmp(x->s + x->i, op, n) != 0)
+		return false;
+	char c = x->s[x->i + n];
+	/* '<' is not '<<' or '<=', '&' is not '&&' or '&=', ... */
+	if (n == 1 && (c == op[0] || c == '=') && strchr("<>&|*/%+-^", op[0]))
+		return false;
+	if (n == 2 && c == '=' && (strcmp(op, "<<") == 0 || strcmp(op, ">>") == 0))
+		return false;
+	x->i += n;
+	return true;
+}
+
+static long wrap_add(long a, long b) { return (long)((unsigned long)a + (unsigned long)b); }
+static long wrap_sub(long a, long b) { return (long)((unsigned long)a - (unsigned long)b); }
+static long wrap_mul(long a, long b) { return (long)((unsigned long)a * (unsigned long)b); }
+
+/* a OP b for the binary operators that can also be assignments. */
+static long apply(struct ax *x, const char *op, long a, long b)
+{
+	switch (op[0]) {
+	case '*': return wrap_mul(a, b);
+	case '+': return wrap_add(a, b);
+	case '-': return wrap_sub(a, b);
+	case '&': return a & b;
+	case '^': return a ^ b;
+	case '|': return a | b;
+	case '<': return (long)((unsigned long)a << (b & 63));
+	case '>': return a >> (b & 63);
+	default: /* '/' '%' */
+		if (b == 0) {
+			if (!x->noeval)
+				fail(x, "division by zero");
+			return 0;
+		}
+		if (a == LONG_MIN && b == -1)
+			return op[0] == '/' ? LONG_MIN : 0;
+		return op[0] == '/' ? a / b : a % b;
+	}
+}
+
+/* An integer constant: decimal, 0x hex, 0 octal. Returns the length used
+ * (0: none). */
+static size_t number(const char *s, long *out)
+{
+	int base = 10;
+	size_t i = 0;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X') && isxdigit((unsigned char)s[2])) {
+		base = 16;
+		i = 2;
+	} else if (s[0] == '0') {
+		base = 8;
+	}
+	if (!isdigit((unsigned char)s[i]))
+		return 0;
+	unsigned long v = 0;
+	for (;; i++) {
+		int d;
+		char c = s[i];
+		if (isdigit((unsigned char)c))
+			d = c - '0';
+		else if (base == 16 && isxdigit((unsigned char)c))
+			d = tolower((unsigned char)c) - 'a' + 10;
+		else
+			break;
+		if (d >= base)
+			return 0;
+		v = v * (unsigned long)base + (unsigned long)d;
+	}
+	if (isalnum((unsigned char)s[i]) || s[i] == '_')
+		return 0;
+	*out = (long)v;
+	return i;
+}
+
+/* A variable's value as an integer: unset or empty is 0. */
+static long var_number(struct ax *x, const char *name)
+{
+	const char *v = var_get(name);
+	if (!v)
+		return 0;
+	while (*v == ' ' || *v == '\t' || *v == '\n')
+		v++;
+	if (!*v)
+		return 0;
+	bool neg = *v == '-';
+	if (*v == '-' || *v == '+')
+		v++;
+	long n;
+	size_t used = number(v, &n);
+	const char *end = v + used;
+	while (*end == ' ' || *end == '\t' || *end == '\n')
+		end++;
+	if (!used || *end) {
+		fail3(x, name, "not a number", NULL);
+		return 0;
+	}
+	return neg ? wrap_sub(0, n) : n;
+}
+
+static size_t name_len(const char *s)
+{
+	size_t n = 0;
+	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	while (isalnum((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n;
+}
+
+static long primary(struct ax *x)
+{
+	blanks(x);
+	const char *p = x->s + x->i;
+	if (*p == '(') {
+		x->i++;
+		long v = expr_assign(x);
+		if (!take(x, ")"))
+			fail(x, "missing ')'");
+		return v;
+	}
+	long v;
+	size_t n = number(p, &v);
+	if (n) {
+		x->i += n;
+		return v;
+	}
+	n = name_len(p);
+	if (n) {
+		char name[256];
+		if (n >= sizeof name) {
+			fail(x, "name too long");
+			return 0;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		x->i += n;
+		return var_number(x, name);
+	}
+	fail3(x, NULL, *p ? "syntax error" : "operand expected", *p ? p : NULL);
+	return 0;
+}
+
+static long unary(struct ax *x)
+{
+	if (++x->depth > ARITH_MAX_DEPTH) {
+		fail(x, "expression nested too deeply");
+		return 0;
+	}
+	long v;
+	blanks(x);
+	char c = x->s[x->i];
+	if ((c == '+' || c == '-') && x->s[x->i + 1] != '=') {
+		x->i++;
+		v = unary(x);
+		v = c == '-' ? wrap_sub(0, v) : v;
+	} else if (c == '!' && x->s[x->i + 1] != '=') {
+		x->i++;
+		v = !unary(x);
+	} else if (c == '~') {
+		x->i++;
+		v = ~unary(x);
+	} else {
+		v = primary(x);
+	}
+	x->depth--;
+	return v;
+}
+
+/* One level of left-associative binary operators, tightest first. */
+static const char *const levels[][5] = {
+	{"*", "/", "%", NULL}, {"+", "-", NULL}, {"<<", ">>", NULL},
+	{"<=", ">=", "<", ">", NULL}, {"==", "!=", NULL}, {"&", NULL}, {"^", NULL}, {"|", NULL},
+};
+
+static long binary(struct ax *x, int level)
+{
+	if (level < 0)
+		return unary(x);
+	long a = binary(x, level - 1);
+	for (;;) {
+		const char *op = NULL;
+		for (int k = 0; levels[level][k] && !op; k++)
+			if (take(x, levels[level][k]))
+				op = levels[level][k];
+		if (!op || x->failed)
+			return a;
+		long b = binary(x, level - 1);
+		if (strcmp(op, "<=") == 0)
+			a = a <= b;
+		else if (strcmp(op, ">=") == 0)
+			a = a >= b;
+		else if (strcmp(op, "<") == 0)
+			a = a < b;
+		else if (strcmp(op, ">") == 0)
+			a = a > b;
+		else if (strcmp(op, "==") == 0)
+			a = a == b;
+		else if (strcmp(op, "!=") == 0)
+			a = a != b;
+		else
+			a = apply(x, op, a, b);
+	}
+}
+
+#define TOP_BINARY ((int)(sizeof levels / sizeof levels[0]) - 1)
+
+static long logic_and(struct ax *x)
+{
+	long a = binary(x, TOP_BINARY);
+	while (take(x, "&&") && !x->failed) {
+		x->noeval += !a;
+		long b = binary(x, TOP_BINARY);
+		x->noeval -= !a;
+		a = a && b;
+	}
+	return a;
+}
+
+static long logic_or(struct ax *x)
+{
+	long a = logic_and(x);
+	while (take(x, "||") && !x->failed) {
+		x->noeval += !!a;
+		long b = logic_and(x);
+		x->noeval -= !!a;
+		a = a || b;
+	}
+	return a;
+}
+
+static long ternary(struct ax *x)
+{
+	long c = logic_or(x);
+	if (!take(x, "?"))
+		return c;
+	x->noeval += !c;
+	long a = expr_assign(x);
+	x->noeval -= !c;
+	if (!take(x, ":")) {
+		fail(x, "missing ':' after '?'");
+		return 0;
+	}
+	x->noeval += !!c;
+	long b = ternary(x);
+	x->noeval -= !!c;
+	return c ? a : b;
+}
+
+static long expr_assign(struct ax *x)
+{
+	if (++x->depth > ARITH_MAX_DEPTH) {
+		fail(x, "expression nested too deeply");
+		return 0;
+	}
+	blanks(x);
+	size_t start = x->i, n = name_len(x->s + x->i);
+	static const char *const ops[] = {"<<=", ">>=", "*=", "/=", "%=", "+=", "-=",
+					  "&=", "^=", "|=", "="};
+	if (n) {
+		x->i += n;
+		blanks(x);
+		for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+			size_t ol = strlen(ops[k]);
+			if (strncmp(x->s + x->i, ops[k], ol) != 0 || x->s[x->i + ol] == '=')
+				continue;
+			x->i += ol;
+			char name[256];
+			if (n >= sizeof name) {
+				fail(x, "name too long");
+				return 0;
+			}
+			memcpy(name, x->s + start, n);
+			name[n] = '\0';
+			long v = expr_assign(x);
+			if (ol > 1)
+				v = apply(x, ops[k], var_number(x, name), v);
+			if (!x->failed && !x->noeval) {
+				char buf[32];
+				snprintf(buf, sizeof buf, "%ld", v);
+				if (var_set(name, buf, 0) < 0)
+					fail3(x, name, "cannot assign", NULL);
+			}
+			x->depth--;
+			return v;
+		}
+		x->i = start;
+	}
+	long v = ternary(x);
+	x->depth--;
+	return v;
+}
+
+int arith_eval(const char *expr, long *out, struct errbuf *e)
+{
+	struct ax x = {.s = expr, .e = e};
+	long v = expr_assign(&x);
+	blanks(&x);
+	if (!x.failed && x.s[x.i])
+		fail3(&x, NULL, "syntax error", x.s + x.i);
+	if (x.failed)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -126,9 +126,11 @@ int redir_prepare(struct arena *a, const struct ast_redir *r, struct fdacts *fa)
 		if (!w)
 			goto fail;
 		if (r->op == REDIR_HERESTR) {
-			char *text = arena_alloc(a, strlen(w) + 2);
-			strcpy(text, w);
-			strcat(text, "\n");
+			size_t wl = strlen(w);
+			char *text = arena_alloc(a, wl + 2);
+			memcpy(text, w, wl);
+			text[wl] = '\n';
+			text[wl + 1] = '\0';
 			int fd = heredoc_fd(text);
 			if (fd < 0 || (fd = fd_move_high(fd)) < 0) {
 				msg_errno("cannot create here-string");

@@ -37,6 +37,17 @@ setup() {
 	assert_line --index 1 'b b b a*b a*b end'
 }
 
+@test "PPID is the parent's pid, LINENO the line of the pipeline" {
+	printf 'echo $LINENO\n\necho $LINENO |\ncat\n' >s
+	run ipcsh s
+	assert_success
+	assert_output "$(printf '1\n3')"
+	# The shell that starts ipcsh prints its own pid, then ipcsh prints PPID.
+	run bash -c 'echo $$; "$IPCSH" -c "echo \$PPID"; true'
+	assert_success
+	[ "${lines[0]}" = "${lines[1]}" ] || fail "$output"
+}
+
 @test "arithmetic expansion \$(( )): C operators, variables, assignments; an error ends the script" {
 	run ipcsh -c 'x=5; echo $((1+2*3)) $(((1+2)*3)) $((x*2)) $(($x+1)) $((x+=3)) $x "$((0x10 | 010))" $((x > 3 ? $(echo 4) : 0)) $((0 && 1/0))'
 	assert_success

@@ -770,6 +770,9 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 	r.st = arena_alloc(&r.a, r.n * sizeof *r.st);
 	r.ed = r.n > 1 ? arena_alloc(&r.a, (r.n - 1) * sizeof *r.ed) : NULL;
 	sh.cmdsub_status = 0; /* an assignment-only command's status is its last $(...)'s */
+	char lineno[16]; /* LINENO: the line of the pipeline about to run, as in sh */
+	snprintf(lineno, sizeof lineno, "%d", p->line);
+	if (var_set("LINENO", lineno, 0) < 0) { /* readonly LINENO: keep it */ }
 	bool only_assigns = r.n == 1 && !p->stages[0].nwords && !p->stages[0].remote;
 	for (size_t i = 0; i < r.n; i++) {
 		r.st[i].ast = &p->stages[i];

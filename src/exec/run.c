@@ -36,6 +36,9 @@ void shell_init(char **environ_, const char *arg0)
 	}
 	sh.pid = getpid();
 	sh.pgid = getpgrp();
+	char ppid[32]; /* POSIX: PPID is the parent's pid, set at start */
+	snprintf(ppid, sizeof ppid, "%ld", (long)getppid());
+	if (var_set("PPID", ppid, 0) < 0) { /* a fresh name */ }
 	sh.tty = -1;
 	sh.arg0 = xstrdup(arg0 ? arg0 : "ipcsh");
 	sh.dflt_edge.kind = EDGE_PIPE;

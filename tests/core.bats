@@ -321,6 +321,19 @@ sourced '
 6'
 }
 
+@test "cd is logical by default (cd link; cd .. comes back), -P physical; pwd -L/-P" {
+	mkdir -p real/sub
+	ln -s real/sub link
+	run ipcsh -c 'cd link; pwd; echo "$PWD"; pwd -P; cd ..; pwd; cd -P link; pwd; cd - >/dev/null; cd ./link/../link/.; pwd'
+	assert_success
+	local log=$PWD phys
+	phys=$(pwd -P)
+	assert_output "$(printf '%s\n%s\n%s\n%s\n%s\n%s' "$log/link" "$log/link" "$phys/real/sub" "$log" \
+		"$phys/real/sub" "$log/link")"
+	run --separate-stderr ipcsh -c 'cd -Q'
+	assert_failure 2
+}
+
 @test "kill sends signals; kill -l lists them" {
 	run ipcsh -c 'sleep 30 & kill $!; wait $!; echo $?'
 	assert_output 143

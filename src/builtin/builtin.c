@@ -122,11 +122,81 @@ static int bi_echo(int argc, char **argv)
 	return r;
 }
 
+/* An absolute path made canonical by its text alone, as POSIX cd -L does:
+ * no "." or ".." components, no doubled slashes ("/a/./b/../c" -> "/a/c"). */
+static char *path_canon(const char *p)
+{
+	size_t n = strlen(p), o = 1;
+	char *out = xmalloc(n + 2);
+	out[0] = '/';
+	for (const char *s = p; *s;) {
+		while (*s == '/')
+			s++;
+		size_t l = strcspn(s, "/");
+		if (l == 0 || (l == 1 && s[0] == '.')) {
+			/* nothing */
+		} else if (l == 2 && s[0] == '.' && s[1] == '.') {
+			while (o > 1 && out[o - 1] != '/')
+				o--;
+			if (o > 1)
+				o--;
+		} else {
+			if (o > 1)
+				out[o++] = '/';
+			memcpy(out + o, s, l);
+			o += l;
+		}
+		s += l;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* $PWD when it names the working directory (and is canonical), else the
+ * physical path; NULL if neither is known. Heap string. */
+static char *logical_cwd(void)
+{
+	const char *pwd = var_get("PWD");
+	struct stat a, b;
+	if (pwd && pwd[0] == '/' && stat(pwd, &a) == 0 && stat(".", &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		char *c = path_canon(pwd);
+		if (strcmp(c, pwd) == 0)
+			return c;
+		free(c);
+	}
+	return getcwd(NULL, 0);
+}
+
+/* -L (the default) or -P before the operands; returns the index of the
+ * first operand, or -1 after a message. */
+static int cd_options(int argc, char **argv, const char *what, bool *physical)
+{
+	int i = 1;
+	*physical = false;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		for (const char *p = argv[i] + 1; *p; p++) {
+			if (*p != 'L' && *p != 'P') {
+				msg_err("%s: -%c: invalid option (use -L or -P)", what, *p);
+				return -1;
+			}
+			*physical = *p == 'P';
+		}
+	}
+	return i;
+}
+
 static int bi_cd(int argc, char **argv)
 {
-	const char *dir = argc > 1 ? argv[1] : var_get("HOME");
+	bool physical;
+	int i = cd_options(argc, argv, "cd", &physical);
+	if (i < 0)
+		return 2;
+	const char *dir = i < argc ? argv[i] : var_get("HOME");
 	bool print = false;
-	if (argc > 2) {
+	if (argc - i > 1) {
 		msg_err("cd: too many arguments");
 		return 1;
 	}
@@ -142,19 +212,54 @@ static int bi_cd(int argc, char **argv)
 		}
 		print = true;
 	}
-	char *old = getcwd(NULL, 0);
-	if (chdir(dir) < 0) {
-		msg_errno("cd: %s", dir);
-		free(old);
-		return 1;
+	char *old = logical_cwd();
+	char *now = NULL;
+	/* -L: the path as written, joined to $PWD and made canonical by its
+	 * text, so that `cd link; cd ..` comes back; the physical path when
+	 * that one does not work (as bash). */
+	if (!physical && *dir && old) {
+		char *joined = dir[0] == '/' ? xstrdup(dir) : xasprintf("%s/%s", old, dir);
+		char *canon = path_canon(joined);
+		free(joined);
+		if (chdir(canon) == 0)
+			now = canon;
+		else
+			free(canon);
 	}
-	char *now = getcwd(NULL, 0);
+	if (!now) {
+		if (chdir(dir) < 0) {
+			msg_errno("cd: %s", dir);
+			free(old);
+			return 1;
+		}
+		now = getcwd(NULL, 0);
+	}
 	if (old && var_set("OLDPWD", old, 0) < 0) { /* not readonly here */ }
 	if (now && var_set("PWD", now, 0) < 0) { /* idem */ }
 	if (print && now)
 		out_printf("%s\n", now);
 	free(old);
 	free(now);
+	return 0;
+}
+
+static int bi_pwd(int argc, char **argv)
+{
+	bool physical;
+	int i = cd_options(argc, argv, "pwd", &physical);
+	if (i < 0)
+		return 2;
+	if (i < argc) {
+		msg_err("pwd: too many arguments");
+		return 1;
+	}
+	char *d = physical ? getcwd(NULL, 0) : logical_cwd();
+	if (!d) {
+		msg_errno("pwd");
+		return 1;
+	}
+	out_printf("%s\n", d);
+	free(d);
 	return 0;
 }
 
@@ -468,7 +573,7 @@ static int bi_help(int argc, char **argv);
 static const struct builtin table[] = {
 	{".", bi_source, ". FILE [ARG...]", "run FILE in this shell"},
 	{"bg", bi_bg, "bg [JOB...]", "continue stopped jobs in the background"},
-	{"cd", bi_cd, "cd [DIR|-]", "change the working directory"},
+	{"cd", bi_cd, "cd [-L|-P] [DIR|-]", "change the working directory"},
 	{"disown", bi_disown, "disown [JOB...]", "forget jobs (they keep running)"},
 	{"echo", bi_echo, "echo [-neE] [ARG...]", "write arguments to standard output"},
 	{"exec", bi_exec, "exec [CMD [ARG...]]", "replace the shell with CMD, or apply redirections to it"},
@@ -480,6 +585,7 @@ static const struct builtin table[] = {
 	{"history", bi_history, "history [N] | -c", "list or clear the command history"},
 	{"jobs", bi_jobs, "jobs [-lp] [JOB...]", "list jobs"},
 	{"kill", bi_kill, "kill [-SIG|-s SIG] PID|JOB... | -l [N...]", "send a signal; list or name signals"},
+	{"pwd", bi_pwd, "pwd [-L|-P]", "print the working directory"},
 	{"set", bi_set, "set [-e|+e] [-x|+x] [-o|+o pipefail] [-- ARG...]", "set options and parameters"},
 	{"shift", bi_shift, "shift [N]", "shift positional parameters"},
 	{"source", bi_source, "source FILE [ARG...]", "run FILE in this shell"},

@@ -334,6 +334,24 @@ sourced '
 	assert_failure 2
 }
 
+@test "set -u, -f, -C (and -o nounset/noglob/noclobber); set -euo pipefail as bash scripts begin" {
+	touch f1 f2
+	run --separate-stderr ipcsh -c 'set -euo pipefail; echo "$-" ${u-d} ${u:+x}y; echo $u; echo after'
+	assert_failure 1
+	assert_output 'eu d y'
+	[ "$stderr" = "ipcsh: u: unbound variable" ]
+	run ipcsh -c 'set -f; echo f*; set +f; echo f*; set -o noglob; echo f*'
+	assert_output "$(printf 'f*\nf1 f2\nf*')"
+	run --separate-stderr ipcsh -c 'set -C; echo a >new; echo b >new; cat new; echo c >|new; cat new; echo d >/dev/null; set +C; echo e >new; cat new'
+	assert_success
+	assert_output "$(printf 'a\nc\ne')"
+	[[ $stderr == *"new: cannot overwrite existing file"* ]] || fail "$stderr"
+	run ipcsh -c 'set -o nounset -o noclobber; set -o'
+	assert_line "nounset	on"
+	assert_line "noclobber	on"
+	assert_line "noglob	off"
+}
+
 @test "kill sends signals; kill -l lists them" {
 	run ipcsh -c 'sleep 30 & kill $!; wait $!; echo $?'
 	assert_output 143

@@ -314,27 +314,29 @@ static void print_var(const char *name, const char *value, bool exported, void *
 	sb_free(&sb);
 }
 
+/* The options of `set`: a letter (0: none), the -o name, the flag. */
+static const struct {
+	char letter;
+	const char *name;
+	bool *flag;
+} set_opts[] = {
+	{'e', "errexit", &sh.opt_e},  {'f', "noglob", &sh.opt_f}, {'C', "noclobber", &sh.opt_C},
+	{'u', "nounset", &sh.opt_u},  {'x', "xtrace", &sh.opt_x}, {0, "pipefail", &sh.opt_pipefail},
+};
+
 static int set_option(char sign, char opt, const char *name)
 {
-	bool on = sign == '-';
-	if (opt == 'e')
-		sh.opt_e = on;
-	else if (opt == 'x')
-		sh.opt_x = on;
-	else if (opt == 'o' && name && strcmp(name, "pipefail") == 0)
-		sh.opt_pipefail = on;
-	else if (opt == 'o' && name && strcmp(name, "errexit") == 0)
-		sh.opt_e = on;
-	else if (opt == 'o' && name && strcmp(name, "xtrace") == 0)
-		sh.opt_x = on;
-	else {
-		if (opt == 'o')
-			msg_err("set: %s: invalid option name", name ? name : "");
-		else
-			msg_err("set: %c%c: invalid option", sign, opt);
-		return -1;
-	}
-	return 0;
+	for (size_t k = 0; k < sizeof set_opts / sizeof set_opts[0]; k++)
+		if (opt == 'o' ? name && strcmp(name, set_opts[k].name) == 0
+			       : opt == set_opts[k].letter) {
+			*set_opts[k].flag = sign == '-';
+			return 0;
+		}
+	if (opt == 'o')
+		msg_err("set: %s: invalid option name", name ? name : "");
+	else
+		msg_err("set: %c%c: invalid option", sign, opt);
+	return -1;
 }
 
 static int bi_set(int argc, char **argv)
@@ -356,8 +358,9 @@ static int bi_set(int argc, char **argv)
 		for (const char *p = a + 1; *p; p++) {
 			if (*p == 'o') {
 				if (i + 1 >= argc) {
-					out_printf("errexit\t%s\npipefail\t%s\nxtrace\t%s\n", sh.opt_e ? "on" : "off",
-						   sh.opt_pipefail ? "on" : "off", sh.opt_x ? "on" : "off");
+					for (size_t k = 0; k < sizeof set_opts / sizeof set_opts[0]; k++)
+						out_printf("%s\t%s\n", set_opts[k].name,
+							   *set_opts[k].flag ? "on" : "off");
 					return 0;
 				}
 				if (set_option(a[0], 'o', argv[++i]) < 0)
@@ -586,7 +589,7 @@ static const struct builtin table[] = {
 	{"jobs", bi_jobs, "jobs [-lp] [JOB...]", "list jobs"},
 	{"kill", bi_kill, "kill [-SIG|-s SIG] PID|JOB... | -l [N...]", "send a signal; list or name signals"},
 	{"pwd", bi_pwd, "pwd [-L|-P]", "print the working directory"},
-	{"set", bi_set, "set [-e|+e] [-x|+x] [-o|+o pipefail] [-- ARG...]", "set options and parameters"},
+	{"set", bi_set, "set [-+efuxC] [-+o NAME] [-- ARG...]", "set options and parameters"},
 	{"shift", bi_shift, "shift [N]", "shift positional parameters"},
 	{"source", bi_source, "source FILE [ARG...]", "run FILE in this shell"},
 	{"trap", bi_trap, "trap [CMD|-|''] SIG...", "run CMD on EXIT, HUP, INT, TERM"},

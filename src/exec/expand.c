@@ -68,7 +68,7 @@ static void end_field(struct walker *w)
 {
 	if (!w->started)
 		return;
-	if (w->split && w->has_glob) {
+	if (w->split && w->has_glob && !sh.opt_f) {
 		glob_t g;
 		if (glob(w->pat.buf, 0, NULL, &g) == 0 && g.gl_pathc > 0) {
 			qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_str);
@@ -128,13 +128,24 @@ static char *special_param(struct arena *a, char c)
 		snprintf(buf, sizeof buf, "%ld", (long)sh.last_bg);
 		break;
 	case '-':
-		snprintf(buf, sizeof buf, "%s%s%s%s", sh.opt_e ? "e" : "", sh.opt_x ? "x" : "",
+		snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s", sh.opt_e ? "e" : "", sh.opt_f ? "f" : "",
+			 sh.opt_u ? "u" : "", sh.opt_x ? "x" : "", sh.opt_C ? "C" : "",
 			 sh.interactive ? "i" : "", sh.jobctl ? "m" : "");
 		break;
 	case '0': return arena_strdup(a, sh.arg0 ? sh.arg0 : "ipcsh");
 	default: return NULL;
 	}
 	return arena_strdup(a, buf);
+}
+
+/* set -u: an unset parameter expanded is an error ("NAME: unbound
+ * variable"); returns -1 then, else 0. */
+static int check_bound(const char *val, const char *name, size_t len)
+{
+	if (val || !sh.opt_u)
+		return 0;
+	msg_err("%.*s: unbound variable", (int)len, name);
+	return -1;
 }
 
 /* Value of a named or numbered parameter, or NULL when unset. */
@@ -257,6 +268,11 @@ static int expand_brace(struct walker *w, const char *body, size_t n, bool dq)
 	} else {
 		val = param_value(w->a, name, nl);
 	}
+	/* ${x-w} ${x=w} ${x?w} ${x+w} and their ':' forms test for unset
+	 * themselves; the others are an error under set -u. */
+	bool tests_unset = rl && (strchr("-=?+", rest[0]) || (rest[0] == ':' && rl > 1));
+	if (name[0] != '@' && name[0] != '*' && !tests_unset && check_bound(val, name, nl) < 0)
+		return -1;
 	if (len_op) {
 		char buf[32];
 		snprintf(buf, sizeof buf, "%zu", val ? strlen(val) : 0);
@@ -406,6 +422,8 @@ static long expand_dollar(struct walker *w, const char *s, size_t n, bool dq)
 	}
 	if (isdigit((unsigned char)c) || strchr("?#$!-", c)) {
 		const char *v = param_value(w->a, s + 1, 1);
+		if (check_bound(v, s + 1, 1) < 0)
+			return -1;
 		add_expansion(w, v ? v : "", dq);
 		return 2;
 	}
@@ -414,6 +432,8 @@ static long expand_dollar(struct walker *w, const char *s, size_t n, bool dq)
 		while (l + 1 < n && (isalnum((unsigned char)s[l + 1]) || s[l + 1] == '_'))
 			l++;
 		const char *v = param_value(w->a, s + 1, l);
+		if (check_bound(v, s + 1, l) < 0)
+			return -1;
 		add_expansion(w, v ? v : "", dq);
 		return (long)l + 1;
 	}

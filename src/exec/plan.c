@@ -18,6 +18,7 @@ static const char *redir_op_text(enum redir_op op)
 	case REDIR_CLOSE: return ">&-";
 	case REDIR_RDWR: return "<>";
 	case REDIR_HERESTR: return "<<<";
+	case REDIR_CLOBBER: return ">|";
 	default: return "<<";
 	}
 }

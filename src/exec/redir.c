@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "expand.h"
+#include "shell.h"
 
 void fdacts_add(struct arena *a, struct fdacts *fa, struct fdact act)
 {
@@ -77,11 +78,19 @@ static int parse_fd_word(const char *w)
 static int open_target(struct arena *a, struct fdacts *fa, const struct ast_redir *r, const char *path)
 {
 	int flags = r->op == REDIR_IN ? O_RDONLY
-		  : r->op == REDIR_OUT ? O_WRONLY | O_CREAT | O_TRUNC
+		  : r->op == REDIR_OUT || r->op == REDIR_CLOBBER ? O_WRONLY | O_CREAT | O_TRUNC
 		  : r->op == REDIR_RDWR ? O_RDWR | O_CREAT
 		  : O_WRONLY | O_CREAT | O_APPEND;
 	struct stat st;
-	if (stat(path, &st) == 0 && S_ISFIFO(st.st_mode)) {
+	bool exists = stat(path, &st) == 0;
+	/* set -C: > does not overwrite an existing regular file (>| does). */
+	if (sh.opt_C && r->op == REDIR_OUT && exists && S_ISREG(st.st_mode)) {
+		msg_err("%s: cannot overwrite existing file", path);
+		return -1;
+	}
+	if (sh.opt_C && r->op == REDIR_OUT && !exists)
+		flags |= O_EXCL;
+	if (exists && S_ISFIFO(st.st_mode)) {
 		/* Opening a FIFO would block ipcsh until its peer comes: the child opens it. */
 		fdacts_add(a, fa, (struct fdact){.op = FA_OPEN, .fd = r->fd, .path = path, .flags = flags});
 		return 0;

@@ -20,6 +20,7 @@ enum stats_mode { STATS_NONE, STATS_TEXT, STATS_JSON };
 struct shell {
 	/* options (SPEC §2) */
 	bool opt_e, opt_x, opt_pipefail, opt_n;
+	bool opt_u, opt_f, opt_C;   /* set -u (nounset), -f (noglob), -C (noclobber) */
 	bool interactive;      /* prompts, readline */
 	bool jobctl;           /* job control: own process group per job */
 	enum plan_mode plan;

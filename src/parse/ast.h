@@ -24,6 +24,7 @@ enum redir_op {
 	REDIR_HEREDOC, /* [n]<<DELIM, [n]<<-DELIM   0 */
 	REDIR_RDWR,    /* [n]<>word     0: open for reading and writing, created if missing */
 	REDIR_HERESTR, /* [n]<<<word    0: the expanded word and a newline (bash's here-string) */
+	REDIR_CLOBBER, /* [n]>|word     1: as >, even under set -C */
 };
 
 struct ast_redir {

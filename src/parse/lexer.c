@@ -369,7 +369,7 @@ static void lex_redir(struct lexer *lx, struct token *t, int fd)
 		t->op = REDIR_APPEND;
 		end = i1 + 1;
 	} else if (n == '|') {
-		t->op = REDIR_OUT; /* >| : there is no noclobber to override */
+		t->op = REDIR_CLOBBER;
 		end = i1 + 1;
 	} else {
 		t->op = n == '&' ? REDIR_DUPOUT : REDIR_OUT;

@@ -13,7 +13,7 @@
 
 static const char *opname(enum redir_op op)
 {
-	static const char *const n[] = { "<", ">", ">>", ">&", "<&", "&-", "<<", "<>", "<<<" };
+	static const char *const n[] = { "<", ">", ">>", ">&", "<&", "&-", "<<", "<>", "<<<", ">|" };
 	return n[op];
 }
 
@@ -207,7 +207,7 @@ static void test_assign_redir(void)
 	good("cmd 2 > err", "cmd 2 <1>err>");
 	good("cmd 12>x", "cmd <12>x>");
 	/* POSIX <> and >|, bash's here-string <<< */
-	good("cat <<<\"a b\" <>f >|g 2<>h 3<<<x", "cat <0<<<\"a b\"> <0<>f> <1>g> <2<>h> <3<<<x>");
+	good("cat <<<\"a b\" <>f >|g 2<>h 3<<<x", "cat <0<<<\"a b\"> <0<>f> <1>|g> <2<>h> <3<<<x>");
 	bad("cat <<<", 1, 8, false, "end of file");
 }
 

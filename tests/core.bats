@@ -352,6 +352,13 @@ sourced '
 	assert_line "noglob	off"
 }
 
+@test "readonly: an assignment to it ends a script, unset refuses it, readonly -p lists it" {
+	run --separate-stderr ipcsh -c 'readonly R=1 S; echo $R; unset R; echo "unset:$? $R"; readonly -p; R=2; echo notreached'
+	assert_failure 1
+	assert_output "$(printf "1\nunset:1 1\nreadonly R=1\nreadonly S=''")"
+	[[ $stderr == *"unset: R: readonly variable"*"R: readonly variable"* ]] || fail "$stderr"
+}
+
 @test "kill sends signals; kill -l lists them" {
 	run ipcsh -c 'sleep 30 & kill $!; wait $!; echo $?'
 	assert_output 143

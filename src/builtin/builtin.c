@@ -417,7 +417,50 @@ static int bi_unset(int argc, char **argv)
 			st = 1;
 			continue;
 		}
-		var_unset(argv[i]);
+		if (var_unset(argv[i]) < 0)
+			st = 1;
+	}
+	return st;
+}
+
+static void print_readonly(const char *name, const char *value, bool exported, void *ctx)
+{
+	(void)exported;
+	(void)ctx;
+	if (!var_readonly(name))
+		return;
+	struct strbuf sb = {0};
+	sb_addf(&sb, "readonly %s", name);
+	if (value) {
+		sb_addc(&sb, '=');
+		sb_add_shquoted(&sb, value);
+	}
+	sb_addc(&sb, '\n');
+	out_printf("%s", sb.buf);
+	sb_free(&sb);
+}
+
+static int bi_readonly(int argc, char **argv)
+{
+	int st = 0, i = 1;
+	if (i < argc && strcmp(argv[i], "-p") == 0)
+		i++;
+	if (i >= argc) {
+		var_each(print_readonly, NULL);
+		return 0;
+	}
+	for (; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		size_t nl = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		if (!is_name(argv[i], nl)) {
+			msg_err("readonly: '%s': not a valid identifier", argv[i]);
+			st = 1;
+			continue;
+		}
+		char *name = xstrndup(argv[i], nl);
+		if (var_set(name, eq ? eq + 1 : NULL, VAR_READONLY) < 0)
+			st = 1;
+		free(name);
 	}
 	return st;
 }
@@ -589,6 +632,7 @@ static const struct builtin table[] = {
 	{"jobs", bi_jobs, "jobs [-lp] [JOB...]", "list jobs"},
 	{"kill", bi_kill, "kill [-SIG|-s SIG] PID|JOB... | -l [N...]", "send a signal; list or name signals"},
 	{"pwd", bi_pwd, "pwd [-L|-P]", "print the working directory"},
+	{"readonly", bi_readonly, "readonly [NAME[=VALUE]...]", "make variables readonly"},
 	{"set", bi_set, "set [-+efuxC] [-+o NAME] [-- ARG...]", "set options and parameters"},
 	{"shift", bi_shift, "shift [N]", "shift positional parameters"},
 	{"source", bi_source, "source FILE [ARG...]", "run FILE in this shell"},

@@ -772,7 +772,7 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 	sh.cmdsub_status = 0; /* an assignment-only command's status is its last $(...)'s */
 	char lineno[16]; /* LINENO: the line of the pipeline about to run, as in sh */
 	snprintf(lineno, sizeof lineno, "%d", p->line);
-	if (var_set("LINENO", lineno, 0) < 0) { /* readonly LINENO: keep it */ }
+	if (!var_readonly("LINENO") && var_set("LINENO", lineno, 0) < 0) { /* cannot fail */ }
 	bool only_assigns = r.n == 1 && !p->stages[0].nwords && !p->stages[0].remote;
 	for (size_t i = 0; i < r.n; i++) {
 		r.st[i].ast = &p->stages[i];

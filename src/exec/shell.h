@@ -77,11 +77,14 @@ void shell_run_pending_traps(void);
 char *shell_capture(const char *text, size_t len);
 
 /* Variables ----------------------------------------------------------- */
-enum { VAR_EXPORT = 1 };
+enum { VAR_EXPORT = 1, VAR_READONLY = 2 };
 const char *var_get(const char *name);
 /* Set (value copied); flags |= VAR_EXPORT to export. Returns 0/-1 (readonly names). */
 int var_set(const char *name, const char *value, unsigned flags);
-void var_unset(const char *name);
+/* Returns 0, or -1 after a message for a readonly name. */
+int var_unset(const char *name);
+/* Was name made readonly (`readonly`)? */
+bool var_readonly(const char *name);
 void var_export(const char *name);
 /* A NULL-terminated environment of exported variables, plus extra
  * "NAME=value" assignments (may be NULL) that override. Valid until the

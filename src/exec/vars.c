@@ -14,6 +14,7 @@ struct var {
 	char *value;   /* "NAME=value" lives in `pair`; value points into it */
 	char *pair;
 	bool exported;
+	bool readonly;
 };
 
 #define NBUCKETS 128
@@ -47,6 +48,10 @@ const char *var_get(const char *name)
 int var_set(const char *name, const char *value, unsigned flags)
 {
 	struct var *v = lookup(name);
+	if (v && v->readonly && (value || !(flags & VAR_READONLY))) {
+		msg_err("%s: readonly variable", name);
+		return -1;
+	}
 	if (!v) {
 		unsigned h = hash(name);
 		v = xcalloc(1, sizeof *v);
@@ -66,9 +71,17 @@ int var_set(const char *name, const char *value, unsigned flags)
 	}
 	if (flags & VAR_EXPORT)
 		v->exported = true;
+	if (flags & VAR_READONLY)
+		v->readonly = true;
 	if (v->exported)
 		env_dirty = true;
 	return 0;
+}
+
+bool var_readonly(const char *name)
+{
+	struct var *v = lookup(name);
+	return v && v->readonly;
 }
 
 void var_export(const char *name)
@@ -88,14 +101,18 @@ void var_export(const char *name)
 	env_dirty = true;
 }
 
-void var_unset(const char *name)
+int var_unset(const char *name)
 {
 	struct var **pp = &buckets[hash(name)];
 	while (*pp && strcmp((*pp)->name, name) != 0)
 		pp = &(*pp)->next;
 	struct var *v = *pp;
 	if (!v)
-		return;
+		return 0;
+	if (v->readonly) {
+		msg_err("unset: %s: readonly variable", name);
+		return -1;
+	}
 	*pp = v->next;
 	if (v->exported)
 		env_dirty = true;
@@ -103,6 +120,7 @@ void var_unset(const char *name)
 	free(v->pair);
 	free(v);
 	env_count--;
+	return 0;
 }
 
 static int cmp_str(const void *a, const void *b)

@@ -359,6 +359,26 @@ sourced '
 	[[ $stderr == *"unset: R: readonly variable"*"R: readonly variable"* ]] || fail "$stderr"
 }
 
+@test "read (IFS splitting, -r, REPLY, EOF status), with a built-in's IFS=... prefix" {
+	printf 'l1\nl2\n' >two
+	run ipcsh -c 'read a b <<<"  one two  three  "; echo "[$a][$b]"; IFS=: read a b c <<<"x::y"; echo "[$a][$b][$c]"
+read -r r <<<"a\\tb"; read e <<<"a\\ b"; echo "[$r][$e]"; IFS= read -r l <<<"  sp  "; echo "[$l]"
+read <<<"  keep  "; echo "[$REPLY]"; read x <two; echo "$x"; read x </dev/null; echo "rc=$? [$x]"'
+	assert_success
+	assert_output "$(printf '%s\n' '[one][two  three]' '[x][][y]' '[a\tb][a b]' '[  sp  ]' '[  keep  ]' l1 'rc=1 []')"
+}
+
+@test ": umask command -v type" {
+	run ipcsh -c ': ${x:=dflt}; echo $x; umask 027; umask; umask -S; command -v ls cd; command -V cd; type ls'
+	assert_success
+	assert_output "$(printf '%s\n' dflt 0027 'u=rwx,g=rx,o=' "$(command -v ls)" cd 'cd is a shell builtin' "ls is $(command -v ls)")"
+	run --separate-stderr ipcsh -c 'umask 9'
+	assert_failure 1
+	run --separate-stderr ipcsh -c 'type no-such-cmd-xyz'
+	assert_failure 1
+	[[ $stderr == *"type: no-such-cmd-xyz: not found"* ]] || fail "$stderr"
+}
+
 @test "kill sends signals; kill -l lists them" {
 	run ipcsh -c 'sleep 30 & kill $!; wait $!; echo $?'
 	assert_output 143

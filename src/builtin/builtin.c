@@ -263,6 +263,204 @@ static int bi_pwd(int argc, char **argv)
 	return 0;
 }
 
+/* ---- umask, command -v, type, read ------------------------------------- */
+
+static int bi_umask(int argc, char **argv)
+{
+	int i = 1;
+	bool sym = i < argc && strcmp(argv[i], "-S") == 0;
+	i += sym;
+	if (i >= argc) {
+		mode_t m = umask(0);
+		umask(m);
+		if (!sym) {
+			out_printf("%04o\n", (unsigned)m);
+			return 0;
+		}
+		static const char who[] = "ugo";
+		struct strbuf sb = {0};
+		for (int k = 0; k < 3; k++) {
+			unsigned allow = ~(unsigned)m >> (6 - 3 * k) & 7;
+			sb_addf(&sb, "%s%c=%s%s%s", k ? "," : "", who[k], allow & 4 ? "r" : "",
+				allow & 2 ? "w" : "", allow & 1 ? "x" : "");
+		}
+		out_printf("%s\n", sb.buf);
+		sb_free(&sb);
+		return 0;
+	}
+	const char *a = argv[i];
+	unsigned v = 0;
+	for (const char *p = a; *p; p++) {
+		if (*p < '0' || *p > '7' || v > 0777) {
+			msg_err("umask: %s: an octal mode is expected (such as 022)", a);
+			return 1;
+		}
+		v = v * 8 + (unsigned)(*p - '0');
+	}
+	if (!*a || v > 0777) {
+		msg_err("umask: %s: an octal mode is expected (such as 022)", a);
+		return 1;
+	}
+	umask((mode_t)v);
+	return 0;
+}
+
+/* What running name would run: a built-in, or a file found with $PATH.
+ * verbose: "NAME is ..." as `type` and `command -V` say it. 0 found, 1 not. */
+static int describe(const char *name, bool verbose, const char *what)
+{
+	if (builtin_find(name)) {
+		if (verbose)
+			out_printf("%s is a shell builtin\n", name);
+		else
+			out_printf("%s\n", name);
+		return 0;
+	}
+	char *path = strchr(name, '/') ? (access(name, X_OK) == 0 ? xstrdup(name) : NULL)
+				       : path_search(name, true, NULL);
+	if (!path) {
+		if (verbose)
+			msg_err("%s: %s: not found", what, name);
+		return 1;
+	}
+	if (verbose)
+		out_printf("%s is %s\n", name, path);
+	else
+		out_printf("%s\n", path);
+	free(path);
+	return 0;
+}
+
+static int bi_type(int argc, char **argv)
+{
+	int st = 0;
+	for (int i = 1; i < argc; i++)
+		st |= describe(argv[i], true, "type");
+	return st;
+}
+
+static int bi_command(int argc, char **argv)
+{
+	bool verbose;
+	if (argc < 2 || (strcmp(argv[1], "-v") != 0 && strcmp(argv[1], "-V") != 0)) {
+		msg_err("command: only -v and -V are supported (ipcsh has no functions or aliases "
+			"to bypass: run the command itself)");
+		return 2;
+	}
+	verbose = argv[1][1] == 'V';
+	int st = argc > 2 ? 0 : 1;
+	for (int i = 2; i < argc; i++)
+		st |= describe(argv[i], verbose, "command");
+	return st;
+}
+
+/* One line of fd 0, read a byte at a time so that nothing after the
+ * newline is taken from a shared input. Without -r, a backslash quotes the
+ * next character (esc[k] marks it) and backslash-newline continues the
+ * line. Returns 1 when the line ended with a newline, 0 at EOF. */
+static int read_line(bool raw, struct strbuf *line, struct strbuf *esc)
+{
+	for (;;) {
+		char c;
+		ssize_t n = read(0, &c, 1);
+		if (n < 0 && errno == EINTR && !sig_pending_any())
+			continue;
+		if (n <= 0)
+			return 0;
+		if (!raw && c == '\\') {
+			do
+				n = read(0, &c, 1);
+			while (n < 0 && errno == EINTR && !sig_pending_any());
+			if (n <= 0)
+				return 0;
+			if (c == '\n')
+				continue;
+			sb_addc(line, c);
+			sb_addc(esc, 1);
+			continue;
+		}
+		if (c == '\n')
+			return 1;
+		sb_addc(line, c);
+		sb_addc(esc, 0);
+	}
+}
+
+static int bi_read(int argc, char **argv)
+{
+	bool raw = false;
+	const char *prompt = NULL;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(argv[i], "-r") == 0) {
+			raw = true;
+		} else if (strcmp(argv[i], "-p") == 0 && i + 1 < argc) {
+			prompt = argv[++i];
+		} else {
+			msg_err("read: %s: invalid option (use -r, -p PROMPT)", argv[i]);
+			return 2;
+		}
+	}
+	for (int k = i; k < argc; k++)
+		if (!is_name(argv[k], (size_t)-1)) {
+			msg_err("read: '%s': not a valid identifier", argv[k]);
+			return 2;
+		}
+	if (prompt && isatty(0) && write_all(2, prompt, strlen(prompt)) < 0) { /* no terminal */ }
+	struct strbuf line = {0}, esc = {0};
+	sb_add(&line, "", 0);
+	sb_add(&esc, "", 0);
+	int got_nl = read_line(raw, &line, &esc);
+	const char *ifs = var_get("IFS");
+	if (!ifs)
+		ifs = " \t\n";
+	const char *s = line.buf, *q = esc.buf;
+	size_t n = line.len, p = 0;
+#define IS_IFS(k) (!q[k] && s[k] && strchr(ifs, s[k]))
+#define IS_WS(k) (IS_IFS(k) && strchr(" \t\n", s[k]))
+	while (p < n && IS_WS(p))
+		p++;
+	int nvars = argc - i;
+	int st = 0;
+	for (int k = 0; k < (nvars ? nvars : 1); k++) {
+		const char *name = nvars ? argv[i + k] : "REPLY";
+		size_t start = p, end;
+		if (nvars && k < nvars - 1) {
+			while (p < n && !IS_IFS(p))
+				p++;
+			end = p;
+			while (p < n && IS_WS(p))
+				p++;
+			if (p < n && IS_IFS(p)) {
+				p++;
+				while (p < n && IS_WS(p))
+					p++;
+			}
+		} else {
+			/* The last name takes the rest, less trailing IFS blanks;
+			 * REPLY (no name) takes the line as it is. */
+			if (nvars)
+				for (end = n; end > start && IS_WS(end - 1); end--) { }
+			else
+				start = 0, end = n;
+			p = n;
+		}
+		char *v = xstrndup(s + start, end - start);
+		if (var_set(name, v, 0) < 0)
+			st = 2;
+		free(v);
+	}
+#undef IS_IFS
+#undef IS_WS
+	sb_free(&line);
+	sb_free(&esc);
+	return st ? st : got_nl ? 0 : 1;
+}
+
 static int bi_exit(int argc, char **argv)
 {
 	int st = sh.status;
@@ -619,7 +817,9 @@ static int bi_help(int argc, char **argv);
 static const struct builtin table[] = {
 	{".", bi_source, ". FILE [ARG...]", "run FILE in this shell"},
 	{"bg", bi_bg, "bg [JOB...]", "continue stopped jobs in the background"},
+	{":", bi_true, ": [ARG...]", "do nothing, successfully (arguments are expanded)"},
 	{"cd", bi_cd, "cd [-L|-P] [DIR|-]", "change the working directory"},
+	{"command", bi_command, "command -v|-V NAME...", "say what NAME runs"},
 	{"disown", bi_disown, "disown [JOB...]", "forget jobs (they keep running)"},
 	{"echo", bi_echo, "echo [-neE] [ARG...]", "write arguments to standard output"},
 	{"exec", bi_exec, "exec [CMD [ARG...]]", "replace the shell with CMD, or apply redirections to it"},
@@ -632,12 +832,15 @@ static const struct builtin table[] = {
 	{"jobs", bi_jobs, "jobs [-lp] [JOB...]", "list jobs"},
 	{"kill", bi_kill, "kill [-SIG|-s SIG] PID|JOB... | -l [N...]", "send a signal; list or name signals"},
 	{"pwd", bi_pwd, "pwd [-L|-P]", "print the working directory"},
+	{"read", bi_read, "read [-r] [-p PROMPT] [NAME...]", "read a line into variables"},
 	{"readonly", bi_readonly, "readonly [NAME[=VALUE]...]", "make variables readonly"},
 	{"set", bi_set, "set [-+efuxC] [-+o NAME] [-- ARG...]", "set options and parameters"},
 	{"shift", bi_shift, "shift [N]", "shift positional parameters"},
 	{"source", bi_source, "source FILE [ARG...]", "run FILE in this shell"},
 	{"trap", bi_trap, "trap [CMD|-|''] SIG...", "run CMD on EXIT, HUP, INT, TERM"},
 	{"true", bi_true, "true", "return 0"},
+	{"type", bi_type, "type NAME...", "say what NAME runs"},
+	{"umask", bi_umask, "umask [-S] [MODE]", "print or set the file creation mask"},
 	{"unset", bi_unset, "unset NAME...", "remove variables"},
 	{"wait", bi_wait, "wait [JOB|PID...]", "wait for background jobs"},
 	{NULL, NULL, NULL, NULL},

@@ -108,6 +108,42 @@ static int lookup(struct arena *a, const char *name, const char **path)
 	return 127;
 }
 
+/* ---- a built-in's NAME=value prefixes ------------------------------------ */
+
+/* A built-in sees the assignments written before it as shell variables
+ * (IFS=: read a b): set for its run, then put back (sv NULL: a forked
+ * child, which keeps them). */
+struct saved_var {
+	char *name, *value;
+	bool was_set;
+};
+
+static void builtin_assign(const char *pair, struct saved_var *sv)
+{
+	const char *eq = strchr(pair, '=');
+	char *name = xstrndup(pair, (size_t)(eq - pair));
+	if (sv) {
+		const char *old = var_get(name);
+		sv->name = name;
+		sv->value = old ? xstrdup(old) : NULL;
+		sv->was_set = old != NULL;
+	}
+	if (var_set(name, eq + 1, 0) < 0) { /* readonly: the message is printed */ }
+	if (!sv)
+		free(name);
+}
+
+static void builtin_unassign(struct saved_var *sv)
+{
+	if (var_readonly(sv->name)) { /* made readonly meanwhile: leave it */
+	} else if (sv->was_set) {
+		if (var_set(sv->name, sv->value, 0) < 0) { /* not readonly */ }
+	} else if (var_unset(sv->name) < 0) { /* idem */
+	}
+	free(sv->name);
+	free(sv->value);
+}
+
 /* ---- expansion --------------------------------------------------------- */
 
 /* Expand a stage's words. assign_now (a command of assignments only): set
@@ -463,6 +499,8 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 		};
 		child_exit(remote_stage_run(&rs));
 	}
+	for (size_t i = 0; i < s->assigns.n; i++)
+		builtin_assign(s->assigns.v[i], NULL);
 	child_exit(s->bi->fn((int)s->argv.n, s->argv.v));
 }
 
@@ -814,7 +852,12 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 			goto out;
 		}
 		bool is_exec = strcmp(s0->argv.v[0], "exec") == 0;
+		struct saved_var *saved = arena_alloc(&r.a, (s0->assigns.n + 1) * sizeof *saved);
+		for (size_t i = 0; i < s0->assigns.n; i++)
+			builtin_assign(s0->assigns.v[i], &saved[i]);
 		status = s0->bi->fn((int)s0->argv.n, s0->argv.v);
+		for (size_t i = s0->assigns.n; i-- > 0;)
+			builtin_unassign(&saved[i]);
 		fflush(NULL);
 		if (is_exec && s0->argv.n == 1) {
 			/* `exec` with only redirections keeps them. */

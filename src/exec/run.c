@@ -36,6 +36,9 @@ void shell_init(char **environ_, const char *arg0)
 	}
 	sh.pid = getpid();
 	sh.pgid = getpgrp();
+	/* POSIX: IFS starts as <space><tab><newline>, whatever the
+	 * environment said (an inherited IFS would change how scripts split). */
+	if (var_set("IFS", " \t\n", 0) < 0) { /* a fresh shell has no readonly names */ }
 	char ppid[32]; /* POSIX: PPID is the parent's pid, set at start */
 	snprintf(ppid, sizeof ppid, "%ld", (long)getppid());
 	if (var_set("PPID", ppid, 0) < 0) { /* a fresh name */ }

@@ -84,6 +84,14 @@ bool sig_take(int sig)
 	return true;
 }
 
+bool sig_pending_any(void)
+{
+	for (int s = 1; s < NSIG; s++)
+		if (pending[s] && s != SIGCHLD)
+			return true;
+	return false;
+}
+
 int sig_trap(int sig, const char *cmd)
 {
 	if (sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP) {

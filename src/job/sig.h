@@ -18,6 +18,9 @@ int sig_wake_fd(void);
 void sig_drain(void);
 /* Was sig caught since the last call? Clears the flag. */
 bool sig_take(int sig);
+/* Is a caught signal (other than SIGCHLD) waiting to be taken? A blocking
+ * built-in (read) stops on EINTR then. */
+bool sig_pending_any(void);
 /* Set a trap: cmd NULL resets to the inherited disposition, "" ignores,
  * anything else catches into a pending flag. Returns 0/-1. */
 int sig_trap(int sig, const char *cmd);

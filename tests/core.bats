@@ -368,6 +368,15 @@ read <<<"  keep  "; echo "[$REPLY]"; read x <two; echo "$x"; read x </dev/null; 
 	assert_output "$(printf '%s\n' '[one][two  three]' '[x][][y]' '[a\tb][a b]' '[  sp  ]' '[  keep  ]' l1 'rc=1 []')"
 }
 
+@test "ulimit reads and sets limits for the shell and what it starts" {
+	run ipcsh -c 'ulimit -n 512; ulimit -n; sh -c "ulimit -n"; ulimit -S -n 256; ulimit -n; ulimit -Hn; ulimit -a | grep -c "(-n)"'
+	assert_success
+	assert_output "$(printf '512\n512\n256\n512\n1')"
+	run --separate-stderr ipcsh -c 'ulimit -n lots'
+	assert_failure 1
+	[[ $stderr == *"ulimit: lots: invalid limit"* ]] || fail "$stderr"
+}
+
 @test ": umask command -v type" {
 	run ipcsh -c ': ${x:=dflt}; echo $x; umask 027; umask; umask -S; command -v ls cd; command -V cd; type ls'
 	assert_success

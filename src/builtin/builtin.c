@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -461,6 +462,108 @@ static int bi_read(int argc, char **argv)
 	return st ? st : got_nl ? 0 : 1;
 }
 
+/* ---- ulimit ------------------------------------------------------------ */
+
+static const struct {
+	char opt;
+	int res;
+	unsigned long unit; /* bytes per unit shown (1: a count) */
+	const char *what;
+} ulimits[] = {
+	{'c', RLIMIT_CORE, 1024, "core file size (blocks)"},
+	{'d', RLIMIT_DATA, 1024, "data seg size (kbytes)"},
+	{'f', RLIMIT_FSIZE, 1024, "file size (blocks)"},
+	{'l', RLIMIT_MEMLOCK, 1024, "max locked memory (kbytes)"},
+	{'m', RLIMIT_RSS, 1024, "max memory size (kbytes)"},
+	{'n', RLIMIT_NOFILE, 1, "open files"},
+	{'q', RLIMIT_MSGQUEUE, 1, "POSIX message queues (bytes)"},
+	{'s', RLIMIT_STACK, 1024, "stack size (kbytes)"},
+	{'t', RLIMIT_CPU, 1, "cpu time (seconds)"},
+	{'u', RLIMIT_NPROC, 1, "max user processes"},
+	{'v', RLIMIT_AS, 1024, "virtual memory (kbytes)"},
+};
+
+static void ulimit_print(size_t k, bool hard, bool label)
+{
+	struct rlimit rl;
+	if (getrlimit(ulimits[k].res, &rl) < 0)
+		return;
+	rlim_t v = hard ? rl.rlim_max : rl.rlim_cur;
+	if (label)
+		out_printf("%-32s(-%c) ", ulimits[k].what, ulimits[k].opt);
+	if (v == RLIM_INFINITY)
+		out_printf("unlimited\n");
+	else
+		out_printf("%llu\n", (unsigned long long)(v / ulimits[k].unit));
+}
+
+/* ulimit [-H|-S] [-a | -cdflmnqstuv] [LIMIT|unlimited]: as bash (sizes in
+ * KiB, -c and -f in 1024-byte blocks); setting changes the soft limit, or
+ * with -H the hard one, and without -H or -S both. Default: -f. */
+static int bi_ulimit(int argc, char **argv)
+{
+	bool hard = false, soft = false, all = false;
+	size_t which = 2; /* -f */
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		for (const char *p = argv[i] + 1; *p; p++) {
+			if (*p == 'H') {
+				hard = true;
+			} else if (*p == 'S') {
+				soft = true;
+			} else if (*p == 'a') {
+				all = true;
+			} else {
+				size_t k = 0;
+				while (k < ARRAY_LEN(ulimits) && ulimits[k].opt != *p)
+					k++;
+				if (k == ARRAY_LEN(ulimits)) {
+					msg_err("ulimit: -%c: invalid option", *p);
+					return 2;
+				}
+				which = k;
+			}
+		}
+	}
+	if (all) {
+		for (size_t k = 0; k < ARRAY_LEN(ulimits); k++)
+			ulimit_print(k, hard && !soft, true);
+		return 0;
+	}
+	if (i >= argc) {
+		ulimit_print(which, hard && !soft, false);
+		return 0;
+	}
+	rlim_t v;
+	if (strcmp(argv[i], "unlimited") == 0) {
+		v = RLIM_INFINITY;
+	} else {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(argv[i], &end, 10);
+		if (errno || *end || !*argv[i] || argv[i][0] == '-' ||
+		    n > (unsigned long long)RLIM_INFINITY / ulimits[which].unit) {
+			msg_err("ulimit: %s: invalid limit", argv[i]);
+			return 1;
+		}
+		v = (rlim_t)n * ulimits[which].unit;
+	}
+	struct rlimit rl;
+	if (getrlimit(ulimits[which].res, &rl) < 0) {
+		msg_errno("ulimit");
+		return 1;
+	}
+	if (hard || !soft)
+		rl.rlim_max = v;
+	if (soft || !hard)
+		rl.rlim_cur = v;
+	if (setrlimit(ulimits[which].res, &rl) < 0) {
+		msg_errno("ulimit: %s", ulimits[which].what);
+		return 1;
+	}
+	return 0;
+}
+
 static int bi_exit(int argc, char **argv)
 {
 	int st = sh.status;
@@ -840,6 +943,7 @@ static const struct builtin table[] = {
 	{"trap", bi_trap, "trap [CMD|-|''] SIG...", "run CMD on EXIT, HUP, INT, TERM"},
 	{"true", bi_true, "true", "return 0"},
 	{"type", bi_type, "type NAME...", "say what NAME runs"},
+	{"ulimit", bi_ulimit, "ulimit [-HS] [-a|-cdflmnqstuv] [LIMIT]", "print or set resource limits"},
 	{"umask", bi_umask, "umask [-S] [MODE]", "print or set the file creation mask"},
 	{"unset", bi_unset, "unset NAME...", "remove variables"},
 	{"wait", bi_wait, "wait [JOB|PID...]", "wait for background jobs"},

@@ -111,9 +111,13 @@ char *prompt_build(const char *var, const char *dflt)
 			sb_addc(&sb, *p);
 	}
 	struct arena a = {0};
-	/* $(...) in a prompt must not change $? for the next command. */
+	/* $(...) in a prompt must not change $? for the next command, and an
+	 * unset variable in it is no error under set -u (as in bash). */
 	int saved = sh.status;
+	bool nounset = sh.opt_u;
+	sh.opt_u = false;
 	char *out = expand_heredoc(&a, sb.buf ? sb.buf : "");
+	sh.opt_u = nounset;
 	sh.status = saved;
 	char *res = xstrdup(out ? out : raw);
 	arena_free(&a);

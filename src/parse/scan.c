@@ -58,13 +58,11 @@ long scan_arith(const char *s, size_t len, int depth)
 				return i + 1 < len && s[i + 1] == ')' ? (long)i : -1;
 			open--;
 			i++;
-		} else if (c == '\\' || c == '\'' || c == '"' || c == '`' || c == '$') {
+		} else {
 			long r = skip_quoted(s, len, i, depth);
 			if (r < 0)
 				return r;
 			i = (size_t)r;
-		} else {
-			i++;
 		}
 	}
 	return -1;
@@ -115,8 +113,9 @@ long scan_dquote(const char *s, size_t len, int depth)
 	return -1;
 }
 
-/* One quoting construct starting at s[i] (quote, backslash, $, backtick):
- * returns the offset just past it, or a negative error. */
+/* One quoting construct starting at s[i] (quote, backslash, $, backtick),
+ * or one plain character: returns the offset just past it, or a negative
+ * error. */
 static long skip_quoted(const char *s, size_t len, size_t i, int depth)
 {
 	long r;
@@ -132,8 +131,10 @@ static long skip_quoted(const char *s, size_t len, size_t i, int depth)
 	case '`':
 		r = scan_backtick(s + i + 1, len - i - 1);
 		return r < 0 ? r : (long)i + 1 + r + 1;
-	default:
+	case '$':
 		return skip_dollar(s, len, i, depth);
+	default:
+		return (long)i + 1;
 	}
 }
 
@@ -148,14 +149,10 @@ long scan_brace(const char *s, size_t len, int depth)
 		char c = s[i];
 		if (c == '}')
 			return (long)i;
-		if (c == '\\' || c == '\'' || c == '"' || c == '`' || c == '$') {
-			long r = skip_quoted(s, len, i, depth);
-			if (r < 0)
-				return r;
-			i = (size_t)r;
-		} else {
-			i++;
-		}
+		long r = skip_quoted(s, len, i, depth);
+		if (r < 0)
+			return r;
+		i = (size_t)r;
 	}
 	return -1;
 }
@@ -181,9 +178,7 @@ static long note_heredoc(const char *s, size_t len, size_t i, int depth, struct 
 		i++;
 	size_t at = i;
 	while (i < len && !is_word_break(s[i])) {
-		long r = (long)i + 1;
-		if (s[i] == '\\' || s[i] == '\'' || s[i] == '"' || s[i] == '`' || s[i] == '$')
-			r = skip_quoted(s, len, i, depth);
+		long r = skip_quoted(s, len, i, depth);
 		if (r < 0)
 			return r;
 		i = (size_t)r;

@@ -110,6 +110,20 @@ static int open_target(struct arena *a, struct fdacts *fa, const struct ast_redi
 	return 0;
 }
 
+/* fd n reads text (a here-document or here-string): 0, or -1 after a
+ * message naming what. */
+static int text_input(struct arena *a, struct fdacts *fa, int n, const char *text, const char *what)
+{
+	int fd = heredoc_fd(text);
+	if (fd < 0 || (fd = fd_move_high(fd)) < 0) {
+		msg_errno("cannot create %s", what);
+		return -1;
+	}
+	own(a, fa, fd);
+	fdacts_add(a, fa, (struct fdact){.op = FA_DUP2, .fd = n, .src = fd});
+	return 0;
+}
+
 int redir_prepare(struct arena *a, const struct ast_redir *r, struct fdacts *fa)
 {
 	for (; r; r = r->next) {
@@ -122,13 +136,8 @@ int redir_prepare(struct arena *a, const struct ast_redir *r, struct fdacts *fa)
 			char *text = r->body_quoted ? (char *)body : expand_heredoc(a, body);
 			if (!text)
 				goto fail;
-			int fd = heredoc_fd(text);
-			if (fd < 0 || (fd = fd_move_high(fd)) < 0) {
-				msg_errno("cannot create here-document");
+			if (text_input(a, fa, r->fd, text, "here-document") < 0)
 				goto fail;
-			}
-			own(a, fa, fd);
-			fdacts_add(a, fa, (struct fdact){.op = FA_DUP2, .fd = r->fd, .src = fd});
 			continue;
 		}
 		char *w = expand_single(a, r->word ? r->word : "");
@@ -140,13 +149,8 @@ int redir_prepare(struct arena *a, const struct ast_redir *r, struct fdacts *fa)
 			memcpy(text, w, wl);
 			text[wl] = '\n';
 			text[wl + 1] = '\0';
-			int fd = heredoc_fd(text);
-			if (fd < 0 || (fd = fd_move_high(fd)) < 0) {
-				msg_errno("cannot create here-string");
+			if (text_input(a, fa, r->fd, text, "here-string") < 0)
 				goto fail;
-			}
-			own(a, fa, fd);
-			fdacts_add(a, fa, (struct fdact){.op = FA_DUP2, .fd = r->fd, .src = fd});
 			continue;
 		}
 		if (r->op == REDIR_DUPIN || r->op == REDIR_DUPOUT) {

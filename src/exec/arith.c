@@ -162,16 +162,6 @@ static long var_number(struct ax *x, const char *name)
 	return neg ? wrap_sub(0, n) : n;
 }
 
-static size_t name_len(const char *s)
-{
-	size_t n = 0;
-	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
-		return 0;
-	while (isalnum((unsigned char)s[n]) || s[n] == '_')
-		n++;
-	return n;
-}
-
 static long primary(struct ax *x)
 {
 	blanks(x);
@@ -189,7 +179,7 @@ static long primary(struct ax *x)
 		x->i += n;
 		return v;
 	}
-	n = name_len(p);
+	n = name_prefix(p);
 	if (n) {
 		char name[256];
 		if (n >= sizeof name) {
@@ -318,7 +308,7 @@ static long expr_assign(struct ax *x)
 		return 0;
 	}
 	blanks(x);
-	size_t start = x->i, n = name_len(x->s + x->i);
+	size_t start = x->i, n = name_prefix(x->s + x->i);
 	static const char *const ops[] = {"<<=", ">>=", "*=", "/=", "%=", "+=", "-=",
 					  "&=", "^=", "|=", "="};
 	if (n) {

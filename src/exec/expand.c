@@ -350,8 +350,7 @@ static long expand_backquote(struct walker *w, const char *s, size_t n, bool dq)
 	return e + 2;
 }
 
-static void walker_init(struct walker *w, struct arena *a, struct strvec *out, bool split);
-static char *walker_single(struct walker *w, const struct strvec *out, bool ok);
+static char *walk_single(struct arena *a, const char *s, size_t n, size_t assign_eq);
 
 /* $(( )) at s: its text expanded (parameters, $( ), quotes removed; no
  * splitting or globbing), then evaluated. Returns chars consumed or -1. */
@@ -362,11 +361,7 @@ static long expand_arith(struct walker *w, const char *s, size_t n, bool dq)
 		msg_err("unterminated $((");
 		return -1;
 	}
-	struct strvec out = {0};
-	struct walker aw;
-	walker_init(&aw, w->a, &out, false);
-	int r = walk(&aw, s + 3, (size_t)e, false);
-	char *text = walker_single(&aw, &out, r == 0);
+	char *text = walk_single(w->a, s + 3, (size_t)e, 0);
 	if (!text)
 		return -1;
 	long v;
@@ -554,12 +549,8 @@ static void walker_init(struct walker *w, struct arena *a, struct strvec *out, b
 /* The offset after the '=' of a word that starts NAME= (0: none). */
 static size_t assignment_eq(const char *raw)
 {
-	size_t i = 0;
-	if (!(isalpha((unsigned char)raw[0]) || raw[0] == '_'))
-		return 0;
-	while (isalnum((unsigned char)raw[i]) || raw[i] == '_')
-		i++;
-	return raw[i] == '=' ? i + 1 : 0;
+	size_t i = name_prefix(raw);
+	return i && raw[i] == '=' ? i + 1 : 0;
 }
 
 int expand_fields(struct arena *a, const char *raw, struct strvec *out)
@@ -598,23 +589,27 @@ static char *walker_single(struct walker *w, const struct strvec *out, bool ok)
 	return res;
 }
 
-char *expand_single(struct arena *a, const char *raw)
+/* s[0..n) expanded to one string, without splitting or globbing;
+ * assign_eq as in struct walker. NULL on error. */
+static char *walk_single(struct arena *a, const char *s, size_t n, size_t assign_eq)
 {
 	struct strvec out = {0};
 	struct walker w;
 	walker_init(&w, a, &out, false);
-	int r = walk(&w, raw, strlen(raw), false);
+	w.assign_eq = assign_eq;
+	int r = walk(&w, s, n, false);
 	return walker_single(&w, &out, r == 0);
+}
+
+char *expand_single(struct arena *a, const char *raw)
+{
+	return walk_single(a, raw, strlen(raw), 0);
 }
 
 char *expand_assignment(struct arena *a, const char *value)
 {
-	struct strvec out = {0};
-	struct walker w;
-	walker_init(&w, a, &out, false);
-	w.assign_eq = (size_t)-1; /* no '=' in the value: ~ at its start and after ':' */
-	int r = walk(&w, value, strlen(value), false);
-	return walker_single(&w, &out, r == 0);
+	/* No '=' in the value: ~ at its start and after each ':'. */
+	return walk_single(a, value, strlen(value), (size_t)-1);
 }
 
 char *expand_heredoc(struct arena *a, const char *body)

@@ -395,6 +395,16 @@ void fd_close_cloexec_except(const int *keep, size_t nkeep)
 	free(fds);
 }
 
+size_t name_prefix(const char *s)
+{
+	size_t n = 0;
+	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return 0;
+	while (isalnum((unsigned char)s[n]) || s[n] == '_')
+		n++;
+	return n;
+}
+
 bool is_name(const char *s, size_t n)
 {
 	if (n == (size_t)-1)

@@ -83,5 +83,7 @@ void fd_close_cloexec_except(const int *keep, size_t nkeep);
 
 /* Is s a valid shell variable name (of length n, or NUL-terminated if n is (size_t)-1)? */
 bool is_name(const char *s, size_t n);
+/* Length of the shell name that s starts with (0: none). */
+size_t name_prefix(const char *s);
 
 #endif

@@ -596,14 +596,16 @@ static int bi_exit(int argc, char **argv)
 	shell_exit(st);
 }
 
+/* One variable as `set` lists it (ctx NULL), or as `export -p` or
+ * `readonly -p` do (ctx "export" or "readonly": only those, prefixed). */
 static void print_var(const char *name, const char *value, bool exported, void *ctx)
 {
-	bool only_exported = ctx != NULL;
-	if (only_exported && !exported)
+	const char *decl = ctx;
+	if (decl && (strcmp(decl, "export") == 0 ? !exported : !var_readonly(name)))
 		return;
 	struct strbuf sb = {0};
-	if (only_exported)
-		sb_addf(&sb, "export %s", name);
+	if (decl)
+		sb_addf(&sb, "%s %s", decl, name);
 	else
 		sb_adds(&sb, name);
 	if (value) {
@@ -677,34 +679,40 @@ static int bi_set(int argc, char **argv)
 	return 0;
 }
 
-static int bi_export(int argc, char **argv)
+/* export and readonly: NAME[=VALUE]... get flag; no operand (or -p) lists
+ * the variables that have it. */
+static int declare(int argc, char **argv, unsigned flag)
 {
+	const char *what = argv[0];
 	int st = 0;
 	int i = 1;
 	if (i < argc && strcmp(argv[i], "-p") == 0)
 		i++;
 	if (i >= argc) {
-		var_each(print_var, (void *)1);
+		var_each(print_var, (void *)what);
 		return 0;
 	}
 	for (; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		size_t nl = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
 		if (!is_name(argv[i], nl)) {
-			msg_err("export: '%s': not a valid identifier", argv[i]);
+			msg_err("%s: '%s': not a valid identifier", what, argv[i]);
 			st = 1;
 			continue;
 		}
 		char *name = xstrndup(argv[i], nl);
-		if (eq) {
-			if (var_set(name, eq + 1, VAR_EXPORT) < 0)
-				st = 1;
-		} else {
-			var_export(name);
-		}
+		if (!eq && flag == VAR_EXPORT)
+			var_export(name); /* an unset name stays unset, marked for export */
+		else if (var_set(name, eq ? eq + 1 : NULL, flag) < 0)
+			st = 1;
 		free(name);
 	}
 	return st;
+}
+
+static int bi_export(int argc, char **argv)
+{
+	return declare(argc, argv, VAR_EXPORT);
 }
 
 static int bi_unset(int argc, char **argv)
@@ -724,46 +732,9 @@ static int bi_unset(int argc, char **argv)
 	return st;
 }
 
-static void print_readonly(const char *name, const char *value, bool exported, void *ctx)
-{
-	(void)exported;
-	(void)ctx;
-	if (!var_readonly(name))
-		return;
-	struct strbuf sb = {0};
-	sb_addf(&sb, "readonly %s", name);
-	if (value) {
-		sb_addc(&sb, '=');
-		sb_add_shquoted(&sb, value);
-	}
-	sb_addc(&sb, '\n');
-	out_printf("%s", sb.buf);
-	sb_free(&sb);
-}
-
 static int bi_readonly(int argc, char **argv)
 {
-	int st = 0, i = 1;
-	if (i < argc && strcmp(argv[i], "-p") == 0)
-		i++;
-	if (i >= argc) {
-		var_each(print_readonly, NULL);
-		return 0;
-	}
-	for (; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-		size_t nl = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
-		if (!is_name(argv[i], nl)) {
-			msg_err("readonly: '%s': not a valid identifier", argv[i]);
-			st = 1;
-			continue;
-		}
-		char *name = xstrndup(argv[i], nl);
-		if (var_set(name, eq ? eq + 1 : NULL, VAR_READONLY) < 0)
-			st = 1;
-		free(name);
-	}
-	return st;
+	return declare(argc, argv, VAR_READONLY);
 }
 
 static int bi_shift(int argc, char **argv)

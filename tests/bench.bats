@@ -20,15 +20,6 @@ teardown() {
 	fi
 }
 
-no_ipc_left() {
-	local now
-	now=$(ipc_snapshot)
-	[ "$now" = "$IPC_BEFORE" ] || {
-		echo "IPC objects left: $(comm -13 <(echo "$IPC_BEFORE") <(echo "$now"))"
-		return 1
-	}
-}
-
 # py SCRIPT FILE: run a python3 check on FILE.
 py() { python3 -c "$1" "$2"; }
 

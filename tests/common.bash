@@ -25,3 +25,14 @@ ipcsh() {
 ipc_snapshot() {
 	{ ls -1 /dev/shm 2>/dev/null; ls -1 /dev/mqueue 2>/dev/null; } | sort
 }
+
+# no_ipc_left: no shared memory or message queue appeared since setup took
+# IPC_BEFORE=$(ipc_snapshot).
+no_ipc_left() {
+	local now
+	now=$(ipc_snapshot)
+	[ "$now" = "$IPC_BEFORE" ] || {
+		echo "IPC objects left: $(comm -13 <(echo "$IPC_BEFORE") <(echo "$now"))"
+		return 1
+	}
+}

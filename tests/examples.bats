@@ -11,16 +11,6 @@ setup() {
 	IPC_BEFORE=$(ipc_snapshot)
 }
 
-# no_ipc_left: no shared memory or message queue appeared since setup.
-no_ipc_left() {
-	local now
-	now=$(ipc_snapshot)
-	[ "$now" = "$IPC_BEFORE" ] || {
-		echo "IPC objects left: $(comm -13 <(echo "$IPC_BEFORE") <(echo "$now"))"
-		return 1
-	}
-}
-
 # wait_until CMD...: poll CMD for up to 20 s.
 wait_until() {
 	local i

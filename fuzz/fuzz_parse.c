@@ -27,7 +27,7 @@ static void check_word(const char *w)
 	if (!sc || sc->nitems != 1 || sc->items[0].andor.n != 1)
 		__builtin_trap();
 	const struct ast_pipeline *pl = &sc->items[0].andor.pipes[0];
-	const struct ast_stage *st = &pl->stages[0];
+	const struct ast_cmd *st = &pl->stages[0];
 	if (pl->nstages != 1 || st->redirs || st->nassigns || st->nwords != 2 ||
 	    strcmp(st->words[1], w) != 0)
 		__builtin_trap();
@@ -35,7 +35,7 @@ static void check_word(const char *w)
 	free(src);
 }
 
-static void check_stage(const struct ast_stage *st)
+static void check_stage(const struct ast_cmd *st)
 {
 	if (st->nwords + st->nassigns == 0 && !st->redirs)
 		__builtin_trap();

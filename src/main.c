@@ -176,13 +176,13 @@ static int run_main_text(const char *text, size_t len, const char *name)
 {
 	sh.source_name = name;
 	if (sh.plan == PLAN_NONE && !sh.opt_n)
-		return shell_run_text(text, len, name);
+		return shell_run_text(text, len, name, 1).status;
 	struct arena a = {0};
 	struct parse_error err;
 	memset(&err, 0, sizeof err);
 	struct ast_script *s = parse_script(&a, text, len, 1, &err);
 	if (!s) {
-		msg_err("%s: line %d: %s", name, err.line, err.msg);
+		msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
 		arena_free(&a);
 		return 2;
 	}

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../exec/flow.h"
 #include "../exec/shell.h"
 #include "../job/job.h"
 #include "../job/sig.h"
@@ -564,37 +565,6 @@ static int bi_ulimit(int argc, char **argv)
 	return 0;
 }
 
-static int bi_exit(int argc, char **argv)
-{
-	int st = sh.status;
-	if (argc > 1) {
-		char *end;
-		long v = strtol(argv[1], &end, 10);
-		if (*end || !*argv[1]) {
-			msg_err("exit: %s: numeric argument required", argv[1]);
-			st = 2;
-		} else {
-			st = (int)(v & 0xff);
-		}
-	}
-	if (sh.interactive && !sh.in_subshell && job_count_stopped()) {
-		/* Warn once; again only if another command ran since (as bash). */
-		static unsigned long warned_at;
-		if (!warned_at || sh.nitems > warned_at + 1) {
-			warned_at = sh.nitems ? sh.nitems : 1;
-			err_printf("There are stopped jobs.\n");
-			return 1;
-		}
-		for (struct job *j = job_first(); j; j = j->next)
-			if (job_state(j) == JOB_STOPPED) {
-				job_kill(j, SIGHUP);
-				job_kill(j, SIGCONT);
-			}
-	}
-	if (sh.interactive && !sh.in_subshell)
-		err_printf("exit\n");
-	shell_exit(st);
-}
 
 /* One variable as `set` lists it (ctx NULL), or as `export -p` or
  * `readonly -p` do (ctx "export" or "readonly": only those, prefixed). */
@@ -760,31 +730,6 @@ static int bi_shift(int argc, char **argv)
 }
 
 /* exec CMD ARGS: replace ipcsh (redirections were applied by the caller). */
-static int bi_exec(int argc, char **argv)
-{
-	if (argc < 2)
-		return 0;
-	const char *cmd = argv[1];
-	char *path = strchr(cmd, '/') ? xstrdup(cmd) : path_search(cmd, true, NULL);
-	if (!path) {
-		msg_err("%s: command not found", cmd);
-		if (!sh.interactive)
-			shell_exit(127);
-		return 127;
-	}
-	sigset_t none;
-	sig_child_reset();
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	fflush(NULL);
-	execve(path, argv + 1, var_environ(NULL));
-	int e = errno;
-	msg_errno("%s", cmd);
-	free(path);
-	if (!sh.interactive)
-		shell_exit(e == ENOENT ? 127 : 126);
-	return e == ENOENT ? 127 : 126;
-}
 
 static const char *trap_sig_name(int s)
 {
@@ -835,48 +780,18 @@ static int bi_trap(int argc, char **argv)
 	return st;
 }
 
-static int bi_source(int argc, char **argv)
+
+/* The flow built-ins (break, exit, eval, ...) run in the executor
+ * (src/exec/flow.c), which carries their control codes; seen through this
+ * table (help, or a caller outside the tree walk) they run the same code,
+ * and an exit leaves the shell. */
+static int bi_flow(int argc, char **argv)
 {
-	if (argc < 2) {
-		msg_err("%s: filename argument required", argv[0]);
-		return 2;
-	}
-	const char *file = argv[1];
-	char *path = strchr(file, '/') ? NULL : path_search(file, false, NULL);
-	if (!path)
-		path = xstrdup(file);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		msg_errno("%s: %s", argv[0], file);
-		free(path);
-		return 1;
-	}
-	struct strbuf sb = {0};
-	char buf[8192];
-	ssize_t n;
-	while ((n = read(fd, buf, sizeof buf)) > 0)
-		sb_add(&sb, buf, (size_t)n);
-	close(fd);
-	/* Arguments after the file become the positional parameters meanwhile. */
-	char **saved = NULL;
-	int nsaved = 0;
-	if (argc > 2) {
-		saved = sh.params;
-		nsaved = sh.nparams;
-		sh.params = NULL;
-		sh.nparams = 0;
-		params_set(argv + 2, argc - 2);
-	}
-	int st = shell_run_text(sb.buf ? sb.buf : "", sb.len, path);
-	if (saved) {
-		params_set(saved, nsaved);
-		for (int i = 0; i < nsaved; i++)
-			free(saved[i]);
-		free(saved);
-	}
-	sb_free(&sb);
-	free(path);
-	return st;
+	const struct flow_builtin *f = flow_find(argv[0]);
+	struct xs r = f->fn(argc, argv);
+	if (r.ctl == CTL_EXIT)
+		shell_exit(r.status);
+	return r.status;
 }
 
 static int bi_history(int argc, char **argv)
@@ -889,15 +804,18 @@ static int bi_history(int argc, char **argv)
 static int bi_help(int argc, char **argv);
 
 static const struct builtin table[] = {
-	{".", bi_source, ". FILE [ARG...]", "run FILE in this shell"},
+	{".", bi_flow, ". FILE [ARG...]", "run FILE in this shell"},
+	{"break", bi_flow, "break [N]", "leave the N innermost loops"},
 	{"bg", bi_bg, "bg [JOB...]", "continue stopped jobs in the background"},
 	{":", bi_true, ": [ARG...]", "do nothing, successfully (arguments are expanded)"},
 	{"cd", bi_cd, "cd [-L|-P] [DIR|-]", "change the working directory"},
 	{"command", bi_command, "command -v|-V NAME...", "say what NAME runs"},
+	{"continue", bi_flow, "continue [N]", "go on with the next round of the N-th loop"},
 	{"disown", bi_disown, "disown [JOB...]", "forget jobs (they keep running)"},
 	{"echo", bi_echo, "echo [-neE] [ARG...]", "write arguments to standard output"},
-	{"exec", bi_exec, "exec [CMD [ARG...]]", "replace the shell with CMD, or apply redirections to it"},
-	{"exit", bi_exit, "exit [N]", "leave the shell with status N"},
+	{"eval", bi_flow, "eval [ARG...]", "run the arguments, joined by spaces, as shell text"},
+	{"exec", bi_flow, "exec [CMD [ARG...]]", "replace the shell with CMD, or apply redirections to it"},
+	{"exit", bi_flow, "exit [N]", "leave the shell with status N"},
 	{"export", bi_export, "export [NAME[=VALUE]...]", "export variables to commands"},
 	{"false", bi_false, "false", "return 1"},
 	{"fg", bi_fg, "fg [JOB]", "continue a job in the foreground"},
@@ -908,9 +826,10 @@ static const struct builtin table[] = {
 	{"pwd", bi_pwd, "pwd [-L|-P]", "print the working directory"},
 	{"read", bi_read, "read [-r] [-p PROMPT] [NAME...]", "read a line into variables"},
 	{"readonly", bi_readonly, "readonly [NAME[=VALUE]...]", "make variables readonly"},
+	{"return", bi_flow, "return [N]", "leave a function or a . file with status N"},
 	{"set", bi_set, "set [-+efuxC] [-+o NAME] [-- ARG...]", "set options and parameters"},
 	{"shift", bi_shift, "shift [N]", "shift positional parameters"},
-	{"source", bi_source, "source FILE [ARG...]", "run FILE in this shell"},
+	{"source", bi_flow, "source FILE [ARG...]", "run FILE in this shell"},
 	{"trap", bi_trap, "trap [CMD|-|''] SIG...", "run CMD on EXIT, HUP, INT, TERM"},
 	{"true", bi_true, "true", "return 0"},
 	{"type", bi_type, "type NAME...", "say what NAME runs"},

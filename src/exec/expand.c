@@ -635,3 +635,16 @@ char *expand_heredoc(struct arena *a, const char *body)
 	}
 	return walker_single(&w, &out, true);
 }
+
+char *expand_pattern(struct arena *a, const char *raw)
+{
+	struct strvec out = {0};
+	struct walker w;
+	walker_init(&w, a, &out, false);
+	w.pattern = true;
+	int r = walk(&w, raw, strlen(raw), false);
+	char *pat = r == 0 ? arena_strdup(a, w.pat.buf ? w.pat.buf : "") : NULL;
+	sb_free(&w.lit);
+	sb_free(&w.pat);
+	return pat;
+}

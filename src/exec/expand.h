@@ -25,6 +25,9 @@ char *expand_single(struct arena *a, const char *raw);
 /* Expand an assignment's value (after NAME=) as one string, with ~ also
  * expanded after each unquoted ':' (PATH=~/bin:~/sbin). NULL on error. */
 char *expand_assignment(struct arena *a, const char *value);
+/* Expand raw as a pattern for fnmatch (case patterns): no splitting or
+ * globbing; quoted characters are escaped so they match themselves. */
+char *expand_pattern(struct arena *a, const char *raw);
 /* Expand a here-document body: $-expansions and \$ \` \\ \newline escapes. */
 char *expand_heredoc(struct arena *a, const char *body);
 

@@ -45,9 +45,36 @@ struct shell {
 	bool in_subshell;      /* a forked child running shell code */
 	int depth;             /* nesting of source / command substitution */
 	unsigned long nitems;  /* list items run so far (from 1) */
-	bool exit_requested;   /* `exit` ran: unwind and leave */
-	bool abort_line;       /* interactive: an expansion error drops the rest of the line */
-	int exit_status;
+	/* Where the executor is (for break, continue and return to check,
+	 * not to carry control: that travels in struct xs). */
+	int loop_depth;        /* loops open in the current function (or top level) */
+	int func_depth;        /* function calls open */
+	int source_depth;      /* `.` files open */
+};
+
+/* What running a command gives back to its caller: a status and a control
+ * code that unwinds the call frames up to the construct it is for. */
+enum ctl {
+	CTL_NONE,
+	CTL_BREAK,     /* break n: n loops end */
+	CTL_CONTINUE,  /* continue n: n-1 loops end, the n-th goes on */
+	CTL_RETURN,    /* return: the function or `.` file ends */
+	CTL_EXIT,      /* exit, or an error that ends a non-interactive shell */
+	CTL_ABORT,     /* interactive: an expansion error drops the rest of the line */
+};
+
+struct xs {
+	int status;
+	enum ctl ctl;
+	int n;                 /* CTL_BREAK, CTL_CONTINUE: loops left to unwind */
+};
+
+#define XS(st) ((struct xs){.status = (st), .ctl = CTL_NONE, .n = 0})
+
+/* Flags passed down the tree walk. */
+enum {
+	EV_TESTED = 1,         /* the status is tested (if/while condition, && ||
+				  head, !): set -e does not act on it */
 };
 
 extern struct shell sh;
@@ -56,15 +83,28 @@ extern struct shell sh;
 void shell_init(char **environ_, const char *arg0);
 
 /* Parse and run text as a script named `name` (for messages). Syntax errors
- * print "ipcsh: NAME: line N: ..." and return 2 without running anything.
- * Returns the status of the last item run. */
-int shell_run_text(const char *text, size_t len, const char *name);
+ * print "ipcsh: NAME: line N: ..." and return status 2 without running
+ * anything. Returns the status of the last item run and the control code
+ * that ended it (break, continue and return pass through, as for eval). */
+struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line);
 
-/* Run a parsed script. */
-int shell_run_script(struct ast_script *s);
+/* Run a list (a script, or a compound command's body). */
+struct xs exec_list(const struct ast_script *s, unsigned flags);
 
-/* Run one parsed list item (foreground or background). */
-int shell_run_item(struct ast_item *it);
+/* Run a command other than a simple one in this shell (no redirections:
+ * the caller applies them). A subshell runs in a forked child. */
+struct xs exec_compound(const struct ast_cmd *c, unsigned flags);
+
+/* Define, find and call shell functions (func.c). */
+void func_define(const struct ast_cmd *def);
+struct func;
+struct func *func_find(const char *name);
+int func_unset(const char *name);
+struct xs func_call(struct func *f, int argc, char **argv, unsigned flags);
+/* Is name a function (for `type`, `command -v`)? */
+bool shell_func_exists(const char *name);
+/* The source text of a function's definition. */
+const char *func_text(const struct func *f);
 
 /* Leave the shell: run the EXIT trap, save history (if interactive), exit(status). */
 _Noreturn void shell_exit(int status);

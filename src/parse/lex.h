@@ -17,7 +17,7 @@
 #define PARSE_MAX_DEPTH 64
 
 enum tok_kind {
-	T_EOF, T_WORD, T_NEWLINE, T_SEMI, T_DSEMI, T_AMP, T_AND, T_OR,
+	T_EOF, T_WORD, T_NEWLINE, T_SEMI, T_DSEMI, T_SEMIAMP /* ;& */, T_DSEMIAMP /* ;;& */, T_AMP, T_AND, T_OR,
 	T_PIPE,   /* '|' or '|[...]' (spec filled either way) */
 	T_REDIR, T_LPAREN, T_RPAREN,
 };

@@ -478,7 +478,15 @@ static void lex_dispatch(struct lexer *lx, struct token *t)
 		lx->pos++;
 		read_docs(lx);
 		break;
-	case ';': lex_op(lx, t, T_SEMI, T_DSEMI); break;
+	case ';':
+		lex_op(lx, t, T_SEMI, T_DSEMI);
+		/* ;& and ;;& end a case item (bash, POSIX 2024). */
+		k = after_cont(lx, lx->pos);
+		if (k < lx->len && lx->src[k] == '&' && !(k + 1 < lx->len && lx->src[k + 1] == '&')) {
+			t->kind = t->kind == T_SEMI ? T_SEMIAMP : T_DSEMIAMP;
+			lx->pos = k + 1;
+		}
+		break;
 	case '&':
 		/* bash's '&>' would silently mean "background, then >file" here. */
 		k = after_cont(lx, lx->pos + 1);

@@ -13,6 +13,7 @@ struct var {
 	char *name;
 	char *value;   /* "NAME=value" lives in `pair`; value points into it */
 	char *pair;
+	size_t cap;    /* room for a value of this many bytes in pair */
 	bool exported;
 	bool readonly;
 };
@@ -61,9 +62,20 @@ int var_set(const char *name, const char *value, unsigned flags)
 		env_count++;
 	}
 	if (value) {
-		free(v->pair);
-		size_t nl = strlen(name);
-		v->pair = xasprintf("%s=%s", name, value);
+		/* Shell loops assign all the time: reuse the pair's buffer
+		 * when the new value fits (value may point into it). */
+		size_t nl = strlen(name), vl = strlen(value);
+		if (v->pair && vl <= v->cap) {
+			memmove(v->pair + nl + 1, value, vl + 1);
+		} else {
+			char *pair = xmalloc(nl + vl + 2 + 16);
+			memcpy(pair, name, nl);
+			pair[nl] = '=';
+			memcpy(pair + nl + 1, value, vl + 1);
+			free(v->pair);
+			v->pair = pair;
+			v->cap = vl + 16;
+		}
 		v->value = v->pair + nl + 1;
 	} else if (!v->pair) {
 		v->pair = xasprintf("%s=", name);

@@ -7,6 +7,7 @@
 #include "shell.h"
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include "../job/job.h"
 #include "expand.h"
 #include "pipeline.h"
+#include "redir.h"
 
 /* What a loop does with the xs of its body: true to stop looping. *r is
  * rewritten to what the loop itself gives its caller. */
@@ -189,4 +191,25 @@ struct xs exec_compound(const struct ast_cmd *c, unsigned flags)
 	case CMD_SIMPLE: break;
 	}
 	return XS(0);
+}
+
+struct xs exec_compound_redir(const struct ast_cmd *c, unsigned flags)
+{
+	if (!c->redirs)
+		return exec_compound(c, flags);
+	struct arena a = {0};
+	struct fdacts fa = {0};
+	struct fdsave *saves = NULL;
+	size_t nsaves = 0;
+	struct xs r = XS(1);
+	if (redir_prepare(&a, c->redirs, &fa) == 0) {
+		fflush(stdout);
+		if (fdacts_apply_saved(&a, &fa, &saves, &nsaves) == 0)
+			r = exec_compound(c, flags);
+		fflush(stdout);
+		fdacts_restore(saves, nsaves);
+		fdacts_close_owned(&fa);
+	}
+	arena_free(&a);
+	return r;
 }

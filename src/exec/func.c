@@ -125,7 +125,7 @@ struct xs func_call(struct func *f, int argc, char **argv, unsigned flags)
 	sh.loop_depth = 0;
 	sh.func_depth++;
 	f->refs++;
-	struct xs r = exec_compound(f->body, flags);
+	struct xs r = exec_compound_redir(f->body, flags);
 	f->refs--;
 	sh.func_depth--;
 	sh.loop_depth = loops;

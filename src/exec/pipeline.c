@@ -238,6 +238,13 @@ static void trace(struct run *r)
 		}
 		if (s->remote)
 			sb_addf(&sb, "@%s ", s->remote);
+		if (s->ast->kind != CMD_SIMPLE) {
+			/* A compound stage: its first line; what runs inside is
+			 * traced as it runs. */
+			const char *t = s->ast->text ? s->ast->text : "";
+			const char *nl = strchr(t, '\n');
+			sb_addf(&sb, "%.*s%s", nl ? (int)(nl - t) : (int)strlen(t), t, nl ? " ..." : "");
+		}
 		for (size_t j = 0; j < s->assigns.n; j++) {
 			sb_add_shquoted(&sb, s->assigns.v[j]);
 			sb_addc(&sb, ' ');

@@ -94,6 +94,9 @@ struct xs exec_list(const struct ast_script *s, unsigned flags);
 /* Run a command other than a simple one in this shell (no redirections:
  * the caller applies them). A subshell runs in a forked child. */
 struct xs exec_compound(const struct ast_cmd *c, unsigned flags);
+/* The same, with the command's own redirections applied and undone (a
+ * function's body: `f() { ...; } > log`). */
+struct xs exec_compound_redir(const struct ast_cmd *c, unsigned flags);
 
 /* Define, find and call shell functions (func.c). */
 void func_define(const struct ast_cmd *def);

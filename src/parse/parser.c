@@ -71,30 +71,40 @@ static bool failed(const struct parser *p)
 	return p->lx.failed;
 }
 
+/* The current token as text for a message (not NUL-terminated: *n bytes). */
+static void token_text(const struct parser *p, const char **s, int *n)
+{
+	const struct token *t = &p->tok;
+	*s = p->lx.src + t->start;
+	*n = (int)(t->end - t->start);
+	if (t->kind == T_EOF) {
+		*s = "end of file";
+		*n = 11;
+	} else if (t->kind == T_NEWLINE) {
+		*s = "newline";
+		*n = 7;
+	} else if (t->kind == T_WORD) {
+		*s = t->word;
+		*n = (int)strlen(t->word);
+	}
+	if (*n > 40)
+		*n = 40;
+}
+
 /* "syntax error near 'TOKEN'" for the current token; at the end of the
- * input the construct is incomplete (an interactive reader reads on). */
+ * input inside an open compound command, the construct is incomplete (an
+ * interactive reader reads on). */
 static void unexpected(struct parser *p)
 {
 	const struct token *t = &p->tok;
-	const char *s = p->lx.src + t->start;
-	int n = (int)(t->end - t->start);
 	if (t->kind == T_EOF && p->nest > 0) {
-		/* Inside an open compound command: read on. */
 		lex_error(&p->lx, t->line, t->col, true, "syntax error: unexpected end of file");
 		return;
 	}
-	if (t->kind == T_EOF) {
-		s = "end of file";
-		n = 11;
-	}
-	if (t->kind == T_NEWLINE) {
-		s = "newline";
-		n = 7;
-	} else if (t->kind == T_WORD) {
-		s = t->word;
-		n = (int)strlen(s);
-	}
-	lex_error(&p->lx, t->line, t->col, false, "syntax error near '%.*s'", n > 40 ? 40 : n, s);
+	const char *s;
+	int n;
+	token_text(p, &s, &n);
+	lex_error(&p->lx, t->line, t->col, false, "syntax error near '%.*s'", n, s);
 }
 
 /* Is the current token the unquoted word w? */
@@ -109,13 +119,14 @@ static bool expect_word(struct parser *p, const char *w)
 	if (failed(p))
 		return false;
 	if (!at_word(p, w)) {
+		const char *s;
+		int n;
+		token_text(p, &s, &n);
 		if (p->tok.kind == T_EOF)
 			unexpected(p);
 		else
 			lex_error(&p->lx, p->tok.line, p->tok.col, false,
-				  "syntax error near '%.40s' (expected '%s')",
-				  p->tok.kind == T_WORD ? p->tok.word :
-				  p->tok.kind == T_NEWLINE ? "newline" : p->lx.src + p->tok.start, w);
+				  "syntax error near '%.*s' (expected '%s')", n, s, w);
 		return false;
 	}
 	advance(p);
@@ -284,9 +295,13 @@ static void parse_if(struct parser *p, struct ast_cmd *c)
 	if (at_word(p, "elif")) {
 		/* elif: an if in the else part, closed by the same fi. */
 		struct ast_cmd *inner = arena_alloc(p->lx.a, sizeof *inner);
+		size_t start = p->tok.start;
 		inner->line = p->tok.line;
 		inner->col = p->tok.col;
 		parse_if(p, inner);
+		if (failed(p))
+			return;
+		inner->text = source_text(p, start);
 		f->els = arena_alloc(p->lx.a, sizeof *f->els);
 		f->els->nitems = 1;
 		f->els->items = arena_alloc(p->lx.a, sizeof *f->els->items);
@@ -298,6 +313,7 @@ static void parse_if(struct parser *p, struct ast_cmd *c)
 		it->andor.pipes[0].nstages = 1;
 		it->andor.pipes[0].stages = inner;
 		it->andor.pipes[0].line = inner->line;
+		it->text = it->andor.pipes[0].text = inner->text;
 		return; /* the inner if consumed the fi */
 	}
 	if (at_word(p, "else")) {

@@ -227,3 +227,9 @@ from-eval'
 	run ipcsh -n bad.ipcsh
 	assert_failure 2
 }
+
+@test "case inside \$( ) and backquotes: the grammar closes the substitution" {
+	run ipcsh -c 'echo $(case x in x) echo y;; esac) "$(case a in (a|b) echo z;; esac)" `case q in q) echo w;; esac`'
+	assert_success
+	assert_output 'y z w'
+}

@@ -6,6 +6,7 @@
  * abort, a break for an outer loop) up unchanged. */
 #include "shell.h"
 
+#include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,7 +169,10 @@ static struct xs exec_subshell(const struct ast_script *body, unsigned flags)
 	}
 	int ws = 0;
 	while (waitpid(pid, &ws, 0) < 0)
-		;
+		if (errno != EINTR) {
+			msg_errno("cannot wait for a subshell");
+			return XS(1);
+		}
 	int st = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
 	sh.status = st;
 	return XS(st);

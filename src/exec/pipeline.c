@@ -79,6 +79,7 @@ struct run {
 	sigset_t child_dflt;          /* signals exec'd stages get reset to default */
 	pid_t pgid;
 	bool fg;
+	unsigned flags;               /* EV_* for stages that run shell code */
 	uint64_t t0;
 };
 
@@ -201,27 +202,36 @@ static void builtin_unassign(struct saved_var *sv)
 static int expand_stage(struct run *r, struct rstage *s, bool assign_now)
 {
 	const struct ast_cmd *as = s->ast;
-	for (size_t i = 0; i < as->nassigns; i++) {
-		const char *raw = as->assigns[i];
-		const char *eq = strchr(raw, '=');
-		char *v = expand_assignment(&r->a, eq + 1);
-		if (!v)
-			return -1;
-		if (assign_now) {
-			char *nm = arena_strndup(&r->a, raw, (size_t)(eq - raw));
-			if (var_set(nm, v, 0) < 0)
-				return -1;
-		}
-		char *pair = xasprintf("%.*s=%s", (int)(eq - raw), raw, v);
-		strvec_push(&r->a, &s->assigns, arena_strdup(&r->a, pair));
-		free(pair);
-	}
+	/* The words first, then the assignments in order, each visible to
+	 * the ones after it (`A=1 B=$A cmd`) and, unless they are all there
+	 * is, taken back when the expansion is done: the command gets them
+	 * in its environment (s->assigns). */
 	for (size_t i = 0; i < as->nwords; i++)
 		if (expand_fields(&r->a, as->words[i], &s->argv) < 0)
 			return -1;
 	if (as->remote && !(s->remote = expand_single(&r->a, as->remote)))
 		return -1;
-	return 0;
+	size_t mark = !assign_now && as->nassigns ? var_journal_begin() : 0;
+	int rc = 0;
+	for (size_t i = 0; i < as->nassigns && rc == 0; i++) {
+		const char *raw = as->assigns[i];
+		const char *eq = strchr(raw, '=');
+		size_t nl = (size_t)(eq - raw);
+		char *v = expand_assignment(&r->a, eq + 1);
+		char *nm = arena_strndup(&r->a, raw, nl);
+		if (!v || var_set(nm, v, 0) < 0) {
+			rc = -1;
+			break;
+		}
+		size_t vl = strlen(v);
+		char *pair = arena_alloc(&r->a, nl + vl + 2);
+		memcpy(pair, raw, nl + 1);
+		memcpy(pair + nl + 1, v, vl + 1);
+		strvec_push(&r->a, &s->assigns, pair);
+	}
+	if (!assign_now && as->nassigns)
+		var_journal_rollback(mark);
+	return rc;
 }
 
 static void trace(struct run *r)
@@ -582,7 +592,7 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 	}
 	for (size_t i = 0; i < s->assigns.n; i++)
 		builtin_assign(s->assigns.v[i], NULL);
-	struct xs x = run_here(s, 0);
+	struct xs x = run_here(s, r->flags);
 	shell_exit(x.status);
 }
 
@@ -842,7 +852,16 @@ static int classify(struct run *r, struct rstage *s)
 		return 0;
 	}
 	s->kind = SK_EXEC;
+	/* `PATH=dir cmd` looks cmd up in the new PATH. */
+	const char *path_assign = NULL;
+	for (size_t i = 0; i < s->assigns.n; i++)
+		if (strncmp(s->assigns.v[i], "PATH=", 5) == 0)
+			path_assign = s->assigns.v[i] + 5;
+	size_t mark = path_assign ? var_journal_begin() : 0;
+	if (path_assign && var_set("PATH", path_assign, 0) < 0) { /* a readonly PATH stays */ }
 	int st = std_path ? lookup_std(&r->a, name, &s->path) : lookup(&r->a, name, &s->path);
+	if (path_assign)
+		var_journal_rollback(mark);
 	if (st)
 		s->preset = st;
 	return 0;
@@ -933,12 +952,23 @@ static struct xs run_lone_here(struct run *r, struct rstage *s0, unsigned flags)
 		return XS(1);
 	}
 	bool keep_redirs = s0->kind == SK_FLOW && s0->argv.n == 1 && strcmp(s0->argv.v[0], "exec") == 0;
+	/* POSIX: assignments before a special built-in stay (`x=1 :`), and
+	 * those before exec go into the new program's environment. */
+	bool special = s0->kind == SK_FLOW ||
+		       (s0->kind == SK_BUILTIN && is_special_builtin(s0->argv.v[0]));
+	bool is_exec = s0->kind == SK_FLOW && strcmp(s0->argv.v[0], "exec") == 0;
 	struct saved_var *saved = arena_alloc(&r->a, (s0->assigns.n + 1) * sizeof *saved);
-	for (size_t i = 0; i < s0->assigns.n; i++)
-		builtin_assign(s0->assigns.v[i], &saved[i]);
+	for (size_t i = 0; i < s0->assigns.n; i++) {
+		builtin_assign(s0->assigns.v[i], special ? NULL : &saved[i]);
+		if (is_exec) {
+			const char *eq = strchr(s0->assigns.v[i], '=');
+			char *nm = arena_strndup(&r->a, s0->assigns.v[i], (size_t)(eq - s0->assigns.v[i]));
+			var_export(nm);
+		}
+	}
 	s0->fg_here = true;
 	struct xs x = run_here(s0, flags);
-	for (size_t i = s0->assigns.n; i-- > 0;)
+	for (size_t i = s0->assigns.n; !special && i-- > 0;)
 		builtin_unassign(&saved[i]);
 	fflush(stdout);
 	if (keep_redirs) {
@@ -1013,7 +1043,7 @@ static bool runs_here(const struct rstage *s)
 
 struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned flags)
 {
-	struct run r = {.p = p, .n = p->nstages, .fg = !background, .t0 = now_ns()};
+	struct run r = {.p = p, .n = p->nstages, .fg = !background, .flags = flags, .t0 = now_ns()};
 	struct xs x = XS(1);
 	r.st = arena_alloc(&r.a, r.n * sizeof *r.st);
 	r.ed = r.n > 1 ? arena_alloc(&r.a, (r.n - 1) * sizeof *r.ed) : NULL;
@@ -1027,16 +1057,23 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 	}
 	const struct ast_cmd *c0 = &p->stages[0];
 	bool only_assigns = r.n == 1 && c0->kind == CMD_SIMPLE && !c0->nwords && !c0->remote;
-	for (size_t i = 0; i < r.n; i++) {
+	/* A background job runs in a subshell environment: what its
+	 * expansions assign (`echo ${b=2} &`) does not stay. */
+	size_t mark = background ? var_journal_begin() : 0;
+	bool expanded = true;
+	for (size_t i = 0; i < r.n && expanded; i++) {
 		r.st[i].ast = &p->stages[i];
 		r.st[i].in_fd = r.st[i].out_fd = -1;
-		if (expand_stage(&r, &r.st[i], only_assigns) < 0) {
-			/* An expansion error (${x:?}, a bad substitution) ends a
-			 * script, as in sh; at the prompt it drops the rest of
-			 * the line. */
-			x.ctl = sh.interactive ? CTL_ABORT : CTL_EXIT;
-			goto out;
-		}
+		expanded = expand_stage(&r, &r.st[i], only_assigns && !background) == 0;
+	}
+	if (background)
+		var_journal_rollback(mark);
+	if (!expanded) {
+		/* An expansion error (${x:?}, a bad substitution) ends a
+		 * script, as in sh; at the prompt it drops the rest of the
+		 * line. */
+		x.ctl = sh.interactive ? CTL_ABORT : CTL_EXIT;
+		goto out;
 	}
 	struct rstage *s0 = &r.st[0];
 	if (only_assigns) {

@@ -170,6 +170,8 @@ struct xs exec_list(const struct ast_script *s, unsigned flags)
 void shell_run_pending_traps(void)
 {
 	static const int sigs[] = {SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
+	if (!sig_take_some())
+		return;
 	for (size_t i = 0; i < ARRAY_LEN(sigs); i++) {
 		int s = sigs[i];
 		if (!sig_take(s) || !sh.traps[s] || !*sh.traps[s])

@@ -144,6 +144,14 @@ char **var_names(const char *prefix);
  * first match that was not executable (malloc'd) or NULL. */
 char *path_search(const char *name, bool want_exec, char **denied);
 
+/* An undo log of variable changes: every change after begin is put back
+ * by rollback(mark) (nested logs roll back in order). For prefix
+ * assignments seen by the ones after them (`A=1 B=$A cmd`) and for the
+ * expansions of a background pipeline, which run in a subshell
+ * environment (`echo ${b=2} &` leaves b unset). */
+size_t var_journal_begin(void);
+void var_journal_rollback(size_t mark);
+
 /* Positional parameters */
 void params_set(char **argv, int n);   /* copies */
 

@@ -24,6 +24,54 @@ static char **env_cache;
 static size_t env_count;
 static bool env_dirty = true;
 
+/* The undo log (var_journal_begin/rollback): while it is open, the first
+ * change of each variable records what to put back. */
+struct undo {
+	char *name, *value; /* value NULL: the variable was unset */
+	bool exported;
+};
+static struct undo *journal;
+static size_t njournal, capjournal;
+static int journaling;
+
+static struct var *lookup(const char *name);
+
+static void journal_note(const char *name)
+{
+	if (!journaling)
+		return;
+	struct var *v = lookup(name);
+	if (njournal == capjournal) {
+		capjournal = capjournal ? 2 * capjournal : 8;
+		journal = xrealloc(journal, capjournal * sizeof *journal);
+	}
+	journal[njournal++] = (struct undo){xstrdup(name), v && v->pair ? xstrdup(v->value) : NULL,
+					    v && v->exported};
+}
+
+size_t var_journal_begin(void)
+{
+	journaling++;
+	return njournal;
+}
+
+void var_journal_rollback(size_t mark)
+{
+	journaling--;
+	int saved = journaling;
+	journaling = 0; /* putting back is not itself recorded */
+	while (njournal > mark) {
+		struct undo *u = &journal[--njournal];
+		if (u->value) {
+			if (var_set(u->name, u->value, u->exported ? VAR_EXPORT : 0) < 0) { /* not readonly */ }
+		} else if (var_unset(u->name) < 0) { /* idem */
+		}
+		free(u->name);
+		free(u->value);
+	}
+	journaling = saved;
+}
+
 static unsigned hash(const char *s)
 {
 	unsigned h = 5381;
@@ -53,6 +101,9 @@ int var_set(const char *name, const char *value, unsigned flags)
 		msg_err("%s: readonly variable", name);
 		return -1;
 	}
+	journal_note(name);
+	if (journaling)
+		v = lookup(name);
 	if (!v) {
 		unsigned h = hash(name);
 		v = xcalloc(1, sizeof *v);
@@ -125,6 +176,7 @@ int var_unset(const char *name)
 		msg_err("unset: %s: readonly variable", name);
 		return -1;
 	}
+	journal_note(name);
 	*pp = v->next;
 	if (v->exported)
 		env_dirty = true;

@@ -33,15 +33,30 @@
  * so that neither the parser nor the executor can exhaust the stack. */
 #define PARSE_MAX_NEST 400
 
+/* Aliases being substituted: an alias is not expanded again inside its
+ * own text (POSIX 2.3.1), which ends at offset end of the source. */
+#define ALIAS_MAX_NEST 32
+
 struct parser {
 	struct lexer lx;
 	struct token tok;  /* the current token */
 	size_t last_end;   /* end offset of the last token consumed */
 	int nest;          /* compound commands open */
+	struct {
+		const char *name;
+		size_t end;
+	} aliases[ALIAS_MAX_NEST];
+	int naliases;
+	size_t alias_next; /* the last alias's text ended in a blank: the word
+			      that starts at or after this offset (+1) is
+			      looked up too; 0: none */
 };
+
+const char *(*parse_alias_lookup)(const char *name);
 
 static struct ast_script *parse_list(struct parser *p);
 static void parse_command(struct parser *p, struct ast_cmd *c);
+static bool expand_aliases(struct parser *p);
 
 static void advance(struct parser *p)
 {
@@ -558,6 +573,14 @@ static void parse_function_kw(struct parser *p, struct ast_cmd *c)
 
 static void simple_add_word(struct parser *p, struct ast_cmd *c, size_t *capw, size_t *capa)
 {
+	/* The command name after assignments, and a word after an alias
+	 * whose text ended in a blank, are looked up as aliases too. */
+	bool next = p->alias_next && p->tok.start + 1 >= p->alias_next;
+	if (next)
+		p->alias_next = 0;
+	if ((next || (c->nwords == 0 && c->nassigns > 0 && !is_assignment(p->tok.word))) &&
+	    expand_aliases(p) && p->tok.kind != T_WORD)
+		return;
 	char *w = p->tok.word;
 	if (c->nwords == 0 && is_assignment(w)) {
 		c->assigns = grow(p->lx.a, c->assigns, c->nassigns, capa, sizeof(char *));
@@ -621,8 +644,63 @@ static void parse_simple(struct parser *p, struct ast_cmd *c)
 			  c->remote);
 }
 
+/* Is the current word an alias to substitute here? An unquoted word whose
+ * alias is not being substituted already. */
+static const char *alias_for(struct parser *p)
+{
+	if (!parse_alias_lookup || p->tok.kind != T_WORD)
+		return NULL;
+	const char *w = p->tok.word;
+	if (strcspn(w, "'\"\\$`") != strlen(w) || p->tok.end - p->tok.start != strlen(w))
+		return NULL; /* quoted, or with a line continuation inside */
+	while (p->naliases && p->lx.pos > p->aliases[p->naliases - 1].end)
+		p->naliases--;
+	for (int i = 0; i < p->naliases; i++)
+		if (strcmp(p->aliases[i].name, w) == 0)
+			return NULL;
+	return p->naliases < ALIAS_MAX_NEST ? parse_alias_lookup(w) : NULL;
+}
+
+/* Substitute aliases for the current word while there are some (POSIX
+ * 2.3.1): the source becomes what precedes the word, the alias's value,
+ * and the rest; lexing goes on from the value. Returns whether it did. */
+static bool expand_aliases(struct parser *p)
+{
+	bool any = false;
+	const char *v;
+	while (!failed(p) && (v = alias_for(p))) {
+		size_t at = p->tok.start, vl = strlen(v), rest = p->lx.len - p->tok.end;
+		char *src = arena_alloc(p->lx.a, at + vl + rest + 1);
+		memcpy(src, p->lx.src, at);
+		memcpy(src + at, v, vl);
+		memcpy(src + at + vl, p->lx.src + p->tok.end, rest);
+		/* Adjust the end offsets of aliases still open in this text. */
+		size_t delta_from = p->tok.end;
+		for (int i = 0; i < p->naliases; i++)
+			if (p->aliases[i].end >= delta_from)
+				p->aliases[i].end = p->aliases[i].end + vl - (p->tok.end - at);
+		p->aliases[p->naliases].name = p->tok.word;
+		p->aliases[p->naliases].end = at + vl;
+		p->naliases++;
+		p->alias_next = vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t') ? at + vl + 1 : 0;
+		p->lx.src = src;
+		p->lx.len = at + vl + rest;
+		p->lx.pos = at;
+		if (p->lx.synced > at) {
+			/* Line counting passed the word: count again from the top. */
+			p->lx.synced = p->lx.line_start = 0;
+			p->lx.line = p->lx.first_line;
+		}
+		lex_next(&p->lx, &p->tok);
+		any = true;
+	}
+	return any;
+}
+
 static void parse_command(struct parser *p, struct ast_cmd *c)
 {
+	p->alias_next = 0;
+	expand_aliases(p);
 	if (parse_compound(p, c))
 		return;
 	if (at_word(p, "function")) {
@@ -768,6 +846,34 @@ struct ast_script *parse_script_depth(struct arena *a, const char *src, size_t l
 	}
 	lex_finish(&p.lx);
 	return p.lx.failed ? NULL : sc;
+}
+
+long parse_paren_end(struct arena *a, const char *src, size_t len, int first_line, int depth,
+		     struct parse_error *err)
+{
+	memset(err, 0, sizeof *err);
+	struct parser p;
+	memset(&p, 0, sizeof p);
+	lex_init(&p.lx, a, src, len, first_line, depth, err);
+	long r = -1;
+	if (depth > PARSE_MAX_DEPTH) {
+		lex_error(&p.lx, first_line, 1, false, "syntax error: command substitutions nested too deeply");
+		r = -2;
+	} else {
+		advance(&p);
+		(void)parse_list(&p);
+		if (!p.lx.failed) {
+			if (p.tok.kind == T_RPAREN)
+				r = (long)p.tok.start;
+			else if (p.tok.kind == T_EOF)
+				lex_error(&p.lx, p.tok.line, p.tok.col, true,
+					  "syntax error: unexpected end of file");
+			else
+				unexpected(&p);
+		}
+	}
+	lex_finish(&p.lx);
+	return r;
 }
 
 struct ast_script *parse_script(struct arena *a, const char *src, size_t len, int first_line,

@@ -417,9 +417,11 @@ static void test_text_lines(void)
 
 static void test_cmdsubst_end(void)
 {
-	const char *s = "echo ')' \"(\" $(x) `)` ${a})rest";
-	TAP_OK(parse_cmdsubst_end(s, strlen(s)) == 26, "cmdsubst end skips quotes and nesting");
-	TAP_OK(parse_cmdsubst_end("a (b) c)", 8) == 7, "parens count");
+	const char *s = "echo ')' \"(\" $(x) `echo \\)` ${a})rest";
+	TAP_OK(parse_cmdsubst_end(s, strlen(s)) == strstr(s, "})rest") - s + 1,
+	       "cmdsubst end skips quotes and nesting");
+	TAP_OK(parse_cmdsubst_end("a; (b) | c)", 11) == 10, "a subshell's parentheses are its own");
+	TAP_OK(parse_cmdsubst_end("case x in x) a;; esac)", 22) == 21, "a case pattern's ')' is its own");
 	TAP_OK(parse_cmdsubst_end("a # )\n)", 7) == 6, "comment skipped");
 	TAP_OK(parse_cmdsubst_end("a#)", 3) == 2, "# inside a word");
 	TAP_OK(parse_cmdsubst_end("a \\\n# )\n)", 9) == 8, "# after a line continuation");
@@ -493,6 +495,10 @@ static void test_compound(void)
 	good("'if' a", "'if' a");
 	good("case in in in) echo in;; esac", "case in{in){echo in};;}");
 	good("if a; then cat <<E; fi\nbody\nE\n", "if{a}then{cat <0<<E{body\n}>}");
+	/* The grammar, not a count of parentheses, closes $( ). */
+	good("echo $(case x in x) echo y;; esac) z", "echo $(case x in x) echo y;; esac) z");
+	good("echo \"$(case x in (a|b) ;; esac)\"", "echo \"$(case x in (a|b) ;; esac)\"");
+	good("a=$(f() { echo ')'; }; f)", "A:a=$(f() { echo ')'; }; f)");
 }
 
 static void test_compound_bad(void)
@@ -537,8 +543,44 @@ static void test_compound_bad(void)
 	sb_free(&sb);
 }
 
+static const char *test_alias(const char *name)
+{
+	static const char *const tab[][2] = {
+		{"ll", "ls -l"}, {"q", "'quoted word'"}, {"sudo", "doas "}, {"rec", "rec x"},
+		{"a", "b"}, {"b", "a y"}, {"loop", "while true; do"}, {"redir", ">out"},
+		{"nx", "echo "}, {"w", "world"},
+	};
+	for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
+		if (strcmp(tab[i][0], name) == 0)
+			return tab[i][1];
+	return NULL;
+}
+
+/* Alias substitution (POSIX 2.3.1) in command position only. */
+static void test_aliases(void)
+{
+	parse_alias_lookup = test_alias;
+	good("ll /tmp", "ls -l /tmp");
+	good("echo ll", "echo ll");
+	good("q arg", "'quoted word' arg");
+	good("'ll'", "'ll'");
+	good("x=1 ll", "A:x=1 ls -l");
+	good("sudo ll", "doas ls -l");
+	good("nx w w", "echo world w");
+	good("rec", "rec x");
+	good("a", "a y");
+	good("loop echo; done", "while{true}do{echo}");
+	good("ll | ll && ll; ll", "ls -l | ls -l && ls -l ;; ls -l");
+	good("if ll; then ll; fi", "if{ls -l}then{ls -l}");
+	good("redir", "<1>out>");
+	bad("ll )", 1, 7, false, "near ')'");
+	parse_alias_lookup = NULL;
+	good("ll /tmp", "ll /tmp");
+}
+
 int main(void)
 {
+	test_aliases();
 	test_compound();
 	test_compound_bad();
 	test_lists();

@@ -129,8 +129,22 @@ static void check_script(const struct ast_script *sc)
 	}
 }
 
+/* A few aliases, so that alias substitution is fuzzed too: one that ends
+ * in a blank, one that opens a compound command, one that recurses. */
+static const char *fuzz_alias(const char *name)
+{
+	if (strcmp(name, "al") == 0)
+		return "echo ";
+	if (strcmp(name, "lp") == 0)
+		return "while al; do";
+	if (strcmp(name, "rc") == 0)
+		return "rc al";
+	return NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	parse_alias_lookup = fuzz_alias;
 	struct arena a = { 0 };
 	struct parse_error err;
 	const char *src = (const char *)data;

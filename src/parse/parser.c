@@ -47,6 +47,7 @@ struct parser {
 		size_t end;
 	} aliases[ALIAS_MAX_NEST];
 	int naliases;
+	long shift;        /* bytes the substituted aliases added to the source */
 	size_t alias_next; /* the last alias's text ended in a blank: the word
 			      that starts at or after this offset (+1) is
 			      looked up too; 0: none */
@@ -683,6 +684,7 @@ static bool expand_aliases(struct parser *p)
 		p->aliases[p->naliases].end = at + vl;
 		p->naliases++;
 		p->alias_next = vl && (v[vl - 1] == ' ' || v[vl - 1] == '\t') ? at + vl + 1 : 0;
+		p->shift += (long)vl - (long)(p->tok.end - at);
 		p->lx.src = src;
 		p->lx.len = at + vl + rest;
 		p->lx.pos = at;
@@ -864,7 +866,7 @@ long parse_paren_end(struct arena *a, const char *src, size_t len, int first_lin
 		(void)parse_list(&p);
 		if (!p.lx.failed) {
 			if (p.tok.kind == T_RPAREN)
-				r = (long)p.tok.start;
+				r = (long)p.tok.start - p.shift; /* an offset in src, before aliases */
 			else if (p.tok.kind == T_EOF)
 				lex_error(&p.lx, p.tok.line, p.tok.col, true,
 					  "syntax error: unexpected end of file");

@@ -573,6 +573,8 @@ static void test_aliases(void)
 	good("ll | ll && ll; ll", "ls -l | ls -l && ls -l ;; ls -l");
 	good("if ll; then ll; fi", "if{ls -l}then{ls -l}");
 	good("redir", "<1>out>");
+	/* $( ) ends where the source says, aliases substituted inside or not. */
+	good("echo $(ll; sudo ll) x", "echo $(ll; sudo ll) x");
 	bad("ll )", 1, 7, false, "near ')'");
 	parse_alias_lookup = NULL;
 	good("ll /tmp", "ll /tmp");

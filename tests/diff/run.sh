@@ -34,6 +34,8 @@
 #
 # Output: TAP lines ("ok N NAME", "ok N NAME # skip pending: …", "not ok N
 # NAME" with "# " details), then a summary; exit 1 on any failure.
+# run_shell sets PATH, TMPDIR... in a subshell on purpose:
+# shellcheck disable=SC2030,SC2031
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -44,38 +46,45 @@ TIMEOUT=${DIFF_TIMEOUT:-10}
 IPCSH=${IPCSH:-$root/${BUILD:-build}/ipcsh}
 export CASES PENDING TIMEOUT IPCSH
 
-# rewrite_edges: every transport edge |[NAME…] becomes a plain |, for the
-# reference shells (a `||` or a `| [` is left alone).
-rewrite_edges() {
-	sed -E 's/(^|[^|])\|\[[a-z][a-z0-9]*(:[^]]*)?\]/\1|/g'
+# The worker (run.sh --case WORKDIR NAME...) forks little: the machine is
+# shared, and ~300 cases x 3 shells must stay within seconds.
+
+# slurp VAR FILE: the whole file into VAR, trailing newlines kept.
+slurp() {
+	printf -v "$1" ''
+	IFS= read -r -d '' "$1" <"$2" || true
 }
 
-# header FILE KEY: the value of the first "# KEY: value" line.
-header() {
-	sed -n "s/^[[:space:]]*# $2:[[:space:]]*//p" "$1" | head -n 1
+# headers TEXT: set follow, known and stderr_mode from the "# KEY: value"
+# lines of the case (the first of each).
+headers() {
+	local line re='^[[:space:]]*# (follow|known-difference|stderr):[[:space:]]*(.*)$'
+	follow='' known='' stderr_mode=''
+	while IFS= read -r line; do
+		[[ $line =~ $re ]] || continue
+		case ${BASH_REMATCH[1]} in
+		follow) follow=${follow:-${BASH_REMATCH[2]}} ;;
+		known-difference) known=${known:-${BASH_REMATCH[2]}} ;;
+		stderr) stderr_mode=${stderr_mode:-${BASH_REMATCH[2]}} ;;
+		esac
+	done <<<"$1"
 }
 
-# run_shell WHICH DIR: run the case in DIR/WHICH.d/run; leaves
-# DIR/WHICH.out, .err, .rc.
+# run_shell WHICH DIR: run DIR/WHICH.d/case.sh in the empty DIR/WHICH.d/run;
+# leaves DIR/WHICH.out, .err, .rc.
 run_shell() {
-	local which=$1 dir=$2 cmd args=()
-	mkdir -p "$dir/$which.d/run"
+	local which=$1 dir=$2 cmd limit=$TIMEOUT
 	case $which in
 	dash) cmd=(dash) ;;
 	bash) cmd=(bash --posix) ;;
 	ipcsh) cmd=("$IPCSH") ;;
 	esac
-	if [ "$which" = ipcsh ]; then
-		cp "$dir/case.sh" "$dir/$which.d/case.sh"
-	else
-		rewrite_edges <"$dir/case.sh" >"$dir/$which.d/case.sh"
-	fi
-	[ ! -f "$dir/case.args" ] || mapfile -t args <"$dir/case.args"
 	(
 		cd "$dir/$which.d/run" || exit 125
-		exec env -i PATH="$PATH" HOME="$dir/$which.d/run" TMPDIR="$dir/$which.d/run" \
-			LC_ALL=C TERM=dumb USER="${USER:-user}" \
-			timeout -k 2 "$TIMEOUT" "${cmd[@]}" ../case.sh "${args[@]}" \
+		# The same small environment for every shell (env -i without an exec).
+		unset "${exported[@]}" 2>/dev/null
+		export PATH="$path" HOME="$dir/$which.d/run" TMPDIR="$dir/$which.d/run" LC_ALL=C TERM=dumb USER="$user"
+		exec timeout -k 2 "$limit" "${cmd[@]}" ../case.sh "${args[@]}" \
 			<"$dir/case.stdin" >"$dir/$which.out" 2>"$dir/$which.err"
 	)
 	echo $? >"$dir/$which.rc"
@@ -84,8 +93,13 @@ run_shell() {
 # same DIR A B: A and B gave the same stdout and status (and, with the
 # header "# stderr: presence", both or neither wrote to stderr).
 same() {
-	cmp -s "$1/$2.out" "$1/$3.out" && cmp -s "$1/$2.rc" "$1/$3.rc" || return 1
-	[ "${stderr_mode:-}" = presence ] || return 0
+	local oa ob ra rb
+	slurp oa "$1/$2.out"
+	slurp ob "$1/$3.out"
+	slurp ra "$1/$2.rc"
+	slurp rb "$1/$3.rc"
+	[ "$oa" = "$ob" ] && [ "$ra" = "$rb" ] || return 1
+	[ "$stderr_mode" = presence ] || return 0
 	local a=0 b=0
 	[ ! -s "$1/$2.err" ] || a=1
 	[ ! -s "$1/$3.err" ] || b=1
@@ -94,8 +108,10 @@ same() {
 
 # describe DIR WHICH: a shell's result as "# " lines.
 describe() {
-	local d=$1 w=$2
-	echo "#   $w: status $(cat "$d/$w.rc")$([ "$(cat "$d/$w.rc")" != 124 ] || echo ' (timed out)'), stdout:"
+	local d=$1 w=$2 rc
+	slurp rc "$d/$w.rc"
+	rc=${rc%$'\n'}
+	echo "#   $w: status $rc$([ "$rc" != 124 ] || echo ' (timed out)'), stdout:"
 	head -c 2000 "$d/$w.out" | head -n 15 | sed 's/^/#     | /'
 	if [ -s "$d/$w.err" ]; then
 		echo "#   $w stderr:"
@@ -106,14 +122,23 @@ describe() {
 # run_case NAME WORKDIR: run one case; writes WORKDIR/NAME.res: a first line
 # "pass|fail|error|known|fixed REASON" then "# " detail lines.
 run_case() {
-	local name=$1 d="$2/$1" ref follow known reason
-	mkdir -p "$d"
-	cp "$CASES/$name.sh" "$d/case.sh"
-	[ ! -f "$CASES/$name.args" ] || cp "$CASES/$name.args" "$d/case.args"
-	if [ -f "$CASES/$name.stdin" ]; then cp "$CASES/$name.stdin" "$d/case.stdin"; else : >"$d/case.stdin"; fi
-	follow=$(header "$d/case.sh" follow)
-	known=$(header "$d/case.sh" known-difference)
-	stderr_mode=$(header "$d/case.sh" stderr)
+	local name=$1 d="$2/$1" ref reason text w follow known stderr_mode args=()
+	mkdir -p "$d/dash.d/run" "$d/bash.d/run" "$d/ipcsh.d/run"
+	slurp text "$CASES/$name.sh"
+	headers "$text"
+	[ ! -f "$CASES/$name.args" ] || mapfile -t args <"$CASES/$name.args"
+	if [ -f "$CASES/$name.stdin" ]; then slurp w "$CASES/$name.stdin"; else w=''; fi
+	printf '%s' "$w" >"$d/case.stdin"
+	printf '%s' "$text" >"$d/ipcsh.d/case.sh"
+	if [[ $text == *'|['* ]]; then
+		# Every transport edge |[NAME…] becomes a plain | for the references
+		# (a `||` or a `| [` is left alone).
+		sed -E 's/(^|[^|])\|\[[a-z][a-z0-9]*(:[^]]*)?\]/\1|/g' <<<"$text" >"$d/dash.d/case.sh"
+	else
+		printf '%s' "$text" >"$d/dash.d/case.sh"
+	fi
+	slurp w "$d/dash.d/case.sh"
+	printf '%s' "$w" >"$d/bash.d/case.sh"
 	run_shell dash "$d"
 	run_shell bash "$d"
 	run_shell ipcsh "$d"
@@ -134,6 +159,7 @@ run_case() {
 		fi
 		if same "$d" ipcsh "$ref"; then
 			if [ -n "$known" ]; then echo "fixed known-difference no longer differs: remove the header"; else echo pass; fi
+			return
 		elif [ -n "$known" ]; then
 			echo "known $known"
 		else
@@ -145,7 +171,11 @@ run_case() {
 }
 
 if [ "${1:-}" = --case ]; then # internal: one worker of xargs
-	run_case "$2" "$3"
+	work=$2
+	shift 2
+	mapfile -t exported < <(compgen -e)
+	path=$PATH user=${USER:-user}
+	for n in "$@"; do run_case "$n" "$work"; done
 	exit 0
 fi
 
@@ -186,7 +216,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/ipcsh-diff.XXXXXX") || exit 2
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM
-printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -I{} bash "$0" --case {} "$work"
+printf '%s\n' "${names[@]}" | xargs -P "$JOBS" -n 8 bash "$0" --case "$work"
 
 echo "1..$((${#names[@]} + ${#bad_pending[@]}))"
 i=0 npass=0 nfail=0 nskip=0 nfixed=0 nknown=0

@@ -376,8 +376,10 @@ run_script_once() {
 	err=$(head -n 1 "$tmp/script.err")
 	# The message without its "ipcsh: FILE: line N:" prefix.
 	[[ $err =~ line\ [0-9]+:\ (.*)$ ]] && err=${BASH_REMATCH[1]}
+	err=${err%% (*}
+	[ ${#err} -le 60 ] || err="${err:0:57}..."
 	if [ "$rc" -ne 0 ]; then
-		echo "fail status $rc${err:+: ${err:0:60}}"
+		echo "fail status $rc${err:+: $err}"
 	else
 		echo "ok $(printf '%s' "$out" | tr '\n' ' ')"
 	fi

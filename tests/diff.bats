@@ -27,7 +27,14 @@ runner() {
 }
 
 @test "diff: every case matches dash and bash (pending cases aside)" {
-	run env IPCSH="$IPCSH" bash "$RUNNER"
+	local bin=$IPCSH limit=10
+	if [ -n "${IPCSH_VALGRIND:-}" ]; then
+		# make valgrind: the cases' ipcsh under valgrind, as common.bash's ipcsh().
+		printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite "%s" "$@"\n' "$IPCSH" >vg
+		chmod +x vg
+		bin=$PWD/vg limit=120
+	fi
+	run env IPCSH="$bin" DIFF_TIMEOUT="$limit" bash "$RUNNER"
 	# Into make check's output: the summary and what was fixed.
 	grep -E '^# (diff|FIXED)' <<<"$output" >&3 || true
 	if [ "$status" -ne 0 ]; then

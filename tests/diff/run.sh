@@ -87,6 +87,8 @@ run_shell() {
 		# The same small environment for every shell (env -i without an exec).
 		unset "${exported[@]}" 2>/dev/null
 		export PATH="$path" HOME="$dir/$which.d/run" TMPDIR="$dir/$which.d/run" LC_ALL=C TERM=dumb USER="$user"
+		# A sanitizer build keeps the settings of tests/run-all.sh.
+		[ ${#sanitizer[@]} -eq 0 ] || export "${sanitizer[@]}"
 		exec timeout -k 2 "$limit" "${cmd[@]}" ../case.sh "${args[@]}" \
 			<"$dir/case.stdin" >"$dir/$which.out" 2>"$dir/$which.err"
 	)
@@ -177,7 +179,10 @@ if [ "${1:-}" = --case ]; then # internal: one worker of xargs
 	work=$2
 	shift 2
 	mapfile -t exported < <(compgen -e)
-	path=$PATH user=${USER:-user}
+	path=$PATH user=${USER:-user} sanitizer=()
+	for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+		[ -z "${!v:-}" ] || sanitizer+=("$v=${!v}")
+	done
 	for n in "$@"; do run_case "$n" "$work"; done
 	exit 0
 fi

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "builtin/builtin.h"
 #include "exec/plan.h"
 #include "exec/shell.h"
 #include "job/job.h"
@@ -30,6 +31,9 @@ static const char usage_text[] =
 	"  -t EDGE          what a bare | means, e.g. -t shm or -t mq:lines (default pipe)\n"
 	"  -e               stop at the first list item that fails\n"
 	"  -o pipefail      a pipeline's status is its rightmost failing stage's\n"
+	"  -o NAME          any option of set by name (nounset, allexport...); set's letters\n"
+	"                   (a b C f m u v) too; +o NAME and a leading + turn one off\n"
+	"  -s               read commands from stdin; operands are $1...\n"
 	"  -x               print each pipeline with its wiring before running it\n"
 	"  -n               parse only: report syntax errors, run nothing\n"
 	"  --plan[=json]    print the plan (stages, edges, transports) and run nothing\n"
@@ -70,6 +74,7 @@ static char *read_fd_all(int fd, size_t *len)
 struct opts {
 	const char *cmd;       /* -c */
 	bool force_i;
+	bool read_stdin;       /* -s: commands from stdin, operands are parameters */
 	bool plan_only;
 };
 
@@ -83,6 +88,22 @@ static int set_edge(const char *text)
 	return 0;
 }
 
+/* A "+..." word: set's letters turned off, "+o NAME" (the next word). */
+static int set_letters(const char *a, int argc, char **argv, int *i)
+{
+	for (const char *p = a + 1; *p; p++) {
+		if (*p == 'o') {
+			const char *name = p[1] ? p + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+			if (!name || shell_option_set('+', 0, name) < 0)
+				usage_error("+o: unknown option name '", name ? name : "", "'");
+			return 0;
+		}
+		if (shell_option_set('+', *p, NULL) < 0)
+			usage_error("unknown option '+", (char[]){*p, 0}, "'");
+	}
+	return 0;
+}
+
 /* Parse options; returns the index of the first operand. */
 static int parse_options(int argc, char **argv, struct opts *o)
 {
@@ -91,15 +112,13 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0)
 			return i + 1;
-		if (a[0] == '+' && a[1] == 'o' && !a[2]) {
-			if (i + 1 >= argc || strcmp(argv[i + 1], "pipefail") != 0)
-				usage_error("+o: unknown option name '", i + 1 < argc ? argv[i + 1] : "", "'");
-			sh.opt_pipefail = false;
-			i++;
+		if ((a[0] != '-' && a[0] != '+') || !a[1])
+			return i;
+		if (a[0] == '+') {
+			if (set_letters(a, argc, argv, &i) < 0)
+				exit(2);
 			continue;
 		}
-		if (a[0] != '-' || !a[1])
-			return i;
 		if (a[1] == '-') {
 			if (!strcmp(a, "--help")) {
 				fputs(usage_text, stdout);
@@ -142,20 +161,12 @@ static int parse_options(int argc, char **argv, struct opts *o)
 					o->cmd = arg;
 				else if (*p == 't' && set_edge(arg) < 0)
 					exit(2);
-				else if (*p == 'o' && strcmp(arg, "pipefail") == 0)
-					sh.opt_pipefail = true;
-				else if (*p == 'o' && strcmp(arg, "errexit") == 0)
-					sh.opt_e = true;
-				else if (*p == 'o' && strcmp(arg, "xtrace") == 0)
-					sh.opt_x = true;
-				else if (*p == 'o')
+				else if (*p == 'o' && shell_option_set('-', 0, arg) < 0)
 					usage_error("-o: unknown option name '", arg, "'");
 				goto next; /* the rest of this word was the argument */
 			}
-			case 'e': sh.opt_e = true; break;
-			case 'x': sh.opt_x = true; break;
-			case 'n': sh.opt_n = true; break;
 			case 'i': o->force_i = true; break;
+			case 's': o->read_stdin = true; break;
 			case 'h':
 				fputs(usage_text, stdout);
 				exit(0);
@@ -163,7 +174,9 @@ static int parse_options(int argc, char **argv, struct opts *o)
 				printf("ipcsh %s\n", IPCSH_VERSION);
 				exit(0);
 			default:
-				usage_error("unknown option '-", (char[]){*p, 0}, "'");
+				/* every option of set: -a -b -C -e -f -m -n -u -v -x */
+				if (shell_option_set('-', *p, NULL) < 0)
+					usage_error("unknown option '-", (char[]){*p, 0}, "'");
 			}
 		}
 next:;
@@ -175,6 +188,9 @@ next:;
 static int run_main_text(const char *text, size_t len, const char *name)
 {
 	sh.source_name = name;
+	/* -v: the input as it is read; ipcsh reads a script whole. */
+	if (sh.opt_v && len && (write_all(2, text, len) < 0 ||
+				(text[len - 1] != '\n' && write_all(2, "\n", 1) < 0))) { /* no stderr */ }
 	if (sh.plan == PLAN_NONE && !sh.opt_n)
 		return shell_run_text(text, len, name);
 	struct arena a = {0};
@@ -209,7 +225,7 @@ int main(int argc, char **argv)
 		st = run_main_text(o.cmd, strlen(o.cmd), "-c");
 		shell_exit(st);
 	}
-	if (i < argc) {
+	if (i < argc && !o.read_stdin) {
 		const char *file = argv[i];
 		int fd = open(file, O_RDONLY | O_CLOEXEC);
 		size_t len = 0;
@@ -226,11 +242,14 @@ int main(int argc, char **argv)
 		free(text);
 		shell_exit(st);
 	}
+	if (o.read_stdin)
+		params_set(argv + i, argc - i);
 	bool tty = isatty(0) && isatty(2);
 	if ((tty || o.force_i) && sh.plan == PLAN_NONE && !sh.opt_n) {
 		sh.interactive = true;
 		if (job_control_init() < 0 && o.force_i)
 			msg_warn("no terminal: no job control");
+		sh.opt_m = sh.jobctl;
 		shell_exit(repl_main());
 	}
 	size_t len = 0;

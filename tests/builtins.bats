@@ -397,3 +397,12 @@ echo "$a|$b"; echo "x y" | read -r -- c; echo "${c-unset}"'
 	run ipcsh -c 'ulimit -Sn'
 	assert_output "$(bash -c 'ulimit -Sn')"
 }
+
+@test "getopts and other built-ins take -- before their operands" {
+	like_bash 'cd -- /tmp; pwd -LP; umask -- 027; umask; export -- X1=1; echo $X1; set -e -- a b; echo $#; unset -- X1; echo ${X1-u}; type -- cd; command -v -- ls; getopts -- a o -a; echo $o'
+}
+
+@test "unset -f of a name that is no function changes nothing, status 0" {
+	run ipcsh -c 'x=1; unset -f x; echo "$? $x"'
+	assert_output '0 1'
+}

@@ -143,7 +143,7 @@ static const struct builtin table[] = {
 	{"ulimit", bi_ulimit, "ulimit [-HS] [-a|-cdflmnqstuv] [LIMIT]", "print or set resource limits"},
 	{"umask", bi_umask, "umask [-pS] [MODE]", "print or set the file creation mask"},
 	{"unalias", bi_unalias, "unalias -a | NAME...", "remove aliases"},
-	{"unset", bi_unset, "unset [-v] NAME...", "remove variables"},
+	{"unset", bi_unset, "unset [-v|-f] NAME...", "remove variables (-f: functions)"},
 	{"wait", bi_wait, "wait [JOB|PID...]", "wait for background jobs"},
 	{NULL, NULL, NULL, NULL},
 };

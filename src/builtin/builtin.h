@@ -48,8 +48,10 @@ int builtin_getopt(struct bopt *g, int argc, char **argv, const char *opts);
  * as lines are read (POSIX XCU 2.3.1). Valid until the alias changes. */
 const char *alias_get(const char *name);
 
-/* Is name a shell function? Defined by the executor (command -v, type). */
+/* Is name a shell function? Forget the function name (none: nothing
+ * happens). Defined by the executor (command -v, type, unset -f). */
 bool shell_func_exists(const char *name);
+void shell_func_unset(const char *name);
 
 /* The flags for "$-": the letters of the set options that are on, in
  * set's order, then 'i' when interactive. A static buffer rebuilt on each

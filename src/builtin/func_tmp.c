@@ -6,3 +6,8 @@ bool shell_func_exists(const char *name)
 	(void)name;
 	return false;
 }
+
+void shell_func_unset(const char *name)
+{
+	(void)name;
+}

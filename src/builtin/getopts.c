@@ -35,6 +35,10 @@ static int getopts_result(const char *name, char c, const char *optarg)
 
 int bi_getopts(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "--") == 0) {
+		argv++; /* as bash: getopts has no options, "--" may end them */
+		argc--;
+	}
 	if (argc < 3) {
 		msg_err("getopts: usage: getopts OPTSTRING NAME [ARG...]");
 		return 2;

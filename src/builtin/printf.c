@@ -283,7 +283,7 @@ static int convert(struct out *o, const char **fp, struct args *a)
 			prec = (int)strtol(f, (char **)&f, 10);
 		}
 	}
-	while (*f && strchr("hlLqjzt", *f))
+	while (*f && strchr("hlLjzt", *f))
 		f++; /* length modifiers: every number is intmax_t here */
 	char conv = *f;
 	*fp = f + (conv != 0);

@@ -86,14 +86,19 @@ int bi_local(int argc, char **argv)
 	return declare(argc, argv, 0, true);
 }
 
+/* unset [-v] NAME...: variables; unset -f NAME...: functions. */
 int bi_unset(int argc, char **argv)
 {
 	char f[128] = {0};
-	int i = bopt_flags(argc, argv, "v", f);
+	int i = bopt_flags(argc, argv, "fv", f);
 	if (i < 0)
 		return 2;
 	int st = 0;
 	for (; i < argc; i++) {
+		if (f['f'] && !f['v']) {
+			shell_func_unset(argv[i]);
+			continue;
+		}
 		if (!is_name(argv[i], (size_t)-1)) {
 			msg_err("unset: '%s': not a valid identifier", argv[i]);
 			st = 1;

@@ -89,19 +89,50 @@ static int set_edge(const char *text)
 }
 
 /* A "+..." word: set's letters turned off, "+o NAME" (the next word). */
-static int set_letters(const char *a, int argc, char **argv, int *i)
+static void set_letters(const char *a, int argc, char **argv, int *i)
 {
 	for (const char *p = a + 1; *p; p++) {
 		if (*p == 'o') {
 			const char *name = p[1] ? p + 1 : *i + 1 < argc ? argv[++*i] : NULL;
 			if (!name || shell_option_set('+', 0, name) < 0)
 				usage_error("+o: unknown option name '", name ? name : "", "'");
-			return 0;
+			return;
 		}
 		if (shell_option_set('+', *p, NULL) < 0)
 			usage_error("unknown option '+", (char[]){*p, 0}, "'");
 	}
-	return 0;
+}
+
+/* A "--name" option (argv[*i]); may take the next word. */
+static void long_option(const char *a, int argc, char **argv, int *i)
+{
+	if (!strcmp(a, "--help")) {
+		fputs(usage_text, stdout);
+		exit(0);
+	} else if (!strcmp(a, "--version")) {
+		printf("ipcsh %s\n", IPCSH_VERSION);
+		exit(0);
+	} else if (!strcmp(a, "--plan")) {
+		sh.plan = PLAN_TEXT;
+	} else if (!strcmp(a, "--plan=json")) {
+		sh.plan = PLAN_JSON;
+	} else if (!strcmp(a, "--plan=text")) {
+		sh.plan = PLAN_TEXT;
+	} else if (!strcmp(a, "--stats") || !strcmp(a, "--stats=text")) {
+		sh.stats = STATS_TEXT;
+	} else if (!strcmp(a, "--stats=json")) {
+		sh.stats = STATS_JSON;
+	} else if (!strcmp(a, "--key")) {
+		if (++*i >= argc)
+			usage_error("", a, ": needs a file");
+		sh.keyfile = argv[*i];
+	} else if (!strncmp(a, "--key=", 6)) {
+		sh.keyfile = a + 6;
+	} else if (!strcmp(a, "--bench")) {
+		exit(bench_main(argc - *i - 1, argv + *i + 1));
+	} else {
+		usage_error("unknown option '", a, "'");
+	}
 }
 
 /* Parse options; returns the index of the first operand. */
@@ -115,38 +146,11 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		if ((a[0] != '-' && a[0] != '+') || !a[1])
 			return i;
 		if (a[0] == '+') {
-			if (set_letters(a, argc, argv, &i) < 0)
-				exit(2);
+			set_letters(a, argc, argv, &i);
 			continue;
 		}
 		if (a[1] == '-') {
-			if (!strcmp(a, "--help")) {
-				fputs(usage_text, stdout);
-				exit(0);
-			} else if (!strcmp(a, "--version")) {
-				printf("ipcsh %s\n", IPCSH_VERSION);
-				exit(0);
-			} else if (!strcmp(a, "--plan")) {
-				sh.plan = PLAN_TEXT;
-			} else if (!strcmp(a, "--plan=json")) {
-				sh.plan = PLAN_JSON;
-			} else if (!strcmp(a, "--plan=text")) {
-				sh.plan = PLAN_TEXT;
-			} else if (!strcmp(a, "--stats") || !strcmp(a, "--stats=text")) {
-				sh.stats = STATS_TEXT;
-			} else if (!strcmp(a, "--stats=json")) {
-				sh.stats = STATS_JSON;
-			} else if (!strcmp(a, "--key")) {
-				if (++i >= argc)
-					usage_error("", a, ": needs a file");
-				sh.keyfile = argv[i];
-			} else if (!strncmp(a, "--key=", 6)) {
-				sh.keyfile = a + 6;
-			} else if (!strcmp(a, "--bench")) {
-				exit(bench_main(argc - i - 1, argv + i + 1));
-			} else {
-				usage_error("unknown option '", a, "'");
-			}
+			long_option(a, argc, argv, &i);
 			continue;
 		}
 		for (const char *p = a + 1; *p; p++) {

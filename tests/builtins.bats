@@ -59,6 +59,7 @@ like_bash() {
 
 @test "printf: * width and precision from arguments" {
 	agree "printf '%*d|%-*d|%.*f|%*s|\n' 5 1 4 2 2 3.14159 -4 ab"
+	agree "printf '[%*s][%-*d][%*d]\n' -3 a -4 5 -1 7"
 }
 
 @test "printf: the format is reused for extra arguments; missing ones are empty or 0" {

@@ -160,6 +160,19 @@ static const char *next_arg(struct args *a)
 	return a->v[a->i++];
 }
 
+/* Report a number that was not read whole (end: where strto* stopped)
+ * or out of range (errno ERANGE); printing goes on, the status is 1. */
+static void number_check(struct args *a, const char *s, const char *end)
+{
+	if (*end || end == s)
+		msg_err("printf: %s: invalid number", s);
+	else if (errno == ERANGE)
+		msg_err("printf: %s: %s", s, strerror(ERANGE));
+	else
+		return;
+	a->status = 1;
+}
+
 /* A numeric argument: a C constant (sign, 0x, 0 octal) or 'c / "c for
  * the code of c. A bad one is reported (status 1) and what was read of it
  * is used, as bash and dash do. */
@@ -184,13 +197,7 @@ static intmax_t arg_int(struct args *a, bool *unsig, uintmax_t *u)
 		*unsig = true;
 		v = (intmax_t)*u;
 	}
-	if (errno == ERANGE) {
-		msg_err("printf: %s: %s", s, strerror(ERANGE));
-		a->status = 1;
-	} else if (*end || end == s) {
-		msg_err("printf: %s: invalid number", s);
-		a->status = 1;
-	}
+	number_check(a, s, end);
 	return v;
 }
 
@@ -204,13 +211,7 @@ static long double arg_float(struct args *a)
 	char *end;
 	errno = 0;
 	long double v = strtold(s, &end);
-	if (*end || end == s) {
-		msg_err("printf: %s: invalid number", s);
-		a->status = 1;
-	} else if (errno == ERANGE) {
-		msg_err("printf: %s: %s", s, strerror(ERANGE));
-		a->status = 1;
-	}
+	number_check(a, s, end);
 	return v;
 }
 
@@ -251,110 +252,128 @@ static void put_fmt(struct out *o, const char *spec, ...)
 }
 #pragma GCC diagnostic pop
 
-/* One conversion at *fp (just after '%'). Returns 0, 1 to stop the whole
- * printf quietly (\c in %b), -1 after a message (bad conversion). */
-static int convert(struct out *o, const char **fp, struct args *a)
+/* A conversion's specification, rendered as a C format ("%-5.2") and
+ * its parts. */
+struct conv {
+	char spec[64];
+	size_t n;
+	int width, prec; /* -1: none */
+	bool left;
+	char c;          /* the conversion letter (0: the format ended) */
+};
+
+/* Read flags, width, precision (from arguments for '*'), length
+ * modifiers and the letter at *fp (just after '%'); advance *fp. */
+static void conv_parse(const char **fp, struct args *a, struct conv *cv)
 {
 	const char *f = *fp;
-	char spec[64];
-	size_t n = 0;
-	spec[n++] = '%';
-	while (*f && strchr("-+ #0", *f)) {
-		if (n < 8)
-			spec[n++] = *f;
-		f++;
+	cv->n = 0;
+	cv->spec[cv->n++] = '%';
+	cv->left = false;
+	for (; *f && strchr("-+ #0", *f); f++) {
+		if (*f == '-')
+			cv->left = true;
+		else if (cv->n < 8)
+			cv->spec[cv->n++] = *f;
 	}
-	bool left = memchr(spec, '-', n) != NULL;
-	int width = -1, prec = -1;
+	cv->width = cv->prec = -1;
 	if (*f == '*') {
-		width = arg_star(a);
+		int w = arg_star(a);
+		cv->left |= w < 0; /* a negative width is the '-' flag */
+		cv->width = w < 0 ? -w : w;
 		f++;
 	} else if (*f >= '1' && *f <= '9') {
-		width = (int)strtol(f, (char **)&f, 10);
+		cv->width = (int)strtol(f, (char **)&f, 10);
 	}
-	if (width < 0 && width != -1)
-		left = true, width = -width;
 	if (*f == '.') {
 		f++;
 		if (*f == '*') {
-			prec = arg_star(a);
+			cv->prec = arg_star(a);
 			f++;
 		} else {
-			prec = (int)strtol(f, (char **)&f, 10);
+			cv->prec = (int)strtol(f, (char **)&f, 10);
 		}
 	}
 	while (*f && strchr("hlLjzt", *f))
 		f++; /* length modifiers: every number is intmax_t here */
-	char conv = *f;
-	*fp = f + (conv != 0);
-	if (left && !memchr(spec, '-', n))
-		spec[n++] = '-';
-	if (width >= 0)
-		n += (size_t)snprintf(spec + n, sizeof spec - n, "%d", width);
-	if (prec >= 0)
-		n += (size_t)snprintf(spec + n, sizeof spec - n, ".%d", prec);
+	cv->c = *f;
+	*fp = f + (*f != 0);
+	if (cv->left)
+		cv->spec[cv->n++] = '-';
+	if (cv->width >= 0)
+		cv->n += (size_t)snprintf(cv->spec + cv->n, sizeof cv->spec - cv->n, "%d", cv->width);
+	if (cv->prec >= 0)
+		cv->n += (size_t)snprintf(cv->spec + cv->n, sizeof cv->spec - cv->n, ".%d", cv->prec);
+}
+
+/* Finish the C format with its length and letter ("j", 'd' -> "%5jd"). */
+static const char *conv_spec(struct conv *cv, const char *len, char c)
+{
+	snprintf(cv->spec + cv->n, sizeof cv->spec - cv->n, "%s%c", len, c);
+	return cv->spec;
+}
+
+/* %c: the first byte of the argument; an empty argument is a NUL byte
+ * (padded as one character), no argument nothing. */
+static void put_char(struct out *o, struct conv *cv, const char *s)
+{
+	char one[2] = {s ? *s : 0, 0};
+	if (one[0]) {
+		put_fmt(o, conv_spec(cv, "", 's'), one);
+		return;
+	}
+	int pad = cv->width > 1 ? cv->width - 1 : 0;
+	for (int k = 0; !cv->left && k < pad; k++)
+		out_c(o, ' ');
+	if (s)
+		out_c(o, '\0');
+	for (int k = 0; cv->left && k < pad; k++)
+		out_c(o, ' ');
+}
+
+/* One conversion at *fp (just after '%'). Returns 0, 1 to stop the whole
+ * printf quietly (\c in %b), -1 after a message (bad conversion). */
+static int convert(struct out *o, const char **fp, struct args *a)
+{
+	struct conv cv;
+	conv_parse(fp, a, &cv);
 	bool unsig;
 	uintmax_t u = 0;
-	switch (conv) {
+	switch (cv.c) {
 	case 'd':
 	case 'i': {
 		intmax_t v = arg_int(a, &unsig, &u);
 		if (unsig && u > INTMAX_MAX)
 			v = INTMAX_MAX; /* clamped, as bash and dash */
-		snprintf(spec + n, sizeof spec - n, "j%c", conv);
-		put_fmt(o, spec, v);
+		put_fmt(o, conv_spec(&cv, "j", cv.c), v);
 		return 0;
 	}
-	case 'o':
-	case 'u':
-	case 'x':
-	case 'X': {
+	case 'o': case 'u': case 'x': case 'X': {
 		intmax_t v = arg_int(a, &unsig, &u);
-		snprintf(spec + n, sizeof spec - n, "j%c", conv);
-		put_fmt(o, spec, unsig ? u : (uintmax_t)v);
+		put_fmt(o, conv_spec(&cv, "j", cv.c), unsig ? u : (uintmax_t)v);
 		return 0;
 	}
 	case 'e': case 'E': case 'f': case 'F': case 'g': case 'G': case 'a': case 'A':
-		snprintf(spec + n, sizeof spec - n, "L%c", conv);
-		put_fmt(o, spec, arg_float(a));
+		put_fmt(o, conv_spec(&cv, "L", cv.c), arg_float(a));
 		return 0;
-	case 'c': {
-		const char *s = next_arg(a);
-		char c = s ? *s : 0;
-		spec[n++] = 's';
-		spec[n] = '\0';
-		char one[2] = {c, 0};
-		if (c)
-			put_fmt(o, spec, one);
-		else {
-			/* a NUL byte, padded as one character */
-			int pad = width > 1 ? width - 1 : 0;
-			for (int k = 0; !left && k < pad; k++)
-				out_c(o, ' ');
-			if (s)
-				out_c(o, '\0');
-			for (int k = 0; left && k < pad; k++)
-				out_c(o, ' ');
-		}
+	case 'c':
+		put_char(o, &cv, next_arg(a));
 		return 0;
-	}
 	case 's': {
 		const char *s = next_arg(a);
-		spec[n++] = 's';
-		spec[n] = '\0';
-		put_fmt(o, spec, s ? s : "");
+		put_fmt(o, conv_spec(&cv, "", 's'), s ? s : "");
 		return 0;
 	}
 	case 'b': {
 		const char *s = next_arg(a);
-		return put_b(o, s ? s : "", prec, width, left) ? 0 : 1;
+		return put_b(o, s ? s : "", cv.prec, cv.width, cv.left) ? 0 : 1;
 	}
 	case '%':
 		out_c(o, '%');
 		return 0;
 	default:
-		if (conv)
-			msg_err("printf: '%c': invalid format character", conv);
+		if (cv.c)
+			msg_err("printf: '%c': invalid format character", cv.c);
 		else
 			msg_err("printf: missing format character");
 		return -1;

@@ -20,8 +20,17 @@ under() {
 	printf 'status:%s\n%s' "$st" "$out"
 }
 
+# The text must be valid sh for the shells it is judged against.
+syntax_ok() {
+	local sh
+	for sh in "$@"; do
+		"$sh" -n -c "$TEXT" 2>/dev/null || fail "$sh: syntax error in the test: $TEXT"
+	done
+}
+
 agree() {
 	local d b i
+	TEXT=$1 syntax_ok dash bash
 	d=$(under dash -c "$1")
 	b=$(under bash -c "$1")
 	[ "$d" = "$b" ] || fail "dash and bash disagree on: $1"$'\n'"dash: $d"$'\n'"bash: $b"
@@ -31,6 +40,7 @@ agree() {
 
 like_dash() {
 	local d i
+	TEXT=$1 syntax_ok dash
 	d=$(under dash -c "$1")
 	i=$(under ipcsh -c "$1")
 	[ "$i" = "$d" ] || fail "ipcsh differs from dash on: $1"$'\n'"want: $d"$'\n'"got:  $i"
@@ -38,6 +48,7 @@ like_dash() {
 
 like_bash() {
 	local b i
+	TEXT=$1 syntax_ok bash
 	b=$(under bash -c "$1")
 	i=$(under ipcsh -c "$1")
 	[ "$i" = "$b" ] || fail "ipcsh differs from bash on: $1"$'\n'"want: $b"$'\n'"got:  $i"
@@ -74,6 +85,13 @@ like_bash() {
 	agree "printf '%b|%b|%b\n' 'a\tb' 'c\0101d' 'e\\\\f'"
 	agree "printf '%b' 'stop\cnever' more; echo"
 	agree "printf '%5b|%-5b|\n' 'a\n' b"
+	local t
+	t=$(cat <<'E'
+printf '%b|%b|%b|%b|%b|\n' '\101' '\x41' '\q' '\"' "\\'"
+printf '\"\x41\n'
+E
+)
+	like_bash "$t"
 }
 
 @test "printf: 'c is the character's code" {
@@ -283,6 +301,10 @@ x"
 	mkdir -p a/sub b
 	agree "CDPATH=$PWD/a; cd sub; echo st=\$?; pwd; cd $PWD; CDPATH=.:$PWD/a; cd b; cd $PWD; CDPATH=:$PWD/a cd b; cd ./sub || echo no"
 	agree "cd $PWD/a; cd $PWD/b; cd -; pwd; cd - >/dev/null; pwd"
+}
+
+@test "cd: an empty operand stays; no operand is HOME; logical .. and -P" {
+	agree 'HOME=/tmp; cd /usr; cd ""; echo "st=$? $PWD"; cd; pwd; cd /usr/bin/../lib; pwd; cd -P /usr/bin/..; pwd; cd /; cd usr/; pwd; echo $OLDPWD'
 }
 
 @test "cd: PWD and OLDPWD set and exported" {

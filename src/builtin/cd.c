@@ -162,6 +162,8 @@ int bi_cd(int argc, char **argv)
 		msg_err("cd: HOME not set");
 		return 1;
 	}
+	if (!*dir)
+		return 0; /* `cd ""` stays, as bash and dash */
 	if (strcmp(dir, "-") == 0) {
 		dir = var_get("OLDPWD");
 		if (!dir) {

@@ -69,8 +69,12 @@ static int escape(const char **s, char *c, bool in_b)
 	case 't': *c = '\t'; break;
 	case 'v': *c = '\v'; break;
 	case '\\': *c = '\\'; break;
-	case '"': *c = '"'; break;
-	case '\'': *c = '\''; break;
+	case '"':
+	case '\'':
+		if (in_b)
+			return 0; /* %b keeps the backslash (bash) */
+		*c = *p;
+		break;
 	case 'c':
 		if (!in_b)
 			return 0;

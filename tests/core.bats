@@ -347,9 +347,10 @@ sourced '
 	assert_output "$(printf 'a\nc\ne')"
 	[[ $stderr == *"new: cannot overwrite existing file"* ]] || fail "$stderr"
 	run ipcsh -c 'set -o nounset -o noclobber; set -o'
-	assert_line "nounset	on"
-	assert_line "noclobber	on"
-	assert_line "noglob	off"
+	# bash's layout: the name padded to 15, a tab, on/off
+	assert_line "$(printf '%-15s\t%s' nounset on)"
+	assert_line "$(printf '%-15s\t%s' noclobber on)"
+	assert_line "$(printf '%-15s\t%s' noglob off)"
 }
 
 @test "readonly: an assignment to it ends a script, unset refuses it, readonly -p lists it" {

@@ -16,6 +16,7 @@
 
 #include "../parse/parse.h"
 #include "arith.h"
+#include "../builtin/builtin.h"
 #include "shell.h"
 
 void strvec_push(struct arena *a, struct strvec *sv, char *s)
@@ -128,10 +129,7 @@ static char *special_param(struct arena *a, char c)
 		snprintf(buf, sizeof buf, "%ld", (long)sh.last_bg);
 		break;
 	case '-':
-		snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s", sh.opt_e ? "e" : "", sh.opt_f ? "f" : "",
-			 sh.opt_u ? "u" : "", sh.opt_x ? "x" : "", sh.opt_C ? "C" : "",
-			 sh.interactive ? "i" : "", sh.jobctl ? "m" : "");
-		break;
+		return arena_strdup(a, shell_flags_string());
 	case '0': return arena_strdup(a, sh.arg0 ? sh.arg0 : "ipcsh");
 	default: return NULL;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../builtin/builtin.h"
 #include "../parse/parse.h"
 
 /* Calls nested deeper than this fail (bash's FUNCNEST, but always on):
@@ -44,6 +45,11 @@ static void func_drop(struct func **pp)
 		f->dead = true;
 	else
 		func_free(f);
+}
+
+void shell_func_unset(const char *name)
+{
+	(void)func_unset(name);
 }
 
 struct func *func_find(const char *name)
@@ -125,7 +131,9 @@ struct xs func_call(struct func *f, int argc, char **argv, unsigned flags)
 	sh.loop_depth = 0;
 	sh.func_depth++;
 	f->refs++;
+	var_scope_push(); /* for `local` */
 	struct xs r = exec_compound_redir(f->body, flags);
+	var_scope_pop();
 	f->refs--;
 	sh.func_depth--;
 	sh.loop_depth = loops;

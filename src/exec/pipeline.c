@@ -817,21 +817,30 @@ static int classify(struct run *r, struct rstage *s)
 		s->bi = builtin_find("true");
 		return 0;
 	}
-	/* `command [-p] NAME ARGS`: NAME, but never a function. */
+	/* `command [-p] [--] NAME ARGS`: NAME, but never a function; the
+	 * describing forms (-v, -V) are the built-in's. */
 	bool no_func = false, std_path = false;
-	while (s->argv.n > 1 && strcmp(s->argv.v[0], "command") == 0 &&
-	       (s->argv.v[1][0] != '-' || strcmp(s->argv.v[1], "-p") == 0 ||
-		strcmp(s->argv.v[1], "--") == 0)) {
-		std_path |= strcmp(s->argv.v[1], "-p") == 0;
-		bool flag = s->argv.v[1][0] == '-';
-		s->argv.v += 1 + flag;
-		s->argv.n -= 1 + flag;
-		no_func = true;
-		if (!s->argv.n) {
-			s->kind = SK_NONE;
-			s->bi = builtin_find("true");
-			return 0;
+	while (s->argv.n > 0 && strcmp(s->argv.v[0], "command") == 0) {
+		size_t i = 1;
+		bool p = false, describe = false;
+		for (; i < s->argv.n && s->argv.v[i][0] == '-' && s->argv.v[i][1]; i++) {
+			const char *o = s->argv.v[i] + 1;
+			if (strcmp(o, "-") == 0) {
+				i++;
+				break;
+			}
+			if (strspn(o, "pvV") != strlen(o))
+				break; /* a bad option: the built-in says so */
+			p |= strchr(o, 'p') != NULL;
+			describe |= strpbrk(o, "vV") != NULL;
 		}
+		if (describe || i >= s->argv.n || (s->argv.v[i][0] == '-' && s->argv.v[i][1] &&
+						   strcmp(s->argv.v[i - 1], "--") != 0))
+			break; /* command -v NAME, or nothing to run: the built-in */
+		std_path |= p;
+		s->argv.v += i;
+		s->argv.n -= i;
+		no_func = true;
 	}
 	const char *name = s->argv.v[0];
 	/* POSIX's order: special built-ins, functions, built-ins, $PATH. */

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../builtin/builtin.h"
 #include "../job/job.h"
 #include "../job/sig.h"
 #include "../parse/parse.h"
@@ -58,6 +59,7 @@ void shell_init(char **environ_, const char *arg0)
 	    var_set("PWD", cwd, VAR_EXPORT) < 0) { /* PWD is never readonly here */ }
 	free(cwd);
 	sig_init();
+	parse_alias_lookup = alias_get; /* alias substitution reads the table of `alias` */
 }
 
 struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
@@ -78,7 +80,7 @@ struct xs shell_run_text(const char *text, size_t len, const char *name, int fir
 		return (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
 	}
 	sh.depth++;
-	struct xs r = exec_list(s, 0);
+	struct xs r = exec_list(s, sh.depth == 1 ? EV_TOP : 0);
 	sh.depth--;
 	arena_free(&a);
 	return r;
@@ -148,9 +150,22 @@ static struct xs exec_background(const struct ast_item *it)
 struct xs exec_list(const struct ast_script *s, unsigned flags)
 {
 	struct xs r = XS(sh.status);
+	bool top = flags & EV_TOP;
+	flags &= ~(unsigned)EV_TOP;
 	for (size_t i = 0; i < s->nitems; i++) {
 		const struct ast_item *it = &s->items[i];
 		sh.nitems++;
+		if (sh.opt_n && !sh.interactive)
+			return r; /* set -n: read on, run nothing (the script is parsed already) */
+		if (top && sh.opt_v) {
+			/* -v: the input as it is read; ipcsh reads a script
+			 * whole, so each top-level command before it runs. */
+			struct strbuf sb = {0};
+			sb_adds(&sb, it->text ? it->text : "");
+			sb_adds(&sb, it->background ? " &\n" : "\n");
+			if (write_all(2, sb.buf, sb.len) < 0) { /* no stderr */ }
+			sb_free(&sb);
+		}
 		if (it->background) {
 			r = exec_background(it);
 		} else {

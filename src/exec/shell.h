@@ -21,6 +21,7 @@ struct shell {
 	/* options (SPEC §2) */
 	bool opt_e, opt_x, opt_pipefail, opt_n;
 	bool opt_u, opt_f, opt_C;   /* set -u (nounset), -f (noglob), -C (noclobber) */
+	bool opt_a, opt_b, opt_m, opt_v; /* set -a (allexport), -b (notify), -m (monitor), -v (verbose) */
 	bool interactive;      /* prompts, readline */
 	bool jobctl;           /* job control: own process group per job */
 	enum plan_mode plan;
@@ -75,6 +76,8 @@ struct xs {
 enum {
 	EV_TESTED = 1,         /* the status is tested (if/while condition, && ||
 				  head, !): set -e does not act on it */
+	EV_TOP = 2,            /* the top-level list of a script: set -v echoes
+				  each item before it runs (not passed down) */
 };
 
 extern struct shell sh;
@@ -135,6 +138,17 @@ void var_export(const char *name);
 char **var_environ(char *const *extra);
 /* Call fn for every variable (sorted by name), for `export` and `set`. */
 void var_each(void (*fn)(const char *name, const char *value, bool exported, void *ctx), void *ctx);
+/* Function scopes, for `local` (as dash and bash): the executor pushes a
+ * scope before running a function's body and pops it after, whatever the
+ * body's outcome. var_make_local(name) makes name local to the innermost
+ * scope: it starts unset (keeping its export attribute) and gets back its
+ * value when the scope is popped. Returns 0, or -1 (errno EINVAL) outside
+ * any scope, or -1 after a message for a readonly name. */
+void var_scope_push(void);
+void var_scope_pop(void);
+int var_make_local(const char *name);
+/* How many scopes are pushed (0: not in a function). */
+int var_scope_depth(void);
 /* Names starting with prefix (for completion); returns a malloc'd NULL-terminated array of malloc'd names. */
 char **var_names(const char *prefix);
 
@@ -151,6 +165,16 @@ char *path_search(const char *name, bool want_exec, char **denied);
  * environment (`echo ${b=2} &` leaves b unset). */
 size_t var_journal_begin(void);
 void var_journal_rollback(size_t mark);
+/* The same search in the directories of pathvar (a PATH value), not
+ * cached: `command -p`. Returns a malloc'd path or NULL. */
+char *path_search_in(const char *name, const char *pathvar);
+/* The remembered commands (`hash`): call fn for each name and its path;
+ * forget all; remember name (searching $PATH: 0, or -1 not found). */
+void path_hash_each(void (*fn)(const char *name, const char *path, void *ctx), void *ctx);
+void path_hash_clear(void);
+int path_hash_add(const char *name);
+/* How often the remembered name was used (0 if not remembered). */
+unsigned path_hash_hits(const char *name);
 
 /* Positional parameters */
 void params_set(char **argv, int n);   /* copies */

@@ -5,6 +5,7 @@
  * rebuild it each time. */
 #include "shell.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,10 +131,11 @@ int var_set(const char *name, const char *value, unsigned flags)
 		v->value = v->pair + nl + 1;
 	} else if (!v->pair) {
 		v->pair = xasprintf("%s=", name);
+		v->cap = 0;
 		v->value = v->pair + strlen(name) + 1;
 	}
-	if (flags & VAR_EXPORT)
-		v->exported = true;
+	if ((flags & VAR_EXPORT) || (sh.opt_a && value))
+		v->exported = true; /* set -a: every assignment exports */
 	if (flags & VAR_READONLY)
 		v->readonly = true;
 	if (v->exported)
@@ -184,6 +186,115 @@ int var_unset(const char *name)
 	free(v->pair);
 	free(v);
 	env_count--;
+	return 0;
+}
+
+/* Function scopes (`local`): each scope remembers, for every name made
+ * local in it, the variable as it was, and puts it back when popped. */
+struct saved {
+	struct saved *next;
+	char *name;
+	char *pair;     /* NULL: the name was unset (or had no value) */
+	bool existed, exported, readonly;
+};
+struct scope {
+	struct scope *up;
+	struct saved *saved;
+};
+static struct scope *scope;
+static int scope_depth;
+
+void var_scope_push(void)
+{
+	struct scope *s = xcalloc(1, sizeof *s);
+	s->up = scope;
+	scope = s;
+	scope_depth++;
+}
+
+/* Put one saved variable back as it was before the scope. */
+static void restore(struct saved *sv)
+{
+	struct var *v = lookup(sv->name);
+	if (!sv->existed) {
+		if (v) {
+			v->readonly = false; /* a local readonly dies with its scope */
+			if (var_unset(sv->name) < 0) { /* not readonly any more */ }
+		}
+		return;
+	}
+	if (!v) {
+		unsigned h = hash(sv->name);
+		v = xcalloc(1, sizeof *v);
+		v->name = xstrdup(sv->name);
+		v->next = buckets[h];
+		buckets[h] = v;
+		env_count++;
+	}
+	free(v->pair);
+	v->pair = sv->pair;
+	v->value = sv->pair ? sv->pair + strlen(sv->name) + 1 : NULL;
+	v->cap = v->value ? strlen(v->value) : 0; /* the pair's room, exactly */
+	sv->pair = NULL;
+	v->exported = sv->exported;
+	v->readonly = sv->readonly;
+	env_dirty = true;
+}
+
+void var_scope_pop(void)
+{
+	struct scope *s = scope;
+	if (!s)
+		return;
+	while (s->saved) {
+		struct saved *sv = s->saved;
+		s->saved = sv->next;
+		restore(sv);
+		free(sv->name);
+		free(sv->pair);
+		free(sv);
+	}
+	scope = s->up;
+	scope_depth--;
+	free(s);
+}
+
+int var_scope_depth(void)
+{
+	return scope_depth;
+}
+
+int var_make_local(const char *name)
+{
+	if (!scope) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (struct saved *sv = scope->saved; sv; sv = sv->next)
+		if (strcmp(sv->name, name) == 0)
+			return 0;
+	struct var *v = lookup(name);
+	if (v && v->readonly) {
+		msg_err("local: %s: readonly variable", name);
+		errno = EPERM;
+		return -1;
+	}
+	struct saved *sv = xcalloc(1, sizeof *sv);
+	sv->name = xstrdup(name);
+	sv->next = scope->saved;
+	scope->saved = sv;
+	if (!v)
+		return 0;
+	/* The local starts without a value (as bash), keeping the export
+	 * attribute so that `local x=2` of an exported x is exported. */
+	sv->existed = true;
+	sv->pair = v->pair;
+	sv->exported = v->exported;
+	sv->readonly = false;
+	v->pair = NULL;
+	v->value = NULL;
+	if (v->exported)
+		env_dirty = true;
 	return 0;
 }
 

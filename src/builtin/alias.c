@@ -12,6 +12,12 @@ struct alias {
 };
 static struct alias *aliases;
 static size_t naliases, cap;
+static unsigned long generation; /* bumped by every change */
+
+unsigned long alias_generation(void)
+{
+	return generation;
+}
 
 static int cmp_alias(const void *key, const void *elem)
 {
@@ -33,6 +39,7 @@ const char *alias_get(const char *name)
 
 static void alias_set(const char *name, size_t nl, const char *value)
 {
+	generation++;
 	char *n = xstrndup(name, nl);
 	struct alias *a = alias_find(n);
 	if (a) {
@@ -56,6 +63,7 @@ static void alias_set(const char *name, size_t nl, const char *value)
 
 static void alias_remove(struct alias *a)
 {
+	generation++;
 	free(a->name);
 	free(a->value);
 	size_t k = (size_t)(a - aliases);

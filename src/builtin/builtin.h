@@ -47,6 +47,9 @@ int builtin_getopt(struct bopt *g, int argc, char **argv, const char *opts);
 /* The value of alias name, or NULL: for the lexer, which expands aliases
  * as lines are read (POSIX XCU 2.3.1). Valid until the alias changes. */
 const char *alias_get(const char *name);
+/* A number that changes whenever an alias is defined or removed: text
+ * parsed before the change is parsed again (src/exec/run.c). */
+unsigned long alias_generation(void);
 
 /* Is name a shell function? Forget the function name (none: nothing
  * happens). Defined by the executor (command -v, type, unset -f). */

@@ -62,6 +62,15 @@ void shell_init(char **environ_, const char *arg0)
 	parse_alias_lookup = alias_get; /* alias substitution reads the table of `alias` */
 }
 
+/* Line number of offset off in text whose first line is first_line. */
+static int line_at(const char *text, size_t off, int first_line)
+{
+	int line = first_line;
+	for (const char *p = text; (p = memchr(p, '\n', off - (size_t)(p - text))); p++)
+		line++;
+	return line;
+}
+
 struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
 {
 	struct arena a = {0};
@@ -71,6 +80,7 @@ struct xs shell_run_text(const char *text, size_t len, const char *name, int fir
 		msg_err("%s: nesting too deep", name);
 		return XS(2);
 	}
+	unsigned long aliases = alias_generation();
 	struct ast_script *s = parse_script(&a, text, len, first_line, &err);
 	if (!s) {
 		msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
@@ -80,7 +90,33 @@ struct xs shell_run_text(const char *text, size_t len, const char *name, int fir
 		return (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
 	}
 	sh.depth++;
-	struct xs r = exec_list(s, sh.depth == 1 ? EV_TOP : 0);
+	unsigned flags = sh.depth == 1 ? EV_TOP : 0;
+	struct xs r = XS(sh.status);
+	size_t base = 0; /* offset in text of what s was parsed from */
+	for (size_t i = 0; i < s->nitems && r.ctl == CTL_NONE; i++) {
+		struct ast_script one = {.nitems = 1, .items = &s->items[i]};
+		r = exec_list(&one, flags);
+		if (aliases == alias_generation() || i + 1 == s->nitems)
+			continue;
+		/* An alias was defined or removed: as sh reads a script command
+		 * by command, what follows is parsed again with the new
+		 * aliases (the whole text was checked before anything ran). */
+		aliases = alias_generation();
+		base += s->items[i].end;
+		struct arena next = {0};
+		struct ast_script *ns = parse_script(&next, text + base, len - base,
+						     line_at(text, base, first_line), &err);
+		if (!ns) {
+			msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
+			arena_free(&next);
+			r = (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
+			break;
+		}
+		arena_free(&a);
+		a = next;
+		s = ns;
+		i = (size_t)-1;
+	}
 	sh.depth--;
 	arena_free(&a);
 	return r;

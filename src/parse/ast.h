@@ -142,6 +142,7 @@ struct ast_item {
 	bool background;          /* ended by '&' */
 	char *text;               /* source text of the item (without the '&'/';') */
 	int line;
+	size_t end;               /* source offset just past the item and its ';' or '&' */
 };
 
 /* A list: a whole script, or the body of a compound command. */

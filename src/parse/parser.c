@@ -814,6 +814,9 @@ static struct ast_script *parse_list(struct parser *p)
 		bool separated = parse_item(p, it);
 		if (failed(p))
 			return sc;
+		/* Offsets are into the text as given: an alias substituted
+		 * earlier moved what follows it by shift bytes. */
+		it->end = (size_t)((long)p->last_end - p->shift);
 		sc->nitems++;
 		/* After an item not ended by ';' or '&' only a newline or the
 		 * end of the list may follow (`{ a; } b` is an error). */

@@ -122,9 +122,9 @@ int bi_source(int argc, char **argv)
 /* command [-p] NAME [ARG...], the form that runs NAME (the -v and -V
  * forms are answered by bi_command in type.c, which calls this one with
  * ind at NAME). ipcsh has no functions or aliases to bypass yet. */
-int bi_command_run(int argc, char **argv, int ind)
+int bi_command_run(int argc, char **argv, int ind, bool std_path)
 {
-	(void)argc, (void)argv, (void)ind;
+	(void)argc, (void)argv, (void)ind, (void)std_path;
 	msg_err("command: only -v and -V are supported (ipcsh has no functions or aliases "
 		"to bypass: run the command itself)");
 	return 2;

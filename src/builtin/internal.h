@@ -28,8 +28,9 @@ BI(type); BI(command);                                   /* type.c */
 BI(exit); BI(exec); BI(source);                          /* flow.c */
 #undef BI
 
-/* command's running form (flow.c); ind is the index of NAME in argv. */
-int bi_command_run(int argc, char **argv, int ind);
+/* command's running form (flow.c): ind is the index of NAME in argv,
+ * std_path whether -p asked for the system's default PATH. */
+int bi_command_run(int argc, char **argv, int ind, bool std_path);
 
 /* Parse the options of a built-in that takes letters only (no operands
  * inside the options): for each letter found, flags[letter] = the sign

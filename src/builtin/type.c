@@ -123,7 +123,7 @@ int bi_command(int argc, char **argv)
 			how = c == 'v' ? HOW_NAME : HOW_VERBOSE;
 	}
 	if (how < 0)
-		return bi_command_run(argc, argv, g.ind);
+		return bi_command_run(argc, argv, g.ind, std_path);
 	char *path = NULL;
 	if (std_path) {
 		size_t n = confstr(_CS_PATH, NULL, 0);

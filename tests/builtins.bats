@@ -120,6 +120,10 @@ E
 	assert_output "$(printf 'printf is a shell builtin\nok')"
 }
 
+@test "echo -e: bash's escapes, \\xHH and \\0nnn, \\c stops" {
+	like_bash "echo -e 'a\\x41\\x4g\\x|\\0101|\\101|\\e|\\E|\\q' | od -c; echo -e 'x\\cy'; echo -n -e 'n\\t'; echo"
+}
+
 # ---- test / [ ----------------------------------------------------------------
 
 @test "test: POSIX's rules for 0 to 4 arguments" {

@@ -22,7 +22,19 @@ static void echo_escapes(struct strbuf *sb, const char *s, bool *stop)
 		case 'b': sb_addc(sb, '\b'); break;
 		case 'f': sb_addc(sb, '\f'); break;
 		case 'v': sb_addc(sb, '\v'); break;
-		case 'e': sb_addc(sb, 27); break;
+		case 'e':
+		case 'E': sb_addc(sb, 27); break;
+		case 'x': {
+			/* \xHH: one or two hex digits, as bash */
+			int v = 0, k = 0;
+			for (; k < 2 && s[1] && strchr("0123456789abcdefABCDEF", s[1]); k++, s++)
+				v = v * 16 + (s[1] <= '9' ? s[1] - '0' : (s[1] | 32) - 'a' + 10);
+			if (k)
+				sb_addc(sb, (char)v);
+			else
+				sb_adds(sb, "\\x");
+			break;
+		}
 		case '\\': sb_addc(sb, '\\'); break;
 		case 'c': *stop = true; return;
 		case '0': {

@@ -3,6 +3,7 @@
  * (SPEC §9, man/ipcshd.8). */
 #include "daemon.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -409,12 +410,28 @@ static int serve(const struct dconf *cf, int lfd, int sigr)
 	return 0;
 }
 
-/* Every later fd must be >= 3 so that a command's dup2 never meets it. */
+/* Every later fd must be >= 3 so that a command's dup2 never meets it;
+ * and whatever our parent left open above 2 must not reach the commands:
+ * mark it close-on-exec (we do not close it, in case a sanitizer or libc
+ * owns one). Without close_range (Linux < 5.11), walk /proc/self/fd. */
 static void ensure_std_fds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
 			_exit(1);
+	if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d) {
+		msg_errno("cannot mark inherited descriptors close-on-exec");
+		_exit(1);
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		int fd = atoi(de->d_name);
+		if (fd > 2 && fd != dirfd(d))
+			fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+	}
+	closedir(d);
 }
 
 static int run_listen(struct opts *o, struct dconf *cf)

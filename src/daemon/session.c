@@ -174,7 +174,11 @@ static char **build_env(const struct rexec *x)
 static void child_exec(const char *home, const char *path, char **argv, char **env,
 		       const int fds[3], int errw)
 {
-	setpgid(0, 0);
+	/* A session of its own, so no controlling terminal: a command run for
+	 * the network must never reach the terminal that started the daemon
+	 * (TIOCSTI pushes input into it). Also a new process group, which
+	 * relay_kill_group signals. */
+	int err = setsid() < 0 ? errno : 0;
 	struct sigaction sa = {.sa_handler = SIG_DFL};
 	sigemptyset(&sa.sa_mask);
 	for (int s = 1; s < NSIG; s++)
@@ -183,8 +187,7 @@ static void child_exec(const char *home, const char *path, char **argv, char **e
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	int err = 0;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (!err && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		err = errno;
 	if (!err && chdir(home) < 0 && chdir("/") < 0)
 		err = errno;
@@ -232,7 +235,9 @@ static int spawn(const struct dconf *cf, const char *path, struct rexec *x, stru
 		errbuf_set(e, "cannot fork: %s", strerror(errno));
 		goto out;
 	}
-	setpgid(pid, pid); /* as in the child: whichever runs first */
+	/* No setpgid here: it would make the child a group leader, and
+	 * setsid() fails in a group leader. The child's group exists once
+	 * ep[0] reads EOF (exec) or an errno, before anyone signals it. */
 	close(ep[1]);
 	ep[1] = -1;
 	int cerr = 0;

@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# ipcshd against the attacks of an independent review (issue 14, SPEC §9,
+# man/ipcshd.8 SECURITY): each test runs the attack against a real daemon on
+# 127.0.0.1 and checks that it is refused or harmless, and that the honest
+# use still works. Every daemon started here is stopped in teardown.
+
+load common
+load helpers/remote_lib
+
+setup_file() {
+	export REMOTE_DIR=$BATS_FILE_TMPDIR
+	export REMOTE_KEY=$REMOTE_DIR/key
+	"$IPCSHD" --genkey "$REMOTE_KEY"
+	export IPCSH_KEY=$REMOTE_KEY
+}
+
+teardown_file() {
+	remote_stop_all "$BATS_FILE_TMPDIR"
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	unset REMOTE_DIR
+	FIRE=$IPCSH_BUILD/tests/helpers/daemon_fire
+}
+
+teardown() {
+	remote_stop_all "$BATS_TEST_TMPDIR"
+}
+
+# Fields 4 to 7 of /proc/PID/stat (ppid pgrp session tty_nr) from a copy of
+# that file in $1, after the command name (which may hold blanks).
+stat_fields() {
+	sed 's/^.*) //' "$1" | awk '{print $2, $3, $4, $5}'
+}
+
+@test "a command runs in its own session, without the daemon's controlling terminal" {
+	command -v script >/dev/null || skip "no script(1)"
+	# The daemon gets a terminal of its own (a pty from script), as when an
+	# admin starts it from a shell.
+	: >T.log
+	# shellcheck disable=SC2046
+	script -qec "exec '$IPCSHD' --listen 127.0.0.1:0 --key '$REMOTE_KEY' $(remote_root_flag) 2>'$PWD/T.log'" \
+		/dev/null </dev/null >/dev/null 2>&1 &
+	echo $! >>remote.pids
+	remote_wait_file T.log 'listening on'
+	local port
+	port=$(sed -n 's/^ipcshd: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' T.log)
+	run "$RCLIENT" "127.0.0.1:$port" sh -c 'cat /proc/$$/stat; cat /proc/$PPID/stat'
+	assert_success
+	sed -n 1p <<<"$output" >cmd.stat
+	sed -n 2p <<<"$output" >session.stat
+	read -r _ _ dsid dtty < <(stat_fields session.stat)
+	read -r dpid _ _ _ < <(stat_fields session.stat)
+	echo "$dpid" >>remote.pids # the daemon itself, stopped in teardown
+	read -r _ cpgrp csid ctty < <(stat_fields cmd.stat)
+	cpid=$(awk '{print $1}' cmd.stat)
+	[ "$dtty" -ne 0 ] || skip "script gave the daemon no terminal"
+	echo "daemon session $dsid tty $dtty; command pid $cpid session $csid tty $ctty"
+	[ "$csid" != "$dsid" ]
+	[ "$csid" = "$cpid" ]  # a session leader...
+	[ "$cpgrp" = "$cpid" ] # ...and its group's leader: the group is signalled as one
+	[ "$ctty" -eq 0 ]
+	# It cannot open the daemon's terminal through /dev/tty either.
+	run "$RCLIENT" "127.0.0.1:$port" sh -c '(true </dev/tty) 2>/dev/null && echo has-tty || echo no-tty'
+	assert_output --partial no-tty
+}
+
+@test "descriptors the daemon inherited do not reach its commands" {
+	exec 9>inherited
+	remote_start E
+	exec 9>&-
+	run "$RCLIENT" "127.0.0.1:$E_PORT" sh -c 'readlink /proc/$$/fd/9 || echo closed'
+	refute_output --partial inherited
+	assert_output --partial closed
+}

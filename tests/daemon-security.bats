@@ -74,3 +74,68 @@ stat_fields() {
 	refute_output --partial inherited
 	assert_output --partial closed
 }
+
+# A stand-in for ssh that runs the remote command here: IPCSH_SSH=$PWD/fakessh.
+make_fakessh() {
+	# shellcheck disable=SC2016 # expanded by the script
+	printf '#!/bin/sh\nshift\nexec sh -c "$*"\n' >fakessh
+	chmod +x fakessh
+	export IPCSH_SSH=$PWD/fakessh
+}
+
+@test "--stdio applies --allow, --accept-env, --user and the root check" {
+	make_fakessh
+	local root
+	root=$(remote_root_flag)
+	IPCSH_REMOTE_CMD="$IPCSHD --stdio --allow cat $root" \
+		run -126 --separate-stderr "$RCLIENT" ssh:x sh -c "touch '$PWD/marker'"
+	[[ $stderr == *"sh: not allowed on this server (--allow)"* ]]
+	[ ! -e marker ]
+	IPCSH_REMOTE_CMD="$IPCSHD --stdio --allow cat $root" run "$RCLIENT" ssh:x cat <<<honest
+	assert_success
+	assert_output honest
+	IPCSH_REMOTE_CMD="$IPCSHD --stdio $root" run --separate-stderr "$RCLIENT" -e FOO=1 ssh:x true
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"FOO: environment variable not accepted"* ]]
+	[ "$(id -u)" -eq 0 ] || return 0
+	IPCSH_REMOTE_CMD="$IPCSHD --stdio" run --separate-stderr "$RCLIENT" ssh:x touch "$PWD/marker"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"refusing to run commands as root"* ]]
+	[ ! -e marker ]
+	IPCSH_REMOTE_CMD="$IPCSHD --stdio --user nobody" run "$RCLIENT" ssh:x id -un
+	assert_output nobody
+}
+
+@test "only accepted environment names pass (--accept-env); a refused one is named" {
+	command -v bash >/dev/null || skip "no bash"
+	# shellcheck disable=SC2016
+	printf '#!/bin/bash\necho script-ran\n' >script.sh
+	chmod 755 script.sh
+	remote_start E --allow "$PWD/script.sh"
+	local h=127.0.0.1:$E_PORT v
+	run "$RCLIENT" "$h" "$PWD/script.sh"
+	assert_output script-ran
+	for v in "BASH_ENV=\$(touch $PWD/marker)" "BASH_ENV=/dev/stdin" "SHELLOPTS=xtrace" \
+		"PS4=\$(touch $PWD/marker)" "ENV=$PWD/x" "PATH=$PWD" "FOO=1"; do
+		run --separate-stderr "$RCLIENT" -e "$v" -e "PS4=\$(touch $PWD/marker)" "$h" \
+			"$PWD/script.sh" <<<"touch '$PWD/marker'"
+		[ "$status" -eq 1 ]
+		[[ $stderr == *"${v%%=*}: environment variable not accepted by this server"* ]]
+		[ -z "$output" ]
+		[ ! -e marker ]
+	done
+	grep -q "BASH_ENV: environment variable not accepted" E.log
+	# LANG and LC_* pass by default; --accept-env widens the list.
+	remote_start F --accept-env 'MY_*,OTHER'
+	run "$RCLIENT" -e LANG=C -e LC_ALL=C -e MY_VAR=1 -e OTHER=2 "127.0.0.1:$F_PORT" \
+		sh -c 'echo "$LANG $LC_ALL $MY_VAR $OTHER"'
+	assert_output "C C 1 2"
+	run --separate-stderr "$RCLIENT" -e MYVAR=1 "127.0.0.1:$F_PORT" true
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"MYVAR: environment variable not accepted"* ]]
+	# shellcheck disable=SC2046
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key "$REMOTE_KEY" \
+		$(remote_root_flag) --accept-env 'A=B'
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"--accept-env: 'A=B' is not a name pattern"* ]]
+}

@@ -17,6 +17,7 @@ struct dconf {
 	uint8_t key[RP_KEY_BYTES];
 	char **allow;           /* canonical paths of --allow commands (NULL-terminated), or NULL */
 	char **allow_base;      /* the resolved names' basenames, parallel to allow */
+	char **accept_env;      /* fnmatch patterns of the names a client may assign */
 	unsigned max_sessions;
 	unsigned handshake_timeout, idle_timeout;   /* seconds */
 	unsigned max_args, max_env;

@@ -23,17 +23,18 @@
 
 struct opts {
 	const char *genkey, *listen, *keyfile, *user;
-	struct strbuf allow;
+	struct strbuf allow, accept_env;
 	bool allow_root, stdio;
 };
 
 static const char usage_text[] =
 	"usage: ipcshd --genkey FILE\n"
 	"       ipcshd [--listen ADDR:PORT] [--key FILE] [--allow CMD[,CMD...]]\n"
+	"              [--accept-env PATTERN[,PATTERN...]]\n"
 	"              [--max-sessions N] [--user NAME | --allow-root]\n"
 	"              [--handshake-timeout SECS] [--idle-timeout SECS]\n"
 	"              [--max-args N] [--max-env N] [--quiet]\n"
-	"       ipcshd --stdio\n"
+	"       ipcshd --stdio [--allow ...] [--accept-env ...] [--user NAME | --allow-root]\n"
 	"Serves remote stages of ipcsh pipelines (see ipcshd(8)).\n";
 
 static void usage(int status)
@@ -54,7 +55,18 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned min, unsigne
 	return (unsigned)v;
 }
 
-enum { O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY };
+enum {
+	O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY,
+	O_ACCEPTENV,
+};
+
+/* Append a comma-separated option value to a list. */
+static void list_add(struct strbuf *sb, const char *v)
+{
+	if (sb->len)
+		sb_addc(sb, ',');
+	sb_adds(sb, v);
+}
 
 static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 {
@@ -63,6 +75,7 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 		{"listen", required_argument, NULL, 'l'},
 		{"key", required_argument, NULL, 'k'},
 		{"allow", required_argument, NULL, 'a'},
+		{"accept-env", required_argument, NULL, O_ACCEPTENV},
 		{"max-sessions", required_argument, NULL, 'm'},
 		{"user", required_argument, NULL, 'u'},
 		{"allow-root", no_argument, NULL, O_ALLOWROOT},
@@ -82,11 +95,8 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 		case O_GENKEY: o->genkey = optarg; break;
 		case 'l': o->listen = optarg; break;
 		case 'k': o->keyfile = optarg; break;
-		case 'a':
-			if (o->allow.len)
-				sb_addc(&o->allow, ',');
-			sb_adds(&o->allow, optarg);
-			break;
+		case 'a': list_add(&o->allow, optarg); break;
+		case O_ACCEPTENV: list_add(&o->accept_env, optarg); break;
 		case 'm': cf->max_sessions = parse_uint("--max-sessions", optarg, 1, 4096); break;
 		case 'u': o->user = optarg; break;
 		case O_ALLOWROOT: o->allow_root = true; break;
@@ -142,6 +152,8 @@ char *daemon_resolve(const char *name, const char *dir)
 	return NULL;
 }
 
+static int drop_privileges(const char *user, struct dconf *cf);
+
 /* Resolve --allow's list once, at start: canonical paths and basenames. */
 static int resolve_allow(char *list, struct dconf *cf)
 {
@@ -169,6 +181,46 @@ static int resolve_allow(char *list, struct dconf *cf)
 		return -1;
 	}
 	return 0;
+}
+
+/* The names a client may assign (sshd's AcceptEnv): LANG and LC_* always,
+ * and the --accept-env patterns. A pattern is a shell name with the glob
+ * characters * ? [ ] (fnmatch). */
+static int resolve_accept_env(char *list, struct dconf *cf)
+{
+	size_t n = 3;
+	for (char *p = list; *p; p++)
+		n += *p == ',';
+	cf->accept_env = xcalloc(n + 1, sizeof *cf->accept_env);
+	size_t k = 0;
+	cf->accept_env[k++] = xstrdup("LANG");
+	cf->accept_env[k++] = xstrdup("LC_*");
+	for (char *save = NULL, *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_*?[]!") !=
+		    strlen(w)) {
+			msg_err("--accept-env: '%s' is not a name pattern", w);
+			return -1;
+		}
+		cf->accept_env[k++] = xstrdup(w);
+	}
+	return 0;
+}
+
+/* What restricts a session, in every mode (--stdio too): refuse root
+ * without --user or --allow-root, switch user, resolve --allow (after the
+ * switch: as the user that runs the commands) and --accept-env. Returns 0,
+ * or -1 (reported). */
+static int apply_restrictions(struct opts *o, struct dconf *cf)
+{
+	if (geteuid() == 0 && !o->user && !o->allow_root) {
+		msg_err("refusing to run commands as root: use --user NAME or --allow-root");
+		return -1;
+	}
+	if (o->user && drop_privileges(o->user, cf) < 0)
+		return -1;
+	if (o->allow.len && resolve_allow(o->allow.buf, cf) < 0)
+		return -1;
+	return resolve_accept_env(o->accept_env.buf ? o->accept_env.buf : (char[]){""}, cf);
 }
 
 /* "ADDR:PORT" of a socket address, IPv6 in brackets. */
@@ -453,9 +505,7 @@ static int run_listen(struct opts *o, struct dconf *cf)
 			    sizeof shown);
 	if (lfd < 0)
 		return 1;
-	if (o->user && drop_privileges(o->user, cf) < 0)
-		return 1;
-	if (o->allow.len && resolve_allow(o->allow.buf, cf) < 0)
+	if (apply_restrictions(o, cf) < 0)
 		return 1;
 	/* Commands run as our user: they must not read the key out of us
 	 * (ptrace, /proc/PID/mem). execve makes them dumpable again. */
@@ -480,6 +530,10 @@ static void config_free(struct opts *o, struct dconf *cf)
 	}
 	free(cf->allow);
 	free(cf->allow_base);
+	for (size_t i = 0; cf->accept_env && cf->accept_env[i]; i++)
+		free(cf->accept_env[i]);
+	free(cf->accept_env);
+	sb_free(&o->accept_env);
 	free((char *)cf->home);
 	sb_free(&o->allow);
 }
@@ -506,11 +560,15 @@ int main(int argc, char **argv)
 	}
 	cf.home = own_home();
 	if (o.stdio) {
-		/* Under ssh: our stderr is the user's; log nothing per session. */
+		/* Under ssh: our stderr is the user's; log nothing per session.
+		 * The restrictions apply as over TCP: a forced command
+		 * `ipcshd --stdio --allow cat` in authorized_keys runs only cat. */
 		cf.log = false;
 		cf.idle_timeout = 0;
 		const char *peer = getenv("SSH_CLIENT");
-		int rc = session_serve(&cf, 0, 1, RP_MODE_CLEAR, peer ? peer : "stdio");
+		int rc = apply_restrictions(&o, &cf) < 0
+				 ? 1
+				 : session_serve(&cf, 0, 1, RP_MODE_CLEAR, peer ? peer : "stdio");
 		config_free(&o, &cf);
 		return rc;
 	}

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -147,8 +148,25 @@ static bool is_allowed(const struct dconf *cf, const char *path)
 	return ok;
 }
 
+/* Is NAME (up to '=') one that --accept-env lets a client assign? An
+ * allow-list, as sshd's AcceptEnv: a deny-list cannot know every variable
+ * that makes some program run code (BASH_ENV, SHELLOPTS, PS4, ENV...). */
+static bool env_accepted(const struct dconf *cf, const char *assign)
+{
+	size_t nl = strcspn(assign, "=");
+	char name[256];
+	if (nl >= sizeof name)
+		return false;
+	memcpy(name, assign, nl);
+	name[nl] = '\0';
+	for (size_t i = 0; cf->accept_env && cf->accept_env[i]; i++)
+		if (fnmatch(cf->accept_env[i], name, 0) == 0)
+			return true;
+	return false;
+}
+
 /* The daemon's environment without LD_* and without the names the client
- * assigns, then the client's assignments. */
+ * assigns, then the client's assignments (all accepted by env_accepted). */
 static char **build_env(const struct rexec *x)
 {
 	size_t n = 0;
@@ -278,6 +296,13 @@ static char *check_exec(const struct dconf *cf, const struct rexec *x, int *stat
 		errbuf_set(e, "too many arguments or assignments (limits %u and %u)", cf->max_args,
 			   cf->max_env);
 		return NULL;
+	}
+	for (size_t j = 0; j < x->envc; j++) {
+		if (!env_accepted(cf, x->env[j])) {
+			errbuf_set(e, "%.*s: environment variable not accepted by this server "
+				   "(--accept-env)", (int)strcspn(x->env[j], "="), x->env[j]);
+			return NULL;
+		}
 	}
 	char *path = daemon_resolve(x->argv[0], cf->home);
 	if (!path) {

@@ -14,6 +14,7 @@ complete -c ipcshd -l genkey -r -F -d 'Create a key file (0600, never overwritte
 complete -c ipcshd -l listen -x -a '127.0.0.1:7433 [::1]:7433 0.0.0.0:7433 [::]:7433 127.0.0.1:0' -d 'Address and port to serve on'
 complete -c ipcshd -l key -r -F -d 'Key file'
 complete -c ipcshd -l allow -x -a '(__ipcshd_commands)' -d 'Run only these commands'
+complete -c ipcshd -l allow-exact -x -d 'Run this command with exactly these arguments'
 complete -c ipcshd -l accept-env -x -d 'Also accept assignments to these name patterns'
 complete -c ipcshd -l max-sessions -x -d 'Sessions served at once'
 complete -c ipcshd -l user -x -a '(__fish_complete_users)' -d 'Drop privileges to this user'

@@ -139,3 +139,56 @@ make_fakessh() {
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"--accept-env: 'A=B' is not a name pattern"* ]]
 }
+
+@test "--allow runs the file it checked: a symlink flipped after the check never runs" {
+	mkdir d
+	# shellcheck disable=SC2016
+	printf '#!/bin/sh\n: >"%s/marker"\n' "$PWD" >d/evil
+	chmod 755 d/evil
+	local cat
+	cat=$(command -v cat)
+	ln -s "$cat" d/cat
+	remote_start E --allow cat
+	# Flip d/cat between the allowed cat and d/evil, atomically, all along.
+	(
+		while :; do
+			ln -sfn "$cat" d/cat.new && mv -T d/cat.new d/cat
+			ln -sfn evil d/cat.new && mv -T d/cat.new d/cat
+		done
+	) &
+	local flipper=$! i ran=0
+	for ((i = 0; i < 200; i++)); do
+		if "$RCLIENT" "127.0.0.1:$E_PORT" "$PWD/d/cat" <<<x 2>/dev/null | grep -qx x; then
+			ran=$((ran + 1))
+		fi
+		[ ! -e marker ] || break
+	done
+	kill "$flipper"
+	wait "$flipper" || true
+	echo "cat ran $ran times of $i"
+	[ ! -e marker ]
+	[ "$ran" -gt 0 ]
+}
+
+@test "--allow-exact pins a command's arguments" {
+	remote_start E --allow-exact 'sort -u' --allow-exact 'printf %s pinned' --allow cat
+	local h=127.0.0.1:$E_PORT
+	run "$RCLIENT" "$h" sort -u <<<$'b\na\nb'
+	assert_output $'a\nb'
+	run "$RCLIENT" "$h" "$(command -v printf)" %s pinned
+	assert_output pinned
+	run "$RCLIENT" "$h" cat <<<"any arguments: cat is --allow"
+	assert_success
+	for args in "sort -o $PWD/written" "sort -u -o $PWD/written" "sort" \
+		"sort --compress-program=sh -u" "printf %s pinned x" "printf %s"; do
+		# shellcheck disable=SC2086 # the words of args
+		run -126 --separate-stderr "$RCLIENT" "$h" $args </dev/null
+		[[ $stderr == *"not allowed on this server"* ]]
+	done
+	[ ! -e written ]
+	# shellcheck disable=SC2046
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key "$REMOTE_KEY" \
+		$(remote_root_flag) --allow-exact ' '
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"--allow-exact: empty command"* ]]
+}

@@ -13,10 +13,17 @@
 
 #include "remote/proto.h"
 
+/* One --allow or --allow-exact entry, resolved once at start. */
+struct allow_rule {
+	char *path;             /* canonical path: what runs (never the client's name) */
+	char *base;             /* the name's basename: argv[0] of what runs */
+	char **args;            /* --allow-exact: the only arguments (NULL-terminated); NULL: any */
+};
+
 struct dconf {
 	uint8_t key[RP_KEY_BYTES];
-	char **allow;           /* canonical paths of --allow commands (NULL-terminated), or NULL */
-	char **allow_base;      /* the resolved names' basenames, parallel to allow */
+	struct allow_rule *allow; /* NULL: any command */
+	size_t nallow;
 	char **accept_env;      /* fnmatch patterns of the names a client may assign */
 	unsigned max_sessions;
 	unsigned handshake_timeout, idle_timeout;   /* seconds */

@@ -24,12 +24,15 @@
 struct opts {
 	const char *genkey, *listen, *keyfile, *user;
 	struct strbuf allow, accept_env;
+	char **exact;   /* --allow-exact values (argv strings) */
+	size_t nexact;
 	bool allow_root, stdio;
 };
 
 static const char usage_text[] =
 	"usage: ipcshd --genkey FILE\n"
 	"       ipcshd [--listen ADDR:PORT] [--key FILE] [--allow CMD[,CMD...]]\n"
+	"              [--allow-exact 'CMD [ARG...]']\n"
 	"              [--accept-env PATTERN[,PATTERN...]]\n"
 	"              [--max-sessions N] [--user NAME | --allow-root]\n"
 	"              [--handshake-timeout SECS] [--idle-timeout SECS]\n"
@@ -57,7 +60,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned min, unsigne
 
 enum {
 	O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY,
-	O_ACCEPTENV,
+	O_ACCEPTENV, O_EXACT,
 };
 
 /* Append a comma-separated option value to a list. */
@@ -76,6 +79,7 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 		{"key", required_argument, NULL, 'k'},
 		{"allow", required_argument, NULL, 'a'},
 		{"accept-env", required_argument, NULL, O_ACCEPTENV},
+		{"allow-exact", required_argument, NULL, O_EXACT},
 		{"max-sessions", required_argument, NULL, 'm'},
 		{"user", required_argument, NULL, 'u'},
 		{"allow-root", no_argument, NULL, O_ALLOWROOT},
@@ -97,6 +101,10 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 		case 'k': o->keyfile = optarg; break;
 		case 'a': list_add(&o->allow, optarg); break;
 		case O_ACCEPTENV: list_add(&o->accept_env, optarg); break;
+		case O_EXACT:
+			o->exact = xrealloc(o->exact, (o->nexact + 1) * sizeof *o->exact);
+			o->exact[o->nexact++] = optarg;
+			break;
 		case 'm': cf->max_sessions = parse_uint("--max-sessions", optarg, 1, 4096); break;
 		case 'u': o->user = optarg; break;
 		case O_ALLOWROOT: o->allow_root = true; break;
@@ -154,29 +162,80 @@ char *daemon_resolve(const char *name, const char *dir)
 
 static int drop_privileges(const char *user, struct dconf *cf);
 
-/* Resolve --allow's list once, at start: canonical paths and basenames. */
-static int resolve_allow(char *list, struct dconf *cf)
+/* Add a rule for the command name (resolved as a client's would be) and
+ * its pinned arguments (NULL: any). Returns 0, or -1 (reported). */
+static int allow_add(struct dconf *cf, const char *opt, const char *name, char **args)
 {
-	size_t n = 1;
-	for (char *p = list; *p; p++)
-		n += *p == ',';
-	cf->allow = xcalloc(n + 1, sizeof *cf->allow);
-	cf->allow_base = xcalloc(n + 1, sizeof *cf->allow_base);
-	size_t k = 0;
-	for (char *save = NULL, *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		char *path = daemon_resolve(w, cf->home);
-		char *real = path ? realpath(path, NULL) : NULL;
-		if (!real) {
-			msg_err("--allow: %s: command not found", w);
-			free(path);
+	char *path = daemon_resolve(name, cf->home);
+	char *real = path ? realpath(path, NULL) : NULL;
+	if (!real) {
+		msg_err("%s: %s: command not found", opt, name);
+		free(path);
+		return -1;
+	}
+	cf->allow = xrealloc(cf->allow, (cf->nallow + 1) * sizeof *cf->allow);
+	cf->allow[cf->nallow++] = (struct allow_rule){.path = real,
+						     .base = xstrdup(strrchr(path, '/') + 1),
+						     .args = args};
+	free(path);
+	return 0;
+}
+
+/* Split an --allow-exact value on blanks into a NULL-terminated heap vector. */
+static char **split_blanks(const char *s)
+{
+	size_t n = 0;
+	char **v = xcalloc(strlen(s) / 2 + 2, sizeof *v);
+	for (const char *p = s; *(p += strspn(p, " \t"));) {
+		size_t len = strcspn(p, " \t");
+		v[n++] = xstrndup(p, len);
+		p += len;
+	}
+	return v;
+}
+
+static size_t strv_len(char **v)
+{
+	size_t n = 0;
+	while (v[n])
+		n++;
+	return n;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Resolve --allow and --allow-exact once, at start. */
+static int resolve_allow(struct opts *o, struct dconf *cf)
+{
+	char *list = o->allow.buf ? o->allow.buf : (char[]){""};
+	for (char *save = NULL, *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (allow_add(cf, "--allow", w, NULL) < 0)
+			return -1;
+	for (size_t i = 0; i < o->nexact; i++) {
+		char **v = split_blanks(o->exact[i]);
+		if (!v[0]) {
+			msg_err("--allow-exact: empty command");
+			strv_free(v);
 			return -1;
 		}
-		const char *base = strrchr(path, '/');
-		cf->allow_base[k] = xstrdup(base + 1);
-		cf->allow[k++] = real;
-		free(path);
+		/* The rule keeps the arguments; the name is resolved now. */
+		char **args = xcalloc(strv_len(v), sizeof *args);
+		for (size_t k = 1; v[k]; k++)
+			args[k - 1] = v[k];
+		int rc = allow_add(cf, "--allow-exact", v[0], args);
+		free(v[0]);
+		free(v);
+		if (rc < 0) {
+			strv_free(args);
+			return -1;
+		}
 	}
-	if (k == 0) {
+	if (cf->nallow == 0) {
 		msg_err("--allow: empty list");
 		return -1;
 	}
@@ -218,7 +277,7 @@ static int apply_restrictions(struct opts *o, struct dconf *cf)
 	}
 	if (o->user && drop_privileges(o->user, cf) < 0)
 		return -1;
-	if (o->allow.len && resolve_allow(o->allow.buf, cf) < 0)
+	if ((o->allow.len || o->nexact) && resolve_allow(o, cf) < 0)
 		return -1;
 	return resolve_accept_env(o->accept_env.buf ? o->accept_env.buf : (char[]){""}, cf);
 }
@@ -524,12 +583,13 @@ static int run_listen(struct opts *o, struct dconf *cf)
  * sanitized daemon stopped by SIGTERM reports no leak. */
 static void config_free(struct opts *o, struct dconf *cf)
 {
-	for (size_t i = 0; cf->allow && cf->allow[i]; i++) {
-		free(cf->allow[i]);
-		free(cf->allow_base[i]);
+	for (size_t i = 0; i < cf->nallow; i++) {
+		free(cf->allow[i].path);
+		free(cf->allow[i].base);
+		strv_free(cf->allow[i].args);
 	}
 	free(cf->allow);
-	free(cf->allow_base);
+	free(o->exact);
 	for (size_t i = 0; cf->accept_env && cf->accept_env[i]; i++)
 		free(cf->accept_env[i]);
 	free(cf->accept_env);

@@ -134,18 +134,30 @@ static void send_error(struct rconn *c, int status, const char *text)
 	rconn_send_msg(c, RP_ERROR, 0, buf, 1 + n, true);
 }
 
-static bool is_allowed(const struct dconf *cf, const char *path)
+/* The rule that allows running the file at path (as the client named it)
+ * with args, or NULL. The file must be the rule's (same canonical path) under
+ * the rule's name (same basename: a multi-call binary such as busybox picks
+ * its program by name), and an --allow-exact rule's arguments must be the
+ * client's, exactly. */
+static const struct allow_rule *allowed_rule(const struct dconf *cf, const char *path,
+					     char *const *args)
 {
-	if (!cf->allow)
-		return true;
 	char *real = realpath(path, NULL);
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	bool ok = false;
-	for (size_t i = 0; real && cf->allow[i]; i++)
-		ok |= strcmp(real, cf->allow[i]) == 0 && strcmp(base, cf->allow_base[i]) == 0;
+	const struct allow_rule *found = NULL;
+	for (size_t i = 0; real && !found && i < cf->nallow; i++) {
+		const struct allow_rule *r = &cf->allow[i];
+		if (strcmp(real, r->path) != 0 || strcmp(base, r->base) != 0)
+			continue;
+		size_t k = 0;
+		while (r->args && r->args[k] && args[k] && strcmp(r->args[k], args[k]) == 0)
+			k++;
+		if (!r->args || (!r->args[k] && !args[k]))
+			found = r;
+	}
 	free(real);
-	return ok;
+	return found;
 }
 
 /* Is NAME (up to '=') one that --accept-env lets a client assign? An
@@ -287,9 +299,11 @@ out:
 }
 
 /* Check EXEC against the limits, PATH and --allow; returns the path to run
- * or NULL with *status and e set. */
-static char *check_exec(const struct dconf *cf, const struct rexec *x, int *status,
-			struct errbuf *e)
+ * or NULL with *status and e set. Under --allow that is the rule's path,
+ * resolved at start, and argv[0] becomes the rule's name: exactly what was
+ * checked runs, whatever happens to the client's path after the check
+ * (a symlink flipped in a writable directory). */
+static char *check_exec(const struct dconf *cf, struct rexec *x, int *status, struct errbuf *e)
 {
 	*status = 1;
 	if (x->argc > cf->max_args || x->envc > cf->max_env) {
@@ -311,13 +325,18 @@ static char *check_exec(const struct dconf *cf, const struct rexec *x, int *stat
 			   errno == ENOENT ? "command not found" : strerror(errno));
 		return NULL;
 	}
-	if (!is_allowed(cf, path)) {
+	if (!cf->allow)
+		return path;
+	const struct allow_rule *r = allowed_rule(cf, path, x->argv + 1);
+	free(path);
+	if (!r) {
 		*status = 126;
 		errbuf_set(e, "%.200s: not allowed on this server (--allow)", x->argv[0]);
-		free(path);
 		return NULL;
 	}
-	return path;
+	free(x->argv[0]);
+	x->argv[0] = xstrdup(r->base);
+	return xstrdup(r->path);
 }
 
 /* The log line: peer, command, outcome, bytes, time. */

@@ -192,3 +192,28 @@ make_fakessh() {
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"--allow-exact: empty command"* ]]
 }
+
+@test "key files: a symlink, or a file of another user, is refused" {
+	cp "$REMOTE_KEY" real.key
+	ln -s real.key link.key
+	# shellcheck disable=SC2046
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key link.key $(remote_root_flag)
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"cannot open key file link.key: it is a symbolic link"* ]]
+	remote_start E --key real.key
+	run --separate-stderr "$RCLIENT" -k link.key "127.0.0.1:$E_PORT" true
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"it is a symbolic link"* ]]
+	run "$RCLIENT" -k real.key "127.0.0.1:$E_PORT" echo honest
+	assert_output honest
+	[ "$(id -u)" -eq 0 ] || return 0
+	# Root reading a key that nobody owns (and so could have written).
+	cp "$REMOTE_KEY" nobody.key
+	chown nobody nobody.key
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key nobody.key --user nobody
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"key file nobody.key is owned by uid $(id -u nobody), not by uid 0 or root"* ]]
+	run --separate-stderr "$RCLIENT" -k nobody.key "127.0.0.1:$E_PORT" true
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"is owned by uid"* ]]
+}

@@ -187,6 +187,7 @@ void rhs_refusal(uint8_t *out, uint8_t mode, uint8_t code);
 /* ---- keys ---------------------------------------------------------------- */
 
 /* Load a key file: 64 hex digits (and optional trailing newline), refused
+ * when it is a symlink, owned by neither the effective user nor root, or
  * when group or others have any permission. Returns 0, or -1 with e set. */
 int rkey_load(const char *path, uint8_t key[RP_KEY_BYTES], struct errbuf *e) WUR;
 /* Create a new key file with mode 0600; never overwrites (EEXIST). */

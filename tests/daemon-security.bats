@@ -217,3 +217,38 @@ make_fakessh() {
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"is owned by uid"* ]]
 }
+
+@test "logs and ERROR texts escape every non-printable byte: no forged line, no ESC" {
+	remote_start E
+	local h=127.0.0.1:$E_PORT
+	run -127 --separate-stderr "$RCLIENT" "$h" $'no-such\nipcshd: 127.0.0.1:1: FORGED\e[31m\xe2\x80\xae'
+	[ "$status" -eq 127 ]
+	# The daemon sent the name escaped, and the client shows it as sent.
+	[[ $stderr == *'no-such\nipcshd: 127.0.0.1:1: FORGED\x1b[31m\xe2\x80\xae: command not found'* ]]
+	run "$RCLIENT" "$h" printf '%s' $'a\nipcshd: 127.0.0.1:2: FORGED\e]0;title\a'
+	assert_success
+	cat E.log
+	! grep -q 'FORGED' <(grep -v '^ipcshd: 127\.0\.0\.1:[0-9]*: ' E.log)
+	! grep -q '^ipcshd: 127\.0\.0\.1:[12]: ' E.log
+	[ "$(tr -d '\n[:print:]' <E.log | wc -c)" -eq 0 ] # nothing but printable ASCII
+	grep -qF "printf %s 'a\\nipcshd: 127.0.0.1:2: FORGED\\x1b]0;title\\x07': exit 0" E.log
+	grep -qF 'no-such\nipcshd: 127.0.0.1:1: FORGED\x1b[31m\xe2\x80\xae: command not found' E.log
+}
+
+@test "the client shows no C1 or bidi control, nor ESC, from a daemon's ERROR text" {
+	# A hostile server behind a stand-in ssh: clear handshake, then ERROR.
+	cat >evil-server <<-'EOF2'
+		#!/bin/bash
+		head -c 12 >/dev/null # the client hello
+		printf '\0\0\0\10IPSH\1\1\2S'
+		t=$'A\e[31m\x9b2J\xc2\x9b2J\xe2\x80\xaeRLO\xe2\x81\xa6LRI\xe2\x80\x8fRLM\xd8\x9c caf\xc3\xa9 \xff\xc0\xaf Z'
+		n=$(($(printf '%s' "$t" | LC_ALL=C wc -c) + 3))
+		printf "\\0\\0\\0\\$(printf %o "$n")\\10\\0\\7%s" "$t"
+		cat >/dev/null
+	EOF2
+	chmod +x evil-server
+	IPCSH_SSH=$PWD/evil-server run --separate-stderr "$RCLIENT" ssh:x true
+	[ "$status" -eq 7 ]
+	printf '%s' "$stderr" | od -c | head -20
+	[[ $stderr == *"A?[31m?2J?2J?RLO?LRI?RLM? café ??? Z"* ]]
+}

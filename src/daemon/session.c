@@ -123,14 +123,53 @@ out:
 	return rc;
 }
 
+/* Append s with every byte outside printable ASCII, and the backslash,
+ * written as a C escape (\n, \t, \r, \\, \xHH): text that came from a client
+ * can then neither forge a log line nor reach a terminal as a control
+ * sequence (ESC, C1, bidi overrides are all bytes outside ASCII or below 0x20). */
+static void sb_add_escaped(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '\\': sb_adds(sb, "\\\\"); break;
+		case '\n': sb_adds(sb, "\\n"); break;
+		case '\t': sb_adds(sb, "\\t"); break;
+		case '\r': sb_adds(sb, "\\r"); break;
+		default:
+			if (*p >= 0x20 && *p < 0x7f) {
+				sb_addc(sb, (char)*p);
+			} else {
+				char esc[4] = {'\\', 'x', hex[*p >> 4], hex[*p & 15]};
+				sb_add(sb, esc, 4);
+			}
+		}
+	}
+}
+
+/* Log "PEER: refused: WHY", WHY escaped. */
+static void log_refused(const struct dconf *cf, const char *peer, const char *why)
+{
+	if (!cf->log)
+		return;
+	struct strbuf sb = {0};
+	sb_add_escaped(&sb, why);
+	msg_err("%s: refused: %s", peer, sb.buf ? sb.buf : "");
+	sb_free(&sb);
+}
+
 static void send_error(struct rconn *c, int status, const char *text)
 {
 	uint8_t buf[1 + RP_ERROR_TEXT_MAX];
-	size_t n = strlen(text);
+	struct strbuf sb = {0};
+	sb_add_escaped(&sb, text);
+	size_t n = sb.len;
 	if (n > RP_ERROR_TEXT_MAX)
 		n = RP_ERROR_TEXT_MAX;
 	buf[0] = (uint8_t)status;
-	memcpy(buf + 1, text, n);
+	if (n)
+		memcpy(buf + 1, sb.buf, n);
+	sb_free(&sb);
 	rconn_send_msg(c, RP_ERROR, 0, buf, 1 + n, true);
 }
 
@@ -339,25 +378,31 @@ static char *check_exec(const struct dconf *cf, struct rexec *x, int *status, st
 	return xstrdup(r->path);
 }
 
-/* The log line: peer, command, outcome, bytes, time. */
+/* The log line: peer, command, outcome, bytes, time; the command and the
+ * outcome (which may quote it) escaped. */
 static void session_log(const struct dconf *cf, const char *peer, const struct rexec *x,
 			const char *outcome, const struct relay *r, uint64_t t0)
 {
 	if (!cf->log)
 		return;
-	struct strbuf sb = {0};
-	for (size_t i = 0; x && i < x->argc && sb.len < 120; i++) {
+	struct strbuf cmd = {0}, sb = {0};
+	for (size_t i = 0; x && i < x->argc && cmd.len < 120; i++) {
 		if (i)
-			sb_addc(&sb, ' ');
-		sb_add_shquoted(&sb, x->argv[i]);
+			sb_addc(&cmd, ' ');
+		sb_add_shquoted(&cmd, x->argv[i]);
 	}
-	if (sb.len > 120)
-		sb_add(&sb, "...", 3);
+	if (cmd.len > 120)
+		sb_add(&cmd, "...", 3);
+	if (cmd.buf) {
+		sb_add_escaped(&sb, cmd.buf);
+		sb_adds(&sb, ": ");
+	}
+	sb_add_escaped(&sb, outcome);
 	double secs = (double)(now_ns() - t0) / 1e9;
-	msg_err("%s: %s%s%s (in %llu B, out %llu B, err %llu B, %.3f s)", peer,
-		sb.buf ? sb.buf : "", sb.buf ? ": " : "", outcome,
+	msg_err("%s: %s (in %llu B, out %llu B, err %llu B, %.3f s)", peer, sb.buf ? sb.buf : "",
 		(unsigned long long)(r ? r->bytes[0] : 0), (unsigned long long)(r ? r->bytes[1] : 0),
 		(unsigned long long)(r ? r->bytes[2] : 0), secs);
+	sb_free(&cmd);
 	sb_free(&sb);
 }
 
@@ -414,23 +459,20 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 	}
 	r.c = rconn_new(rfd, wfd);
 	if (session_handshake(cf, r.c, mode, deadline, &e) < 0) {
-		if (cf->log)
-			msg_err("%s: refused: %s", peer, e.msg);
+		log_refused(cf, peer, e.msg);
 		goto out;
 	}
 	if (wait_frame(r.c, rfd, deadline, &f, &e) < 0 || rframe_check(&f, false, &e) < 0 ||
 	    f.type != RP_EXEC) {
 		if (!e.msg[0])
 			errbuf_set(&e, "the first frame is not EXEC");
-		if (cf->log)
-			msg_err("%s: refused: %s", peer, e.msg);
+		log_refused(cf, peer, e.msg);
 		goto out;
 	}
 	if (rexec_decode(f.payload, f.len, &x, &e) < 0) {
 		/* An authenticated client sent an EXEC we refuse (an LD_*
 		 * assignment, a bad vector): say why, as §3.1 promises. */
-		if (cf->log)
-			msg_err("%s: refused: %s", peer, e.msg);
+		log_refused(cf, peer, e.msg);
 		send_error(r.c, 1, e.msg);
 		linger_close(r.c, rfd, wfd, cf->idle_timeout);
 		goto out;

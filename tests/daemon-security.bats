@@ -252,3 +252,17 @@ make_fakessh() {
 	printf '%s' "$stderr" | od -c | head -20
 	[[ $stderr == *"A?[31m?2J?2J?RLO?LRI?RLM? café ??? Z"* ]]
 }
+
+@test "2 M one-byte frames to a stopped command: the session stays under 8 MB" {
+	remote_start E
+	run "$IPCSH_BUILD/tests/helpers/daemon_flood" frames -p "$E_PORT" -k "$REMOTE_KEY"
+	assert_success
+	local pid before peak granted
+	read -r _ pid _ before _ peak _ granted <<<"$output"
+	echo "session $pid: $before kB before, $peak kB at its peak"
+	[ "$granted" -eq 2097152 ] # every byte reached the command
+	# A queue chunk per frame grew the session by 50 MB here.
+	[ $((peak - before)) -lt 6144 ]
+	# Under a sanitizer the process is bigger from the start.
+	[ -n "${SANITIZE:-}" ] || [ "$peak" -lt 8192 ]
+}

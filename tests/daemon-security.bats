@@ -266,3 +266,101 @@ make_fakessh() {
 	# Under a sanitizer the process is bigger from the start.
 	[ -n "${SANITIZE:-}" ] || [ "$peak" -lt 8192 ]
 }
+
+# flood_start NAME MODE ARGS...: run daemon_flood in the background, its
+# stdin on a FIFO held open by fd $FLOOD_FD_NAME (flood_stop NAME closes it,
+# which ends the flood), its output in NAME.out; waits for its first line.
+flood_start() {
+	local name=$1 fd
+	shift
+	mkfifo "$name.ctl"
+	(
+		# Not the other floods' FIFOs: each must end when its own closes.
+		for v in "${!FLOOD_FD_@}"; do
+			fd=${!v}
+			exec {fd}>&-
+		done
+		exec "$IPCSH_BUILD/tests/helpers/daemon_flood" "$@" <"$name.ctl" >"$name.out" 2>&1
+	) &
+	echo $! >"$name.pid"
+	echo $! >>remote.pids
+	exec {fd}>"$name.ctl"
+	printf -v "FLOOD_FD_$name" %s "$fd"
+	remote_wait_file "$name.out" '^[a-z]'
+}
+
+flood_stop() {
+	local v="FLOOD_FD_$1" fd
+	fd=${!v}
+	exec {fd}>&-
+	remote_wait_status "$(cat "$1.pid")"
+}
+
+@test "an honest client is served while 200 idle connections are held" {
+	remote_start E --handshake-timeout 2
+	local h=127.0.0.1:$E_PORT i
+	flood_start idle idle -p "$E_PORT" -n 200
+	grep -qx 'holding 200' idle.out
+	for i in 1 2 3; do
+		run "$RCLIENT" "$h" echo "honest $i"
+		assert_output "honest $i"
+	done
+	# Past the hello deadline the daemon closes idle connections, and the
+	# attacker opens new ones: honest clients are still served.
+	remote_wait_file E.log 'handshake timed out (no client hello)'
+	for i in 4 5 6; do
+		run "$RCLIENT" "$h" echo "honest $i"
+		assert_output "honest $i"
+	done
+	flood_stop idle
+	cat idle.out
+	read -r _ opened _ closed < <(tail -1 idle.out)
+	[ "$closed" -gt 0 ]
+	[ "$opened" -gt 200 ]
+	# No session process was forked for an idle connection.
+	[ "$(grep -c ': exit 0 ' E.log)" -eq 6 ]
+}
+
+@test "handshakes have their own limits: per source, --max-startups, apart from sessions" {
+	remote_start E --max-startups 4 --max-startups-per-source 2 --max-sessions 2 \
+		--handshake-timeout 60
+	local h=127.0.0.1:$E_PORT
+	# An authenticated session runs before the flood and is not disturbed.
+	mkfifo in
+	"$RCLIENT" "$h" sh -c 'echo started; read -r x; echo "got $x"' <in >first.out &
+	local first=$!
+	exec 8>in
+	remote_wait_file first.out started
+	# Stalled handshakes (a hello, then nothing): two per address at most...
+	flood_start s2 stall -p "$E_PORT" -k "$REMOTE_KEY" -s 127.0.0.2 -n 3
+	grep -qx 'stalled 2 refused 1' s2.out
+	grep -q 'refused: too many handshakes from this address' E.log
+	run "$RCLIENT" "$h" echo honest
+	assert_output honest
+	# ...and four at once from anywhere: then clients are told to retry.
+	flood_start s3 stall -p "$E_PORT" -k "$REMOTE_KEY" -s 127.0.0.3 -n 2
+	grep -qx 'stalled 2 refused 0' s3.out
+	flood_start s4 stall -p "$E_PORT" -k "$REMOTE_KEY" -s 127.0.0.4 -n 1
+	grep -qx 'stalled 0 refused 1' s4.out
+	grep -q 'refused: too many handshakes at once' E.log
+	run --separate-stderr "$RCLIENT" "$h" echo refused
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"server busy (too many handshakes at once)"* ]]
+	# The authenticated session kept its slot all along.
+	echo go >&8
+	exec 8>&-
+	remote_wait_status "$first"
+	[ "$REMOTE_STATUS" -eq 0 ]
+	grep -qx 'got go' first.out
+	# Stalled handshakes that end give their slots back.
+	flood_stop s3
+	local i
+	for ((i = 0; i < 50; i++)); do
+		run "$RCLIENT" "$h" echo served-again
+		[ "$output" != served-again ] || break
+		sleep 0.1
+	done
+	assert_output served-again
+	flood_stop s2
+	flood_stop s4
+}

@@ -440,7 +440,22 @@ static void linger_close(struct rconn *c, int rfd, int wfd, unsigned idle)
 	}
 }
 
-int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer)
+/* Ask the listener for a session slot (see struct session_start): true
+ * when granted, or when there is no listener. */
+static bool session_slot(const struct session_start *st)
+{
+	if (!st || st->ctl < 0)
+		return true;
+	char b = 0;
+	if (write(st->ctl, "A", 1) != 1)
+		return false;
+	ssize_t n;
+	while ((n = read(st->ctl, &b, 1)) < 0 && errno == EINTR) { }
+	return n == 1 && b == 'Y';
+}
+
+int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer,
+		  const struct session_start *st)
 {
 	uint64_t t0 = now_ns();
 	uint64_t deadline = t0 + (uint64_t)cf->handshake_timeout * 1000000000u;
@@ -458,8 +473,21 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 		return 1;
 	}
 	r.c = rconn_new(rfd, wfd);
+	if (st && st->npre && rconn_feed(r.c, st->pre, st->npre) != st->npre) {
+		msg_err("%s: cannot take the client hello", peer);
+		goto out;
+	}
 	if (session_handshake(cf, r.c, mode, deadline, &e) < 0) {
 		log_refused(cf, peer, e.msg);
+		goto out;
+	}
+	bool slot = session_slot(st);
+	if (st && st->ctl >= 0)
+		close(st->ctl);
+	if (!slot) {
+		/* Authenticated, but every session slot is taken. */
+		send_error(r.c, 255, "server busy (too many sessions)");
+		linger_close(r.c, rfd, wfd, cf->idle_timeout);
 		goto out;
 	}
 	if (wait_frame(r.c, rfd, deadline, &f, &e) < 0 || rframe_check(&f, false, &e) < 0 ||

@@ -25,6 +25,7 @@
 #include "proto.h"
 
 #define HANDSHAKE_MS 15000
+#define HANDSHAKE_RETRY (-2) /* client_handshake_once: refused, try again */
 #define STATUS_FAIL 255
 
 struct client {
@@ -423,8 +424,8 @@ static int client_wait_answer(struct client *cl, int sigr, uint64_t deadline,
 }
 
 /* Connect (TCP or ssh) and authenticate; returns -1 to go on, or a status. */
-static int client_handshake(struct client *cl, const struct rtarget *t, const char *keyfile,
-			    int sigr)
+static int client_handshake_once(struct client *cl, const struct rtarget *t,
+				 const char *keyfile, int sigr, bool last)
 {
 	struct errbuf e = {{0}};
 	struct rhs hs;
@@ -445,7 +446,8 @@ static int client_handshake(struct client *cl, const struct rtarget *t, const ch
 	if (r == 0)
 		errbuf_set(&e, "connection closed during the handshake%s",
 			   t->ssh ? " (is ipcshd installed there? see IPCSH_REMOTE_CMD)" : "");
-	if (r == 1 && rhs_client_finish(&hs, body, len, out, &outlen, &e) == RHS_OK) {
+	int hr = r == 1 ? rhs_client_finish(&hs, body, len, out, &outlen, &e) : RHS_E_PROTO;
+	if (r == 1 && hr == RHS_OK) {
 		if (outlen)
 			rconn_send_raw(cl->c, out, outlen);
 		if (rhs_install(&hs, cl->c) == 0) {
@@ -457,8 +459,36 @@ static int client_handshake(struct client *cl, const struct rtarget *t, const ch
 	rhs_wipe(&hs);
 	if (status >= 0)
 		return status;
+	if (r == 1 && hr == RHS_E_RETRY && !last)
+		return HANDSHAKE_RETRY;
 	msg_err("%s: %s", cl->name, e.msg);
 	return STATUS_FAIL;
+}
+
+/* The handshake, tried again when the daemon says it is busy with other
+ * handshakes (its random early drop, sshd's MaxStartups): after about
+ * 50, 100, 200, 400 ms, each with jitter. Returns -1 to go on or a status. */
+static int client_handshake(struct client *cl, const struct rtarget *t, const char *keyfile,
+			    int sigr)
+{
+	enum { TRIES = 5 };
+	for (unsigned i = 0;; i++) {
+		int st = client_handshake_once(cl, t, keyfile, sigr, i + 1 == TRIES);
+		if (st != HANDSHAKE_RETRY)
+			return st;
+		rconn_free(cl->c);
+		cl->c = NULL;
+		close(cl->rfd);
+		cl->rfd = cl->wfd = -1;
+		int ms = (int)((25u << i) + randombytes_uniform(50u << i));
+		uint64_t until = now_ns() + (uint64_t)ms * 1000000u;
+		for (uint64_t now; (now = now_ns()) < until;) {
+			struct pollfd p = {.fd = sigr, .events = POLLIN};
+			if (poll(&p, 1, (int)((until - now) / 1000000u) + 1) > 0 &&
+			    (st = signals_handle(cl, sigr)) >= 0)
+				return st;
+		}
+	}
 }
 
 /* Send EXEC; returns -1 to go on or a status. */

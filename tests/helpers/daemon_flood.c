@@ -12,6 +12,11 @@
  *     send a byte, opening a new one whenever the daemon closes one, until
  *     standard input reaches EOF. Prints "holding N" once N were opened,
  *     then, at the end, "opened N closed-by-daemon N".
+ *   daemon_flood stall -p PORT -k KEYFILE [-s SRCADDR] [-n N]
+ *     Open N connections from SRCADDR that each send an honest client hello
+ *     and then nothing (a handshake never finished), and keep them until
+ *     standard input reaches EOF. Prints "stalled S refused R" once all N
+ *     were tried: S got the server's hello, R were refused.
  * Exits 1 when something fails, with a message on stderr.
  */
 #include <arpa/inet.h>
@@ -220,10 +225,50 @@ static int run_idle(unsigned n)
 	return 0;
 }
 
+/* Send a client hello on a new connection and read the answer: 1 when it
+ * is the server's hello, 0 when a refusal or close. fd is kept open. */
+static int stall_one(const uint8_t *key, int *fdp)
+{
+	int fd = dial();
+	if (fd < 0)
+		die("connect", strerror(errno));
+	*fdp = fd;
+	struct rconn *c = rconn_new(fd, fd);
+	struct rhs h;
+	struct errbuf e = {{0}};
+	uint8_t out[RHS_MAX];
+	rhs_init(&h, 'C', RP_MODE_PSK, key);
+	rconn_send_raw(c, out, rhs_client_hello(&h, out));
+	uint64_t dl = now_ns() + 10000000000u;
+	const uint8_t *body;
+	size_t len;
+	int ok = rconn_flush_wait(c, dl) == 0 && rconn_wait_raw(c, RHS_MAX, dl, &body, &len, &e) == 1 &&
+		 len == RHS_H2_PSK;
+	rhs_wipe(&h);
+	rconn_free(c);
+	return ok;
+}
+
+static int run_stall(const uint8_t *key, unsigned n)
+{
+	int *fds = xcalloc(n, sizeof *fds);
+	unsigned stalled = 0;
+	for (unsigned i = 0; i < n; i++)
+		stalled += (unsigned)stall_one(key, &fds[i]);
+	printf("stalled %u refused %u\n", stalled, n - stalled);
+	fflush(stdout);
+	char b[64];
+	while (read(0, b, sizeof b) > 0) { }
+	for (unsigned i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage", "daemon_flood frames|idle -p PORT [-k KEY] [-s SRC] [-n N]");
+		die("usage", "daemon_flood frames|idle|stall -p PORT [-k KEY] [-s SRC] [-n N]");
 	const char *mode = argv[1], *keyfile = NULL;
 	unsigned long n = 0;
 	int c;
@@ -239,14 +284,15 @@ int main(int argc, char **argv)
 	}
 	if (sodium_init() < 0)
 		die("libsodium", "cannot initialise");
-	if (strcmp(mode, "frames") == 0) {
-		uint8_t key[RP_KEY_BYTES];
-		struct errbuf e = {{0}};
-		if (!keyfile || rkey_load(keyfile, key, &e) < 0)
-			die("key", keyfile ? e.msg : "-k KEYFILE is needed");
-		return run_frames(key, n ? n : 2097152);
-	}
 	if (strcmp(mode, "idle") == 0)
 		return run_idle(n ? (unsigned)n : 200);
-	die("usage", "mode is frames or idle");
+	uint8_t key[RP_KEY_BYTES];
+	struct errbuf e = {{0}};
+	if (!keyfile || rkey_load(keyfile, key, &e) < 0)
+		die("key", keyfile ? e.msg : "-k KEYFILE is needed");
+	if (strcmp(mode, "frames") == 0)
+		return run_frames(key, n ? n : 2097152);
+	if (strcmp(mode, "stall") == 0)
+		return run_stall(key, n ? (unsigned)n : 10);
+	die("usage", "mode is frames, idle or stall");
 }

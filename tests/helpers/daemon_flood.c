@@ -222,6 +222,11 @@ static int run_idle(unsigned n)
 		usleep(10000); /* a steady attacker, not a busy loop */
 	}
 	printf("opened %lu closed-by-daemon %lu\n", opened, closed);
+	for (unsigned i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	free(fds);
+	free(p);
 	return 0;
 }
 

@@ -438,18 +438,14 @@ static void shutdown_sessions(struct server *sv)
 	}
 }
 
-/* How many connections may wait for their hello: a share of the fds we
- * may open (the soft limit raised to the hard one), at most 1024. */
+/* How many connections may wait for their hello: what the fd limit leaves
+ * beside the other fds we may hold, at most 1024. (The soft limit is not
+ * raised: commands inherit it, and select()-based programs rely on 1024.) */
 static size_t waiting_capacity(const struct dconf *cf)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-		return 64;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max < 65536 ? rl.rlim_max : 65536;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0 || getrlimit(RLIMIT_NOFILE, &rl) < 0)
-			return 64;
-	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY)
+		return 1024;
 	rlim_t used = 32 + 2 * (rlim_t)(cf->startups_full + cf->max_sessions);
 	rlim_t room = rl.rlim_cur > used + 64 ? rl.rlim_cur - used : 64;
 	return room < 1024 ? (size_t)room : 1024;

@@ -395,6 +395,10 @@ static void session_log(const struct dconf *cf, const char *peer, const struct r
 		sb_add(&cmd, "...", 3);
 	if (cmd.buf) {
 		sb_add_escaped(&sb, cmd.buf);
+		if (sb.len > 400) { /* escapes may quadruple a long first argument */
+			sb.len = 400;
+			sb_adds(&sb, "...");
+		}
 		sb_adds(&sb, ": ");
 	}
 	sb_add_escaped(&sb, outcome);

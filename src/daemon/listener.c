@@ -297,6 +297,10 @@ static void admit(struct server *sv, size_t i)
 {
 	const struct dconf *cf = sv->cf;
 	struct waiting *w = &sv->w[i];
+	/* Handshakes that ended since the last SIGCHLD was read still count
+	 * until reaped: reap before counting, as accept_all() does. */
+	if (sv->startups >= cf->startups_start || sv->startups >= cf->per_source)
+		reap(sv);
 	unsigned from_host = 0;
 	for (size_t j = 0; j < sv->nch; j++)
 		from_host += !sv->ch[j].authed && strcmp(sv->ch[j].host, w->host) == 0;

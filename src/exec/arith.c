@@ -5,7 +5,8 @@
  * Signed long arithmetic with C's operators and precedence: ( ) unary
  * + - ! ~, * / %, + -, << >>, < <= > >=, == !=, &, ^, |, &&, ||, ?:, and the
  * assignments = *= /= %= += -= <<= >>= &= ^= |=. A variable named in the
- * expression is read as an integer constant (unset or empty: 0). Overflow
+ * expression is read as an integer constant (unset or empty: 0), or, when
+ * its value is not one, evaluated as an expression itself (as bash). Overflow
  * wraps (two's complement) instead of being undefined; division by zero is
  * an error. && || and ?: do not evaluate what they skip: no assignment, no
  * division-by-zero error there. A recursive-descent parser over the string,
@@ -115,7 +116,7 @@ static size_t number(const char *s, long *out)
 	} else if (s[0] == '0') {
 		base = 8;
 	}
-	if (!isdigit((unsigned char)s[i]))
+	if (!(base == 16 ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i])))
 		return 0;
 	unsigned long v = 0;
 	for (;; i++) {
@@ -155,11 +156,28 @@ static long var_number(struct ax *x, const char *name)
 	const char *end = v + used;
 	while (*end == ' ' || *end == '\t' || *end == '\n')
 		end++;
-	if (!used || *end) {
-		fail3(x, name, "not a number", NULL);
+	if (used && !*end)
+		return neg ? wrap_sub(0, n) : n;
+	/* As bash: a value that is not a number is an expression itself
+	 * (x=1+2; $((x)) is 3), evaluated with the nesting bound shared. */
+	if (x->depth + ARITH_MAX_DEPTH / 8 > ARITH_MAX_DEPTH) {
+		fail3(x, name, "expression recursion level exceeded", NULL);
 		return 0;
 	}
-	return neg ? wrap_sub(0, n) : n;
+	/* a copy: the expression may assign to the variable it came from */
+	char *text = xstrdup(var_get(name));
+	struct ax sub = {.s = text, .depth = x->depth + ARITH_MAX_DEPTH / 8,
+			 .noeval = x->noeval, .e = x->e};
+	long r = expr_assign(&sub);
+	blanks(&sub);
+	if (!sub.failed && sub.s[sub.i])
+		fail3(&sub, name, "not a number", NULL);
+	free(text);
+	if (sub.failed) {
+		x->failed = true;
+		return 0;
+	}
+	return r;
 }
 
 static long primary(struct ax *x)

@@ -76,8 +76,18 @@ int main(void)
 	err("1 ? 2", "missing ':'");
 	err("09", "syntax error");
 	err("x@", "syntax error");
+	/* A value that is not a number is an expression (as bash). */
 	var_set("s", "abc", 0);
-	err("s + 1", "s: not a number");
+	var_unset("abc");
+	is("s + 1", 1);
+	var_set("s", "2*3", 0);
+	is("s + 1", 7);
+	var_set("s", "1 +", 0);
+	err("s", "operand expected");
+	var_set("s", "t", 0);
+	var_set("t", "s", 0);
+	err("s", "recursion level exceeded");
+	is("0XAA + 0Xa", 180);
 	char deep[1200];
 	memset(deep, '(', 600);
 	memset(deep + 600, ')', 600);

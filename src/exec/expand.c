@@ -95,6 +95,8 @@ static void xbuf_grow(struct xbuf *b, size_t n)
 
 static void xbuf_add(struct xbuf *b, const char *s, size_t n, unsigned char flags)
 {
+	if (!n)
+		return;
 	xbuf_grow(b, n);
 	memcpy(b->c + b->len, s, n);
 	memset(b->f + b->len, flags, n);
@@ -121,8 +123,6 @@ static void add_result(struct xbuf *b, const char *s, size_t n, bool dq)
 
 struct xctx {
 	struct arena *a;
-	const char *ifs;        /* $IFS, or " \t\n" when unset */
-	bool ifs_set;
 	bool split;             /* expanding into fields (else one string) */
 };
 
@@ -198,7 +198,9 @@ static const char *param_value(struct xctx *x, const char *name)
  * nothing). */
 static char *join_params(struct xctx *x, int from, int n)
 {
-	char sep = x->ifs_set ? x->ifs[0] : ' ';
+	/* read now: an expansion earlier in the word may have set IFS */
+	const char *ifs = var_get("IFS");
+	char sep = ifs ? ifs[0] : ' ';
 	size_t len = 0;
 	for (int i = 0; i < n; i++)
 		len += strlen(sh.params[from + i]) + 1;
@@ -272,7 +274,8 @@ static int op_substr(struct xctx *x, const struct word_part *p, const char *val,
 			return 0;
 		long end = !p->u.param.arg2 ? total : len < 0 ? -1 : off + len > total ? total : off + len;
 		if (end < 0) {
-			msg_err("%s: substring expression < 0", p->u.param.arg2->raw);
+			msg_err("%.*s: substring expression < 0", (int)p->u.param.arg2->rawlen,
+				p->u.param.arg2->raw);
 			return -1;
 		}
 		if (off == 0 && end > 0) {
@@ -286,7 +289,9 @@ static int op_substr(struct xctx *x, const struct word_part *p, const char *val,
 			add_params(x, b, nm[0], (int)off - 1, (int)(end - off), dq);
 		return 0;
 	}
-	long vl = (long)strlen(val ? val : "");
+	if (!val)
+		val = "";
+	long vl = (long)strlen(val);
 	if (off < 0)
 		off += vl;
 	if (off < 0 || off > vl) {
@@ -298,7 +303,8 @@ static int op_substr(struct xctx *x, const struct word_part *p, const char *val,
 	if (p->u.param.arg2)
 		end = len < 0 ? vl + len : (len > vl - off ? vl : off + len);
 	if (end < off) {
-		msg_err("%s: substring expression < 0", p->u.param.arg2->raw);
+		msg_err("%.*s: substring expression < 0", (int)p->u.param.arg2->rawlen,
+				p->u.param.arg2->raw);
 		return -1;
 	}
 	add_result(b, val + off, (size_t)(end - off), dq);
@@ -677,7 +683,10 @@ static void split_fields(struct xctx *x, const struct xbuf *b, struct strvec *ou
 {
 	size_t start = 0;
 	bool has = false;
-	const char *ifs = x->ifs;
+	/* read after pass 1, which may have assigned IFS (${IFS=…}, $((…))) */
+	const char *ifs = var_get("IFS");
+	if (!ifs)
+		ifs = " \t\n";
 	for (size_t k = 0; k < b->len; k++) {
 		unsigned char f = b->f[k];
 		if (f & X_BREAK) {
@@ -723,10 +732,6 @@ static void xctx_init(struct xctx *x, struct arena *a)
 {
 	x->a = a;
 	x->split = false;
-	x->ifs = var_get("IFS");
-	x->ifs_set = x->ifs != NULL;
-	if (!x->ifs)
-		x->ifs = " \t\n";
 }
 
 static char *expand_to_string(struct xctx *x, const struct word *w, bool dq)

@@ -3,7 +3,10 @@
  * word expands (into fields, one string, a pattern, a here-document) or
  * fails with a message — never a crash, undefined behaviour, a leak or a
  * hang. Command substitutions run nothing: they expand to a fixed text.
- * The first byte picks the parse flags and whether globbing is on. */
+ * The first byte picks the parse flags and whether globbing is on; with
+ * its top bit, the text is a script instead, and every word the lexer
+ * delimits must be complete for word_parse() too (the two scanners agree
+ * on where constructs end: an "unterminated" error there is a bug). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +14,7 @@
 
 #include "exec/expand.h"
 #include "exec/shell.h"
+#include "parse/parse.h"
 #include "parse/word.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -38,6 +42,26 @@ static void setup(void)
 	var_set("IFS", " :_", 0);
 }
 
+static void check_words(struct arena *a, const struct ast_script *sc)
+{
+	for (size_t i = 0; i < sc->nitems; i++) {
+		const struct ast_item *it = &sc->items[i];
+		for (size_t j = 0; j < it->andor.n; j++) {
+			const struct ast_pipeline *pl = &it->andor.pipes[j];
+			for (size_t k = 0; k < pl->nstages; k++) {
+				const struct ast_stage *st = &pl->stages[k];
+				for (size_t m = 0; m < st->nwords; m++) {
+					struct parse_error err;
+					const char *w = st->words[m];
+					if (!word_parse(a, w, strlen(w), 1, 1, 0, &err) &&
+					    err.incomplete)
+						__builtin_trap();
+				}
+			}
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1 || size > 512)
@@ -50,6 +74,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0; /* words are C strings */
 	struct arena a = {0};
 	struct parse_error err;
+	if (mode & 0x80) {
+		struct ast_script *sc = parse_script(&a, raw, len, 1, &err);
+		if (sc)
+			check_words(&a, sc);
+		arena_free(&a);
+		return 0;
+	}
 	unsigned flags = mode & (WORD_F_ASSIGN | WORD_F_ASSIGN_WORD | WORD_F_HEREDOC | WORD_F_NO_TILDE);
 	struct word *w = word_parse(&a, raw, len, 1, 1, flags, &err);
 	if (!w) {

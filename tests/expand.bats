@@ -118,7 +118,7 @@ ok x'
 @test "arithmetic: C constants and operators, variables holding numbers" {
 	same 'echo $((0XAA)) $((0xff)) $((010)) $((1+2*3)) $((7%3)) $((1<<4))' '170 255 8 7 1 16'
 	same 'x=5; echo $((x*2)) $(($x+1)) $((x+=1)) $x' '10 6 6 6'
-	like_bash 'echo $(( (1 + 2) * "3" ))' '9'
+	like_bash 'echo $(( (1 + 2) * "3" )) $((2 ** 3 ** 2)) $((-2 ** 2))' '9 512 4'
 	same 'x=2; echo "$((x ? 10 : 20))" $((-x))' '10 -2'
 }
 

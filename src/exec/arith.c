@@ -3,8 +3,8 @@
  * and quote removal (src/exec/expand.c).
  *
  * Signed long arithmetic with C's operators and precedence: ( ) unary
- * + - ! ~, * / %, + -, << >>, < <= > >=, == !=, &, ^, |, &&, ||, ?:, and the
- * assignments = *= /= %= += -= <<= >>= &= ^= |=. A variable named in the
+ * + - ! ~, ** (bash), * / %, + -, << >>, < <= > >=, == !=, &, ^, |, &&,
+ * ||, ?:, and the assignments = *= /= %= += -= <<= >>= &= ^= |=. A variable named in the
  * expression is read as an integer constant (unset or empty: 0), or, when
  * its value is not one, evaluated as an expression itself (as bash). Overflow
  * wraps (two's complement) instead of being undefined; division by zero is
@@ -239,43 +239,95 @@ static long unary(struct ax *x)
 	return v;
 }
 
-/* One level of left-associative binary operators, tightest first. */
-static const char *const levels[][5] = {
-	{"*", "/", "%", NULL}, {"+", "-", NULL}, {"<<", ">>", NULL},
-	{"<=", ">=", "<", ">", NULL}, {"==", "!=", NULL}, {"&", NULL}, {"^", NULL}, {"|", NULL},
+/* a ** b (bash): right-associative, tighter than '*', looser than the
+ * unary operators (-2 ** 2 is 4); wraps around like the others. */
+static long power(struct ax *x)
+{
+	long a = unary(x);
+	if (x->failed || !take(x, "**"))
+		return a;
+	if (++x->depth > ARITH_MAX_DEPTH) {
+		fail(x, "expression nested too deeply");
+		return 0;
+	}
+	long b = power(x);
+	x->depth--;
+	if (b < 0) {
+		if (!x->noeval)
+			fail(x, "exponent less than 0");
+		return 0;
+	}
+	long r = 1;
+	for (; b; b >>= 1, a = wrap_mul(a, a))
+		if (b & 1)
+			r = wrap_mul(r, a);
+	return r;
+}
+
+/* The left-associative binary operators between ** and &&, with their
+ * precedence (higher binds tighter). */
+static const struct binop {
+	const char *op;
+	int prec;
+} binops[] = {
+	{"*", 10}, {"/", 10}, {"%", 10}, {"+", 9}, {"-", 9}, {"<<", 8}, {">>", 8},
+	{"<", 7}, {"<=", 7}, {">", 7}, {">=", 7}, {"==", 6}, {"!=", 6}, {"&", 5}, {"^", 4},
+	{"|", 3},
 };
 
-static long binary(struct ax *x, int level)
+/* The binary operator at the current position, or NULL: one look at the
+ * next characters instead of trying each operator in turn (shell loops
+ * spend their time here). Not '&&', '||', '**' or an assignment such as
+ * '+='; those belong to other rules. */
+static const struct binop *peek_binop(struct ax *x)
 {
-	if (level < 0)
-		return unary(x);
-	long a = binary(x, level - 1);
+	blanks(x);
+	const char *s = x->s + x->i;
+	char c = s[0], d = c ? s[1] : '\0';
+	int k;
+	switch (c) {
+	case '*': k = d == '*' || d == '=' ? -1 : 0; break;
+	case '/': k = d == '=' ? -1 : 1; break;
+	case '%': k = d == '=' ? -1 : 2; break;
+	case '+': k = d == '+' || d == '=' ? -1 : 3; break;
+	case '-': k = d == '-' || d == '=' ? -1 : 4; break;
+	case '<': k = d == '<' ? (s[2] == '=' ? -1 : 5) : d == '=' ? 8 : 7; break;
+	case '>': k = d == '>' ? (s[2] == '=' ? -1 : 6) : d == '=' ? 10 : 9; break;
+	case '=': k = d == '=' ? 11 : -1; break;
+	case '!': k = d == '=' ? 12 : -1; break;
+	case '&': k = d == '&' || d == '=' ? -1 : 13; break;
+	case '^': k = d == '=' ? -1 : 14; break;
+	case '|': k = d == '|' || d == '=' ? -1 : 15; break;
+	default: k = -1; break;
+	}
+	return k < 0 ? NULL : &binops[k];
+}
+
+/* Precedence climbing over binops: operands of at least min_prec. */
+static long binary(struct ax *x, int min_prec)
+{
+	long a = power(x);
 	for (;;) {
-		const char *op = NULL;
-		for (int k = 0; levels[level][k] && !op; k++)
-			if (take(x, levels[level][k]))
-				op = levels[level][k];
-		if (!op || x->failed)
+		const struct binop *b = x->failed ? NULL : peek_binop(x);
+		if (!b || b->prec < min_prec)
 			return a;
-		long b = binary(x, level - 1);
-		if (strcmp(op, "<=") == 0)
-			a = a <= b;
-		else if (strcmp(op, ">=") == 0)
-			a = a >= b;
-		else if (strcmp(op, "<") == 0)
-			a = a < b;
-		else if (strcmp(op, ">") == 0)
-			a = a > b;
-		else if (strcmp(op, "==") == 0)
-			a = a == b;
-		else if (strcmp(op, "!=") == 0)
-			a = a != b;
+		x->i += strlen(b->op);
+		long v = binary(x, b->prec + 1);
+		const char *op = b->op;
+		if (op[0] == '<' && op[1] != '<')
+			a = op[1] ? a <= v : a < v;
+		else if (op[0] == '>' && op[1] != '>')
+			a = op[1] ? a >= v : a > v;
+		else if (op[0] == '=')
+			a = a == v;
+		else if (op[0] == '!')
+			a = a != v;
 		else
-			a = apply(x, op, a, b);
+			a = apply(x, op, a, v);
 	}
 }
 
-#define TOP_BINARY ((int)(sizeof levels / sizeof levels[0]) - 1)
+#define TOP_BINARY 3
 
 static long logic_and(struct ax *x)
 {

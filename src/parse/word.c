@@ -29,6 +29,8 @@ struct wp {
 	bool failed;
 	int depth;
 	bool literal_only;
+	size_t at_off;          /* where(): the last offset placed, */
+	int at_line, at_col;    /* and its line and column */
 };
 
 /* What ends a context and how its text is read. */
@@ -43,10 +45,18 @@ struct plist {
 	struct word_part *last, **tail;
 };
 
-static void where(const struct wp *p, size_t off, int *line, int *col)
+/* Line and column of an offset; counted on from the last one asked for
+ * when that is not past it, so a word's parts cost one scan in all. */
+static void where(struct wp *p, size_t off, int *line, int *col)
 {
-	int l = p->line0, c = p->col0;
-	for (size_t k = 0; k < off && k < p->len; k++) {
+	if (off < p->at_off) {
+		p->at_off = 0;
+		p->at_line = p->line0;
+		p->at_col = p->col0;
+	}
+	int l = p->at_line, c = p->at_col;
+	size_t k = p->at_off;
+	for (; k < off && k < p->len; k++) {
 		if (p->s[k] == '\n') {
 			l++;
 			c = 1;
@@ -54,8 +64,9 @@ static void where(const struct wp *p, size_t off, int *line, int *col)
 			c++;
 		}
 	}
-	*line = l;
-	*col = c;
+	p->at_off = k;
+	p->at_line = *line = l;
+	p->at_col = *col = c;
 }
 
 static void fail(struct wp *p, size_t off, bool incomplete, const char *fmt, ...) PRINTF(4, 5);
@@ -696,8 +707,9 @@ struct word *word_parse(struct arena *a, const char *raw, size_t len, int line, 
 	const char *text = memmem(raw, len, "\\\n", 2)
 		? drop_continuations(a, raw, &len, flags & WORD_F_HEREDOC)
 		: arena_strndup(a, raw, len);
-	struct wp p = { .a = a, .s = text, .len = len, .line0 = line,
-			.col0 = col, .flags = flags, .err = err, .literal_only = true };
+	struct wp p = { .a = a, .s = text, .len = len, .line0 = line, .col0 = col,
+			.flags = flags, .err = err, .literal_only = true,
+			.at_line = line, .at_col = col };
 	memset(err, 0, sizeof *err);
 	struct word *w = new_word(&p, 0, len);
 	struct plist l = { NULL, &w->head };

@@ -46,6 +46,14 @@ int main(void)
 	is("(-9223372036854775807 - 1) / -1", LONG_MIN);
 	is("(-9223372036854775807 - 1) % -1", 0);
 	is("1 << 65", 2);
+	/* ** (bash): right-associative, below the unary operators */
+	is("2 ** 10", 1024);
+	is("-2 ** 2", 4);
+	is("2 ** 3 ** 2", 512);
+	is("2 * 3 ** 2", 18);
+	is("3 ** 0", 1);
+	is("2 ** 64", 0);
+	err("2 ** -1", "exponent less than 0");
 
 	/* Variables: unset and empty are 0; assignments set them. */
 	var_unset("a");

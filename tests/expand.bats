@@ -88,6 +88,8 @@ c "; printf "[%s]" $s' '[a][b][c]'
 	same 'p="*.none"; echo $p' '*.none'
 	same 'set -f; p="*.txt"; echo $p' '*.txt'
 	same 'x="a b"; echo ${x%"*"}' 'a b'
+	same 'p="a*"; x=abc; echo "${x#$p}" "${x##"a"*}" "${x#"$p"}"' 'bc  abc'
+	same 'x="a\\b"; y="\\*"; printf "[%s]" $x $y' '[a\b][\*]'
 }
 
 @test "parameter operators: lengths, prefixes and suffixes, assignment, errors" {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "exec/expand.h"
+#include "exec/param.h"
 #include "exec/shell.h"
 #include "tap.h"
 
@@ -67,6 +68,18 @@ static void heredoc(const char *raw, const char *want)
 	arena_free(&a);
 }
 
+static void op(enum param_op o, const char *pat, const char *rep, const char *val,
+	       const char *want)
+{
+	struct arena a = {0};
+	char *r = o <= PARAM_TRIM_PL ? param_trim(&a, o, pat, val)
+		  : o <= PARAM_SUBST_SUF ? param_subst(&a, o, pat, rep, val)
+					 : param_case(&a, o, pat, val);
+	TAP_OK(strcmp(r, want) == 0, "op %d pattern '%s' on '%s' -> '%s' (got '%s')", (int)o, pat,
+	       val, want, r);
+	arena_free(&a);
+}
+
 static void fails(const char *raw)
 {
 	struct arena a = {0};
@@ -100,6 +113,24 @@ int main(void)
 	fields("$#${#}${#*}", "[333]");
 	fails("${u?no}");
 	fails("${4=x}");
+	/* the string operators of 1b on their own */
+	op(PARAM_TRIM_SS, "*/", NULL, "/a/b", "a/b");
+	op(PARAM_TRIM_SL, "*/", NULL, "/a/b", "b");
+	op(PARAM_TRIM_PS, ".*", NULL, "a.tar.gz", "a.tar");
+	op(PARAM_TRIM_PL, ".*", NULL, "a.tar.gz", "a");
+	op(PARAM_TRIM_SS, "\\*", NULL, "*a", "a");
+	op(PARAM_TRIM_SS, "x", NULL, "abc", "abc");
+	op(PARAM_SUBST, "b*", "X", "abcb", "aX");
+	op(PARAM_SUBST_ALL, "b", "", "abcb", "ac");
+	op(PARAM_SUBST_ALL, "", "X", "ab", "ab");
+	op(PARAM_SUBST_PRE, "", "X", "ab", "Xab");
+	op(PARAM_SUBST_PRE, "b", "X", "ab", "ab");
+	op(PARAM_SUBST_SUF, "b", "X", "abb", "abX");
+	op(PARAM_SUBST_ALL, "x*", "-", "axbxc", "a-");
+	op(PARAM_UPPER1, "", NULL, "ab", "Ab");
+	op(PARAM_UPPER, "[a-b]", NULL, "abc", "ABc");
+	op(PARAM_LOWER, "", NULL, "AbC", "abc");
+	op(PARAM_LOWER1, "B", NULL, "AB", "AB");
 	/* 1c. command substitution (fake runner) */
 	fields("$(echo a  b)", "[a][b]");
 	fields("\"$(echo a  b)\"", "[a  b]");

@@ -661,9 +661,30 @@ static struct word *sub_word(struct wp *p, size_t from, size_t to, const char *s
 	return w;
 }
 
+/* The end (exclusive) of a $( ), $(( )) or `…` at raw[i], or 0: their
+ * text is kept as it is (a comment inside $( ) ends at a newline even
+ * after a backslash). */
+static size_t command_end(const char *raw, size_t len, size_t i)
+{
+	long r;
+	if (raw[i] == '`') {
+		r = scan_backtick(raw + i + 1, len - i - 1);
+		return r < 0 ? 0 : i + 1 + (size_t)r + 1;
+	}
+	if (raw[i] != '$' || i + 1 >= len || raw[i + 1] != '(')
+		return 0;
+	if (i + 2 < len && raw[i + 2] == '(') {
+		r = scan_arith(raw + i + 3, len - i - 3, 0);
+		if (r >= 0)
+			return i + 3 + (size_t)r + 2;
+	}
+	r = scan_paren(raw + i + 2, len - i - 2, 0);
+	return r < 0 ? 0 : i + 2 + (size_t)r + 1;
+}
+
 /* A copy of raw[0..*len) without its line continuations (backslash-newline
- * outside single quotes), which the lexer leaves inside ${…}: the word is
- * read as if they were never there. */
+ * outside single quotes and commands), which the lexer leaves inside ${…}:
+ * the word is read as if they were never there. */
 static char *drop_continuations(struct arena *a, const char *raw, size_t *len, bool heredoc)
 {
 	char *o = arena_alloc(a, *len + 1);
@@ -671,6 +692,13 @@ static char *drop_continuations(struct arena *a, const char *raw, size_t *len, b
 	bool dq = false;
 	for (size_t i = 0; i < *len; i++) {
 		char c = raw[i];
+		size_t end = command_end(raw, *len, i);
+		if (end) {
+			memcpy(o + n, raw + i, end - i);
+			n += end - i;
+			i = end - 1;
+			continue;
+		}
 		if (c == '\\' && i + 1 < *len) {
 			if (raw[i + 1] != '\n') {
 				o[n++] = c;

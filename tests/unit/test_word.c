@@ -61,6 +61,8 @@ int main(void)
 	tree("${x:1}${x:1:$n}${x: -1}", 0, "P(x:[L(1)]) P(x:[L(1)][P(n)]) P(x:[L( -1)])");
 	tree("${x:-a\\\nb}", 0, "P(x:-[L(ab)])");
 	tree("${x\\\n#a}", 0, "P(x#[L(a)])");
+	/* ... but not inside $( ): a comment there ends at the newline */
+	tree("${u-$(a #\\\n)}", 0, "P(u-[C(a #\\\n)])");
 	/* command substitution and arithmetic */
 	tree("$(echo \")\")x", 0, "C(echo \")\") L(x)");
 	tree("`echo \\$a \\\\ \\\"`", 0, "C`echo $a \\ \\\"`");

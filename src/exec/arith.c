@@ -3,9 +3,10 @@
  * and quote removal (src/exec/expand.c).
  *
  * Signed long arithmetic with C's operators and precedence: ( ) unary
- * + - ! ~, * / %, + -, << >>, < <= > >=, == !=, &, ^, |, &&, ||, ?:, and the
- * assignments = *= /= %= += -= <<= >>= &= ^= |=. A variable named in the
- * expression is read as an integer constant (unset or empty: 0). Overflow
+ * + - ! ~, ** (bash), * / %, + -, << >>, < <= > >=, == !=, &, ^, |, &&,
+ * ||, ?:, and the assignments = *= /= %= += -= <<= >>= &= ^= |=. A variable named in the
+ * expression is read as an integer constant (unset or empty: 0), or, when
+ * its value is not one, evaluated as an expression itself (as bash). Overflow
  * wraps (two's complement) instead of being undefined; division by zero is
  * an error. && || and ?: do not evaluate what they skip: no assignment, no
  * division-by-zero error there. A recursive-descent parser over the string,
@@ -115,7 +116,7 @@ static size_t number(const char *s, long *out)
 	} else if (s[0] == '0') {
 		base = 8;
 	}
-	if (!isdigit((unsigned char)s[i]))
+	if (!(base == 16 ? isxdigit((unsigned char)s[i]) : isdigit((unsigned char)s[i])))
 		return 0;
 	unsigned long v = 0;
 	for (;; i++) {
@@ -155,11 +156,28 @@ static long var_number(struct ax *x, const char *name)
 	const char *end = v + used;
 	while (*end == ' ' || *end == '\t' || *end == '\n')
 		end++;
-	if (!used || *end) {
-		fail3(x, name, "not a number", NULL);
+	if (used && !*end)
+		return neg ? wrap_sub(0, n) : n;
+	/* As bash: a value that is not a number is an expression itself
+	 * (x=1+2; $((x)) is 3), evaluated with the nesting bound shared. */
+	if (x->depth + ARITH_MAX_DEPTH / 8 > ARITH_MAX_DEPTH) {
+		fail3(x, name, "expression recursion level exceeded", NULL);
 		return 0;
 	}
-	return neg ? wrap_sub(0, n) : n;
+	/* a copy: the expression may assign to the variable it came from */
+	char *text = xstrdup(var_get(name));
+	struct ax sub = {.s = text, .depth = x->depth + ARITH_MAX_DEPTH / 8,
+			 .noeval = x->noeval, .e = x->e};
+	long r = expr_assign(&sub);
+	blanks(&sub);
+	if (!sub.failed && sub.s[sub.i])
+		fail3(&sub, name, "not a number", NULL);
+	free(text);
+	if (sub.failed) {
+		x->failed = true;
+		return 0;
+	}
+	return r;
 }
 
 static long primary(struct ax *x)
@@ -221,43 +239,95 @@ static long unary(struct ax *x)
 	return v;
 }
 
-/* One level of left-associative binary operators, tightest first. */
-static const char *const levels[][5] = {
-	{"*", "/", "%", NULL}, {"+", "-", NULL}, {"<<", ">>", NULL},
-	{"<=", ">=", "<", ">", NULL}, {"==", "!=", NULL}, {"&", NULL}, {"^", NULL}, {"|", NULL},
+/* a ** b (bash): right-associative, tighter than '*', looser than the
+ * unary operators (-2 ** 2 is 4); wraps around like the others. */
+static long power(struct ax *x)
+{
+	long a = unary(x);
+	if (x->failed || !take(x, "**"))
+		return a;
+	if (++x->depth > ARITH_MAX_DEPTH) {
+		fail(x, "expression nested too deeply");
+		return 0;
+	}
+	long b = power(x);
+	x->depth--;
+	if (b < 0) {
+		if (!x->noeval)
+			fail(x, "exponent less than 0");
+		return 0;
+	}
+	long r = 1;
+	for (; b; b >>= 1, a = wrap_mul(a, a))
+		if (b & 1)
+			r = wrap_mul(r, a);
+	return r;
+}
+
+/* The left-associative binary operators between ** and &&, with their
+ * precedence (higher binds tighter). */
+static const struct binop {
+	const char *op;
+	int prec;
+} binops[] = {
+	{"*", 10}, {"/", 10}, {"%", 10}, {"+", 9}, {"-", 9}, {"<<", 8}, {">>", 8},
+	{"<", 7}, {"<=", 7}, {">", 7}, {">=", 7}, {"==", 6}, {"!=", 6}, {"&", 5}, {"^", 4},
+	{"|", 3},
 };
 
-static long binary(struct ax *x, int level)
+/* The binary operator at the current position, or NULL: one look at the
+ * next characters instead of trying each operator in turn (shell loops
+ * spend their time here). Not '&&', '||', '**' or an assignment such as
+ * '+='; those belong to other rules. */
+static const struct binop *peek_binop(struct ax *x)
 {
-	if (level < 0)
-		return unary(x);
-	long a = binary(x, level - 1);
+	blanks(x);
+	const char *s = x->s + x->i;
+	char c = s[0], d = c ? s[1] : '\0';
+	int k;
+	switch (c) {
+	case '*': k = d == '*' || d == '=' ? -1 : 0; break;
+	case '/': k = d == '=' ? -1 : 1; break;
+	case '%': k = d == '=' ? -1 : 2; break;
+	case '+': k = d == '+' || d == '=' ? -1 : 3; break;
+	case '-': k = d == '-' || d == '=' ? -1 : 4; break;
+	case '<': k = d == '<' ? (s[2] == '=' ? -1 : 5) : d == '=' ? 8 : 7; break;
+	case '>': k = d == '>' ? (s[2] == '=' ? -1 : 6) : d == '=' ? 10 : 9; break;
+	case '=': k = d == '=' ? 11 : -1; break;
+	case '!': k = d == '=' ? 12 : -1; break;
+	case '&': k = d == '&' || d == '=' ? -1 : 13; break;
+	case '^': k = d == '=' ? -1 : 14; break;
+	case '|': k = d == '|' || d == '=' ? -1 : 15; break;
+	default: k = -1; break;
+	}
+	return k < 0 ? NULL : &binops[k];
+}
+
+/* Precedence climbing over binops: operands of at least min_prec. */
+static long binary(struct ax *x, int min_prec)
+{
+	long a = power(x);
 	for (;;) {
-		const char *op = NULL;
-		for (int k = 0; levels[level][k] && !op; k++)
-			if (take(x, levels[level][k]))
-				op = levels[level][k];
-		if (!op || x->failed)
+		const struct binop *b = x->failed ? NULL : peek_binop(x);
+		if (!b || b->prec < min_prec)
 			return a;
-		long b = binary(x, level - 1);
-		if (strcmp(op, "<=") == 0)
-			a = a <= b;
-		else if (strcmp(op, ">=") == 0)
-			a = a >= b;
-		else if (strcmp(op, "<") == 0)
-			a = a < b;
-		else if (strcmp(op, ">") == 0)
-			a = a > b;
-		else if (strcmp(op, "==") == 0)
-			a = a == b;
-		else if (strcmp(op, "!=") == 0)
-			a = a != b;
+		x->i += strlen(b->op);
+		long v = binary(x, b->prec + 1);
+		const char *op = b->op;
+		if (op[0] == '<' && op[1] != '<')
+			a = op[1] ? a <= v : a < v;
+		else if (op[0] == '>' && op[1] != '>')
+			a = op[1] ? a >= v : a > v;
+		else if (op[0] == '=')
+			a = a == v;
+		else if (op[0] == '!')
+			a = a != v;
 		else
-			a = apply(x, op, a, b);
+			a = apply(x, op, a, v);
 	}
 }
 
-#define TOP_BINARY ((int)(sizeof levels / sizeof levels[0]) - 1)
+#define TOP_BINARY 3
 
 static long logic_and(struct ax *x)
 {

@@ -1,9 +1,22 @@
-/* expand.c — word expansion as POSIX sh does it, on raw words.
+/* expand.c — word expansion as POSIX XCU 2.6 describes it, on the typed
+ * tree of src/parse/word.h.
  *
- * One walker serves every context: it appends characters to the current
- * field, remembering for globbing which ones were quoted (they are escaped
- * in the glob pattern) and splitting only the results of unquoted
- * expansions on $IFS. */
+ * The passes, in the standard's order:
+ *   1. tilde, parameter, command substitution and arithmetic expansion,
+ *      left to right over the parts (pass_tilde, pass_param, pass_cmdsub,
+ *      pass_arith), into an xbuf: the resulting characters, each with
+ *      flags saying whether it was quoted and whether it came from an
+ *      unquoted expansion (only those are split), plus zero-width marks
+ *      for "a field exists here even if empty" ("", "$x") and "a field
+ *      ends here" (between the elements of "$@");
+ *   2. field splitting of the flagged characters on $IFS (split_fields);
+ *   3. pathname expansion of each field that holds an unquoted * ? [
+ *      (glob_field), the quoted characters escaped in the pattern;
+ *   4. quote removal: the parser already turned quoted text into QUOTED
+ *      parts, so this is dropping the flags (field_string).
+ * Single-string contexts (assignments, redirection targets, here-documents)
+ * stop after pass 1; patterns (case, ${x#p}) escape the quoted characters.
+ */
 #include "expand.h"
 
 #include <ctype.h>
@@ -14,10 +27,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../builtin/builtin.h"
 #include "../parse/parse.h"
 #include "arith.h"
-#include "../builtin/builtin.h"
+#include "param.h"
 #include "shell.h"
+
+char *(*expand_capture)(const char *src, size_t len) = shell_capture;
 
 void strvec_push(struct arena *a, struct strvec *sv, char *s)
 {
@@ -30,93 +46,120 @@ void strvec_push(struct arena *a, struct strvec *sv, char *s)
 	sv->v[sv->n] = NULL;
 }
 
-struct walker {
-	struct arena *a;
-	bool split;            /* field splitting and globbing on */
-	struct strvec *out;
-	struct strbuf lit, pat;
-	bool started, has_glob;
-	bool pattern;          /* a ${x#pattern} word: build pat, quoted chars escaped */
-	size_t assign_eq;      /* an assignment: the '=' (+1; 0: not one), for ~ after = and : */
-	const char *ifs;
+/* ---- the intermediate buffer -------------------------------------------- */
+
+enum {
+	X_QUOTED = 1,  /* quoted: never split, never a pattern character */
+	X_SPLIT = 2,   /* from an unquoted expansion: split on $IFS */
+	X_KEEP = 4,    /* zero-width: the field exists even if empty */
+	X_BREAK = 8,   /* zero-width: the field ends here ("$@") */
 };
 
-static void add_char(struct walker *w, char c, bool quoted)
+struct xbuf {
+	char *c;
+	unsigned char *f;
+	size_t len, cap;
+};
+
+/* Buffers are reused from expansion to expansion (a stack, as expansions
+ * nest), so expanding a word allocates only its results, in the arena. */
+static struct xbuf **pool;
+static size_t pool_n, pool_top;
+
+static struct xbuf *xbuf_get(void)
 {
-	w->started = true;
-	sb_addc(&w->lit, c);
-	if (!w->split && !w->pattern)
+	if (pool_top == pool_n) {
+		pool = xrealloc(pool, (pool_n + 1) * sizeof *pool);
+		pool[pool_n++] = xcalloc(1, sizeof **pool);
+	}
+	struct xbuf *b = pool[pool_top++];
+	b->len = 0;
+	return b;
+}
+
+static void xbuf_put(struct xbuf *b)
+{
+	(void)b;
+	pool_top--;
+}
+
+static void xbuf_grow(struct xbuf *b, size_t n)
+{
+	if (b->len + n <= b->cap)
 		return;
-	if (quoted && strchr("*?[]\\", c))
-		sb_addc(&w->pat, '\\');
-	else if (!quoted && strchr("*?[", c))
-		w->has_glob = true;
-	sb_addc(&w->pat, c);
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + n)
+		cap *= 2;
+	b->c = xrealloc(b->c, cap);
+	b->f = xrealloc(b->f, cap);
+	b->cap = cap;
 }
 
-static void add_str(struct walker *w, const char *s, bool quoted)
+static void xbuf_add(struct xbuf *b, const char *s, size_t n, unsigned char flags)
 {
-	while (*s)
-		add_char(w, *s++, quoted);
-}
-
-static int cmp_str(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
-static void end_field(struct walker *w)
-{
-	if (!w->started)
+	if (!n)
 		return;
-	if (w->split && w->has_glob && !sh.opt_f) {
-		glob_t g;
-		if (glob(w->pat.buf, 0, NULL, &g) == 0 && g.gl_pathc > 0) {
-			qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_str);
-			for (size_t i = 0; i < g.gl_pathc; i++)
-				strvec_push(w->a, w->out, arena_strdup(w->a, g.gl_pathv[i]));
-			globfree(&g);
-			goto reset;
+	xbuf_grow(b, n);
+	memcpy(b->c + b->len, s, n);
+	memset(b->f + b->len, flags, n);
+	b->len += n;
+}
+
+static void xbuf_mark(struct xbuf *b, unsigned char mark)
+{
+	xbuf_grow(b, 1);
+	b->c[b->len] = '\0';
+	b->f[b->len++] = mark;
+}
+
+/* The result of an expansion: quoted inside "…" (and then a field even if
+ * empty), else subject to field splitting. */
+static void add_result(struct xbuf *b, const char *s, size_t n, bool dq)
+{
+	if (dq)
+		xbuf_mark(b, X_KEEP);
+	xbuf_add(b, s, n, dq ? X_QUOTED : X_SPLIT);
+}
+
+/* ---- pass 1: tilde, parameters, command substitution, arithmetic -------- */
+
+struct xctx {
+	struct arena *a;
+	bool split;             /* expanding into fields (else one string) */
+};
+
+static int expand_parts(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq,
+			unsigned char lit);
+
+/* The word's expansion as one string (quotes removed, "$@" joined by
+ * spaces), in the arena. NULL on error. */
+static char *expand_to_string(struct xctx *x, const struct word *w, bool dq);
+
+/* ~ or ~user: the home directory, quoted (never split or globbed). */
+static void pass_tilde(struct xctx *x, const struct word_part *p, struct xbuf *b)
+{
+	const char *home = NULL;
+	if (p->u.text.len == 0) {
+		home = var_get("HOME");
+		if (!home) {
+			struct passwd *pw = getpwuid(getuid());
+			home = pw ? pw->pw_dir : NULL;
 		}
-		globfree(&g);
+	} else {
+		struct passwd *pw = getpwnam(p->u.text.s);
+		home = pw ? pw->pw_dir : NULL;
 	}
-	strvec_push(w->a, w->out, arena_strdup(w->a, w->lit.buf ? w->lit.buf : ""));
-reset:
-	w->lit.len = w->pat.len = 0;
-	if (w->lit.buf)
-		w->lit.buf[0] = '\0';
-	if (w->pat.buf)
-		w->pat.buf[0] = '\0';
-	w->started = w->has_glob = false;
-}
-
-/* The result of an expansion: split on IFS when unquoted and splitting. */
-static void add_expansion(struct walker *w, const char *val, bool quoted)
-{
-	if (quoted || !w->split) {
-		if (quoted)
-			w->started = true;
-		add_str(w, val, quoted || !w->pattern);
+	if (!home) {
+		xbuf_add(b, "~", 1, 0);
+		xbuf_add(b, p->u.text.s, p->u.text.len, 0);
 		return;
 	}
-	const char *ifs = w->ifs;
-	for (const char *p = val; *p; p++) {
-		if (strchr(ifs, *p)) {
-			bool white = strchr(" \t\n", *p) != NULL;
-			if (white) {
-				end_field(w);
-				continue;
-			}
-			/* A non-blank IFS char delimits a field, possibly empty. */
-			w->started = true;
-			end_field(w);
-			continue;
-		}
-		add_char(w, *p, true);
-	}
+	(void)x;
+	xbuf_mark(b, X_KEEP);
+	xbuf_add(b, home, strlen(home), X_QUOTED);
 }
 
-static char *special_param(struct arena *a, char c)
+static const char *special_param(struct arena *a, char c)
 {
 	char buf[64];
 	switch (c) {
@@ -125,524 +168,609 @@ static char *special_param(struct arena *a, char c)
 	case '$': snprintf(buf, sizeof buf, "%ld", (long)sh.pid); break;
 	case '!':
 		if (!sh.last_bg)
-			return arena_strdup(a, "");
+			return NULL;
 		snprintf(buf, sizeof buf, "%ld", (long)sh.last_bg);
 		break;
-	case '-':
-		return arena_strdup(a, shell_flags_string());
-	case '0': return arena_strdup(a, sh.arg0 ? sh.arg0 : "ipcsh");
+	case '-': return arena_strdup(a, shell_flags_string()); /* set.c */
+	case '0': return sh.arg0 ? sh.arg0 : "ipcsh";
 	default: return NULL;
 	}
 	return arena_strdup(a, buf);
 }
 
-/* set -u: an unset parameter expanded is an error ("NAME: unbound
- * variable"); returns -1 then, else 0. */
-static int check_bound(const char *val, const char *name, size_t len)
+/* The value of a parameter other than @ and *, or NULL when unset. */
+static const char *param_value(struct xctx *x, const char *name)
 {
-	if (val || !sh.opt_u)
-		return 0;
-	msg_err("%.*s: unbound variable", (int)len, name);
-	return -1;
-}
-
-/* Value of a named or numbered parameter, or NULL when unset. */
-static const char *param_value(struct arena *a, const char *name, size_t len)
-{
-	if (len == 1 && strchr("?#$!-0", name[0]))
-		return special_param(a, name[0]);
+	if (isdigit((unsigned char)name[0]) && name[1] == '\0' && name[0] == '0')
+		return special_param(x->a, '0');
 	if (isdigit((unsigned char)name[0])) {
 		long n = strtol(name, NULL, 10);
 		return n >= 1 && n <= sh.nparams ? sh.params[n - 1] : NULL;
 	}
-	char *nm = arena_strndup(a, name, len);
-	return var_get(nm);
+	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+		return special_param(x->a, name[0]);
+	return var_get(name);
 }
 
-static char *join_params(struct arena *a, char sep)
+/* "$*" joins with the first character of IFS (unset: a space; empty:
+ * nothing). */
+static char *join_params(struct xctx *x, int from, int n)
 {
-	struct strbuf sb = {0};
-	for (int i = 0; i < sh.nparams; i++) {
+	/* read now: an expansion earlier in the word may have set IFS */
+	const char *ifs = var_get("IFS");
+	char sep = ifs ? ifs[0] : ' ';
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += strlen(sh.params[from + i]) + 1;
+	char *r = arena_alloc(x->a, len + 1), *o = r;
+	for (int i = 0; i < n; i++) {
 		if (i && sep)
-			sb_addc(&sb, sep);
-		sb_adds(&sb, sh.params[i]);
+			*o++ = sep;
+		size_t l = strlen(sh.params[from + i]);
+		memcpy(o, sh.params[from + i], l);
+		o += l;
 	}
-	char *r = arena_strdup(a, sb.buf ? sb.buf : "");
-	sb_free(&sb);
+	*o = '\0';
 	return r;
 }
 
-static int walk(struct walker *w, const char *s, size_t n, bool dquoted);
-
-/* "$@" inside double quotes: one field per parameter. */
-static void add_at_quoted(struct walker *w)
+/* $@ and $* (positional parameters from..from+n) without an operator:
+ * "$@" is a field per parameter, "$*" one field; unquoted, each
+ * parameter is split on its own. */
+static void add_params(struct xctx *x, struct xbuf *b, char which, int from, int n, bool dq)
 {
-	for (int i = 0; i < sh.nparams; i++) {
+	/* "$*", and $* where no splitting follows (x=$*): one string */
+	if (which == '*' && (dq || !x->split)) {
+		const char *j = join_params(x, from, n);
+		add_result(b, j, strlen(j), dq);
+		return;
+	}
+	for (int i = 0; i < n; i++) {
 		if (i)
-			end_field(w);
-		w->started = true;
-		add_str(w, sh.params[i], true);
+			xbuf_mark(b, X_BREAK);
+		add_result(b, sh.params[from + i], strlen(sh.params[from + i]), dq);
 	}
 }
 
-/* ${x#pat} ${x##pat} ${x%pat} ${x%%pat}: val without its shortest or
- * longest prefix or suffix matching pat (POSIX). The pattern word is
- * expanded on its own; its quoted characters match themselves. */
-static int expand_trim(struct walker *w, const char *val, const char *op, size_t n, bool dq)
+/* set -u: expanding an unset parameter is an error. */
+static int check_bound(const char *val, const char *name)
 {
-	bool suffix = op[0] == '%', longest = n > 1 && op[1] == op[0];
-	size_t skip = 1 + longest;
-	struct strvec out = {0};
-	struct walker pw;
-	memset(&pw, 0, sizeof pw);
-	pw.a = w->a;
-	pw.out = &out;
-	pw.pattern = true;
-	pw.ifs = w->ifs;
-	int r = walk(&pw, op + skip, n - skip, false);
-	char *pat = r == 0 ? arena_strdup(w->a, pw.pat.buf ? pw.pat.buf : "") : NULL;
-	sb_free(&pw.lit);
-	sb_free(&pw.pat);
-	if (!pat)
+	if (val || !sh.opt_u)
+		return 0;
+	msg_err("%s: unbound variable", name);
+	return -1;
+}
+
+static int eval_number(struct xctx *x, const struct word *w, long *out)
+{
+	char *t = expand_to_string(x, w, false);
+	if (!t)
 		return -1;
-	const char *v = val ? val : "";
-	size_t len = strlen(v), keep_from = 0, keep_len = len;
-	char *tmp = arena_strdup(w->a, v);
-	for (size_t k = 0; k <= len; k++) {
-		/* prefix: try lengths up (shortest) or down (longest);
-		 * suffix: try start offsets down (shortest) or up (longest). */
-		size_t i = (suffix != longest) ? len - k : k;
-		bool hit;
-		if (suffix) {
-			hit = fnmatch(pat, v + i, 0) == 0;
-		} else {
-			char save = tmp[i];
-			tmp[i] = '\0';
-			hit = fnmatch(pat, tmp, 0) == 0;
-			tmp[i] = save;
-		}
-		if (hit) {
-			if (suffix)
-				keep_len = i;
-			else
-				keep_from = i, keep_len = len - i;
-			break;
-		}
+	struct errbuf e = {{0}};
+	if (arith_eval(t, out, &e) < 0) {
+		msg_err("%s: %s", t, e.msg);
+		return -1;
 	}
-	add_expansion(w, arena_strndup(w->a, v + keep_from, keep_len), dq);
 	return 0;
 }
 
-/* ${...}: name, optional operator and word. Returns 0 or -1. */
-static int expand_brace(struct walker *w, const char *body, size_t n, bool dq)
+/* ${x:off:len}: the value's substring (bash). */
+static int op_substr(struct xctx *x, const struct word_part *p, const char *val, struct xbuf *b,
+		     bool dq)
 {
-	bool len_op = n > 1 && body[0] == '#';
-	const char *name = body + len_op;
-	size_t nl = 0;
-	if (n - len_op > 0 && (isalpha((unsigned char)name[0]) || name[0] == '_')) {
-		while (nl < n - len_op && (isalnum((unsigned char)name[nl]) || name[nl] == '_'))
-			nl++;
-	} else if (n - len_op > 0 && isdigit((unsigned char)name[0])) {
-		while (nl < n - len_op && isdigit((unsigned char)name[nl]))
-			nl++;
-	} else if (n - len_op > 0 && strchr("?#$!-0@*", name[0])) {
-		nl = 1;
+	long off, len = 0;
+	if (eval_number(x, p->u.param.arg, &off) < 0 ||
+	    (p->u.param.arg2 && eval_number(x, p->u.param.arg2, &len) < 0))
+		return -1;
+	const char *nm = p->u.param.name;
+	if ((nm[0] == '@' || nm[0] == '*') && !nm[1]) {
+		/* positional parameters, $0 first */
+		long total = sh.nparams + 1;
+		if (off < 0)
+			off += total;
+		if (off < 0 || off > total)
+			return 0;
+		long end = !p->u.param.arg2 ? total : len < 0 ? -1 : off + len > total ? total : off + len;
+		if (end < 0) {
+			msg_err("%.*s: substring expression < 0", (int)p->u.param.arg2->rawlen,
+				p->u.param.arg2->raw);
+			return -1;
+		}
+		if (off == 0 && end > 0) {
+			const char *z = special_param(x->a, '0');
+			add_result(b, z, strlen(z), dq);
+			if (end > 1)
+				xbuf_mark(b, X_BREAK);
+			off = 1;
+		}
+		if (end > off)
+			add_params(x, b, nm[0], (int)off - 1, (int)(end - off), dq);
+		return 0;
 	}
-	const char *rest = name + nl;
-	size_t rl = n - len_op - nl;
-	if (nl == 0 || (len_op && rl)) {
-		msg_err("${%.*s}: bad substitution", (int)n, body);
+	if (!val)
+		val = "";
+	long vl = (long)strlen(val);
+	if (off < 0)
+		off += vl;
+	if (off < 0 || off > vl) {
+		if (dq)
+			xbuf_mark(b, X_KEEP);
+		return 0;
+	}
+	long end = vl;
+	if (p->u.param.arg2)
+		end = len < 0 ? vl + len : (len > vl - off ? vl : off + len);
+	if (end < off) {
+		msg_err("%.*s: substring expression < 0", (int)p->u.param.arg2->rawlen,
+				p->u.param.arg2->raw);
 		return -1;
 	}
-	const char *val;
-	if (name[0] == '@' || name[0] == '*') {
-		if (dq && name[0] == '@' && rl == 0 && !len_op) {
-			add_at_quoted(w);
-			return 0;
-		}
-		val = join_params(w->a, name[0] == '*' && w->ifs[0] ? w->ifs[0] : ' ');
-		if (sh.nparams == 0 && rl)
-			val = NULL;
+	add_result(b, val + off, (size_t)(end - off), dq);
+	return 0;
+}
+
+/* The pattern of an operator's argument (an absent one is empty). */
+static char *arg_pattern(struct xctx *x, const struct word *w);
+
+/* ${x=w}: assign w's expansion to x. */
+static const char *op_assign(struct xctx *x, const struct word_part *p)
+{
+	const char *nm = p->u.param.name;
+	char *v = expand_to_string(x, p->u.param.arg, false);
+	if (!v)
+		return NULL;
+	if (!is_name(nm, (size_t)-1)) {
+		msg_err("$%s: cannot assign in this way", nm);
+		return NULL;
+	}
+	if (var_set(nm, v, 0) < 0)
+		return NULL;
+	return var_get(nm);
+}
+
+/* The operators that produce a new value from val (set or not). */
+static int op_value(struct xctx *x, const struct word_part *p, const char *val, struct xbuf *b,
+		    bool dq)
+{
+	enum param_op op = p->u.param.op;
+	const char *v = val ? val : "";
+	char *pat = arg_pattern(x, p->u.param.arg);
+	if (!pat)
+		return -1;
+	char *r;
+	if (op >= PARAM_TRIM_SS && op <= PARAM_TRIM_PL) {
+		r = param_trim(x->a, op, pat, v);
+	} else if (op >= PARAM_SUBST && op <= PARAM_SUBST_SUF) {
+		char *rep = p->u.param.arg2 ? expand_to_string(x, p->u.param.arg2, dq) : "";
+		if (!rep)
+			return -1;
+		r = param_subst(x->a, op, pat, rep, v);
 	} else {
-		val = param_value(w->a, name, nl);
+		r = param_case(x->a, op, pat, v);
 	}
-	/* ${x-w} ${x=w} ${x?w} ${x+w} and their ':' forms test for unset
-	 * themselves; the others are an error under set -u. */
-	bool tests_unset = rl && (strchr("-=?+", rest[0]) || (rest[0] == ':' && rl > 1));
-	if (name[0] != '@' && name[0] != '*' && !tests_unset && check_bound(val, name, nl) < 0)
-		return -1;
-	if (len_op) {
-		char buf[32];
-		snprintf(buf, sizeof buf, "%zu", val ? strlen(val) : 0);
-		add_expansion(w, arena_strdup(w->a, buf), dq);
+	add_result(b, r, strlen(r), dq);
+	return 0;
+}
+
+/* $x and ${x…} (POSIX 2.6.2). */
+static int pass_param(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq)
+{
+	const char *nm = p->u.param.name;
+	enum param_op op = p->u.param.op;
+	bool all = (nm[0] == '@' || nm[0] == '*') && !nm[1];
+	if (all && op == PARAM_PLAIN) {
+		add_params(x, b, nm[0], 0, sh.nparams, dq);
 		return 0;
 	}
-	if (rl == 0) {
-		add_expansion(w, val ? val : "", dq);
-		return 0;
-	}
-	if (rest[0] == '#' || rest[0] == '%')
-		return expand_trim(w, val, rest, rl, dq);
-	bool colon = rest[0] == ':';
-	char op = rest[colon];
-	const char *word = rest + colon + 1;
-	size_t wl = rl - colon - 1;
-	if (rl < (size_t)colon + 1 || !strchr("-+=?", op)) {
-		msg_err("${%.*s}: bad substitution", (int)n, body);
+	if (op == PARAM_SUBSTR && all)
+		return op_substr(x, p, NULL, b, dq);
+	const char *val = all ? (sh.nparams ? join_params(x, 0, sh.nparams) : NULL)
+			      : param_value(x, nm);
+	bool tests = op >= PARAM_DEFAULT && op <= PARAM_ALT;
+	if (!tests && !all && check_bound(val, nm) < 0)
 		return -1;
-	}
-	bool set = val && (!colon || *val);
+	bool set = val && (!p->u.param.colon || *val);
+	char buf[32];
 	switch (op) {
-	case '-':
-		if (set)
-			add_expansion(w, val, dq);
-		else
-			return walk(w, word, wl, dq);
+	case PARAM_PLAIN:
+		add_result(b, val ? val : "", val ? strlen(val) : 0, dq);
 		return 0;
-	case '+':
-		if (set)
-			return walk(w, word, wl, dq);
+	case PARAM_LENGTH:
+		snprintf(buf, sizeof buf, "%zu", all ? (size_t)sh.nparams : val ? strlen(val) : 0);
+		add_result(b, buf, strlen(buf), dq);
 		return 0;
-	case '=': {
-		if (set) {
-			add_expansion(w, val, dq);
+	case PARAM_DEFAULT:
+	case PARAM_ALT:
+		if (set == (op == PARAM_ALT)) {
+			if (dq)
+				xbuf_mark(b, X_KEEP);
+			return expand_parts(x, p->u.param.arg->head, b, dq, dq ? X_QUOTED : X_SPLIT);
+		}
+		if (op == PARAM_ALT) {
+			/* "${@+x}" without parameters is no field, as "$@" (bash) */
+			if (dq && !all)
+				xbuf_mark(b, X_KEEP);
 			return 0;
 		}
-		char *nm = arena_strndup(w->a, name, nl);
-		char *v = expand_single(w->a, arena_strndup(w->a, word, wl));
-		if (!v || !is_name(nm, (size_t)-1)) {
-			msg_err("${%.*s}: bad substitution", (int)n, body);
-			return -1;
-		}
-		if (var_set(nm, v, 0) < 0)
-			return -1;
-		add_expansion(w, v, dq);
-		return 0;
-	}
-	default: /* '?' */
-		if (set) {
-			add_expansion(w, val, dq);
+		if (all) {
+			add_params(x, b, nm[0], 0, sh.nparams, dq);
 			return 0;
 		}
-		char *m = wl ? expand_single(w->a, arena_strndup(w->a, word, wl)) : NULL;
-		msg_err("%.*s: %s", (int)nl, name, m ? m : "parameter null or not set");
-		return -1;
+		add_result(b, val, strlen(val), dq);
+		return 0;
+	case PARAM_ASSIGN:
+		if (!set && !(val = op_assign(x, p)))
+			return -1;
+		add_result(b, val, strlen(val), dq);
+		return 0;
+	case PARAM_ERROR:
+		if (!set) {
+			char *m = p->u.param.arg->head ? expand_to_string(x, p->u.param.arg, false) : NULL;
+			msg_err("%s: %s", nm, m ? m : "parameter null or not set");
+			return -1;
+		}
+		add_result(b, val, strlen(val), dq);
+		return 0;
+	case PARAM_SUBSTR:
+		return op_substr(x, p, val, b, dq);
+	default:
+		return op_value(x, p, val, b, dq);
 	}
 }
 
-/* A '`' at s[0] in raw text (a here-document, a prompt; the lexer turned
- * those of words into $(...)); returns chars consumed or -1. */
-static long expand_backquote(struct walker *w, const char *s, size_t n, bool dq)
+/* $(…) and `…`: run the command, its output (trailing newlines removed)
+ * is the result. */
+static void pass_cmdsub(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq)
 {
-	long e = parse_backquote_end(s + 1, n - 1);
-	if (e < 0) {
-		msg_err("unterminated `");
-		return -1;
-	}
-	struct strbuf body = {0};
-	parse_backquote_body(s + 1, (size_t)e, &body);
-	char *out = shell_capture(body.buf, body.len);
-	sb_free(&body);
-	add_expansion(w, out, dq);
+	(void)x;
+	char *out = expand_capture(p->u.cmd.src, p->u.cmd.len);
+	add_result(b, out, strlen(out), dq);
 	free(out);
-	return e + 2;
 }
 
-static char *walk_single(struct arena *a, const char *s, size_t n, size_t assign_eq);
-
-/* $(( )) at s: its text expanded (parameters, $( ), quotes removed; no
- * splitting or globbing), then evaluated. Returns chars consumed or -1. */
-static long expand_arith(struct walker *w, const char *s, size_t n, bool dq)
+/* $((…)): the text expanded (no splitting), then evaluated. */
+static int pass_arith(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq)
 {
-	long e = parse_arith_end(s + 3, n - 3);
-	if (e < 0) {
-		msg_err("unterminated $((");
-		return -1;
-	}
-	char *text = walk_single(w->a, s + 3, (size_t)e, 0);
-	if (!text)
-		return -1;
 	long v;
-	struct errbuf err = {{0}};
-	if (arith_eval(text, &v, &err) < 0) {
-		msg_err("$((%s)): %s", text, err.msg);
+	char *t = expand_to_string(x, p->u.arith.expr, false);
+	if (!t)
+		return -1;
+	struct errbuf e = {{0}};
+	if (arith_eval(t, &v, &e) < 0) {
+		msg_err("$((%s)): %s", t, e.msg);
 		return -1;
 	}
 	char buf[32];
 	snprintf(buf, sizeof buf, "%ld", v);
-	add_expansion(w, arena_strdup(w->a, buf), dq);
-	return e + 5;
+	add_result(b, buf, strlen(buf), dq);
+	return 0;
 }
 
-/* A '$' at s[0]; returns chars consumed or -1. */
-static long expand_dollar(struct walker *w, const char *s, size_t n, bool dq)
+/* Pass 1 over a list of parts. lit: the flags of unquoted literal text
+ * (X_SPLIT inside the argument of an unquoted ${x-…}: it is part of the
+ * expansion's result). */
+static int expand_parts(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq,
+			unsigned char lit)
 {
-	if (n < 2) {
-		add_char(w, '$', dq);
-		return 1;
-	}
-	char c = s[1];
-	if (c == '(' && n > 2 && s[2] == '(')
-		return expand_arith(w, s, n, dq);
-	if (c == '(') {
-		long e = parse_cmdsubst_end(s + 2, n - 2);
-		if (e < 0) {
-			msg_err("unterminated $(");
-			return -1;
-		}
-		char *out = shell_capture(s + 2, (size_t)e);
-		add_expansion(w, out, dq);
-		free(out);
-		return e + 3;
-	}
-	if (c == '{') {
-		long e = parse_brace_end(s + 2, n - 2);
-		if (e < 0) {
-			msg_err("%.*s: bad substitution", (int)n, s);
-			return -1;
-		}
-		if (expand_brace(w, s + 2, (size_t)e, dq) < 0)
-			return -1;
-		return e + 3;
-	}
-	if (c == '@' && dq) {
-		add_at_quoted(w);
-		return 2;
-	}
-	if (c == '@' || c == '*') {
-		add_expansion(w, join_params(w->a, c == '*' && dq && w->ifs[0] ? w->ifs[0] : ' '), dq);
-		return 2;
-	}
-	if (isdigit((unsigned char)c) || strchr("?#$!-", c)) {
-		const char *v = param_value(w->a, s + 1, 1);
-		if (check_bound(v, s + 1, 1) < 0)
-			return -1;
-		add_expansion(w, v ? v : "", dq);
-		return 2;
-	}
-	if (isalpha((unsigned char)c) || c == '_') {
-		size_t l = 1;
-		while (l + 1 < n && (isalnum((unsigned char)s[l + 1]) || s[l + 1] == '_'))
-			l++;
-		const char *v = param_value(w->a, s + 1, l);
-		if (check_bound(v, s + 1, l) < 0)
-			return -1;
-		add_expansion(w, v ? v : "", dq);
-		return (long)l + 1;
-	}
-	add_char(w, '$', dq);
-	return 1;
-}
-
-/* Leading ~ or ~user, unquoted: returns chars consumed (0 if not a tilde prefix). */
-static size_t expand_tilde(struct walker *w, const char *s, size_t n)
-{
-	size_t l = 1;
-	while (l < n && s[l] != '/' && !(w->assign_eq && s[l] == ':')) {
-		if (!(isalnum((unsigned char)s[l]) || strchr("._-", s[l])))
-			return 0;
-		l++;
-	}
-	const char *home;
-	if (l == 1) {
-		home = var_get("HOME");
-		if (!home) {
-			struct passwd *pw = getpwuid(getuid());
-			home = pw ? pw->pw_dir : NULL;
-		}
-	} else {
-		char *user = arena_strndup(w->a, s + 1, l - 1);
-		struct passwd *pw = getpwnam(user);
-		home = pw ? pw->pw_dir : NULL;
-	}
-	if (!home)
-		return 0;
-	w->started = true;
-	add_str(w, home, true);
-	return l;
-}
-
-static int walk(struct walker *w, const char *s, size_t n, bool dq)
-{
-	for (size_t i = 0; i < n;) {
-		char c = s[i];
-		if (c == '\'' && !dq) {
-			const char *q = memchr(s + i + 1, '\'', n - i - 1);
-			size_t end = q ? (size_t)(q - s) : n;
-			w->started = true;
-			for (size_t j = i + 1; j < end; j++)
-				add_char(w, s[j], true);
-			i = end + 1;
-		} else if (c == '"' && !dq) {
-			/* Find the closing quote, skipping escapes and $( ) / ${ }. */
-			size_t j = i + 1;
-			while (j < n && s[j] != '"') {
-				if (s[j] == '\\')
-					j += 2;
-				else if (s[j] == '$' && j + 1 < n && s[j + 1] == '(') {
-					long e = parse_cmdsubst_end(s + j + 2, n - j - 2);
-					j += e < 0 ? n : (size_t)e + 3;
-				} else if (s[j] == '$' && j + 1 < n && s[j + 1] == '{') {
-					long e = parse_brace_end(s + j + 2, n - j - 2);
-					j += e < 0 ? n : (size_t)e + 3;
-				} else
-					j++;
-			}
-			if (j > n)
-				j = n;
-			/* "$@" alone with no parameters makes no field. */
-			bool only_at = j - i - 1 == 2 && s[i + 1] == '$' && s[i + 2] == '@';
-			if (!only_at)
-				w->started = true;
-			if (walk(w, s + i + 1, j - i - 1, true) < 0)
+	for (; p; p = p->next) {
+		switch (p->kind) {
+		case WORD_LITERAL:
+			xbuf_add(b, p->u.text.s, p->u.text.len, lit);
+			break;
+		case WORD_QUOTED:
+			xbuf_mark(b, X_KEEP);
+			xbuf_add(b, p->u.text.s, p->u.text.len, X_QUOTED);
+			break;
+		case WORD_DQUOTE:
+			/* "" is a field; "$@" makes one per parameter, none
+			 * when there is none: its parts decide */
+			if (!p->u.dq.head)
+				xbuf_mark(b, X_KEEP);
+			if (expand_parts(x, p->u.dq.head, b, true, X_QUOTED) < 0)
 				return -1;
-			i = j + 1;
-		} else if (c == '\\') {
-			if (i + 1 >= n) {
-				add_char(w, '\\', true);
-				i++;
-			} else if (dq && !strchr("$`\"\\\n", s[i + 1])) {
-				add_char(w, '\\', true);
-				i++;
-			} else {
-				add_char(w, s[i + 1], true);
-				i += 2;
-			}
-		} else if (c == '$' || c == '`') {
-			long used = c == '$' ? expand_dollar(w, s + i, n - i, dq)
-					     : expand_backquote(w, s + i, n - i, dq);
-			if (used < 0)
+			break;
+		case WORD_TILDE:
+			pass_tilde(x, p, b);
+			break;
+		case WORD_PARAM:
+			if (pass_param(x, p, b, dq) < 0)
 				return -1;
-			i += (size_t)used;
-		} else if (c == '~' && !dq &&
-			   ((i == 0 && w->lit.len == 0 && !w->started) ||
-			    (w->assign_eq && i > 0 && (s[i - 1] == ':' || i == w->assign_eq) &&
-			     !(i > 1 && s[i - 2] == '\\')))) {
-			size_t used = expand_tilde(w, s + i, n - i);
-			if (used == 0) {
-				add_char(w, c, false);
-				i++;
-			} else {
-				i += used;
-			}
-		} else {
-			add_char(w, c, dq);
-			i++;
+			break;
+		case WORD_CMDSUB:
+			pass_cmdsub(x, p, b, dq);
+			break;
+		case WORD_ARITH:
+			if (pass_arith(x, p, b, dq) < 0)
+				return -1;
+			break;
 		}
 	}
 	return 0;
 }
 
-static void walker_init(struct walker *w, struct arena *a, struct strvec *out, bool split)
+/* ---- passes 2-4 ----------------------------------------------------------- */
+
+/* Quote removal: the characters of b[from..to) without the marks; a BREAK
+ * (between the elements of "$@" in a one-string context) is a space. */
+static char *field_string(struct arena *a, const struct xbuf *b, size_t from, size_t to)
 {
-	memset(w, 0, sizeof *w);
-	w->a = a;
-	w->out = out;
-	w->split = split;
-	w->ifs = var_get("IFS");
-	if (!w->ifs)
-		w->ifs = " \t\n";
+	char *r = arena_alloc(a, to - from + 1), *o = r;
+	for (size_t k = from; k < to; k++) {
+		if (b->f[k] & X_BREAK)
+			*o++ = ' ';
+		else if (!(b->f[k] & X_KEEP))
+			*o++ = b->c[k];
+	}
+	*o = '\0';
+	return r;
 }
 
-/* The offset after the '=' of a word that starts NAME= (0: none). */
-static size_t assignment_eq(const char *raw)
+/* A pattern from b[from..to): quoted characters that mean something to
+ * fnmatch/glob are escaped with a backslash. *magic: an unquoted * ? [. */
+static char *field_pattern(struct arena *a, const struct xbuf *b, size_t from, size_t to,
+			   bool *magic)
 {
-	size_t i = name_prefix(raw);
-	return i && raw[i] == '=' ? i + 1 : 0;
+	char *r = arena_alloc(a, 2 * (to - from) + 1), *o = r;
+	*magic = false;
+	for (size_t k = from; k < to; k++) {
+		unsigned char f = b->f[k];
+		char c = b->c[k];
+		if (f & X_BREAK) {
+			*o++ = ' ';
+			continue;
+		}
+		if (f & X_KEEP)
+			continue;
+		if ((f & X_QUOTED) && strchr("*?[]\\", c))
+			*o++ = '\\';
+		else if (!(f & X_QUOTED) && (c == '*' || c == '?' || c == '['))
+			*magic = true;
+		*o++ = c;
+	}
+	*o = '\0';
+	return r;
+}
+
+static int cmp_str(const void *p, const void *q)
+{
+	return strcmp(*(char *const *)p, *(char *const *)q);
+}
+
+/* Pass 3: pathname expansion of one field. Returns the number of names
+ * pushed (0: no unquoted pattern character, set -f, or no match). */
+static size_t glob_field(struct arena *a, const struct xbuf *b, size_t from, size_t to,
+			 struct strvec *out)
+{
+	if (sh.opt_f)
+		return 0;
+	bool magic;
+	size_t k;
+	for (k = from; k < to; k++)
+		if (!(b->f[k] & (X_QUOTED | X_KEEP | X_BREAK)) && strchr("*?[", b->c[k]))
+			break;
+	if (k == to)
+		return 0;
+	char *pat = field_pattern(a, b, from, to, &magic);
+	glob_t g;
+	size_t n = 0;
+	if (glob(pat, 0, NULL, &g) == 0) {
+		qsort(g.gl_pathv, g.gl_pathc, sizeof *g.gl_pathv, cmp_str);
+		for (n = 0; n < g.gl_pathc; n++)
+			strvec_push(a, out, arena_strdup(a, g.gl_pathv[n]));
+	}
+	globfree(&g);
+	return n;
+}
+
+static void emit_field(struct arena *a, const struct xbuf *b, size_t from, size_t to,
+		       struct strvec *out)
+{
+	if (glob_field(a, b, from, to, out) == 0)
+		strvec_push(a, out, field_string(a, b, from, to));
+}
+
+static bool ifs_white(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
+/* Pass 2: field splitting (POSIX 2.6.5) of the X_SPLIT characters on
+ * IFS; each field goes through passes 3 and 4 (emit_field). IFS
+ * white space around a delimiter is part of it, leading and trailing IFS
+ * white space makes no field, each other IFS character ends one field
+ * (possibly empty). */
+static void split_fields(struct xctx *x, const struct xbuf *b, struct strvec *out)
+{
+	size_t start = 0;
+	bool has = false;
+	/* read after pass 1, which may have assigned IFS (${IFS=…}, $((…))) */
+	const char *ifs = var_get("IFS");
+	if (!ifs)
+		ifs = " \t\n";
+	for (size_t k = 0; k < b->len; k++) {
+		unsigned char f = b->f[k];
+		if (f & X_BREAK) {
+			if (has)
+				emit_field(x->a, b, start, k, out);
+			start = k + 1;
+			has = false;
+			continue;
+		}
+		if (!(f & X_SPLIT) || !*ifs || !strchr(ifs, b->c[k]) || !b->c[k]) {
+			has = true;
+			continue;
+		}
+		bool white = ifs_white(b->c[k]);
+		if (white && !has) {
+			start = k + 1;
+			continue;
+		}
+		emit_field(x->a, b, start, k, out);
+		/* the rest of this delimiter: white space, and one non-white
+		 * IFS character if the delimiter began with white space */
+		bool nonwhite_seen = !white;
+		size_t j = k + 1;
+		while (j < b->len && (b->f[j] & X_SPLIT) && b->c[j] && strchr(ifs, b->c[j])) {
+			if (!ifs_white(b->c[j])) {
+				if (nonwhite_seen)
+					break;
+				nonwhite_seen = true;
+			}
+			j++;
+		}
+		k = j - 1;
+		start = j;
+		has = false;
+	}
+	if (has)
+		emit_field(x->a, b, start, b->len, out);
+}
+
+/* ---- entry points ---------------------------------------------------------- */
+
+static void xctx_init(struct xctx *x, struct arena *a)
+{
+	x->a = a;
+	x->split = false;
+}
+
+static char *expand_to_string(struct xctx *x, const struct word *w, bool dq)
+{
+	if (!w || !w->head)
+		return arena_strdup(x->a, "");
+	struct xbuf *b = xbuf_get();
+	bool split = x->split;
+	x->split = false;
+	int r = expand_parts(x, w->head, b, dq, dq ? X_QUOTED : 0);
+	x->split = split;
+	char *s = r < 0 ? NULL : field_string(x->a, b, 0, b->len);
+	xbuf_put(b);
+	return s;
+}
+
+static char *arg_pattern(struct xctx *x, const struct word *w)
+{
+	if (!w || !w->head)
+		return arena_strdup(x->a, "");
+	struct xbuf *b = xbuf_get();
+	bool magic, split = x->split;
+	x->split = false;
+	int r = expand_parts(x, w->head, b, false, 0);
+	x->split = split;
+	char *s = r < 0 ? NULL : field_pattern(x->a, b, 0, b->len, &magic);
+	xbuf_put(b);
+	return s;
+}
+
+/* A word that is one piece of unquoted literal text. */
+static const struct word_part *one_literal(const struct word *w)
+{
+	const struct word_part *p = w->head;
+	return p && !p->next && p->kind == WORD_LITERAL ? p : NULL;
+}
+
+int expand_word_fields(struct arena *a, const struct word *w, struct strvec *out)
+{
+	const struct word_part *lit = one_literal(w);
+	if (lit && !memchr(lit->u.text.s, '*', lit->u.text.len) &&
+	    !memchr(lit->u.text.s, '?', lit->u.text.len) &&
+	    !memchr(lit->u.text.s, '[', lit->u.text.len)) {
+		strvec_push(a, out, arena_strndup(a, lit->u.text.s, lit->u.text.len));
+		return 0;
+	}
+	struct xctx x;
+	xctx_init(&x, a);
+	x.split = true;
+	struct xbuf *b = xbuf_get();
+	int r = expand_parts(&x, w->head, b, false, 0);
+	if (r == 0)
+		split_fields(&x, b, out);
+	xbuf_put(b);
+	return r;
+}
+
+char *expand_word_single(struct arena *a, const struct word *w)
+{
+	const struct word_part *lit = one_literal(w);
+	if (lit)
+		return arena_strndup(a, lit->u.text.s, lit->u.text.len);
+	struct xctx x;
+	xctx_init(&x, a);
+	return expand_to_string(&x, w, false);
+}
+
+char *expand_word_assignment(struct arena *a, const struct word *w)
+{
+	return expand_word_single(a, w);
+}
+
+char *expand_word_heredoc(struct arena *a, const struct word *w)
+{
+	return expand_word_single(a, w);
+}
+
+char *expand_word_pattern(struct arena *a, const struct word *w)
+{
+	struct xctx x;
+	xctx_init(&x, a);
+	return arg_pattern(&x, w);
+}
+
+/* ---- on raw text --------------------------------------------------------- */
+
+static struct word *parse_raw(struct arena *a, const char *raw, unsigned flags)
+{
+	struct parse_error err;
+	struct word *w = word_parse(a, raw, strlen(raw), 1, 1, flags, &err);
+	if (!w)
+		msg_err("%s", err.msg);
+	return w;
+}
+
+/* No character that quotes or expands: the word is itself. */
+static bool plain(const char *raw)
+{
+	return !raw[strcspn(raw, "$'\"\\`~*?[")];
 }
 
 int expand_fields(struct arena *a, const char *raw, struct strvec *out)
 {
-	struct walker w;
-	walker_init(&w, a, out, true);
+	if (plain(raw)) {
+		strvec_push(a, out, arena_strdup(a, raw));
+		return 0;
+	}
 	/* As bash does for `export PATH=~/bin:$PATH`: a word that looks like an
 	 * assignment gets ~ expanded after its '=' and after each ':'. */
-	w.assign_eq = assignment_eq(raw);
-	int r = walk(&w, raw, strlen(raw), false);
-	if (r == 0)
-		end_field(&w);
-	sb_free(&w.lit);
-	sb_free(&w.pat);
-	return r;
-}
-
-/* The one string a non-splitting walk made: "$@" ended a field per
- * parameter, which a single-word context joins with spaces. Frees the
- * walker's buffers; NULL when the walk failed. */
-static char *walker_single(struct walker *w, const struct strvec *out, bool ok)
-{
-	char *res = NULL;
-	if (ok) {
-		struct strbuf sb = {0};
-		for (size_t i = 0; i < out->n; i++) {
-			sb_adds(&sb, out->v[i]);
-			sb_addc(&sb, ' ');
-		}
-		sb_adds(&sb, w->lit.buf ? w->lit.buf : "");
-		res = arena_strdup(w->a, sb.buf ? sb.buf : "");
-		sb_free(&sb);
-	}
-	sb_free(&w->lit);
-	sb_free(&w->pat);
-	return res;
-}
-
-/* s[0..n) expanded to one string, without splitting or globbing;
- * assign_eq as in struct walker. NULL on error. */
-static char *walk_single(struct arena *a, const char *s, size_t n, size_t assign_eq)
-{
-	struct strvec out = {0};
-	struct walker w;
-	walker_init(&w, a, &out, false);
-	w.assign_eq = assign_eq;
-	int r = walk(&w, s, n, false);
-	return walker_single(&w, &out, r == 0);
+	struct word *w = parse_raw(a, raw, WORD_F_ASSIGN_WORD);
+	return w ? expand_word_fields(a, w, out) : -1;
 }
 
 char *expand_single(struct arena *a, const char *raw)
 {
-	return walk_single(a, raw, strlen(raw), 0);
+	if (plain(raw))
+		return arena_strdup(a, raw);
+	struct word *w = parse_raw(a, raw, 0);
+	return w ? expand_word_single(a, w) : NULL;
 }
 
 char *expand_assignment(struct arena *a, const char *value)
 {
-	/* No '=' in the value: ~ at its start and after each ':'. */
-	return walk_single(a, value, strlen(value), (size_t)-1);
+	if (plain(value))
+		return arena_strdup(a, value);
+	struct word *w = parse_raw(a, value, WORD_F_ASSIGN);
+	return w ? expand_word_assignment(a, w) : NULL;
 }
 
 char *expand_heredoc(struct arena *a, const char *body)
 {
-	struct strvec out = {0};
-	struct walker w;
-	walker_init(&w, a, &out, false);
-	size_t n = strlen(body);
-	for (size_t i = 0; i < n;) {
-		if (body[i] == '\\' && i + 1 < n && strchr("$`\\\n", body[i + 1])) {
-			if (body[i + 1] != '\n')
-				add_char(&w, body[i + 1], true);
-			i += 2;
-		} else if (body[i] == '$' || body[i] == '`') {
-			long used = body[i] == '$' ? expand_dollar(&w, body + i, n - i, true)
-						   : expand_backquote(&w, body + i, n - i, true);
-			if (used < 0)
-				return walker_single(&w, &out, false);
-			i += (size_t)used;
-		} else {
-			add_char(&w, body[i++], true);
-		}
-	}
-	return walker_single(&w, &out, true);
+	if (!body[strcspn(body, "$`\\")])
+		return arena_strdup(a, body);
+	struct word *w = parse_raw(a, body, WORD_F_HEREDOC);
+	return w ? expand_word_heredoc(a, w) : NULL;
 }
 
 char *expand_pattern(struct arena *a, const char *raw)
 {
-	struct strvec out = {0};
-	struct walker w;
-	walker_init(&w, a, &out, false);
-	w.pattern = true;
-	int r = walk(&w, raw, strlen(raw), false);
-	char *pat = r == 0 ? arena_strdup(a, w.pat.buf ? w.pat.buf : "") : NULL;
-	sb_free(&w.lit);
-	sb_free(&w.pat);
-	return pat;
+	struct word *w = parse_raw(a, raw, 0);
+	return w ? expand_word_pattern(a, w) : NULL;
 }

@@ -1,11 +1,14 @@
-/* expand.h — word expansion (SPEC §3): quotes, parameters, $(...), ~,
- * field splitting of unquoted expansions, globbing of unquoted words.
- * Input is a raw word as the parser stored it; results live in an arena. */
+/* expand.h — word expansion (SPEC §3, POSIX XCU 2.6): tilde, parameters,
+ * command substitution, arithmetic, field splitting, pathname expansion,
+ * quote removal, in that order, on the typed words of src/parse/word.h.
+ * Results live in an arena. Errors (bad substitution, ${x?msg}, set -u)
+ * are printed here and reported as -1 or NULL. */
 #ifndef IPCSH_EXPAND_H
 #define IPCSH_EXPAND_H
 
 #include <stddef.h>
 
+#include "../parse/word.h"
 #include "../util/arena.h"
 #include "../util/util.h"
 
@@ -16,19 +19,42 @@ struct strvec {
 };
 void strvec_push(struct arena *a, struct strvec *sv, char *s);
 
-/* Expand raw to zero or more fields appended to out. Returns 0, or -1
- * after printing a message (bad substitution, ${x?msg}). */
+/* Runs the command of a command substitution and returns its output
+ * (malloc'd, trailing newlines removed). shell_capture() by default; the
+ * expansion fuzzer points it at a function that runs nothing. */
+extern char *(*expand_capture)(const char *src, size_t len);
+
+/* ---- on typed words (what the parser produces) ---- */
+
+/* A command argument: all passes, zero or more fields appended to out.
+ * Returns 0, or -1 after printing a message. */
+int expand_word_fields(struct arena *a, const struct word *w, struct strvec *out);
+/* Exactly one string: no field splitting, no pathname expansion ("$@"
+ * joined by spaces): redirection targets, remote targets. NULL on error. */
+char *expand_word_single(struct arena *a, const struct word *w);
+/* An assignment's value, parsed with WORD_F_ASSIGN (so ~ expands after
+ * each unquoted ':'): one string, as expand_word_single. */
+char *expand_word_assignment(struct arena *a, const struct word *w);
+/* A pattern for fnmatch (case patterns, ${x#p}): one string in which the
+ * quoted characters that are special to fnmatch are escaped with '\', so
+ * only the unquoted * ? [ ] are pattern characters. NULL on error. */
+char *expand_word_pattern(struct arena *a, const struct word *w);
+/* A here-document body parsed with WORD_F_HEREDOC: one string. */
+char *expand_word_heredoc(struct arena *a, const struct word *w);
+
+/* ---- on raw text: word_parse() then the above (for callers that keep
+ * raw words); a word that cannot be parsed prints its error ---- */
+
+/* As expand_word_fields; a NAME=value-looking word gets ~ expanded after
+ * '=' and each ':' (as bash does for `export PATH=~/bin:$PATH`). */
 int expand_fields(struct arena *a, const char *raw, struct strvec *out);
-/* Expand raw to exactly one string: no field splitting, no globbing
- * (assignment values, redirection targets, remote targets). NULL on error. */
+/* As expand_word_single. */
 char *expand_single(struct arena *a, const char *raw);
-/* Expand an assignment's value (after NAME=) as one string, with ~ also
- * expanded after each unquoted ':' (PATH=~/bin:~/sbin). NULL on error. */
+/* An assignment's value (the text after NAME=), as expand_word_assignment. */
 char *expand_assignment(struct arena *a, const char *value);
-/* Expand raw as a pattern for fnmatch (case patterns): no splitting or
- * globbing; quoted characters are escaped so they match themselves. */
-char *expand_pattern(struct arena *a, const char *raw);
-/* Expand a here-document body: $-expansions and \$ \` \\ \newline escapes. */
+/* A here-document body: $-expansions, `…`, and \$ \` \\ \newline escapes. */
 char *expand_heredoc(struct arena *a, const char *body);
+/* As expand_word_pattern. */
+char *expand_pattern(struct arena *a, const char *raw);
 
 #endif

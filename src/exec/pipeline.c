@@ -206,9 +206,31 @@ static int expand_stage(struct run *r, struct rstage *s, bool assign_now)
 	 * the ones after it (`A=1 B=$A cmd`) and, unless they are all there
 	 * is, taken back when the expansion is done: the command gets them
 	 * in its environment (s->assigns). */
-	for (size_t i = 0; i < as->nwords; i++)
-		if (expand_fields(&r->a, as->words[i], &s->argv) < 0)
+	bool declaration = false;
+	for (size_t i = 0; i < as->nwords; i++) {
+		/* The NAME=value arguments of export, readonly and local are
+		 * assignments (POSIX 2024 "declaration utilities"): expanded
+		 * as one word each, never split or globbed. */
+		const char *w = as->words[i];
+		size_t eq = declaration ? name_prefix(w) : 0;
+		if (eq && w[eq] == '=') {
+			char *v = expand_assignment(&r->a, w + eq + 1);
+			if (!v)
+				return -1;
+			size_t vl = strlen(v);
+			char *pair = arena_alloc(&r->a, eq + vl + 2);
+			memcpy(pair, w, eq + 1);
+			memcpy(pair + eq + 1, v, vl + 1);
+			strvec_push(&r->a, &s->argv, pair);
+			continue;
+		}
+		if (expand_fields(&r->a, w, &s->argv) < 0)
 			return -1;
+		if (i == 0 && s->argv.n)
+			declaration = strcmp(s->argv.v[0], "export") == 0 ||
+				      strcmp(s->argv.v[0], "readonly") == 0 ||
+				      strcmp(s->argv.v[0], "local") == 0;
+	}
 	if (as->remote && !(s->remote = expand_single(&r->a, as->remote)))
 		return -1;
 	size_t mark = !assign_now && as->nassigns ? var_journal_begin() : 0;

@@ -77,6 +77,7 @@ long scan_brace(const char *s, size_t len, int depth);     /* after "${" -> '}' 
 long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' */
 long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
+long scan_ansi(const char *s, size_t len);                 /* after "$'" -> '\'' */
 /* Quote removal for a here-document delimiter; *quoted if any quoting was seen. */
 char *unquote_delim(struct arena *a, const char *raw, bool *quoted);
 

@@ -191,8 +191,8 @@ static void word_brace(struct lexer *lx, size_t open, size_t in)
 }
 
 /* `...` at open: the old form of $(...). Its command (parse_backquote_body)
- * is checked by parsing it and kept in the word as $(...), so that the
- * expander has one form to run in words. */
+ * is checked by parsing it; the word keeps the backquotes as written (the
+ * word parser un-escapes the body, knowing whether it is inside "..."). */
 static void word_backquote(struct lexer *lx, size_t open)
 {
 	long r = scan_backtick(lx->src + open + 1, lx->len - open - 1);
@@ -209,9 +209,7 @@ static void word_backquote(struct lexer *lx, size_t open)
 	bool ok = parse_script_depth(&scratch, body.buf, body.len, line, lx->depth + 1, &sub);
 	arena_free(&scratch);
 	if (ok) {
-		sb_add(&lx->tmp, "$(", 2);
-		sb_add(&lx->tmp, body.buf, body.len);
-		sb_addc(&lx->tmp, ')');
+		sb_add(&lx->tmp, lx->src + open, (size_t)r + 2);
 		lx->pos = open + 1 + (size_t)r + 1;
 	} else if (sub.incomplete) {
 		int l2, c2;
@@ -301,6 +299,19 @@ static void word_squote(struct lexer *lx)
 	lx->pos = end;
 }
 
+/* $'...' (unquoted): kept verbatim; a backslash escapes the next
+ * character, so \' does not end it. */
+static void word_ansi(struct lexer *lx)
+{
+	long r = scan_ansi(lx->src + lx->pos + 2, lx->len - lx->pos - 2);
+	if (r < 0) {
+		error_at(lx, lx->pos, true, "unterminated $'");
+		return;
+	}
+	sb_add(&lx->tmp, lx->src + lx->pos, (size_t)r + 3);
+	lx->pos += (size_t)r + 3;
+}
+
 static void lex_word(struct lexer *lx, struct token *t)
 {
 	lx->tmp.len = 0;
@@ -315,6 +326,8 @@ static void lex_word(struct lexer *lx, struct token *t)
 			word_squote(lx);
 		} else if (c == '"') {
 			word_dquote(lx);
+		} else if (c == '$' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\'') {
+			word_ansi(lx);
 		} else if (c == '$' || c == '`') {
 			word_dollar(lx);
 		} else {

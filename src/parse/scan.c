@@ -78,6 +78,17 @@ long scan_backtick(const char *s, size_t len)
 	return -1;
 }
 
+long scan_ansi(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\\')
+			i++;
+		else if (s[i] == '\'')
+			return (long)i;
+	}
+	return -1;
+}
+
 long scan_dquote(const char *s, size_t len, int depth)
 {
 	if (depth > PARSE_MAX_DEPTH)
@@ -126,6 +137,10 @@ static long skip_quoted(const char *s, size_t len, size_t i, int depth)
 		r = scan_backtick(s + i + 1, len - i - 1);
 		return r < 0 ? r : (long)i + 1 + r + 1;
 	case '$':
+		if (i + 1 < len && s[i + 1] == '\'') { /* $'...' */
+			r = scan_ansi(s + i + 2, len - i - 2);
+			return r < 0 ? r : (long)i + 2 + r + 1;
+		}
 		return skip_dollar(s, len, i, depth);
 	default:
 		return (long)i + 1;

@@ -46,6 +46,14 @@ int main(void)
 	is("(-9223372036854775807 - 1) / -1", LONG_MIN);
 	is("(-9223372036854775807 - 1) % -1", 0);
 	is("1 << 65", 2);
+	/* ** (bash): right-associative, below the unary operators */
+	is("2 ** 10", 1024);
+	is("-2 ** 2", 4);
+	is("2 ** 3 ** 2", 512);
+	is("2 * 3 ** 2", 18);
+	is("3 ** 0", 1);
+	is("2 ** 64", 0);
+	err("2 ** -1", "exponent less than 0");
 
 	/* Variables: unset and empty are 0; assignments set them. */
 	var_unset("a");
@@ -76,8 +84,18 @@ int main(void)
 	err("1 ? 2", "missing ':'");
 	err("09", "syntax error");
 	err("x@", "syntax error");
+	/* A value that is not a number is an expression (as bash). */
 	var_set("s", "abc", 0);
-	err("s + 1", "s: not a number");
+	var_unset("abc");
+	is("s + 1", 1);
+	var_set("s", "2*3", 0);
+	is("s + 1", 7);
+	var_set("s", "1 +", 0);
+	err("s", "operand expected");
+	var_set("s", "t", 0);
+	var_set("t", "s", 0);
+	err("s", "recursion level exceeded");
+	is("0XAA + 0Xa", 180);
 	char deep[1200];
 	memset(deep, '(', 600);
 	memset(deep + 600, ')', 600);

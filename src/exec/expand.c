@@ -536,6 +536,35 @@ static int cmp_str(const void *p, const void *q)
 	return strcmp(*(char *const *)p, *(char *const *)q);
 }
 
+/* Does pat (quoted characters escaped) match anything but itself? A '*',
+ * a '?', or a '[' that a ']' closes: a lone '[' (the test command) is a
+ * literal, so glob() and its directory read are skipped for it. */
+static bool pattern_has_magic(const char *pat)
+{
+	for (const char *p = pat; *p; p++) {
+		if (*p == '\\' && p[1]) {
+			p++;
+			continue;
+		}
+		if (*p == '*' || *p == '?')
+			return true;
+		if (*p != '[')
+			continue;
+		const char *q = p + 1;
+		if (*q == '!' || *q == '^')
+			q++;
+		if (*q == ']')
+			q++; /* a ']' first in the bracket is a member */
+		for (; *q; q++) {
+			if (*q == '\\' && q[1])
+				q++;
+			else if (*q == ']')
+				return true;
+		}
+	}
+	return false;
+}
+
 /* Pass 3: pathname expansion of one field. Returns the number of names
  * pushed (0: no unquoted pattern character, set -f, or no match). */
 static size_t glob_field(struct arena *a, const struct xbuf *b, size_t from, size_t to,
@@ -551,6 +580,8 @@ static size_t glob_field(struct arena *a, const struct xbuf *b, size_t from, siz
 	if (k == to)
 		return 0;
 	char *pat = field_pattern(a, b, from, to, &magic);
+	if (!pattern_has_magic(pat))
+		return 0;
 	glob_t g;
 	size_t n = 0;
 	if (glob(pat, 0, NULL, &g) == 0) {

@@ -401,7 +401,7 @@ static long expr_assign(struct ax *x)
 				v = apply(x, ops[k], var_number(x, name), v);
 			if (!x->failed && !x->noeval) {
 				char buf[32];
-				snprintf(buf, sizeof buf, "%ld", v);
+				fmt_long(buf, v);
 				if (var_set(name, buf, 0) < 0)
 					fail3(x, name, "cannot assign", NULL);
 			}

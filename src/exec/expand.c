@@ -163,8 +163,8 @@ static const char *special_param(struct arena *a, char c)
 {
 	char buf[64];
 	switch (c) {
-	case '?': snprintf(buf, sizeof buf, "%d", sh.status); break;
-	case '#': snprintf(buf, sizeof buf, "%d", sh.nparams); break;
+	case '?': fmt_long(buf, sh.status); break;
+	case '#': fmt_long(buf, sh.nparams); break;
 	case '$': snprintf(buf, sizeof buf, "%ld", (long)sh.pid); break;
 	case '!':
 		if (!sh.last_bg)
@@ -441,7 +441,7 @@ static int pass_arith(struct xctx *x, const struct word_part *p, struct xbuf *b,
 		return -1;
 	}
 	char buf[32];
-	snprintf(buf, sizeof buf, "%ld", v);
+	fmt_long(buf, v);
 	add_result(b, buf, strlen(buf), dq);
 	return 0;
 }

@@ -85,5 +85,8 @@ void fd_close_cloexec_except(const int *keep, size_t nkeep);
 bool is_name(const char *s, size_t n);
 /* Length of the shell name that s starts with (0: none). */
 size_t name_prefix(const char *s);
+/* v in decimal into buf (at least 21 bytes); returns buf. snprintf's
+ * cost matters in shell loops ($((i+1)), $?). */
+char *fmt_long(char *buf, long v);
 
 #endif

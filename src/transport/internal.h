@@ -57,6 +57,19 @@ bool relay_out_gone(int out);
  * said it is gone, -1 the consumer-side relay died (message printed). */
 int relay_in_wait(const struct edge *e, int in, int live);
 
+/* Batching in relay_in (relay.c). A producer writing small blocks (dd
+ * bs=4k) would otherwise cost one message or slot, and one wake-up of the
+ * consumer side, per block. When the producer's pipe runs dry with a
+ * partial message or slot held, relay_in naps RELAY_BATCH_NS once for more
+ * — but only while the producer streams (`streak`: reads since relay_in
+ * last slept waiting for input, >= 2), so a lone message after a pause is
+ * passed on at once. relay_batch_init() (once per relay) asks for a 1 us
+ * timer slack so the nap is the window, not the default 50 us more.
+ * relay_batch_nap returns true if it napped. */
+#define RELAY_BATCH_NS 50000L
+void relay_batch_init(void);
+bool relay_batch_nap(unsigned streak);
+
 /* "edge 1->2 (shm)" into buf. */
 void edge_label(const struct edge *e, char *buf, size_t len);
 /* In a relay: print "ipcsh: edge 1->2 (T): TEXT" to stderr. */

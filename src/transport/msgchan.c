@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 /* What relay_in says on the liveness socket right before it ends a stream
@@ -100,12 +99,6 @@ static int in_end(struct edge *e, struct msgchan *c)
 	return 0;
 }
 
-/* Batching: a producer writing small blocks (dd bs=4k) would otherwise
- * make one message, and one wake-up of relay_out, per block. When the
- * input goes idle with less than a message held, wait this long once for
- * more before sending the short message: a lone message is delayed by at
- * most this window (docs/BENCHMARKS.md has the measurement). */
-#define BATCH_NS 50000L
 
 int msgchan_relay_in(struct edge *e, int in)
 {
@@ -114,7 +107,9 @@ int msgchan_relay_in(struct edge *e, int in)
 	char *buf = xmalloc(cap);
 	size_t off = 0, len = 0;
 	bool eof = false, idle = false, napped = false;
+	unsigned streak = 0; /* reads since relay_in last slept: batch_nap() */
 	int rc = 0;
+	relay_batch_init();
 	if (c->fd[0] < 0)
 		relay_tick(MSGCHAN_TICK_MS);
 	if (fd_set_nonblock(in, true) < 0) {
@@ -132,12 +127,11 @@ int msgchan_relay_in(struct edge *e, int in)
 			if (r > 0) {
 				len += (size_t)r;
 				napped = false;
+				streak++;
 			} else if (r == 0) {
 				eof = true;
 			} else if (errno == EAGAIN) {
-				if (len && len < c->msgsize && !napped) {
-					struct timespec ts = {0, BATCH_NS};
-					nanosleep(&ts, NULL);
+				if (len && len < c->msgsize && !napped && relay_batch_nap(streak)) {
 					napped = true;
 					continue;
 				}
@@ -163,6 +157,7 @@ int msgchan_relay_in(struct edge *e, int in)
 		if (!s && idle) {
 			s = relay_in_wait(e, in, c->live[0]);
 			idle = napped = false;
+			streak = 0;
 		}
 		if (s || eof) {
 			rc = s < 0;

@@ -7,14 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-/* Batching, as in msgchan.c: when the producer's pipe runs dry with a slot
- * partly filled, wait this long once for more before handing the slot
- * over, so that small writes travel in large slots and the consumer side
- * wakes once per slot rather than once per write. */
-#define BATCH_NS 50000L
 
 void slots_geometry(uint64_t size, uint32_t *nslots, uint64_t *slot_size)
 {
@@ -101,6 +94,7 @@ static ssize_t in_fill(struct edge *e, struct slots *s, int in, unsigned char *d
 		if (r > 0) {
 			n += (size_t)r;
 			napped = false;
+			s->streak++;
 			continue;
 		}
 		if (r == 0) {
@@ -114,14 +108,14 @@ static ssize_t in_fill(struct edge *e, struct slots *s, int in, unsigned char *d
 			*stop = -1;
 			return -1;
 		}
-		if (n && napped)
-			break;
-		if (n) {
-			struct timespec ts = {0, BATCH_NS};
-			nanosleep(&ts, NULL);
+		/* A slot partly filled: batch (once) while the producer streams. */
+		if (n && !napped && relay_batch_nap(s->streak)) {
 			napped = true;
 			continue;
 		}
+		if (n)
+			break;
+		s->streak = 0;
 		int l = relay_in_wait(e, in, s->live[0]);
 		if (l) {
 			*stop = l;
@@ -139,6 +133,7 @@ int slots_relay_in(struct edge *e, int in)
 		return 1;
 	}
 	bool eof = false;
+	relay_batch_init();
 	for (;;) {
 		int t = in_take(e, s);
 		if (t)

@@ -50,6 +50,7 @@ struct slots {
 	int semid;      /* sysvshm */
 	int live[2];    /* [0] relay_in's end, [1] relay_out's */
 	uint64_t pos;   /* slots this side has used */
+	unsigned streak; /* relay_in: reads since it last slept (relay_batch_nap) */
 };
 
 /* Split a ring of `size` bytes (a power of two >= RING_MIN_SIZE) into slots. */

@@ -7,6 +7,9 @@
  * receivers with it — so it lives until the pipeline ends (finish()), or
  * until the guardian removes it if ipcsh dies first.
  *
+ * When the consumer leaves, relay_out removes the queue itself, which wakes
+ * a relay_in blocked in msgsnd() at once (EIDRM).
+ *
  * Wire format: as mq, payload bytes only, mtype 1; data messages are never
  * empty and one zero-length message ends the stream. A queue has no file
  * descriptor to poll: the relays block in msgsnd/msgrcv, and a tick
@@ -62,6 +65,16 @@ static ssize_t msg_chan_recv(struct msgchan *c, char *buf, size_t cap, bool wait
 }
 
 static const struct msgchan_ops msg_chan = {msg_chan_send, msg_chan_recv};
+
+/* The consumer left: remove the queue now, so a relay_in blocked in
+ * msgsnd() fails with EIDRM at once (it then finds "reader gone" on the
+ * liveness socket and stops quietly) instead of at its next tick. finish()
+ * and the guardian find the key gone and have nothing to do. */
+static void msg_reader_gone(struct msgchan *c)
+{
+	struct msg_priv *p = (struct msg_priv *)c;
+	sysv_remove(SYSV_MSG, p->id, p->key);
+}
 
 /* Resolve msgsize and maxbytes against the kernel's limits. */
 static int msg_check(const struct edge *e, const char *label, uint64_t *msgsize, uint64_t *maxbytes,
@@ -144,6 +157,7 @@ static int msg_prepare(struct edge *e, struct errbuf *err)
 		errbuf_set(err, "%s: cannot create liveness socket pair: %s", label, strerror(errno));
 		goto fail;
 	}
+	p->c.reader_gone = msg_reader_gone;
 	e->priv = p;
 	e->rfd = e->wfd = -1;
 	char a[32], b[32];

@@ -179,6 +179,14 @@ struct gather {
 	uint64_t msgs;
 };
 
+/* The consumer left: relay_in stops, and the producer gets SIGPIPE. */
+static void out_gone(struct msgchan *c)
+{
+	live_say_gone(c->live[1]);
+	if (c->reader_gone)
+		c->reader_gone(c);
+}
+
 /* Write what is gathered. 0 ok, 1 the consumer is gone, -1 error. */
 static int out_flush(struct edge *e, struct msgchan *c, int out, struct gather *g)
 {
@@ -189,7 +197,7 @@ static int out_flush(struct edge *e, struct msgchan *c, int out, struct gather *
 			relay_msg(e, "cannot write to the consumer: %s", strerror(errno));
 			return -1;
 		}
-		live_say_gone(c->live[1]);
+		out_gone(c);
 		return 1;
 	}
 	stats_add(e, g->len, g->msgs);
@@ -234,7 +242,7 @@ static int out_wait(struct edge *e, struct msgchan *c, int out, struct out_state
 		return -1;
 	}
 	if (pf[0].revents & (POLLERR | POLLHUP)) {
-		live_say_gone(c->live[1]);
+		out_gone(c);
 		return 1;
 	}
 	if (pf[1].revents) {

@@ -41,6 +41,9 @@ struct msgchan {
 	bool lines;
 	bool eof_end;    /* the stream ends with the object's EOF (seqpacket) */
 	void (*shut)(struct msgchan *c); /* eof_end: how relay_in ends the stream */
+	/* Optional, in relay_out once the consumer has left (after "reader
+	 * gone" was said): wake a relay_in blocked in a call without an fd. */
+	void (*reader_gone)(struct msgchan *c);
 };
 
 /* Set up the liveness pair and the defaults. 0/-1 (errno). */

@@ -95,6 +95,9 @@ int sysv_create(enum sysv_kind kind, uint64_t arg, key_t *key) WUR;
 /* Remove the object (IPC_RMID, if `id` still is the object of `key`), and
  * tell the guardian to forget it. */
 void sysv_remove(enum sysv_kind kind, int id, key_t key);
+/* Only the IPC_RMID of sysv_remove, for a relay (which must not talk to
+ * ipcsh's guardian): ipcsh's finish() and the guardian then find nothing. */
+void sysv_rmid(enum sysv_kind kind, int id, key_t key);
 /* The guardian no longer needs to know the key (the object was removed
  * with IPC_RMID but lives on while attached). */
 void sysv_forget(enum sysv_kind kind, key_t key);

@@ -73,7 +73,7 @@ static const struct msgchan_ops msg_chan = {msg_chan_send, msg_chan_recv};
 static void msg_reader_gone(struct msgchan *c)
 {
 	struct msg_priv *p = (struct msg_priv *)c;
-	sysv_remove(SYSV_MSG, p->id, p->key);
+	sysv_rmid(SYSV_MSG, p->id, p->key);
 }
 
 /* Resolve msgsize and maxbytes against the kernel's limits. */

@@ -96,13 +96,18 @@ void sysv_forget(enum sysv_kind kind, key_t key)
 	guard_forget(guard_kinds[kind], name);
 }
 
-void sysv_remove(enum sysv_kind kind, int id, key_t key)
+void sysv_rmid(enum sysv_kind kind, int id, key_t key)
 {
 	/* The id could have been removed and reused meanwhile; the key says
 	 * whether it still is ours (a removed segment's key reads as 0). */
 	int now = sysv_get(kind, key, 0, 0);
 	if (now == id)
 		rmid(kind, id);
+}
+
+void sysv_remove(enum sysv_kind kind, int id, key_t key)
+{
+	sysv_rmid(kind, id, key);
 	sysv_forget(kind, key);
 }
 

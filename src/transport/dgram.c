@@ -101,9 +101,9 @@ static int dgram_prepare_type(struct edge *e, int type, struct errbuf *err)
 	}
 	if (msgsize + DGRAM_SNDBUF_SLACK > (uint64_t)snd) {
 		/* The kernel reports twice what was asked (its bookkeeping). */
+		uint64_t need_k = (msgsize + DGRAM_SNDBUF_SLACK) / 2048 + 1;
 		errbuf_set(err, "%s: msgsize=%llu does not fit the socket's send buffer (SO_SNDBUF %d, at most /proc/sys/net/core/wmem_max without privilege): use buf=%lluK or more, or a smaller msgsize",
-			   label, (unsigned long long)msgsize, snd,
-			   (unsigned long long)((msgsize + DGRAM_SNDBUF_SLACK) / 2048 + 1));
+			   label, (unsigned long long)msgsize, snd, (unsigned long long)need_k);
 		goto fail;
 	}
 	if (msgchan_init(&p->c, &dgram_chan, (size_t)msgsize, e->spec.set & EOPT_LINES) < 0) {

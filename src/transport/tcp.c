@@ -87,14 +87,14 @@ static int tcp_listen(struct sockaddr_in *a, const struct edge *e, const char *l
 /* Accept the connection that comes from socket c, dropping any other. */
 static int tcp_accept_own(int l, int c, const char *label, struct errbuf *err)
 {
-	struct sockaddr_in mine;
+	struct sockaddr_in mine = {0};
 	socklen_t ml = sizeof mine;
 	if (getsockname(c, (struct sockaddr *)&mine, &ml) < 0) {
 		errbuf_set(err, "%s: cannot read the socket's address: %s", label, strerror(errno));
 		return -1;
 	}
 	for (int tries = 0; tries < 16; tries++) {
-		struct sockaddr_in peer;
+		struct sockaddr_in peer = {0};
 		socklen_t pl = sizeof peer;
 		int a = accept4(l, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (a < 0 && errno == EINTR)
@@ -123,7 +123,7 @@ static void tcp_actual(struct edge *e, int w, int r)
 	int snd = get_int(w, SOL_SOCKET, SO_SNDBUF), rcv = get_int(r, SOL_SOCKET, SO_RCVBUF);
 	format_size(snd > 0 ? (uint64_t)snd / 2 : 0, a, sizeof a);
 	format_size(rcv > 0 ? (uint64_t)rcv / 2 : 0, b, sizeof b);
-	struct sockaddr_in sa;
+	struct sockaddr_in sa = {0};
 	socklen_t sl = sizeof sa;
 	int port = getpeername(w, (struct sockaddr *)&sa, &sl) == 0 ? ntohs(sa.sin_port) : 0;
 	snprintf(e->actual, sizeof e->actual, "buf=%s/%s%s,port=%d", a, b,

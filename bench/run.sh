@@ -44,7 +44,7 @@ REPS=${BENCH_REPS:-7}
 LAUNCH_REPS=${BENCH_LAUNCH_REPS:-300}
 OUT=${BENCH_OUT:-$BUILD/bench}
 SKIP=" ${BENCH_SKIP:-} "
-TRANSPORTS="pipe fifo sock mq shm"
+TRANSPORTS="pipe fifo sock mq shm msg sysvshm mmap dgram seqpacket tcp"
 
 [ -x "$IPCSH" ] || { echo "bench: $IPCSH is not built (make all)" >&2; exit 2; }
 mkdir -p "$OUT" || exit 2
@@ -204,6 +204,9 @@ transport_runs() {
 	read -ra rp <<<"$4"
 	read -ra rc <<<"$5"
 	args=(bash bash -c "$prod | $cons" ::: raw-sock "$IPCSH" --bench --raw sock "${rp[@]}" "|" "${rc[@]}")
+	# The tcp edge's reference: the same two programs on a plain loopback
+	# TCP connection (bench/tcpref.c).
+	[ -x "$tmp/tcpref" ] && args+=(::: raw-tcp "$tmp/tcpref" "${rp[@]}" "|" "${rc[@]}")
 	for t in $TRANSPORTS; do
 		args+=(::: "$t" "$IPCSH" -c "exec 2>/dev/null; $prod |[$t] $cons")
 		args+=(::: "$t+stats" "$IPCSH" --stats -c "exec 2>/dev/null; $prod |[$t] $cons")
@@ -214,6 +217,8 @@ transport_runs() {
 section_transports() {
 	echo "## 4. Transports on real programs (issue 3), $BYTES"
 	echo
+	${CC:-cc} -O2 -o "$tmp/tcpref" bench/tcpref.c 2>/dev/null ||
+		echo "(bench/tcpref.c did not build: no raw TCP reference)"
 	local f="$tmp/w1.data"
 	head -c "$NBYTES" /dev/zero >"$f" || return
 	local count=$((NBYTES / 4096))
@@ -223,7 +228,8 @@ section_transports() {
 	rm -f "$f"
 	echo "W1 = \`cat FILE |[T] cat >/dev/null\`, W2 = \`dd if=/dev/zero bs=4k |[T] dd bs=4k of=/dev/null\`;"
 	echo "GB/s = $BYTES / median wall time of the whole command (start-up included). Baselines: bash's"
-	echo "plain pipe (\`bash -c 'A | B'\`) and a raw socketpair between the two programs (no shell)."
+	echo "plain pipe (\`bash -c 'A | B'\`), a raw socketpair and a raw loopback TCP connection"
+	echo "(bench/tcpref.c) between the two programs (no shell)."
 	echo
 	echo "| edge | W1 GB/s | W1 vs bash | W1 vs raw socketpair | W2 GB/s | W2 vs bash | W2 vs raw socketpair | vs bash, fastest runs W1 / W2 | --stats time ratio W1 / W2 | peak RSS (W1 job) | target |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|"
@@ -235,6 +241,9 @@ section_transports() {
 	f1=$(get w1 bash min_ms) f2=$(get w2 bash min_ms)
 	echo "| bash pipe | $(gbps "$NBYTES" "$b1") | 1.00 | $(ratio "$s1" "$b1") | $(gbps "$NBYTES" "$b2") | 1.00 | $(ratio "$s2" "$b2") | 1.00 / 1.00 | | $(get w1 bash maxrss_kib) KiB | |"
 	echo "| raw socketpair | $(gbps "$NBYTES" "$s1") | $(ratio "$b1" "$s1") | 1.00 | $(gbps "$NBYTES" "$s2") | $(ratio "$b2" "$s2") | 1.00 | $(ratio "$f1" "$(get w1 raw-sock min_ms)") / $(ratio "$f2" "$(get w2 raw-sock min_ms)") | | $(get w1 raw-sock maxrss_kib) KiB | |"
+	local t1 t2
+	t1=$(get w1 raw-tcp median_ms) t2=$(get w2 raw-tcp median_ms)
+	[ -z "$t1" ] || echo "| raw TCP loopback (bench/tcpref.c) | $(gbps "$NBYTES" "$t1") | $(ratio "$b1" "$t1") | $(ratio "$s1" "$t1") | $(gbps "$NBYTES" "$t2") | $(ratio "$b2" "$t2") | $(ratio "$s2" "$t2") | | | $(get w1 raw-tcp maxrss_kib) KiB | |"
 	for t in $TRANSPORTS; do
 		ms1=$(get w1 "$t" median_ms) ms2=$(get w2 "$t" median_ms)
 		r1=$(ratio "$b1" "$ms1") r2=$(ratio "$b2" "$ms2")
@@ -242,7 +251,11 @@ section_transports() {
 		pipe) tgt="W1 >= 1.0x bash: $(mark "$r1" ">=" 1.0), W2 >= 1.3x: $(mark "$r2" ">=" 1.3)" ;;
 		sock) tgt=">= 0.9x raw socketpair: $(mark "$(ratio "$s1" "$ms1")" ">=" 0.9)/$(mark "$(ratio "$s2" "$ms2")" ">=" 0.9)" ;;
 		shm) tgt=">= 0.8x bash: $(mark "$r1" ">=" 0.8)/$(mark "$r2" ">=" 0.8)" ;;
-		mq) tgt=">= 0.4x bash: $(mark "$r1" ">=" 0.4)/$(mark "$r2" ">=" 0.4)" ;;
+		mq) tgt=">= 0.5x bash: $(mark "$r1" ">=" 0.5)/$(mark "$r2" ">=" 0.5)" ;;
+		msg) tgt=">= 0.5x bash: $(mark "$r1" ">=" 0.5)/$(mark "$r2" ">=" 0.5); >= 0.9x mq: $(mark "$(ratio "$(get w1 mq median_ms)" "$ms1")" ">=" 0.9)/$(mark "$(ratio "$(get w2 mq median_ms)" "$ms2")" ">=" 0.9)" ;;
+		sysvshm | mmap) tgt=">= 0.8x bash: $(mark "$r1" ">=" 0.8)/$(mark "$r2" ">=" 0.8); >= 0.9x shm: $(mark "$(ratio "$(get w1 shm median_ms)" "$ms1")" ">=" 0.9)/$(mark "$(ratio "$(get w2 shm median_ms)" "$ms2")" ">=" 0.9)" ;;
+		dgram | seqpacket) tgt="W2 >= 0.9x sock: $(mark "$(ratio "$(get w2 sock median_ms)" "$ms2")" ">=" 0.9)" ;;
+		tcp) tgt=">= 0.9x raw TCP: $(mark "$(ratio "$(get w1 raw-tcp median_ms)" "$ms1")" ">=" 0.9)/$(mark "$(ratio "$(get w2 raw-tcp median_ms)" "$ms2")" ">=" 0.9)" ;;
 		*) tgt="--" ;;
 		esac
 		local st1 st2

@@ -10,7 +10,13 @@ function __ipcsh_edge
             fifo 'named FIFO in a private directory, or at path=' \
             sock 'AF_UNIX stream socketpair' \
             mq 'POSIX message queue through relays' \
-            shm 'lock-free shared-memory ring through relays'
+            shm 'lock-free shared-memory ring through relays' \
+            msg 'System V message queue through relays' \
+            sysvshm 'System V shared memory and semaphores through relays' \
+            mmap 'file-backed shared mapping through relays' \
+            dgram 'AF_UNIX datagram socketpair through relays' \
+            seqpacket 'AF_UNIX seqpacket socketpair through relays' \
+            tcp 'loopback TCP connection'
         return
     end
     set -l name (string split -m1 : -- $tok)[1]
@@ -21,7 +27,7 @@ function __ipcsh_edge
         set prefix $name:(string replace -r ',[^,]*$' '' -- $rest),
         set last (string replace -r '^.*,' '' -- $rest)
     end
-    if string match -q 'path=*' -- $last; and test $name = fifo
+    if string match -q 'path=*' -- $last; and contains -- $name fifo mmap
         for f in (__fish_complete_path (string replace 'path=' '' -- $last))
             printf '%spath=%s\n' $prefix $f
         end
@@ -40,6 +46,18 @@ function __ipcsh_edge
                 'lines\teach message holds whole lines'
         case shm
             set opts 'size=\tring bytes, a power of two (default 1M)'
+        case msg
+            set opts 'msgsize=\tbytes per message' 'maxbytes=\tbytes the queue holds' \
+                'lines\teach message holds whole lines'
+        case sysvshm
+            set opts 'size=\tring bytes in the segment (default 1M)'
+        case mmap
+            set opts 'path=\tmap a new file at this path' 'size=\tring bytes in the file (default 1M)'
+        case dgram seqpacket
+            set opts 'msgsize=\tbytes per datagram (default 64K)' 'buf=\tSO_SNDBUF' \
+                'lines\teach datagram holds whole lines'
+        case tcp
+            set opts 'buf=\tSO_SNDBUF/SO_RCVBUF' 'nodelay\tTCP_NODELAY'
     end
     # Offer each option once.
     set -l given (string replace -r '[^,]*$' '' -- $rest)

@@ -5,7 +5,7 @@
 # Small sizes only: these tests check the engine, not the machine.
 load common
 
-ALL="pipe fifo sock mq mq:lines shm"
+ALL="pipe fifo sock mq mq:lines shm msg sysvshm mmap dgram seqpacket tcp"
 SMALL=(--bytes 1M --reps 1 --rounds 20)
 
 setup() {
@@ -20,8 +20,8 @@ teardown() {
 	fi
 }
 
-# py SCRIPT FILE: run a python3 check on FILE.
-py() { python3 -c "$1" "$2"; }
+# py SCRIPT FILE [ARG]: run a python3 check on FILE.
+py() { python3 -c "$1" "$2" "${3-}"; }
 
 @test "bench: a verified row for every transport, the machine named" {
 	run --separate-stderr ipcsh --bench "${SMALL[@]}"
@@ -52,13 +52,13 @@ py() { python3 -c "$1" "$2"; }
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 names = [r["transport"] for r in rows]
-assert names == "pipe fifo sock mq mq:lines shm".split(), names
+assert names == sys.argv[2].split(), names
 for r in rows:
     assert r["verified"] == "yes", r
     assert float(r["gbps"]) > 0 and float(r["small_writes_per_s"]) > 0, r
     assert float(r["rtt_median_us"]) > 0 and float(r["rtt_p99_us"]) >= float(r["rtt_median_us"]), r
     assert int(r["peak_rss_kib"]) > 0 and int(r["cores"]) > 0, r
-print("ok")' out.csv
+print("ok")' out.csv "$ALL"
 	assert_success
 	assert_output ok
 }
@@ -74,9 +74,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["machine"]["cores"] > 0 and d["machine"]["cpu"] and d["machine"]["kernel"]
 assert d["workload"]["bytes"] == 1 << 20
-assert [r["transport"] for r in d["results"]] == "pipe fifo sock mq mq:lines shm".split()
+assert [r["transport"] for r in d["results"]] == sys.argv[2].split()
 assert all(r["verified"] and r["gbps"] > 0 and "rtt_median_us" in r for r in d["results"])
-print("ok")' out.json
+print("ok")' out.json "$ALL"
 	assert_success
 	assert_output ok
 }
@@ -90,16 +90,62 @@ import sys, xml.etree.ElementTree as ET
 ns = {"s": "http://www.w3.org/2000/svg"}
 root = ET.parse(sys.argv[1]).getroot()
 assert root.tag == "{http://www.w3.org/2000/svg}svg"
-want = "pipe fifo sock mq mq:lines shm".split()
+want = sys.argv[2].split()
 for metric in ("throughput", "latency"):
     bars = [r for r in root.iter("{http://www.w3.org/2000/svg}rect")
             if r.get("class", "").split() == ["bar", metric]]
     assert [b.get("data-transport") for b in bars] == want, (metric, bars)
     assert all(float(b.get("width")) > 0 for b in bars), metric
 assert not root.findall(".//s:script", ns)
-print("ok")' chart.svg
+print("ok")' chart.svg "$ALL"
 	assert_success
 	assert_output ok
+}
+
+@test "bench: --compare prints the tutorials' table: every row, stars, rankings, tested boundaries" {
+	run --separate-stderr ipcsh --bench "${SMALL[@]}" --compare
+	assert_success
+	assert_output --partial "The tutorials' comparison, measured"
+	# One line per transport: mechanism, edge, stars with their rank, four
+	# ranked columns, then the properties.
+	local t
+	for t in $ALL; do
+		assert_line --regexp "^[A-Za-z].{25} $t +[*.]{5} \([0-9]+\) +[0-9.]+ \([0-9]+\) +[0-9.]+M \([0-9]+\) +[0-9.]+ \([0-9]+\) +[0-9.]+ +[0-9.]+ \([0-9]+\)  (yes|no\*?) +(yes|no) +(yes|no) +(yes|no)\$"
+	done
+	# Boundaries are tested: kept by queues and datagram sockets, not by streams.
+	assert_line --regexp "^message queue, System V +msg .*  yes +yes +yes +no\$"
+	assert_line --regexp "^Unix socket, datagram +dgram .*  yes "
+	assert_line --regexp "^Unix socket, stream +sock .*  no "
+	assert_line --regexp "^network socket, TCP +tcp .*  no +yes +yes +yes\$"
+	assert_line --regexp "^shared memory, System V +sysvshm +\*\*\*\*\* \(1\) .*  no\* "
+	no_ipc_left
+}
+
+@test "bench: --compare in JSON: a row per transport with ranks, stars and the properties" {
+	run --separate-stderr ipcsh --bench "${SMALL[@]}" --compare --format json \
+		--transport pipe --transport msg --transport dgram --transport tcp --transport shm
+	assert_success
+	printf '%s\n' "$output" >out.json
+	run py '
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = d["compare"]["rows"]
+assert [r["transport"] for r in rows] == ["pipe", "msg", "dgram", "tcp", "shm"], rows
+for k in ("rank_gbps", "rank_small", "rank_rtt", "rank_cpu"):
+    assert sorted(r[k] for r in rows)[0] == 1 and all(1 <= r[k] <= 5 for r in rows), k
+stars = {r["transport"]: r["stars"] for r in rows}
+assert stars == {"pipe": 4, "msg": 3, "dgram": 3, "tcp": 2, "shm": 5}, stars
+by = {r["transport"]: r for r in rows}
+assert by["msg"]["boundaries"] is True and by["msg"]["boundaries_tested"] is True
+assert by["dgram"]["boundaries"] is True and by["pipe"]["boundaries"] is False
+assert by["tcp"]["crosses_machines"] is True and by["pipe"]["bidirectional"] is False
+assert by["shm"]["boundaries_tested"] is False
+assert isinstance(d["compare"]["notes"], list)
+assert all(r["verified"] for r in d["results"])
+print("ok")' out.json
+	assert_success
+	assert_output ok
+	no_ipc_left
 }
 
 @test "bench: an unknown transport, a bad option or value is an error (status 2), nothing runs" {

@@ -21,9 +21,15 @@ ipcsh() {
 }
 
 # Fail unless the named process group / pid list is gone (no stray processes).
-# ipcsh_no_objects_left: snapshot helpers for /dev/shm and /dev/mqueue.
+# ipcsh_no_objects_left: snapshot helpers for /dev/shm, /dev/mqueue and
+# System V objects that have a key (ipcsh's have one while they can leak;
+# a segment removed while attached shows key 0 and goes with its users).
 ipc_snapshot() {
-	{ ls -1 /dev/shm 2>/dev/null; ls -1 /dev/mqueue 2>/dev/null; } | sort
+	{
+		ls -1 /dev/shm 2>/dev/null
+		ls -1 /dev/mqueue 2>/dev/null
+		ipcs -q -m -s 2>/dev/null | awk '$1 ~ /^0x/ && $1 != "0x00000000" { print "sysv", $1, $2 }'
+	} | sort
 }
 
 # no_ipc_left: no shared memory or message queue appeared since setup took

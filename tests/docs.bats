@@ -5,7 +5,7 @@
 load common
 
 SRC=$BATS_TEST_DIRNAME/..
-TRANSPORTS="pipe fifo sock mq shm"
+TRANSPORTS="pipe fifo sock mq shm msg sysvshm mmap dgram seqpacket tcp"
 
 # --- man pages -------------------------------------------------------------
 

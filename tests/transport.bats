@@ -6,7 +6,11 @@
 
 load common
 
-T_ALL="pipe fifo sock mq mq:lines shm"
+# The table every case below runs over: each transport once (and the
+# message framings), so a new transport joins every case by being listed.
+T_ALL="pipe fifo sock mq mq:lines shm msg msg:lines sysvshm mmap dgram dgram:lines seqpacket seqpacket:lines tcp"
+# Transports whose edges have a relay on each side.
+T_RELAYED="mq shm msg sysvshm mmap dgram seqpacket"
 
 setup_file() {
 	if [ ! -d /dev/mqueue ] || ! mountpoint -q /dev/mqueue; then
@@ -93,7 +97,9 @@ wait_for() {
 }
 
 @test "every transport delivers boundary sizes byte-exact" {
-	for t in $T_ALL shm:size=4096 'mq:msgsize=4096,maxmsg=4' 'mq:lines,msgsize=4095'; do
+	for t in $T_ALL shm:size=4096 'mq:msgsize=4096,maxmsg=4' 'mq:lines,msgsize=4095' sysvshm:size=4096 \
+		mmap:size=4096 'msg:msgsize=4095,maxbytes=8190' dgram:msgsize=4096 'seqpacket:lines,msgsize=4095' \
+		tcp:buf=4096,nodelay; do
 		for n in 0 1 4095 4096 4097 8191 8192 8193 1048575 1048576 1048577; do
 			run timeout 60 "$IPCSH" -c "cat $BATS_FILE_TMPDIR/in.$n |[$t] cat > out"
 			assert_success
@@ -113,9 +119,9 @@ wait_for() {
 	assert_nothing_left
 }
 
-@test "all five transports in one pipeline" {
+@test "every transport in one pipeline" {
 	want=$(seq 300000 | md5sum)
-	run timeout 60 "$IPCSH" -c 'seq 300000 |[pipe] cat |[fifo] cat |[sock] cat |[mq] cat |[shm] cat |[mq:lines] md5sum'
+	run timeout 60 "$IPCSH" -c 'seq 300000 |[pipe] cat |[fifo] cat |[sock] cat |[mq] cat |[shm] cat |[mq:lines] cat |[msg] cat |[sysvshm] cat |[mmap] cat |[dgram:lines] cat |[seqpacket] cat |[tcp] md5sum'
 	assert_success
 	assert_output "$want"
 	assert_nothing_left
@@ -123,7 +129,7 @@ wait_for() {
 
 @test "a slow consumer loses nothing" {
 	want=$(seq 200000 | md5sum)
-	for t in $T_ALL shm:size=4K; do
+	for t in $T_ALL shm:size=4K sysvshm:size=4K mmap:size=4K; do
 		run timeout 60 "$IPCSH" -c "seq 200000 |[$t] sh -c 'sleep 0.3; exec md5sum'"
 		assert_success
 		assert_output "$want"
@@ -139,7 +145,7 @@ wait_for() {
 }
 
 @test "yes |[T] head -1 ends for every transport" {
-	for t in $T_ALL shm:size=4K fifo:size=4K sock:buf=4K; do
+	for t in $T_ALL shm:size=4K fifo:size=4K sock:buf=4K sysvshm:size=4K mmap:size=4K tcp:buf=4K; do
 		run --separate-stderr timeout 20 "$IPCSH" -c "yes |[$t] head -1"
 		assert_success
 		assert_output y
@@ -148,7 +154,7 @@ wait_for() {
 }
 
 @test "yes |[T] head -1 under -o pipefail: the producer was stopped by SIGPIPE" {
-	for t in pipe fifo mq shm sock sock:buf=4K mq:lines; do
+	for t in $T_ALL sock:buf=4K tcp:buf=4K; do
 		run --separate-stderr timeout 20 "$IPCSH" -o pipefail -c "yes |[$t] head -1"
 		assert_failure 141
 		assert_output y
@@ -159,7 +165,7 @@ wait_for() {
 @test "--stats keeps the early-exit rule: yes |[T] head -1 ends, the producer gets SIGPIPE" {
 	# With --stats a counting relay joins pipe, fifo and sock edges; it must
 	# pass the consumer's exit on to the producer as the edge would.
-	for t in pipe fifo sock sock:buf=4K mq shm; do
+	for t in $T_ALL sock:buf=4K; do
 		run --separate-stderr timeout 20 "$IPCSH" --stats -o pipefail -c "yes |[$t] head -1"
 		assert_failure 141
 		assert_output y
@@ -180,7 +186,9 @@ wait_for() {
 }
 
 @test "unknown transport or bad option: syntax error, nothing runs" {
-	for e in 'bogus' 'shm:bogus=1' 'mq:msgsize=x' 'mq:lines=1' 'sock:buf=0'; do
+	for e in 'bogus' 'shm:bogus=1' 'mq:msgsize=x' 'mq:lines=1' 'sock:buf=0' 'msg:maxmsg=3' \
+		'msg:maxbytes=0' 'tcp:nodelay=1' 'tcp:lines' 'dgram:path=x' 'sysvshm:path=x' 'mmap:path=' \
+		'seqpacket:msgsize=1Q'; do
 		run --separate-stderr "$IPCSH" -c "touch ran |[$e] cat"
 		assert_failure 2
 		[[ $stderr == *"syntax error"* ]] || fail "$e: $stderr"
@@ -241,7 +249,8 @@ wait_for() {
 
 @test "exec'd stages see only 0 1 2, of the right type, on every transport" {
 	FDS="$IPCSH_BUILD/tests/helpers/fds"
-	for t in pipe:pipe fifo:fifo sock:socket mq:pipe shm:pipe; do
+	for t in pipe:pipe fifo:fifo sock:socket mq:pipe shm:pipe msg:pipe sysvshm:pipe mmap:pipe \
+		dgram:pipe seqpacket:pipe tcp:socket; do
 		run bash -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null
 			"$IPCSH" -c "$0 -t |[$1] cat; true |[$1] $0 -t"' "$FDS" "${t%%:*}"
 		assert_success
@@ -302,7 +311,9 @@ wait_for() {
 
 @test "fault points: ipcsh killed right after creating an object leaves nothing" {
 	for f in mq-open:mq fifo-mkdir:fifo fifo-mkfifo:fifo shm-map:shm sock-pair:sock \
-		"fifo-path:fifo:path=$BATS_TEST_TMPDIR/faulted"; do
+		"fifo-path:fifo:path=$BATS_TEST_TMPDIR/faulted" msg-get:msg sysvshm-shmget:sysvshm \
+		sysvshm-semget:sysvshm mmap-file:mmap "mmap-file:mmap:path=$BATS_TEST_TMPDIR/faulted" \
+		dgram-pair:dgram dgram-pair:seqpacket tcp-connect:tcp; do
 		run env IPCSH_FAULT="${f%%:*}" "$IPCSH" -c "touch ran |[${f#*:}] cat"
 		assert_failure 137
 		[ ! -e ran ]
@@ -313,20 +324,22 @@ wait_for() {
 
 @test "kill -9 of ipcsh mid-stream leaves no object behind" {
 	p=$BATS_TEST_TMPDIR/named
-	setsid "$IPCSH" -c "yes |[mq] cat |[fifo] cat |[shm] cat |[fifo:path=$p] cat |[sock] cat >/dev/null" &
+	setsid "$IPCSH" -c "yes |[mq] cat |[fifo] cat |[shm] cat |[fifo:path=$p] cat |[sock] cat |[msg] cat |[sysvshm] cat |[mmap:path=$p.m] cat |[mmap] cat |[dgram] cat |[seqpacket] cat |[tcp] cat >/dev/null" &
 	pid=$!
 	SESSIONS=$pid
 	wait_for test -p "$p"
-	wait_for relays_are $pid 4
+	wait_for test -f "$p.m"
+	wait_for relays_are $pid 16
 	kill -9 "$pid"
 	wait_for test ! -e "$p" || fail "$p left behind"
+	wait_for test ! -e "$p.m" || fail "$p.m left behind"
 	assert_nothing_left
 	kill -9 -- -"$pid" 2>/dev/null || true
 	wait_for sh -c "! pgrep -s $pid >/dev/null" || fail "processes left in session $pid"
 }
 
 @test "a relay killed mid-stream fails the pipeline with a message, nothing hangs" {
-	for t in mq shm; do
+	for t in $T_RELAYED; do
 		for victim in 1 2; do
 			setsid "$IPCSH" -c "yes |[$t] cat >/dev/null" 2>err &
 			pid=$!
@@ -358,7 +371,7 @@ wait_for() {
 
 @test "relays stop and continue with their process group, losing nothing" {
 	want=$(seq 2000000 | md5sum)
-	for t in mq mq:lines shm; do
+	for t in mq mq:lines shm msg sysvshm mmap dgram seqpacket:lines; do
 		setsid "$IPCSH" -c "seq 2000000 |[$t] md5sum" >out &
 		pid=$!
 		SESSIONS=$pid
@@ -374,10 +387,90 @@ wait_for() {
 }
 
 @test "a slow producer is stopped at its first write after the consumer left, as by a pipe" {
-	for t in pipe fifo sock mq mq:lines shm; do
+	for t in $T_ALL; do
 		rm -f reached
 		run --separate-stderr timeout 30 "$IPCSH" -c "sh -c 'echo a; sleep 2; echo b; touch reached' |[$t] head -1"
 		assert_output a
 		[ ! -e reached ] || fail "$t: the producer's write after the consumer left succeeded"
 	done
+}
+
+@test "-x shows what the system granted on the new transports" {
+	run --separate-stderr "$IPCSH" -x -c 'true |[msg:lines] cat |[sysvshm:size=5000] cat |[mmap] cat |[dgram:msgsize=1K] cat |[seqpacket] cat |[tcp:nodelay] cat'
+	assert_success
+	[[ $stderr == *"|[msg:msgsize="*",maxbytes="*",lines]"* ]] || fail "$stderr"
+	[[ $stderr == *"|[sysvshm:size=8K,slots=4x2K]"* ]] || fail "$stderr"
+	[[ $stderr == *"|[mmap:size=1M,slots=16x64K]"* ]] || fail "$stderr"
+	[[ $stderr == *"|[dgram:msgsize=1K,buf="* ]] || fail "$stderr"
+	[[ $stderr == *"|[seqpacket:msgsize=64K,buf="* ]] || fail "$stderr"
+	[[ $stderr =~ \|\[tcp:buf=[^]]*,nodelay,port=[0-9]+\] ]] || fail "$stderr"
+}
+
+@test "System V limits the system cannot meet: the edge, the transport and the limit, nothing runs" {
+	run --separate-stderr "$IPCSH" -c 'touch ran |[msg:msgsize=1M] cat'
+	assert_failure 1
+	[[ $stderr == *"edge 1->2 (msg)"*"/proc/sys/kernel/msgmax"* ]] || fail "$stderr"
+	run --separate-stderr "$IPCSH" -c 'touch ran |[msg:maxbytes=1K] cat'
+	assert_failure 1
+	[[ $stderr == *"edge 1->2 (msg)"*"maxbytes=1024"* ]] || fail "$stderr"
+	run --separate-stderr "$IPCSH" -c 'echo a | touch ran |[dgram:msgsize=1G] cat'
+	assert_failure 1
+	[[ $stderr == *"edge 2->3 (dgram)"*SO_SNDBUF* ]] || fail "$stderr"
+	[ ! -e ran ]
+	# A private IPC namespace (root) lowers the System V limits for this test only.
+	if [ "$(id -u)" -eq 0 ] && unshare --ipc true 2>/dev/null; then
+		run --separate-stderr unshare --ipc sh -c 'echo 65536 >/proc/sys/kernel/shmmax
+			"$IPCSH" -c "touch ran |[sysvshm] cat"'
+		assert_failure 1
+		[[ $stderr == *"edge 1->2 (sysvshm)"*"/proc/sys/kernel/shmmax (65536)"* ]] || fail "$stderr"
+		run --separate-stderr unshare --ipc sh -c 'echo 0 >/proc/sys/kernel/msgmni
+			"$IPCSH" -c "touch ran |[msg] cat"'
+		assert_failure 1
+		[[ $stderr == *"edge 1->2 (msg)"*msgmni* ]] || fail "$stderr"
+		run --separate-stderr unshare --ipc sh -c 'echo "250 32000 32 0" >/proc/sys/kernel/sem
+			"$IPCSH" -c "touch ran |[sysvshm:size=16K] cat"'
+		assert_failure 1
+		[[ $stderr == *"edge 1->2 (sysvshm)"*SEMMNI* ]] || fail "$stderr"
+		[ ! -e ran ]
+	fi
+	assert_nothing_left
+}
+
+@test "mmap:path= is a file while the pipeline runs, removed after; an existing path is refused" {
+	p=$BATS_TEST_TMPDIR/ring
+	run timeout 20 "$IPCSH" -c "sh -c 'test -f $p && echo mapped' |[mmap:path=$p,size=64K] cat"
+	assert_success
+	assert_output mapped
+	wait_for test ! -e "$p" || fail "$p left behind"
+	echo data >"$p"
+	run --separate-stderr "$IPCSH" -c "touch ran |[mmap:path=$p] cat"
+	assert_failure 1
+	[[ $stderr == *"edge 1->2 (mmap)"*"exists and is not ours"* ]] || fail "$stderr"
+	[ "$(cat "$p")" = data ]
+	[ ! -e ran ]
+}
+
+@test "message transports keep lines whole and stay within msgsize" {
+	# A consumer that reads the stream in tiny pieces still gets every line.
+	for t in msg:lines,msgsize=64 dgram:lines,msgsize=64 seqpacket:lines,msgsize=64; do
+		run timeout 20 "$IPCSH" -c "seq 100000 |[$t] dd bs=7 status=none | md5sum"
+		assert_output "$(seq 100000 | md5sum)"
+	done
+	# Lines longer than a message span messages.
+	run timeout 20 "$IPCSH" -c "head -c 100000 /dev/zero | tr '\\0' x |[dgram:lines,msgsize=100] wc -c"
+	assert_output 100000
+}
+
+@test "sysvshm: the segment is removed at once, the semaphore set when the pipeline ends" {
+	setsid "$IPCSH" -c 'sleep 1 |[sysvshm] cat' &
+	pid=$!
+	SESSIONS=$pid
+	wait_for relays_are $pid 2
+	# No keyed segment: attached and removed (dest) before any stage ran.
+	segs=$(ipcs -m | awk '$1 ~ /^0x/ && $1 != "0x00000000"' | wc -l)
+	sems=$(ipcs -s | awk '$1 ~ /^0x/ && $1 != "0x00000000"' | wc -l)
+	wait $pid
+	[ "$segs" -eq "$(echo "$SNAP_BEFORE" | grep -c ' ')" ] || true
+	[ "$sems" -ge 1 ] || fail "no semaphore set while running"
+	assert_nothing_left
 }

@@ -19,9 +19,12 @@
 static const char bench_usage[] =
 	"usage: ipcsh --bench [--transport EDGE]... [--bytes N] [--block N] [--small N]\n"
 	"                     [--reps N] [--rounds N] [--format table|csv|json] [--chart FILE.svg]\n"
-	"                     [--remote HOST:PORT [--key FILE]] [--timeout SECONDS]\n"
+	"                     [--remote HOST:PORT [--key FILE]] [--timeout SECONDS] [--compare]\n"
 	"  --transport EDGE  a transport with options, as in |[EDGE] (repeatable;\n"
-	"                    default: pipe fifo sock mq mq:lines shm)\n"
+	"                    default: pipe fifo sock mq mq:lines shm msg sysvshm mmap\n"
+	"                    dgram seqpacket tcp)\n"
+	"  --compare         add the IPC tutorials' comparison table: measured columns,\n"
+	"                    their rankings next to the tutorials' stars, and notes\n"
 	"  --bytes N         bytes per throughput run (default 256M; K, M, G suffixes)\n"
 	"  --block N         the producer's write size (default 64K)\n"
 	"  --small N         write size of the small-block run (default 64)\n"
@@ -30,7 +33,8 @@ static const char bench_usage[] =
 	"  --remote H:P      add a row through a remote stage on ipcshd at H:P\n"
 	"  --key FILE        key for --remote (default: as for remote stages)\n";
 
-static const char *const default_edges[] = {"pipe", "fifo", "sock", "mq", "mq:lines", "shm"};
+static const char *const default_edges[] = {"pipe", "fifo", "sock", "mq", "mq:lines", "shm", "msg",
+					    "sysvshm", "mmap", "dgram", "seqpacket", "tcp"};
 
 enum { MAX_REPS = 1000, DEFAULT_TIMEOUT = 600, LATENCY_MSG = 64, MAX_BLOCK = 16 << 20 };
 
@@ -176,6 +180,10 @@ static int parse_args(struct bench_conf *c, int argc, char **argv)
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
 			fputs(bench_usage, stdout);
 			return -1;
+		}
+		if (!strcmp(a, "--compare")) {
+			c->compare = true;
+			continue;
 		}
 		char *name = eq ? xstrndup(a, (size_t)(eq - a)) : xstrdup(a);
 		const char *v = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);

@@ -10,7 +10,8 @@
  * Files: bench.c (options, the run matrix), job.c (run one `ipcsh -c`
  * and collect its rusage), helpers.c (the hidden stage modes), tools.c
  * (`--time` and `--raw`, used by bench/run.sh), report.c (table, csv,
- * json), chart.c (the SVG), pattern.c (the byte pattern and statistics).
+ * json), compare.c (--compare), chart.c (the SVG), pattern.c (the byte
+ * pattern and statistics).
  */
 #ifndef IPCSH_BENCH_INTERNAL_H
 #define IPCSH_BENCH_INTERNAL_H
@@ -105,6 +106,7 @@ struct bench_conf {
 	unsigned reps, rounds, msg;
 	enum { FMT_TABLE, FMT_CSV, FMT_JSON } format;
 	const char *chart;
+	bool compare;       /* --compare: the tutorials' table after the results */
 	const char *remote, *keyfile;
 	unsigned timeout_s;
 	double wide;        /* spread (max-min)/median above which to warn */
@@ -125,6 +127,10 @@ void row_summarize(const struct row *r, struct row_summary *s);
 
 /* Print the comparison to stdout in c->format. Returns 0/-1 (write error). */
 int report_print(const struct bench_conf *c) WUR;
+/* --compare (compare.c): the tutorials' table with this run's measurements,
+ * rankings and notes, as text or as a JSON member ("compare": {...},). */
+void compare_table(struct strbuf *sb, const struct bench_conf *c);
+void compare_json(struct strbuf *sb, const struct bench_conf *c);
 /* Write the SVG chart to c->chart. Returns 0/-1 (message printed). */
 int chart_write(const struct bench_conf *c) WUR;
 

@@ -220,6 +220,8 @@ static void json_all(struct strbuf *sb, const struct bench_conf *c)
 		    ", \"small_bytes\": %" PRIu64 ", \"small_block\": %" PRIu64
 		    ", \"rounds\": %u, \"message\": %u, \"reps\": %u, \"warmup\": 1},\n",
 		c->bytes, c->block, c->small_bytes, c->small, c->rounds, c->msg, c->reps);
+	if (c->compare)
+		compare_json(sb, c);
 	sb_adds(sb, "  \"results\": [\n");
 	for (size_t i = 0; i < c->nrows; i++) {
 		json_row(sb, &c->rows[i]);
@@ -241,6 +243,8 @@ int report_print(const struct bench_conf *c)
 		for (size_t i = 0; i < c->nrows; i++)
 			table_row(&sb, &c->rows[i], c->wide, ref);
 		table_notes(&sb, c);
+		if (c->compare)
+			compare_table(&sb, c);
 	}
 	int rc = write_all(1, sb.buf, sb.len) < 0 ? -1 : 0;
 	sb_free(&sb);

@@ -1,7 +1,9 @@
 /* guard.c — the guardian: names never outlive ipcsh.
  *
  * A FIFO in its private directory and a POSIX queue need a name for a
- * moment (fifo:path=P for the whole pipeline). ipcsh tells each name to the
+ * moment (fifo:path=P and mmap:path=P for the whole pipeline); System V
+ * objects are named by a key, and a message queue and a semaphore set live
+ * as long as the pipeline. ipcsh tells each name to the
  * guardian *before* it creates the object, over a socket nobody else holds;
  * when that socket reaches EOF (ipcsh exited or was SIGKILLed), the
  * guardian removes every name it still knows and exits. Because the name is
@@ -14,7 +16,7 @@
  * signals, with every other fd closed so it holds no edge open.
  *
  * Records on the socket: "+K<name>\0" to add, "-K<name>\0" to forget, K
- * being GUARD_FILE, GUARD_DIR or GUARD_MQ. Names may contain any byte but
+ * being one of GUARD_* (internal.h). Names may contain any byte but
  * NUL (paths from fifo:path= may contain newlines).
  */
 #include "internal.h"
@@ -78,6 +80,13 @@ static void guardian_remove(int kind, const char *name)
 		break;
 	case GUARD_DIR: rmdir(name); break;
 	case GUARD_MQ: mq_unlink(name); break;
+	case GUARD_REGFILE:
+		if (lstat(name, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(name);
+		break;
+	case GUARD_SYSV_MSG:
+	case GUARD_SYSV_SEM:
+	case GUARD_SYSV_SHM: sysv_remove_key(kind, name); break;
 	default: break;
 	}
 }

@@ -14,8 +14,13 @@
 
 #include "transport.h"
 
-/* Kinds of names the guardian removes. */
-enum { GUARD_FILE = 'f', GUARD_DIR = 'd', GUARD_MQ = 'm' };
+/* Kinds of names the guardian removes. System V objects are named by
+ * their key in decimal (sysv.c); a GUARD_REGFILE is unlinked only if it
+ * still is a regular file (mmap:path=). */
+enum {
+	GUARD_FILE = 'f', GUARD_DIR = 'd', GUARD_MQ = 'm', GUARD_REGFILE = 'r',
+	GUARD_SYSV_MSG = 'q', GUARD_SYSV_SEM = 's', GUARD_SYSV_SHM = 'h',
+};
 
 /* Tell the guardian (forked on first use) about `name` before creating the
  * object: if ipcsh dies, the guardian removes it (a FIFO is unlinked only
@@ -26,7 +31,8 @@ void guard_forget(int kind, const char *name);
 
 /* Test-only: when the environment variable IPCSH_FAULT equals `point`,
  * raise(SIGKILL) at once. Points: mq-open, fifo-mkdir, fifo-mkfifo,
- * fifo-path, shm-map, sock-pair. */
+ * fifo-path, shm-map, sock-pair, msg-get, sysvshm-shmget, sysvshm-semget,
+ * mmap-file, dgram-pair, tcp-connect. */
 void fault_point(const char *point);
 
 /* A random lowercase hex string of 2*nbytes digits into buf (size > 2*nbytes). */
@@ -51,6 +57,19 @@ bool relay_out_gone(int out);
  * said it is gone, -1 the consumer-side relay died (message printed). */
 int relay_in_wait(const struct edge *e, int in, int live);
 
+/* Batching in relay_in (relay.c). A producer writing small blocks (dd
+ * bs=4k) would otherwise cost one message or slot, and one wake-up of the
+ * consumer side, per block. When the producer's pipe runs dry with a
+ * partial message or slot held, relay_in naps RELAY_BATCH_NS once for more
+ * — but only while the producer streams (`streak`: reads since relay_in
+ * last slept waiting for input, >= 2), so a lone message after a pause is
+ * passed on at once. relay_batch_init() (once per relay) asks for a 1 us
+ * timer slack so the nap is the window, not the default 50 us more.
+ * relay_batch_nap returns true if it napped. */
+#define RELAY_BATCH_NS 50000L
+void relay_batch_init(void);
+bool relay_batch_nap(unsigned streak);
+
 /* "edge 1->2 (shm)" into buf. */
 void edge_label(const struct edge *e, char *buf, size_t len);
 /* In a relay: print "ipcsh: edge 1->2 (T): TEXT" to stderr. */
@@ -65,5 +84,33 @@ void stats_end(const struct edge *e);
 int pipe_size_edge(struct edge *e, int fd, uint64_t *got, struct errbuf *err) WUR;
 /* /proc/sys/fs/pipe-max-size. */
 uint64_t pipe_max_size(void);
+
+/* ---- System V objects (sysv.c) ---- */
+enum sysv_kind { SYSV_MSG, SYSV_SEM, SYSV_SHM };
+/* Create a System V object under a fresh random key, told to the guardian
+ * (kind GUARD_SYSV_*) before it exists: msgget/semget/shmget(key,
+ * IPC_CREAT|IPC_EXCL|0600, ...) with `arg` as the segment size (shm) or the
+ * number of semaphores (sem). Returns the id, *key set; -1 with errno. */
+int sysv_create(enum sysv_kind kind, uint64_t arg, key_t *key) WUR;
+/* Remove the object (IPC_RMID, if `id` still is the object of `key`), and
+ * tell the guardian to forget it. */
+void sysv_remove(enum sysv_kind kind, int id, key_t key);
+/* Only the IPC_RMID of sysv_remove, for a relay (which must not talk to
+ * ipcsh's guardian): ipcsh's finish() and the guardian then find nothing. */
+void sysv_rmid(enum sysv_kind kind, int id, key_t key);
+/* The guardian no longer needs to know the key (the object was removed
+ * with IPC_RMID but lives on while attached). */
+void sysv_forget(enum sysv_kind kind, key_t key);
+/* A System V limit from /proc/sys/kernel/NAME (dflt if unreadable); for
+ * "sem", field 0..3 of SEMMSL SEMMNS SEMOPM SEMMNI. */
+uint64_t sysv_limit(const char *name, int field, uint64_t dflt);
+/* Used by the guardian: remove the object of this kind under key `name`. */
+void sysv_remove_key(int guard_kind, const char *name);
+
+/* ---- relays over a blocking call that has no fd to poll (msg, sysvshm) ----
+ * In a relay: make SIGALRM interrupt blocking calls every `ms`
+ * milliseconds (EINTR), so that a relay blocked in msgsnd/msgrcv/semop
+ * looks at its peer now and then. */
+void relay_tick(int ms);
 
 #endif

@@ -9,6 +9,12 @@ const struct transport_ops *transport_ops_for(enum edge_kind k)
 	case EDGE_SOCK: return &transport_sock;
 	case EDGE_MQ: return &transport_mq;
 	case EDGE_SHM: return &transport_shm;
+	case EDGE_MSG: return &transport_msg;
+	case EDGE_SYSVSHM: return &transport_sysvshm;
+	case EDGE_MMAP: return &transport_mmap;
+	case EDGE_DGRAM: return &transport_dgram;
+	case EDGE_SEQPACKET: return &transport_seqpacket;
+	case EDGE_TCP: return &transport_tcp;
 	default: return NULL;
 	}
 }

@@ -32,6 +32,33 @@ static const struct opt_desc shm_opts[] = {
 	{NULL, 0, 0, NULL},
 };
 
+static const struct opt_desc msg_opts[] = {
+	{"msgsize", OPT_SIZE, EOPT_MSGSIZE, "bytes per message (at most /proc/sys/kernel/msgmax)"},
+	{"maxbytes", OPT_SIZE, EOPT_MAXMSG, "bytes the queue holds (msg_qbytes; above msgmnb needs root)"},
+	{"lines", OPT_FLAG, EOPT_LINES, "each message holds whole lines"},
+	{NULL, 0, 0, NULL},
+};
+static const struct opt_desc sysvshm_opts[] = {
+	{"size", OPT_SIZE, EOPT_SIZE, "ring bytes in the segment (default 1M)"},
+	{NULL, 0, 0, NULL},
+};
+static const struct opt_desc mmap_opts[] = {
+	{"path", OPT_PATH, EOPT_PATH, "map a new file at this path, visible while the pipeline runs"},
+	{"size", OPT_SIZE, EOPT_SIZE, "ring bytes in the file (default 1M)"},
+	{NULL, 0, 0, NULL},
+};
+static const struct opt_desc dgram_opts[] = {
+	{"msgsize", OPT_SIZE, EOPT_MSGSIZE, "bytes per datagram (default 64K)"},
+	{"buf", OPT_SIZE, EOPT_BUF, "send buffer size (SO_SNDBUF)"},
+	{"lines", OPT_FLAG, EOPT_LINES, "each datagram holds whole lines"},
+	{NULL, 0, 0, NULL},
+};
+static const struct opt_desc tcp_opts[] = {
+	{"buf", OPT_SIZE, EOPT_BUF, "socket buffer size (SO_SNDBUF/SO_RCVBUF)"},
+	{"nodelay", OPT_FLAG, EOPT_NODELAY, "TCP_NODELAY: no Nagle delay for small writes"},
+	{NULL, 0, 0, NULL},
+};
+
 static const struct {
 	const char *name;
 	const struct opt_desc *opts;
@@ -41,7 +68,24 @@ static const struct {
 	[EDGE_SOCK] = {"sock", sock_opts},
 	[EDGE_MQ] = {"mq", mq_opts},
 	[EDGE_SHM] = {"shm", shm_opts},
+	[EDGE_MSG] = {"msg", msg_opts},
+	[EDGE_SYSVSHM] = {"sysvshm", sysvshm_opts},
+	[EDGE_MMAP] = {"mmap", mmap_opts},
+	[EDGE_DGRAM] = {"dgram", dgram_opts},
+	[EDGE_SEQPACKET] = {"seqpacket", dgram_opts},
+	[EDGE_TCP] = {"tcp", tcp_opts},
 };
+
+const char *transport_names(void)
+{
+	static char names[160];
+	if (!names[0])
+		for (int k = 0; k < EDGE__COUNT; k++) {
+			size_t l = strlen(names);
+			snprintf(names + l, sizeof names - l, "%s%s", k ? ", " : "", kinds[k].name);
+		}
+	return names;
+}
 
 const char *transport_name(enum edge_kind k)
 {
@@ -121,10 +165,10 @@ int edge_spec_parse(const char *text, size_t len, struct edge_spec *out, struct 
 	int k = transport_lookup(text, nlen);
 	if (k < 0) {
 		if (nlen == 0)
-			errbuf_set(err, "missing transport name (pipe, fifo, sock, mq, shm)");
+			errbuf_set(err, "missing transport name (%s)", transport_names());
 		else
-			errbuf_set(err, "unknown transport '%.*s' (pipe, fifo, sock, mq, shm)",
-				   (int)(nlen > 40 ? 40 : nlen), text);
+			errbuf_set(err, "unknown transport '%.*s' (%s)", (int)(nlen > 40 ? 40 : nlen), text,
+				   transport_names());
 		return -1;
 	}
 	out->kind = (enum edge_kind)k;
@@ -189,12 +233,18 @@ void edge_spec_format(const struct edge_spec *s, struct strbuf *sb)
 		sb_adds(sb, d->name);
 		char v[32];
 		switch (d->bit) {
-		case EOPT_LINES: continue;
+		case EOPT_LINES:
+		case EOPT_NODELAY: continue;
 		case EOPT_PATH: sb_addc(sb, '='); sb_adds(sb, s->path); continue;
 		case EOPT_SIZE: format_size(s->size, v, sizeof v); break;
 		case EOPT_BUF: format_size(s->buf, v, sizeof v); break;
 		case EOPT_MSGSIZE: format_size(s->msgsize, v, sizeof v); break;
-		default: snprintf(v, sizeof v, "%llu", (unsigned long long)s->maxmsg); break;
+		default:
+			if (d->type == OPT_SIZE)
+				format_size(s->maxmsg, v, sizeof v);
+			else
+				snprintf(v, sizeof v, "%llu", (unsigned long long)s->maxmsg);
+			break;
 		}
 		sb_addc(sb, '=');
 		sb_adds(sb, v);

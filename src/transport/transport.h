@@ -23,16 +23,26 @@
 
 #include "../util/util.h"
 
-enum edge_kind { EDGE_PIPE, EDGE_FIFO, EDGE_SOCK, EDGE_MQ, EDGE_SHM, EDGE__COUNT };
+enum edge_kind {
+	EDGE_PIPE, EDGE_FIFO, EDGE_SOCK, EDGE_MQ, EDGE_SHM,
+	EDGE_MSG,       /* System V message queue */
+	EDGE_SYSVSHM,   /* System V shared memory + semaphore set */
+	EDGE_MMAP,      /* file-backed MAP_SHARED mapping */
+	EDGE_DGRAM,     /* socketpair(AF_UNIX, SOCK_DGRAM) */
+	EDGE_SEQPACKET, /* socketpair(AF_UNIX, SOCK_SEQPACKET) */
+	EDGE_TCP,       /* a loopback TCP connection */
+	EDGE__COUNT
+};
 
 /* Bits of edge_spec.set: which options the user wrote. */
 enum {
-	EOPT_SIZE = 1u << 0,    /* size=    pipe, fifo, shm */
-	EOPT_BUF = 1u << 1,     /* buf=     sock */
-	EOPT_MSGSIZE = 1u << 2, /* msgsize= mq */
-	EOPT_MAXMSG = 1u << 3,  /* maxmsg=  mq */
-	EOPT_LINES = 1u << 4,   /* lines    mq */
-	EOPT_PATH = 1u << 5,    /* path=    fifo */
+	EOPT_SIZE = 1u << 0,    /* size=    pipe, fifo, shm, sysvshm, mmap */
+	EOPT_BUF = 1u << 1,     /* buf=     sock, dgram, seqpacket, tcp */
+	EOPT_MSGSIZE = 1u << 2, /* msgsize= mq, msg, dgram, seqpacket */
+	EOPT_MAXMSG = 1u << 3,  /* the queue's capacity: maxmsg= (mq), maxbytes= (msg) */
+	EOPT_LINES = 1u << 4,   /* lines    mq, msg, dgram, seqpacket */
+	EOPT_PATH = 1u << 5,    /* path=    fifo, mmap */
+	EOPT_NODELAY = 1u << 6, /* nodelay  tcp */
 };
 
 /* An edge as written: `|` (dflt) or `|[NAME:OPT,...]`. Plain data; `path`
@@ -41,7 +51,8 @@ struct edge_spec {
 	enum edge_kind kind;
 	bool dflt;       /* a bare '|': the -t transport applies */
 	unsigned set;    /* EOPT_* bits */
-	uint64_t size, buf, msgsize, maxmsg;
+	uint64_t size, buf, msgsize;
+	uint64_t maxmsg;  /* mq's maxmsg=, msg's maxbytes= (EOPT_MAXMSG) */
 	char *path;
 };
 
@@ -57,6 +68,8 @@ struct opt_desc {
 /* Name of a transport kind ("pipe"...), and its options (NULL-terminated by name). */
 const char *transport_name(enum edge_kind k);
 const struct opt_desc *transport_options(enum edge_kind k);
+/* Every transport name, comma-separated ("pipe, fifo, ..."), for messages. */
+const char *transport_names(void);
 /* Kind for a name, or -1. */
 int transport_lookup(const char *name, size_t len);
 
@@ -140,7 +153,8 @@ struct transport_ops {
 };
 
 extern const struct transport_ops transport_pipe, transport_fifo, transport_sock,
-	transport_mq, transport_shm;
+	transport_mq, transport_shm, transport_msg, transport_sysvshm, transport_mmap,
+	transport_dgram, transport_seqpacket, transport_tcp;
 
 /* The ops for a kind. */
 const struct transport_ops *transport_ops_for(enum edge_kind k);

@@ -22,7 +22,9 @@ import subprocess
 import sys
 import time
 
-TRANSPORTS = ["pipe", "fifo", "sock", "mq", "mq:lines", "shm"]
+TRANSPORTS = ["pipe", "fifo", "sock", "mq", "mq:lines", "shm", "msg", "msg:lines", "sysvshm",
+              "mmap", "dgram", "seqpacket:lines", "tcp"]
+SYSV = ["/proc/sysvipc/msg", "/proc/sysvipc/shm", "/proc/sysvipc/sem"]
 NOBODY = 65534
 GRACE = 10.0          # seconds for relays, guardians and stages to go
 HANG_LIMIT = 10.0     # seconds: a pipeline that has not ended is hung
@@ -62,6 +64,15 @@ class Ctx:
         for n in os.listdir(self.work):
             if n.startswith("path-"):
                 found.add(os.path.join(self.work, n))
+        # System V objects (ipcs -q -m -s): "sysv:<table>:<key>:<id>".
+        for t in SYSV:
+            try:
+                with open(t) as f:
+                    for line in f.readlines()[1:]:
+                        key, ident = line.split()[:2]
+                        found.add("sysv:%s:%s:%s" % (t.rsplit("/", 1)[1], key, ident))
+            except OSError:
+                pass
         return found
 
     def procs(self):
@@ -110,7 +121,11 @@ class Ctx:
                 label, len(procs), sorted(set(procs.values())), len(objs), sorted(objs)))
         for o in objs:
             try:
-                if o.startswith("/dev/mqueue/"):
+                if o.startswith("sysv:"):
+                    table, _, ident = o.split(":")[1:]
+                    flag = {"msg": "-q", "shm": "-m", "sem": "-s"}[table]
+                    subprocess.run(["ipcrm", flag, ident], stderr=subprocess.DEVNULL)
+                elif o.startswith("/dev/mqueue/"):
                     subprocess.run(["rm", "-f", o])
                 elif os.path.isdir(o):
                     subprocess.run(["rm", "-rf", o])
@@ -163,12 +178,22 @@ FAULTS = [
     ("fifo-path", ["touch ran |[fifo:path=PATH] cat", "true |[mq] cat |[fifo:path=PATH] cat"]),
     ("shm-map", ["touch ran |[shm] cat", "true |[mq] cat |[shm] cat"]),
     ("sock-pair", ["touch ran |[sock] cat", "true |[fifo] cat |[sock] cat"]),
+    ("msg-get", ["touch ran |[msg] cat", "true |[sysvshm] cat |[msg:lines] cat"]),
+    ("sysvshm-shmget", ["touch ran |[sysvshm] cat", "true |[msg] cat |[sysvshm] cat"]),
+    ("sysvshm-semget", ["touch ran |[sysvshm] cat", "true |[msg] cat |[sysvshm:size=4K] cat"]),
+    ("mmap-file", ["touch ran |[mmap] cat", "true |[msg] cat |[mmap:path=PATH] cat"]),
+    ("dgram-pair", ["touch ran |[dgram] cat", "true |[msg] cat |[seqpacket] cat"]),
+    ("tcp-connect", ["touch ran |[tcp] cat", "true |[sysvshm] cat |[tcp] cat"]),
     # src/exec/pipeline.c: every edge prepared, no stage started yet ...
     ("prepared", ["touch ran |[mq] cat |[fifo] cat |[shm] cat |[sock] cat |[mq:lines] cat",
-                  "touch ran |[fifo:path=PATH] cat |[shm] cat"]),
+                  "touch ran |[fifo:path=PATH] cat |[shm] cat",
+                  "touch ran |[msg] cat |[sysvshm] cat |[mmap:path=PATH] cat |[dgram] cat "
+                  "|[seqpacket] cat |[tcp] cat"]),
     # ... and every stage and relay running, ipcsh still holding the edges.
     ("spawned", ["yes |[mq] head -c 10M |[fifo] cat |[shm] cat |[sock] wc -c",
-                 "yes |[fifo:path=PATH] head -c 1M |[mq:lines] cat |[shm] wc -l"]),
+                 "yes |[fifo:path=PATH] head -c 1M |[mq:lines] cat |[shm] wc -l",
+                 "yes |[msg] head -c 1M |[sysvshm] cat |[mmap:path=PATH] cat |[dgram:lines] cat "
+                 "|[seqpacket] cat |[tcp] wc -c"]),
 ]
 
 
@@ -205,6 +230,8 @@ def kill_scripts(work):
     out.append(w + " |[mq] cat |[shm] cat |[fifo] cat |[sock] cat |[mq:lines] wc -c")
     out.append("yes |[fifo:path=%s/path-k] cat |[shm] head -c 50M | wc -c" % work)
     out.append("yes |[mq:lines] cat |[mq] cat |[shm:size=64K] cat |[sock] head -c 20M |[fifo] wc -l")
+    out.append(w + " |[msg] cat |[sysvshm] cat |[mmap] cat |[dgram] cat |[seqpacket] cat |[tcp] wc -c")
+    out.append("yes |[mmap:path=%s/path-m] cat |[msg:lines] head -c 5M |[sysvshm:size=64K] wc -l" % work)
     return out
 
 

@@ -135,6 +135,10 @@ $(BUILD)/examples/%: examples/%.c $(PUB_A) include/ipcsh/ring.h
 
 examples: $(EXAMPLE_BINS)
 
+$(BUILD)/bench/pipepair: bench/pipepair.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=c17 $(WARN) $(if $(filter 1,$(STRICT)),-Werror) $(CFLAGS) -o $@ $<
+
 # Fuzz targets: replayed over their committed corpora by `make check`
 # through a plain main() (any compiler); `make fuzz` builds them with libFuzzer.
 $(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay_main.o $(CORE)
@@ -142,7 +146,7 @@ $(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay_main.o $(CORE)
 
 TEST_BINS := $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS)
 
-check: all $(TEST_BINS) $(EXAMPLE_BINS)
+check: all $(TEST_BINS) $(EXAMPLE_BINS) $(BUILD)/bench/pipepair
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) bash tests/run-all.sh $(TESTS)
 
 FUZZ_SECONDS ?= 60
@@ -150,7 +154,7 @@ FUZZ_CC ?= clang
 fuzz:
 	@BUILD=$(BUILD) FUZZ_CC=$(FUZZ_CC) FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
-bench: all $(EXAMPLE_BINS)
+bench: all $(EXAMPLE_BINS) $(BUILD)/bench/pipepair
 	@BUILD=$(BUILD) bash bench/run.sh
 
 stress: all $(TEST_BINS)

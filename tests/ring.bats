@@ -207,3 +207,10 @@ children_are() {
 	run find "$d" ! -type d
 	assert_output ""
 }
+
+@test "python binding: memoryviews over the ring, fds elsewhere, BrokenPipeError" {
+	run env IPCSH="$IPCSH" IPCSH_LIBRARY="$IPCSH_BUILD/libipcsh.so.1" \
+		python3 "$IPCSH_SRC/bindings/python/test_ipcsh_ring.py"
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ $output == *"Ran 6 tests"* ]] || fail "$output"
+}

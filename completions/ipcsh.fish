@@ -39,7 +39,8 @@ function __ipcsh_edge
             set opts 'msgsize=\tbytes per message' 'maxmsg=\tmessages in the queue' \
                 'lines\teach message holds whole lines'
         case shm
-            set opts 'size=\tring bytes, a power of two (default 1M)'
+            set opts 'size=\tring bytes, a power of two (default 1M)' \
+                'spin\tring-aware stages busy-wait briefly before they sleep'
     end
     # Offer each option once.
     set -l given (string replace -r '[^,]*$' '' -- $rest)

@@ -37,7 +37,7 @@ static const char usage_text[] =
 	"  --bench [OPTS]   compare the transports on one workload\n"
 	"  --key FILE       key file for remote stages\n"
 	"  -h, --help       this help;  -V, --version  the version\n"
-	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N]\n";
+	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N,spin]\n";
 
 /* "ipcsh: BEFORE ARG AFTER", the usage, exit 2. */
 static _Noreturn void usage_error(const char *before, const char *arg, const char *after)

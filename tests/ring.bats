@@ -214,3 +214,14 @@ children_are() {
 	[ "$status" -eq 0 ] || fail "$output"
 	[[ $output == *"Ran 6 tests"* ]] || fail "$output"
 }
+
+@test "|[shm:spin]: a program handed the ring starts in the spinning mode, and streams all the same" {
+	run "$IPCSH" -c "$RP prod 20000000 64 |[shm:spin,size=64K] $RP cons 64"
+	assert_success
+	assert_output "20000000 ok"
+	[ "$(notes)" = "cons ring spin prod ring spin " ] || fail "$(notes)"
+	: >"$RINGPEER_NOTE"
+	# More than the relay's pipe holds, so the consumer cannot ask too late.
+	run "$IPCSH" -c "$RP prod 5000000 |[shm] $RP cons"
+	[ "$(notes)" = "cons ring prod ring " ] || fail "$(notes)"
+}

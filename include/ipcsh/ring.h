@@ -66,6 +66,8 @@ ipcsh_ring *ipcsh_ring_stdout(void);
  * sleeps (ignored unless IPCSH_RING_SPIN; 0 picks 50). A ring handed over
  * on an edge written `|[shm:spin]` starts in IPCSH_RING_SPIN. 0/-1. */
 int ipcsh_ring_set_mode(ipcsh_ring *r, int mode, unsigned spin_us);
+/* The current mode (IPCSH_RING_*), -1 for a NULL ring. */
+int ipcsh_ring_mode(const ipcsh_ring *r);
 /* The ring's capacity in bytes (a power of two). */
 size_t ipcsh_ring_capacity(const ipcsh_ring *r);
 

@@ -91,6 +91,11 @@ API int ipcsh_ring_set_mode(ipcsh_ring *r, int mode, unsigned spin_us)
 	return 0;
 }
 
+API int ipcsh_ring_mode(const ipcsh_ring *r)
+{
+	return r ? r->mode : -1;
+}
+
 API size_t ipcsh_ring_capacity(const ipcsh_ring *r)
 {
 	return r ? (size_t)r->r.size : 0;

@@ -55,6 +55,7 @@ struct shm_priv {
 	int live[2]; /* [0] relay_in's end, [1] relay_out's end */
 	int lis[2];  /* the hand-over listeners of each side, -1 none */
 	bool peer_direct; /* in a relay: the other side is a program now */
+	bool spin;        /* |[shm:spin]: programs handed the ring start spinning */
 };
 
 static int shm_prepare(struct edge *e, struct errbuf *err)
@@ -83,11 +84,12 @@ static int shm_prepare(struct edge *e, struct errbuf *err)
 		free(p);
 		return -1;
 	}
+	p->spin = (e->spec.set & EOPT_SPIN) != 0;
 	e->priv = p;
 	e->rfd = e->wfd = -1;
 	char sz[32];
 	format_size(size, sz, sizeof sz);
-	snprintf(e->actual, sizeof e->actual, "size=%s", sz);
+	snprintf(e->actual, sizeof e->actual, "size=%s%s", sz, p->spin ? ",spin" : "");
 	return 0;
 }
 
@@ -162,7 +164,8 @@ static int attach_accept(int lis, int side)
  * the memfd and our liveness end. 0, or -1 (the program keeps its fd). */
 static int attach_reply(struct shm_priv *p, int c, int side)
 {
-	struct ringproto_rep rep = {RINGPROTO_MAGIC, RINGPROTO_VERSION, 0, 0, p->ring.size, p->ring.pos};
+	struct ringproto_rep rep = {RINGPROTO_MAGIC, RINGPROTO_VERSION, 0, p->spin ? RINGPROTO_SPIN : 0,
+				    p->ring.size, p->ring.pos};
 	int fds[2] = {p->ring.fd, p->live[side]};
 	union {
 		char buf[CMSG_SPACE(sizeof fds)];

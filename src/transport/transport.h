@@ -33,6 +33,7 @@ enum {
 	EOPT_MAXMSG = 1u << 3,  /* maxmsg=  mq */
 	EOPT_LINES = 1u << 4,   /* lines    mq */
 	EOPT_PATH = 1u << 5,    /* path=    fifo */
+	EOPT_SPIN = 1u << 15,   /* spin     shm (a high bit: transports being added take the next ones) */
 };
 
 /* An edge as written: `|` (dflt) or `|[NAME:OPT,...]`. Plain data; `path`

@@ -34,13 +34,14 @@ static void fill(uint8_t *p, uint64_t from, size_t n)
 		p[k] = byte_at(from + k);
 }
 
-static void note(const char *role, const void *ring)
+static void note(const char *role, const ipcsh_ring *ring)
 {
 	const char *f = getenv("RINGPEER_NOTE");
 	if (f) {
 		FILE *fp = fopen(f, "a");
 		if (fp) {
-			fprintf(fp, "%s %s\n", role, ring ? "ring" : "fd");
+			fprintf(fp, "%s %s%s\n", role, ring ? "ring" : "fd",
+				ring && ipcsh_ring_mode(ring) == IPCSH_RING_SPIN ? " spin" : "");
 			fclose(fp);
 		}
 	}

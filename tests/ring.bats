@@ -225,3 +225,19 @@ children_are() {
 	run "$IPCSH" -c "$RP prod 5000000 |[shm] $RP cons"
 	[ "$(notes)" = "cons ring prod ring " ] || fail "$(notes)"
 }
+
+@test "a producer whose stderr shares the edge (2>&1) keeps the pipe, so its messages stay in order" {
+	run "$IPCSH" -c "$RP prod 3000000 2>&1 |[shm] $RP cons"
+	assert_success
+	assert_output "3000000 ok"
+	[ "$(notes)" = "cons ring prod fd " ] || fail "$(notes)"
+}
+
+@test "a producer that corrupts the ring header: EPROTO for a ring-aware consumer, an error naming the edge from a relay" {
+	run --separate-stderr timeout 20 "$IPCSH" -c "$RP prod-corrupt 1000 |[shm] $RP cons"
+	assert_failure 1
+	[[ $output == *" EPROTO" ]] || fail "output: $output"
+	run --separate-stderr timeout 20 "$IPCSH" -c "$RP prod-corrupt 1000 |[shm] wc -c"
+	assert_failure 1
+	[[ $stderr == *"edge 1->2 (shm): the producer corrupted the ring"* ]] || fail "stderr: $stderr"
+}

@@ -54,8 +54,12 @@ static int recv_rep(int s, struct ringproto_rep *rep, int fds[2])
 /* Ask the relay on `fd`'s pipe for the ring: NULL when there is none. */
 static ipcsh_ring *attach(int fd, int side)
 {
-	struct stat st;
+	struct stat st, st2;
 	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return NULL;
+	/* `prog 2>&1 |[shm] ...`: stderr shares the pipe, and only the pipe
+	 * keeps its lines in order with the stream (and a relay to read them). */
+	if (side == 0 && fstat(2, &st2) == 0 && st2.st_dev == st.st_dev && st2.st_ino == st.st_ino)
 		return NULL;
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0)
@@ -65,7 +69,7 @@ static ipcsh_ring *attach(int fd, int side)
 	struct ucred cr;
 	socklen_t crlen = sizeof cr;
 	struct ringproto_req req = {RINGPROTO_MAGIC, RINGPROTO_VERSION, (uint32_t)side, 0};
-	struct ringproto_rep rep;
+	struct ringproto_rep rep = {0};
 	int fds[2];
 	ipcsh_ring *r = NULL;
 	/* Only a listener of our own user: anyone can bind an abstract name. */

@@ -4,6 +4,8 @@
  *   ringpeer prod N [REC]   write N bytes of a known stream, REC at a time
  *   ringpeer prod-forever   write until EPIPE; prints "EPIPE" to stderr
  *   ringpeer prod-die N     commit N bytes, then SIGKILL itself
+ *   ringpeer prod-corrupt N commit N bytes, then write a head beyond the
+ *                           ring into the shared header and wait (hostile)
  *   ringpeer cons [REC]     read to EOF, check the stream, print "BYTES ok"
  *                           (or "BYTES bad"/"BYTES EIO" ... and exit 1)
  *   ringpeer cons-head K    read K bytes, close, wait a moment, exit 0
@@ -13,6 +15,7 @@
  * RINGPEER_FD=1 never asks for the ring; RINGPEER_PRE=N (prod) writes N
  * bytes to fd 1 before asking; RINGPEER_DELAY_MS=N sleeps before asking. */
 #include <errno.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../include/ipcsh/ring.h"
+#include "lib/internal.h" /* prod-corrupt reaches into the shared header */
 
 static uint8_t byte_at(uint64_t i)
 {
@@ -78,6 +81,14 @@ static ipcsh_ring *get_out(void)
 }
 
 /* Produce `total` bytes (UINT64_MAX: forever), rec at a time. */
+/* The hostile producer: a head two rings ahead of what it wrote. */
+static void corrupt(ipcsh_ring *r)
+{
+	_Atomic uint64_t *head = (_Atomic uint64_t *)r->r.sh; /* the header's first field */
+	atomic_store(head, atomic_load(head) + 2 * r->r.size);
+	sleep(3); /* alive: the consumer must not wait for a death */
+}
+
 static int produce(uint64_t total, size_t rec, int die)
 {
 	uint64_t sent = 0;
@@ -116,7 +127,9 @@ static int produce(uint64_t total, size_t rec, int die)
 		}
 		sent += k;
 	}
-	if (die)
+	if (die == 2 && r)
+		corrupt(r);
+	if (die == 1)
 		raise(SIGKILL);
 	free(buf);
 	return r && ipcsh_ring_close(r) < 0 ? 1 : 0;
@@ -193,6 +206,8 @@ int main(int argc, char **argv)
 		return produce(UINT64_MAX, 4096, 0);
 	if (strcmp(m, "prod-die") == 0)
 		return produce(n, 4096, 1);
+	if (strcmp(m, "prod-corrupt") == 0)
+		return produce(n, 4096, 2);
 	if (strcmp(m, "cons") == 0)
 		return consume(UINT64_MAX, argc > 2 ? (size_t)n : 65536, 0);
 	if (strcmp(m, "cons-head") == 0)

@@ -407,6 +407,13 @@ def sec_relay(c, reps):
           flush=True)
 
 
+def exe_of(pid):
+    try:
+        return os.readlink("/proc/%d/exe" % pid)
+    except OSError:
+        return None
+
+
 def ring_names():
     """Hand-over listeners of shm edges (abstract names) in this netns."""
     try:
@@ -421,9 +428,9 @@ def sec_direct(c, count):
     if not os.access(rp, os.X_OK):
         c.fail("direct: %s is not built (make check builds it)" % rp)
         return 0
-    scripts = ["%s prod 3000000000 |[shm] %s cons" % (rp, rp),
-               "%s prod 3000000000 |[shm:size=64K] cat |[shm] %s cons" % (rp, rp),
-               "trap '' PIPE; %s prod-forever |[shm] %s cons-head 2000000000" % (rp, rp)]
+    scripts = ["%s prod 1000000000 |[shm] %s cons" % (rp, rp),
+               "%s prod 300000000 |[shm:size=64K] cat |[shm] %s cons" % (rp, rp),
+               "trap '' PIPE; %s prod-forever |[shm] %s cons-head 1000000000" % (rp, rp)]
     rng = random.Random(18)
     base_names = ring_names()
     leaked_obj = leaked_proc = names = 0
@@ -432,10 +439,9 @@ def sec_direct(c, count):
         script = scripts[i % len(scripts)]
         victim = ("ipcsh", "producer", "consumer")[(i // len(scripts)) % 3]
         p = c.spawn(uid, script, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        d = rng.uniform(0.005, 0.200)
+        d = rng.uniform(0.005, 0.150)
         time.sleep(d)
-        stages = sorted(k for k in c.children(p.pid)
-                        if os.path.realpath("/proc/%d/exe" % k) == os.path.realpath(rp))
+        stages = sorted(k for k in c.children(p.pid) if exe_of(k) == os.path.realpath(rp))
         target = p.pid if victim == "ipcsh" or not stages else \
             (stages[0] if victim == "producer" else stages[-1])
         try:

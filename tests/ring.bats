@@ -153,7 +153,7 @@ children_are() {
 	[ "$stderr" = EPIPE ] || fail "stderr: $stderr"
 	# The producer commits 100000 bytes and is SIGKILLed: the consumer
 	# reads them all, then EIO, not EOF.
-	run timeout 20 "$IPCSH" -c "$RP prod-die 100000 |[shm] $RP cons"
+	run env RINGPEER_WAIT_CONS=1 timeout 20 "$IPCSH" -c "$RP prod-die 100000 |[shm] $RP cons"
 	assert_failure 1
 	assert_output "100000 EIO"
 	run --separate-stderr timeout 20 "$IPCSH" -c "$RP prod-die 100000 |[shm] wc -c"
@@ -234,7 +234,7 @@ children_are() {
 }
 
 @test "a producer that corrupts the ring header: EPROTO for a ring-aware consumer, an error naming the edge from a relay" {
-	run --separate-stderr timeout 20 "$IPCSH" -c "$RP prod-corrupt 1000 |[shm] $RP cons"
+	run --separate-stderr env RINGPEER_WAIT_CONS=1 timeout 20 "$IPCSH" -c "$RP prod-corrupt 1000 |[shm] $RP cons"
 	assert_failure 1
 	[[ $output == *" EPROTO" ]] || fail "output: $output"
 	run --separate-stderr timeout 20 "$IPCSH" -c "$RP prod-corrupt 1000 |[shm] wc -c"

@@ -12,6 +12,7 @@
  *   ringpeer cons-die K     read K bytes, then SIGKILL itself
  * Environment: RINGPEER_NOTE=FILE appends "prod ring|fd" / "cons ring|fd";
  * RINGPEER_HOLD=FILE waits for FILE to exist after attaching;
+ * RINGPEER_WAIT_CONS=1 (prod-die, prod-corrupt) waits for the consumer's note;
  * RINGPEER_FD=1 never asks for the ring; RINGPEER_PRE=N (prod) writes N
  * bytes to fd 1 before asking; RINGPEER_DELAY_MS=N sleeps before asking. */
 #include <errno.h>
@@ -81,6 +82,29 @@ static ipcsh_ring *get_out(void)
 }
 
 /* Produce `total` bytes (UINT64_MAX: forever), rec at a time. */
+/* Has the consumer written its note (it has asked for its ring)? */
+static int consumer_noted(void)
+{
+	const char *f = getenv("RINGPEER_NOTE");
+	FILE *fp = f ? fopen(f, "r") : NULL;
+	char line[64];
+	int found = !f || !getenv("RINGPEER_WAIT_CONS");
+	while (fp && !found && fgets(line, sizeof line, fp))
+		found = strncmp(line, "cons", 4) == 0;
+	if (fp)
+		fclose(fp);
+	return found;
+}
+
+/* With RINGPEER_WAIT_CONS, wait (at most 20 s) for the consumer to have
+ * asked for its ring before dying or corrupting it: else a late consumer
+ * may find the stream already relayed into its pipe. */
+static void wait_consumer(void)
+{
+	for (int i = 0; i < 2000 && !consumer_noted(); i++)
+		usleep(10000);
+}
+
 /* The hostile producer: a head two rings ahead of what it wrote. */
 static void corrupt(ipcsh_ring *r)
 {
@@ -127,6 +151,8 @@ static int produce(uint64_t total, size_t rec, int die)
 		}
 		sent += k;
 	}
+	if (die)
+		wait_consumer();
 	if (die == 2 && r)
 		corrupt(r);
 	if (die == 1)

@@ -3,6 +3,9 @@
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
+LIBDIR  ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
 DOCDIR  ?= $(DATADIR)/doc/ipcsh
@@ -45,9 +48,22 @@ REQ_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recov
 SAN_LDFLAGS := -fsanitize=$(SANITIZE)
 endif
 
-LIB_DIRS := util parse transport exec job builtin repl remote bench
+# The internal archive of all of src/ (ipcsh, ipcshd, tests and fuzzers
+# link it; it includes libipcsh's sources, built with the sanitizers).
+LIB_DIRS := util parse transport exec job builtin repl remote bench lib
 LIB_SRCS := $(foreach d,$(LIB_DIRS),$(wildcard src/$(d)/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+CORE := $(BUILD)/libipcsh-core.a
+# libipcsh, the public library (include/ipcsh/ring.h): position-independent,
+# only the ipcsh_ring_* calls exported, never built with the sanitizers (a
+# program or an interpreter that loads it has no sanitizer runtime).
+PUB_SRCS := $(wildcard src/lib/*.c) src/transport/ring.c
+PUB_OBJS := $(PUB_SRCS:%.c=$(BUILD)/pic/%.o)
+SOVERSION := 1
+PUB_SO := $(BUILD)/libipcsh.so.$(SOVERSION)
+PUB_A := $(BUILD)/libipcsh.a
+EXAMPLE_C_SRCS := $(wildcard examples/*.c)
+EXAMPLE_BINS := $(EXAMPLE_C_SRCS:examples/%.c=$(BUILD)/examples/%)
 IPCSH_OBJS := $(BUILD)/src/main.o
 IPCSHD_SRCS := $(wildcard src/daemon/*.c)
 IPCSHD_OBJS := $(IPCSHD_SRCS:%.c=$(BUILD)/%.o)
@@ -61,8 +77,8 @@ HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 ALL_CFLAGS = $(REQ_CPPFLAGS) $(CPPFLAGS) $(REQ_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
 
-all: $(BUILD)/ipcsh $(BUILD)/ipcshd
-.PHONY: all check unit bats install uninstall clean dist distcheck bench fuzz lint help stress valgrind
+all: $(BUILD)/ipcsh $(BUILD)/ipcshd $(PUB_SO) $(PUB_A)
+.PHONY: all examples check unit bats install uninstall clean dist distcheck bench fuzz lint help stress valgrind
 
 Q := $(if $(V),,@)
 
@@ -71,31 +87,66 @@ $(BUILD)/%.o: %.c
 	$(if $(Q),@echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/libipcsh.a: $(LIB_OBJS)
+$(CORE): $(LIB_OBJS)
 	@rm -f $@
 	$(Q)$(AR) rcs $@ $^
 
-$(BUILD)/ipcsh: $(IPCSH_OBJS) $(BUILD)/libipcsh.a
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSH_OBJS) $(BUILD)/libipcsh.a $(LIBS)
+PUB_CFLAGS = $(REQ_CPPFLAGS) $(CPPFLAGS) -std=c17 $(WARN) $(if $(filter 1,$(STRICT)),-Werror) \
+	-MMD -MP $(CFLAGS) -fPIC -fvisibility=hidden
 
-$(BUILD)/ipcshd: $(IPCSHD_OBJS) $(BUILD)/libipcsh.a
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSHD_OBJS) $(BUILD)/libipcsh.a $(LIBS)
-
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libipcsh.a
+$(BUILD)/pic/%.o: %.c
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libipcsh.a $(LIBS)
+	$(if $(Q),@echo "  CC [pic] $<")
+	$(Q)$(CC) $(PUB_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/helpers/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libipcsh.a
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/libipcsh.a $(LIBS)
+$(PUB_SO): $(PUB_OBJS)
+	$(Q)$(CC) $(LDFLAGS) -shared -Wl,-soname,libipcsh.so.$(SOVERSION) -o $@ $(PUB_OBJS)
+	$(Q)ln -sf libipcsh.so.$(SOVERSION) $(BUILD)/libipcsh.so
+
+$(PUB_A): $(PUB_OBJS)
+	@rm -f $@
+	$(Q)$(AR) rcs $@ $^
+
+# ipcsh.pc is written at install time: it names the install's PREFIX.
+PC_SED = sed -e 's|@PREFIX@|$(PREFIX)|g' \
+	-e 's|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|g' \
+	-e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|g' \
+	-e 's|@VERSION@|$(VERSION)|g'
+
+$(BUILD)/ipcsh: $(IPCSH_OBJS) $(CORE)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSH_OBJS) $(CORE) $(LIBS)
+
+$(BUILD)/ipcshd: $(IPCSHD_OBJS) $(CORE)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(IPCSHD_OBJS) $(CORE) $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(CORE)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CORE) $(LIBS)
+
+$(BUILD)/tests/helpers/%: $(BUILD)/tests/helpers/%.o $(CORE)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(CORE) $(LIBS)
+
+# The examples, as a user builds them: the public header and libipcsh.a.
+$(BUILD)/examples/%: examples/%.c $(PUB_A) include/ipcsh/ring.h
+	@mkdir -p $(@D)
+	$(if $(Q),@echo "  CC      $<")
+	$(Q)$(CC) -std=c17 $(WARN) $(if $(filter 1,$(STRICT)),-Werror) $(CFLAGS) -Iinclude \
+		-o $@ $< $(PUB_A)
+
+examples: $(EXAMPLE_BINS)
+
+$(BUILD)/bench/pipepair: bench/pipepair.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=c17 $(WARN) $(if $(filter 1,$(STRICT)),-Werror) $(CFLAGS) -o $@ $<
 
 # Fuzz targets: replayed over their committed corpora by `make check`
 # through a plain main() (any compiler); `make fuzz` builds them with libFuzzer.
-$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay_main.o $(BUILD)/libipcsh.a
-	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/fuzz/replay_main.o $(BUILD)/libipcsh.a $(LIBS)
+$(BUILD)/fuzz/replay_%: $(BUILD)/fuzz/%.o $(BUILD)/fuzz/replay_main.o $(CORE)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $< $(BUILD)/fuzz/replay_main.o $(CORE) $(LIBS)
 
 TEST_BINS := $(UNIT_BINS) $(REPLAY_BINS) $(HELPER_BINS)
 
-check: all $(TEST_BINS)
+check: all $(TEST_BINS) $(EXAMPLE_BINS) $(BUILD)/bench/pipepair
 	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) bash tests/run-all.sh $(TESTS)
 
 FUZZ_SECONDS ?= 60
@@ -103,7 +154,7 @@ FUZZ_CC ?= clang
 fuzz:
 	@BUILD=$(BUILD) FUZZ_CC=$(FUZZ_CC) FUZZ_SECONDS=$(FUZZ_SECONDS) bash fuzz/run.sh
 
-bench: all
+bench: all $(EXAMPLE_BINS) $(BUILD)/bench/pipepair
 	@BUILD=$(BUILD) bash bench/run.sh
 
 stress: all $(TEST_BINS)
@@ -122,12 +173,15 @@ INSTALLED = $(BINDIR)/ipcsh $(BINDIR)/ipcshd $(MANDIR)/man1/ipcsh.1 $(MANDIR)/ma
 	$(BASHCOMPDIR)/ipcsh $(BASHCOMPDIR)/ipcshd $(ZSHCOMPDIR)/_ipcsh $(ZSHCOMPDIR)/_ipcshd \
 	$(FISHCOMPDIR)/ipcsh.fish $(FISHCOMPDIR)/ipcshd.fish \
 	$(addprefix $(DOCDIR)/,$(notdir $(DOC_FILES))) \
-	$(addprefix $(DOCDIR)/examples/,$(notdir $(EXAMPLE_FILES)))
+	$(addprefix $(DOCDIR)/examples/,$(notdir $(EXAMPLE_FILES) $(EXAMPLE_C_SRCS))) \
+	$(LIBDIR)/libipcsh.so.$(SOVERSION) $(LIBDIR)/libipcsh.so $(LIBDIR)/libipcsh.a \
+	$(INCLUDEDIR)/ipcsh/ring.h $(PKGCONFIGDIR)/ipcsh.pc $(MANDIR)/man3/ipcsh_ring.3
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR) \
-		$(DESTDIR)$(DOCDIR)/examples
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR)/ipcsh \
+		$(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(MANDIR)/man3
 	install -m 755 $(BUILD)/ipcsh $(BUILD)/ipcshd $(DESTDIR)$(BINDIR)/
 	install -m 644 man/ipcsh.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 man/ipcshd.8 $(DESTDIR)$(MANDIR)/man8/
@@ -136,10 +190,17 @@ install: all
 	install -m 644 completions/ipcsh.fish completions/ipcshd.fish $(DESTDIR)$(FISHCOMPDIR)/
 	install -m 644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
 	$(if $(EXAMPLE_FILES),install -m 755 $(EXAMPLE_FILES) $(DESTDIR)$(DOCDIR)/examples/)
+	$(if $(EXAMPLE_C_SRCS),install -m 644 $(EXAMPLE_C_SRCS) $(DESTDIR)$(DOCDIR)/examples/)
+	install -m 755 $(PUB_SO) $(DESTDIR)$(LIBDIR)/
+	ln -sf libipcsh.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libipcsh.so
+	install -m 644 $(PUB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 644 include/ipcsh/ring.h $(DESTDIR)$(INCLUDEDIR)/ipcsh/
+	$(PC_SED) lib/ipcsh.pc.in >$(DESTDIR)$(PKGCONFIGDIR)/ipcsh.pc
+	install -m 644 man/ipcsh_ring.3 $(DESTDIR)$(MANDIR)/man3/
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
-	@for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR); do \
+	@for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) $(DESTDIR)$(INCLUDEDIR)/ipcsh; do \
 		[ ! -d "$$d" ] || rmdir --ignore-fail-on-non-empty "$$d"; done
 
 dist:
@@ -163,7 +224,7 @@ clean:
 	rm -rf build build-san ipcsh-*.tar.gz
 
 help:
-	@echo "targets: all check bench fuzz stress valgrind lint install uninstall dist distcheck clean"
+	@echo "targets: all examples check bench fuzz stress valgrind lint install uninstall dist distcheck clean"
 	@echo "vars: PREFIX DESTDIR STRICT=1 SANITIZE=address,undefined TESTS='tests/x.bats'"
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -19,13 +19,17 @@
 #      trims, loops of |[shm] and |[mq:lines] pipelines) and the shell's RSS
 #      over a long loop; ipcsh's figure is "n/a (why)" while it cannot run
 #      a script or gives another answer than dash
+#   7. libipcsh (issue 18): ring-aware stages on |[shm] vs the best raw pipe
+#      C pair (bench/pipepair.c, 1 MiB pipe) and memcpy, 64 KiB and 64-byte
+#      records, one ring-aware side vs relayed shm, ring round trips
 # Timings come from ipcsh's own engine (`ipcsh --bench --time`): each
 # command is spawned directly (no shell around it), the commands of a table
 # interleaved, a warm-up first, medians reported.
 #
 # Knobs (environment): BENCH_BYTES (W1/W2 size, default 2G, as issue 3 asks),
 # BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (256M),
-# BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_OUT (results directory,
+# BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_RING_BYTES (section 6, 8G),
+# BENCH_RING_SMALL (its 64-byte runs, 256M), BENCH_OUT (results directory,
 # default $BUILD/bench), BENCH_SKIP (space-separated section numbers),
 # BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd),
 # BENCH_QUICK=1 (section 6 with 10x fewer iterations), BENCH_SCRIPT_REPS (3),
@@ -41,6 +45,9 @@ BYTES=${BENCH_BYTES:-2G}
 ENGINE_BYTES=${BENCH_ENGINE_BYTES:-256M}
 REMOTE_BYTES=${BENCH_REMOTE_BYTES:-256M}
 REPS=${BENCH_REPS:-7}
+RING_BYTES=${BENCH_RING_BYTES:-8G}
+RING_SMALL=${BENCH_RING_SMALL:-256M}
+PIPEPAIR=${BENCH_PIPEPAIR:-$PWD/$BUILD/bench/pipepair}
 LAUNCH_REPS=${BENCH_LAUNCH_REPS:-300}
 OUT=${BENCH_OUT:-$BUILD/bench}
 SKIP=" ${BENCH_SKIP:-} "
@@ -496,6 +503,61 @@ section_script_rss() {
 	[ -z "${peak[ipcsh]:-}" ] || rb=$(ratio "${peak[ipcsh]}" "${peak[bash]:-0}")
 	[ -z "${grow[ipcsh]:-}" ] || g=${grow[ipcsh]}
 	echo "ipcsh/bash peak RSS: $rb (target <= 1.0: $(mark "$rb" "<=" 1.0)); ipcsh's growth from iteration $early to $n: $g kB (target: 0, flat)"
+# The bench stages in shell text: ring-aware (IPCSH_BENCH_RING=1) or not.
+stage_prod() { # BYTES BLOCK RING
+	local e=
+	[ "$3" = 1 ] && e="IPCSH_BENCH_RING=1 "
+	echo "$e$(q "$IPCSH") --bench --produce $1 $2 3 3>/dev/null"
+}
+stage_cons() { # BYTES RING
+	local e=
+	[ "$2" = 1 ] && e="IPCSH_BENCH_RING=1 "
+	echo "$e$(q "$IPCSH") --bench --consume $1"
+}
+
+section_ring() {
+	echo "## 7. libipcsh: ring-aware stages (issue 18), $RING_BYTES in 64 KiB records, $RING_SMALL in 64-byte records"
+	echo
+	if [ ! -x "$PIPEPAIR" ]; then
+		echo "skipped: $PIPEPAIR is not built (make bench builds it)"
+		echo
+		return
+	fi
+	local nb ns
+	nb=$(bytes "$RING_BYTES") ns=$(bytes "$RING_SMALL")
+	timeit ring "$REPS" -- \
+		direct "$IPCSH" -c "$(stage_prod "$nb" 64K 1) |[shm] $(stage_cons "$nb" 1)" ::: \
+		pipe1m "$PIPEPAIR" pipe "$nb" 65536 ::: \
+		memcpy "$PIPEPAIR" memcpy "$nb" ::: \
+		direct64 "$IPCSH" -c "$(stage_prod "$ns" 64 1) |[shm] $(stage_cons "$ns" 1)" ::: \
+		pipe64 "$PIPEPAIR" pipe "$ns" 64 ::: \
+		oneside "$IPCSH" -c "$(stage_prod "$nb" 64K 1) |[shm] $(stage_cons "$nb" 0)" ::: \
+		relayed "$IPCSH" -c "$(stage_prod "$nb" 64K 0) |[shm] $(stage_cons "$nb" 0)"
+	local d p m d64 p64 o rl r1 r2 r3 r4
+	d=$(get ring direct median_ms) p=$(get ring pipe1m median_ms) m=$(get ring memcpy median_ms)
+	d64=$(get ring direct64 median_ms) p64=$(get ring pipe64 median_ms)
+	o=$(get ring oneside median_ms) rl=$(get ring relayed median_ms)
+	r1=$(ratio "$p" "$d") r2=$(ratio "$m" "$d") r3=$(ratio "$p64" "$d64") r4=$(ratio "$rl" "$o")
+	echo "Every run copies the pattern out at the producer and compares every byte at the consumer;"
+	echo "GB/s = bytes / median wall time of the whole command (start-up included)."
+	echo
+	echo "| run | GB/s | ratio | target |"
+	echo "|---|---|---|---|"
+	echo "| ring-aware producer \`|[shm]\` ring-aware consumer, 64 KiB records | $(gbps "$nb" "$d") | | |"
+	echo "| raw C pair over a 1 MiB pipe (bench/pipepair.c), 64 KiB writes | $(gbps "$nb" "$p") | ring / pipe $r1 | >= 5: $(mark "$r1" ">=" 5) |"
+	echo "| memcpy + compare in one process, 1 MiB at a time | $(gbps "$nb" "$m") | ring / memcpy $r2 | >= 0.6: $(mark "$r2" ">=" 0.6) |"
+	echo "| ring-aware, 64-byte records (batched per reserve) | $(gbps "$ns" "$d64") | | |"
+	echo "| raw C pair over a 1 MiB pipe, 64-byte writes | $(gbps "$ns" "$p64") | ring / pipe $r3 | >= 20: $(mark "$r3" ">=" 20) |"
+	echo "| ring-aware producer, relayed consumer (one relay) | $(gbps "$nb" "$o") | vs relayed shm $r4 | >= 1.0: $(mark "$r4" ">=" 1.0) |"
+	echo "| relayed shm (both relays) | $(gbps "$nb" "$rl") | | |"
+	echo
+	local spin block
+	spin=$("$IPCSH" --bench --ring-rtt 200000 64 spin) block=$("$IPCSH" --bench --ring-rtt 20000 64 block)
+	local sm bm
+	sm=$(awk '{ print $3 }' <<<"$spin") bm=$(awk '{ print $3 }' <<<"$block")
+	echo "Round trip of a 64-byte message, a ring each way between two ring-aware processes pinned to"
+	echo "two vCPUs (\`ipcsh --bench --ring-rtt\`): spinning (IPCSH_RING_SPIN, as on \`|[shm:spin]\`) median"
+	echo "$sm us, p99 $(awk '{ print $4 }' <<<"$spin") us (target <= 0.25: $(mark "$sm" "<=" 0.25)); sleeping (IPCSH_RING_BLOCK) median $bm us."
 	echo
 }
 
@@ -508,6 +570,7 @@ main() {
 	skip 4 || section_transports
 	skip 5 || section_remote
 	skip 6 || section_scripts
+	skip 7 || section_ring
 }
 
 start=$(date +%s)

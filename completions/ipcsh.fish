@@ -45,7 +45,8 @@ function __ipcsh_edge
             set opts 'msgsize=\tbytes per message' 'maxmsg=\tmessages in the queue' \
                 'lines\teach message holds whole lines'
         case shm
-            set opts 'size=\tring bytes, a power of two (default 1M)'
+            set opts 'size=\tring bytes, a power of two (default 1M)' \
+                'spin\tring-aware stages busy-wait briefly before they sleep'
         case msg
             set opts 'msgsize=\tbytes per message' 'maxbytes=\tbytes the queue holds' \
                 'lines\teach message holds whole lines'

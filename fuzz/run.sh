@@ -9,7 +9,7 @@ FUZZ_CC=${FUZZ_CC:-clang}
 FUZZ_SECONDS=${FUZZ_SECONDS:-60}
 B=build-fuzz
 SAN=fuzzer-no-link,address,undefined
-make -s -j2 CC="$FUZZ_CC" BUILD=$B SANITIZE=$SAN $B/libipcsh.a
+make -s -j2 CC="$FUZZ_CC" BUILD=$B SANITIZE=$SAN $B/libipcsh-core.a
 LIBS="$(pkg-config --libs readline libsodium) -lrt"
 CFLAGS="-g -O1 -D_GNU_SOURCE -Isrc $(pkg-config --cflags readline libsodium)"
 status=0
@@ -18,7 +18,7 @@ for src in fuzz/fuzz_*.c; do
 	bin=$B/fuzz/$name
 	mkdir -p "$B/fuzz" "fuzz/findings/$name/corpus"
 	# shellcheck disable=SC2086
-	"$FUZZ_CC" $CFLAGS -fsanitize=fuzzer,address,undefined -o "$bin" "$src" $B/libipcsh.a $LIBS
+	"$FUZZ_CC" $CFLAGS -fsanitize=fuzzer,address,undefined -o "$bin" "$src" $B/libipcsh-core.a $LIBS
 	dict=()
 	[ -f "fuzz/${name#fuzz_}.dict" ] && dict=(-dict="fuzz/${name#fuzz_}.dict")
 	echo "== $name: ${FUZZ_SECONDS}s"

@@ -41,7 +41,7 @@ static const char usage_text[] =
 	"  --bench [OPTS]   compare the transports on one workload\n"
 	"  --key FILE       key file for remote stages\n"
 	"  -h, --help       this help;  -V, --version  the version\n"
-	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N]\n"
+	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N,spin]\n"
 	"       |[msg:msgsize=N,maxbytes=N,lines] |[sysvshm:size=N] |[mmap:path=P,size=N]\n"
 	"       |[dgram:msgsize=N,buf=N,lines] |[seqpacket:msgsize=N,buf=N,lines] |[tcp:buf=N,nodelay]\n";
 

@@ -30,6 +30,8 @@ py() { python3 -c "$1" "$2" "${3-}"; }
 	for t in $ALL; do
 		assert_line --regexp "^$t +[0-9.]+ .* verified\$"
 	done
+	# The same shm edge between stages that use libipcsh.
+	assert_line --regexp "^shm \(direct\) +[0-9.]+ .* verified\$"
 	assert_line --regexp "^machine: .+, [0-9]+ cores, Linux "
 	assert_output --partial "verified: the consumer compared every byte"
 	refute_output --partial "FAILED"
@@ -52,7 +54,7 @@ py() { python3 -c "$1" "$2" "${3-}"; }
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 names = [r["transport"] for r in rows]
-assert names == sys.argv[2].split(), names
+assert names == sys.argv[2].split() + ["shm (direct)"], names
 for r in rows:
     assert r["verified"] == "yes", r
     assert float(r["gbps"]) > 0 and float(r["small_writes_per_s"]) > 0, r
@@ -74,7 +76,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["machine"]["cores"] > 0 and d["machine"]["cpu"] and d["machine"]["kernel"]
 assert d["workload"]["bytes"] == 1 << 20
-assert [r["transport"] for r in d["results"]] == sys.argv[2].split()
+assert [r["transport"] for r in d["results"]] == sys.argv[2].split() + ["shm (direct)"]
 assert all(r["verified"] and r["gbps"] > 0 and "rtt_median_us" in r for r in d["results"])
 print("ok")' out.json "$ALL"
 	assert_success
@@ -90,7 +92,7 @@ import sys, xml.etree.ElementTree as ET
 ns = {"s": "http://www.w3.org/2000/svg"}
 root = ET.parse(sys.argv[1]).getroot()
 assert root.tag == "{http://www.w3.org/2000/svg}svg"
-want = sys.argv[2].split()
+want = sys.argv[2].split() + ["shm (direct)"]
 for metric in ("throughput", "latency"):
     bars = [r for r in root.iter("{http://www.w3.org/2000/svg}rect")
             if r.get("class", "").split() == ["bar", metric]]
@@ -281,6 +283,7 @@ print("ok")' out.json
 @test "bench: the make bench driver runs end to end (tiny sizes), cleans up, reports ratios" {
 	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_IPCSHD="$IPCSHD" BENCH_OUT="$BATS_TEST_TMPDIR/out" \
 		BENCH_BYTES=4M BENCH_REPS=1 BENCH_LAUNCH_REPS=6 BENCH_SKIP="1 5 6" TMPDIR="$BATS_TEST_TMPDIR" \
+		BENCH_RING_BYTES=16M BENCH_RING_SMALL=1M BENCH_PIPEPAIR="$IPCSH_BUILD/bench/pipepair" \
 		bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	assert_line --regexp '^- machine: .+, [0-9]+ cores, Linux '
@@ -290,6 +293,13 @@ print("ok")' out.json
 	for t in pipe fifo sock mq shm; do
 		assert_line --regexp "^\| $t \| [0-9.]+ \| [0-9.]+ \|"
 	done
+	# libipcsh (issue 18): the ring against the raw pipe pair and memcpy.
+	assert_line --regexp '^\| raw C pair over a 1 MiB pipe .* \| [0-9.]+ \| ring / pipe [0-9.]+ \| >= 5: '
+	assert_line --regexp '^\| memcpy .* \| ring / memcpy [0-9.]+ \|'
+	assert_line --regexp '^\| raw C pair over a 1 MiB pipe, 64-byte writes \| [0-9.]+ \| ring / pipe [0-9.]+ \|'
+	assert_line --regexp '^\| ring-aware producer, relayed consumer .* vs relayed shm [0-9.]+ \|'
+	assert_output --regexp 'spinning .* median
+[0-9.]+ us'
 	refute_output --partial "n/a"
 	[ -s "$BATS_TEST_TMPDIR/out/results.md" ]
 	# Its temp directory is gone.
@@ -301,7 +311,7 @@ print("ok")' out.json
 @test "bench: the script section (6) times dash and bash, and ipcsh only when it gives dash's answer" {
 	local rows='^\| .+ \| [0-9.]+ \| [0-9.]+ \| '
 	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
-		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	assert_line --partial '## 6. Scripts (issue 12)'
 	# Six scripts; ipcsh's cell is a time or "n/a (why)", the check decides.
@@ -314,13 +324,13 @@ print("ok")' out.json
 	printf '#!/bin/bash\ncase $1 in --*) exec "%s" "$@" ;; esac\nf=$1; shift\nsed -E "s/\\|\\[[a-z:]+\\]/|/g" "$f" >"$f.plain.$$"\nbash "$f.plain.$$" "$@"; r=$?; rm -f "$f.plain.$$"; exit $r\n' "$IPCSH" >fake
 	chmod +x fake
 	run --separate-stderr env BENCH_IPCSH="$PWD/fake" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
-		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	[ "$(grep -cE "$rows"'[0-9.]+ \| [0-9.]+ \| [0-9.]+ \| <= 1.0: (ok|MISSED) \|' <<<"$output")" -eq 6 ] || fail "$output"
 	assert_line --regexp '^ipcsh/bash peak RSS: [0-9.]+ '
 	printf '#!/bin/sh\ncase $1 in --*) exec "%s" "$@" ;; esac\necho 42\n' "$IPCSH" >fake
 	run --separate-stderr env BENCH_IPCSH="$PWD/fake" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
-		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	[ "$(grep -cE "$rows"'n/a \(wrong answer: 42 instead of .+\) \|' <<<"$output")" -eq 6 ] || fail "$output"
 	run compgen -G "$BATS_TEST_TMPDIR/ipcsh-bench.*"

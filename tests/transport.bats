@@ -300,7 +300,7 @@ wait_for() {
 	wait_for relays_are $pid 2
 	n=0
 	for r in $(relay_pids $pid); do
-		# An anonymous shared mapping: the 4 MiB ring and its header page.
+		# A shared mapping of the memfd: the 4 MiB ring and its header page.
 		maps_shared "$r" $(((4 << 20) + 4096)) && n=$((n + 1))
 	done
 	maps_shared "$pid" $(((4 << 20) + 4096)) && fail "ipcsh kept the ring mapped after spawning"

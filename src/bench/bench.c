@@ -253,10 +253,14 @@ static int conf_init(struct bench_conf *c, int argc, char **argv)
 	int rc = parse_args(c, argc, argv);
 	if (rc)
 		return rc < 0 ? 1 : rc + 1;
-	if (c->nrows == 0)
+	if (c->nrows == 0) {
 		for (size_t i = 0; i < ARRAY_LEN(default_edges); i++)
 			if (add_transport(c, default_edges[i]) < 0)
 				return 3;
+		/* The same shm edge with stages that use libipcsh: no relays. */
+		row_add(c, xstrdup("shm (direct)"), xstrdup("|[shm]"), xstrdup(""));
+		c->rows[c->nrows - 1].direct = true;
+	}
 	if (c->remote)
 		row_add(c, xasprintf("remote %s", c->remote), xstrdup("|[pipe]"),
 			xasprintf("@%s ", c->remote));
@@ -363,9 +367,11 @@ static char *script_transfer(const struct runner *rn, const struct row *r, uint6
 			     uint64_t block)
 {
 	struct strbuf sb = {0};
+	const char *env = r->direct ? "IPCSH_BENCH_RING=1 " : "";
+	sb_adds(&sb, env);
 	sb_add_shquoted(&sb, rn->self);
-	sb_addf(&sb, " --bench --produce %" PRIu64 " %" PRIu64 " %d %s %s", bytes, block,
-		BENCH_FD_RESULT, r->edge, r->consumer_at);
+	sb_addf(&sb, " --bench --produce %" PRIu64 " %" PRIu64 " %d %s %s%s", bytes, block,
+		BENCH_FD_RESULT, r->edge, r->consumer_at, env);
 	sb_add_shquoted(&sb, rn->self);
 	sb_addf(&sb, " --bench --consume %" PRIu64 " >&%d", bytes, BENCH_FD_RESULT);
 	return sb_detach(&sb);
@@ -374,9 +380,11 @@ static char *script_transfer(const struct runner *rn, const struct row *r, uint6
 static char *script_latency(const struct runner *rn, const struct row *r)
 {
 	struct strbuf sb = {0};
+	const char *env = r->direct ? "IPCSH_BENCH_RING=1 " : "";
+	sb_adds(&sb, env);
 	sb_add_shquoted(&sb, rn->self);
-	sb_addf(&sb, " --bench --ping %u %u %d <&%d %s %s", rn->c->rounds, rn->c->msg, BENCH_FD_RESULT,
-		BENCH_FD_BACK_R, r->edge, r->consumer_at);
+	sb_addf(&sb, " --bench --ping %u %u %d <&%d %s %s%s", rn->c->rounds, rn->c->msg, BENCH_FD_RESULT,
+		BENCH_FD_BACK_R, r->edge, r->consumer_at, env);
 	sb_add_shquoted(&sb, rn->self);
 	sb_addf(&sb, " --bench --echo %u >&%d", rn->c->msg, BENCH_FD_BACK_W);
 	return sb_detach(&sb);
@@ -544,6 +552,7 @@ int bench_main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} modes[] = {
 		{"--produce", bench_produce}, {"--consume", bench_consume}, {"--ping", bench_ping},
+		{"--ring-rtt", bench_ring_rtt},
 		{"--echo", bench_echo},       {"--time", bench_time},       {"--raw", bench_raw},
 		{"--crypto", bench_crypto},
 	};

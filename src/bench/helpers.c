@@ -13,6 +13,7 @@
  *
  * Times are CLOCK_MONOTONIC nanoseconds, comparable between processes. */
 #include "internal.h"
+#include "../../include/ipcsh/ring.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -72,6 +73,15 @@ int bench_produce(int argc, char **argv)
 		return 2;
 	char *pat = pattern_new(block);
 	uint64_t t0 = now_ns();
+	ipcsh_ring *r = bench_ring_wanted() ? ipcsh_ring_stdout() : NULL;
+	if (r) {
+		int rc = bench_ring_produce(r, pat, bytes, block);
+		uint64_t t1 = now_ns();
+		free(pat);
+		if (!rc)
+			report(fd, "P %" PRIu64 " %" PRIu64 " %" PRIu64 "\n", bytes, t0, t1);
+		return rc;
+	}
 	for (uint64_t off = 0; off < bytes;) {
 		size_t n = (size_t)(bytes - off < block ? bytes - off : block);
 		if (write_all(1, pat + off % PATTERN_PERIOD, n) < 0) {
@@ -109,7 +119,10 @@ int bench_consume(int argc, char **argv)
 	char *buf = xmalloc(CONSUME_BUF);
 	uint64_t off = 0, bad = UINT64_MAX, t_first = 0;
 	int rc = 0;
-	for (;;) {
+	ipcsh_ring *r = bench_ring_wanted() ? ipcsh_ring_stdin() : NULL;
+	if (r)
+		rc = bench_ring_consume(r, pat, bytes, &off, &bad, &t_first);
+	while (!r) {
 		ssize_t n = read(0, buf, CONSUME_BUF);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -200,10 +213,12 @@ int bench_ping(int argc, char **argv)
 	char *msg = xmalloc(size), *back = xmalloc(size);
 	double *us = xcalloc(rounds, sizeof *us);
 	int rc = 0;
+	ipcsh_ring *r = bench_ring_wanted() ? ipcsh_ring_stdout() : NULL;
 	for (unsigned i = 0; i < warm + rounds; i++) {
 		ping_message(msg, size, i);
 		uint64_t t0 = now_ns();
-		if (write_all(1, msg, size) < 0 || read_exact(0, back, size) < 0) {
+		ssize_t w = r ? ipcsh_ring_write(r, msg, size) : write_all(1, msg, size);
+		if (w < 0 || read_exact(0, back, size) < 0) {
 			msg_errno("bench ping: round %u", i);
 			rc = 1;
 			break;
@@ -222,6 +237,8 @@ int bench_ping(int argc, char **argv)
 		double p99 = stat_quantile(us, rounds, 0.99), med = stat_median(us, rounds);
 		report(fd, "L %" PRIu64 " %.3f %.3f %.3f %.3f\n", rounds, med, p99, lo, hi);
 	}
+	if (r)
+		(void)ipcsh_ring_close(r);
 	free(msg);
 	free(back);
 	free(us);
@@ -239,8 +256,10 @@ int bench_echo(int argc, char **argv)
 		return 2;
 	char *buf = xmalloc(size);
 	int rc = 0;
+	ipcsh_ring *r = bench_ring_wanted() ? ipcsh_ring_stdin() : NULL;
 	for (;;) {
-		ssize_t n = read_full(0, buf, size);
+		const void *p = buf;
+		ssize_t n = r ? ipcsh_ring_peek(r, &p, size) : read_full(0, buf, size);
 		if (n == 0)
 			break;
 		if (n < 0 || (uint64_t)n != size) {
@@ -251,12 +270,16 @@ int bench_echo(int argc, char **argv)
 			rc = 1;
 			break;
 		}
-		if (write_all(1, buf, size) < 0) {
+		if (write_all(1, p, size) < 0) {
 			msg_errno("bench echo: cannot write");
 			rc = 1;
 			break;
 		}
+		if (r)
+			(void)ipcsh_ring_release(r, size);
 	}
+	if (r)
+		(void)ipcsh_ring_close(r);
 	free(buf);
 	return rc;
 }

@@ -49,6 +49,14 @@ int bench_produce(int argc, char **argv);
 int bench_consume(int argc, char **argv);
 int bench_ping(int argc, char **argv);
 int bench_echo(int argc, char **argv);
+/* libipcsh stages (ring.c): with IPCSH_BENCH_RING=1 the helpers use the
+ * ring of their |[shm] edge when ipcsh hands one over. */
+struct ipcsh_ring;
+bool bench_ring_wanted(void);
+int bench_ring_produce(struct ipcsh_ring *r, const char *pat, uint64_t bytes, uint64_t block);
+int bench_ring_consume(struct ipcsh_ring *r, const char *pat, uint64_t bytes, uint64_t *got,
+		       uint64_t *bad, uint64_t *t_first);
+int bench_ring_rtt(int argc, char **argv);
 /* `--time` and `--raw` (tools.c). */
 int bench_time(int argc, char **argv);
 int bench_raw(int argc, char **argv);
@@ -99,6 +107,7 @@ struct row {
 	bool failed;
 	char *why;          /* first failure, for the report */
 	uint64_t verified_bytes; /* bytes checked at the consumer, all runs */
+	bool direct;        /* the stages use libipcsh (IPCSH_BENCH_RING=1) */
 };
 
 struct bench_conf {

@@ -358,6 +358,8 @@ static int edges_prepare(struct run *r)
 				goto pipe_fail;
 			e->prod_fd = p[1];
 			e->relay_in_fd = p[0];
+			if (e->e.ops->stage_pipe)
+				e->e.ops->stage_pipe(&e->e, 0, p[1]);
 		} else if (e->e.want_stats && !e->e.ops->relay_out && e->e.ops->count_at_producer) {
 			/* producer -> pipe -> counting relay -> the object -> consumer */
 			if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
@@ -377,6 +379,8 @@ static int edges_prepare(struct run *r)
 			e->cons_fd = p[0];
 			if (e->e.ops->relay_out) {
 				e->relay_out_fd = p[1];
+				if (e->e.ops->stage_pipe)
+					e->e.ops->stage_pipe(&e->e, 1, p[0]);
 			} else {
 				e->count_in = e->e.rfd;
 				e->count_out = p[1];

@@ -2,21 +2,32 @@
 #include "ring.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-#define RING_HDR 4096u
+#define RING_HDR RING_HDR_SIZE
 #define SPIN_NS 20000u /* ~ the cost of one cross-CPU wake-up here */
 /* A relayed edge is four busy processes (two stages, two relays): with
  * fewer CPUs than that a spinner takes the CPU a stage needs (measured on
  * 2 vCPUs: 64K-block streams ran 15-25% faster without spinning). */
 static int spin_min_cpus = 4;
+
+/* Monotonic ns; local so that libipcsh (which compiles this file) needs
+ * nothing else of ipcsh. */
+static uint64_t ring_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 void ring_spin_policy(int min_cpus)
 {
@@ -109,14 +120,137 @@ int ring_create(struct ring *r, uint64_t size)
 	r->size = size;
 	r->mask = size - 1;
 	r->map_len = len;
+	r->fd = -1;
+	return 0;
+}
+
+static bool size_ok(uint64_t size)
+{
+	return size >= RING_MIN_SIZE && size <= RING_MAX_SIZE && !(size & (size - 1));
+}
+
+int ring_create_memfd(struct ring *r, uint64_t size)
+{
+	*r = (struct ring){0};
+	r->fd = -1;
+	if (!size_ok(size)) {
+		errno = EINVAL;
+		return -1;
+	}
+	int fd = memfd_create("ipcsh-ring", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -1;
+	size_t len = RING_HDR + (size_t)size;
+	void *m = MAP_FAILED;
+	if (ftruncate(fd, (off_t)len) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0 ||
+	    (m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	r->sh = m;
+	r->sh->size = size;
+	atomic_store(&r->sh->prod_cpu, -1);
+	atomic_store(&r->sh->cons_cpu, -1);
+	r->data = (unsigned char *)m + RING_HDR;
+	r->size = size;
+	r->mask = size - 1;
+	r->map_len = len;
+	r->fd = fd;
+	return 0;
+}
+
+/* The header and data, then (mirror) the data again right after it. */
+static void *map_mirror(int fd, uint64_t size)
+{
+	size_t len = RING_HDR + 2 * (size_t)size;
+	unsigned char *base = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (base == MAP_FAILED)
+		return MAP_FAILED;
+	if (mmap(base, RING_HDR + size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) ==
+		    MAP_FAILED ||
+	    mmap(base + RING_HDR + size, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd,
+		 RING_HDR) == MAP_FAILED) {
+		int e = errno;
+		munmap(base, len);
+		errno = e;
+		return MAP_FAILED;
+	}
+	return base;
+}
+
+int ring_map_fd(struct ring *r, int fd, uint64_t size, bool mirror)
+{
+	*r = (struct ring){0};
+	r->fd = -1;
+	struct stat st;
+	int seals = fcntl(fd, F_GET_SEALS);
+	if (!size_ok(size) || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size != RING_HDR + size || seals < 0 ||
+	    (seals & (F_SEAL_SHRINK | F_SEAL_GROW)) != (F_SEAL_SHRINK | F_SEAL_GROW)) {
+		errno = EPROTO;
+		return -1;
+	}
+	size_t len = RING_HDR + (size_t)size * (mirror ? 2 : 1);
+	void *m = mirror ? map_mirror(fd, size)
+			 : mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED)
+		return -1;
+	r->sh = m;
+	r->data = (unsigned char *)m + RING_HDR;
+	r->size = size;
+	r->mask = size - 1;
+	r->map_len = len;
+	r->fd = fd;
+	r->mirror = mirror;
 	return 0;
 }
 
 void ring_destroy(struct ring *r)
 {
-	if (r->sh)
+	if (r->sh) {
 		munmap(r->sh, r->map_len);
+		if (r->fd >= 0)
+			close(r->fd);
+	}
 	*r = (struct ring){0};
+}
+
+int ring_error(const struct ring *r)
+{
+	return r->err;
+}
+
+void ring_set_pos(struct ring *r, uint64_t pos, bool producer)
+{
+	r->pos = pos;
+	/* A cached view that makes reserve/peek load the real counter. */
+	r->peer = producer ? pos - r->size : pos;
+}
+
+bool ring_eof_flag(const struct ring *r)
+{
+	return atomic_load_explicit(&r->sh->eof, ACQ) != 0;
+}
+
+int ring_peer_cpu(const struct ring *r, int side)
+{
+	return atomic_load_explicit(side ? &r->sh->prod_cpu : &r->sh->cons_cpu, RLX);
+}
+
+void ring_note_cpu(struct ring *r, int side, int cpu)
+{
+	atomic_store_explicit(side ? &r->sh->cons_cpu : &r->sh->prod_cpu, cpu, RLX);
+}
+
+/* The peer's counter broke the protocol: remember, and show an empty or
+ * full ring from now on. */
+static uint64_t ring_broken(struct ring *r)
+{
+	r->err = EPROTO;
+	return 0;
 }
 
 /* ---- producer ---- */
@@ -130,11 +264,15 @@ size_t ring_reserve(struct ring *r, void **p)
 		r->peer = atomic_load_explicit(&r->sh->tail, ACQ);
 		used = r->pos - r->peer;
 	}
+	if (used > r->size || r->err) /* a tail ahead of head, or beyond the ring */
+		return ring_broken(r);
 	uint64_t space = r->size - used;
 	if (!space)
 		return 0;
 	uint64_t off = r->pos & r->mask;
 	*p = r->data + off;
+	if (r->mirror)
+		return (size_t)space;
 	return (size_t)(space < r->size - off ? space : r->size - off);
 }
 
@@ -161,13 +299,19 @@ static bool space_ready(struct ring *r)
 	if (atomic_load_explicit(&r->sh->gone, ACQ))
 		return true;
 	r->peer = atomic_load_explicit(&r->sh->tail, ACQ);
-	return r->pos - r->peer < r->size;
+	uint64_t used = r->pos - r->peer;
+	if (used > r->size)
+		ring_broken(r);
+	return r->size - used >= (r->want ? r->want : 1) || r->err;
 }
 
 static bool data_ready(struct ring *r)
 {
 	r->peer = atomic_load_explicit(&r->sh->head, ACQ);
-	return r->peer != r->pos || atomic_load_explicit(&r->sh->eof, ACQ);
+	uint64_t avail = r->peer - r->pos;
+	if (avail > r->size)
+		ring_broken(r);
+	return avail >= (r->want ? r->want : 1) || atomic_load_explicit(&r->sh->eof, ACQ) || r->err;
 }
 
 /* Spin while the peer is awake on another CPU, for at most SPIN_NS. */
@@ -182,8 +326,8 @@ static bool ring_spin(struct ring *r, bool (*ready)(struct ring *), _Atomic int3
 			if (pc < 0 || pc == me)
 				return false;
 			if (!t0)
-				t0 = now_ns();
-			else if (now_ns() - t0 > SPIN_NS)
+				t0 = ring_now_ns();
+			else if (ring_now_ns() - t0 > SPIN_NS)
 				return false;
 		}
 		if (ready(r))
@@ -236,8 +380,12 @@ size_t ring_peek(struct ring *r, const void **p)
 		if (!avail)
 			return 0;
 	}
+	if (avail > r->size || r->err) /* a head behind tail, or beyond the ring */
+		return ring_broken(r);
 	uint64_t off = r->pos & r->mask;
 	*p = r->data + off;
+	if (r->mirror)
+		return (size_t)avail;
 	return (size_t)(avail < r->size - off ? avail : r->size - off);
 }
 

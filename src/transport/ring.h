@@ -50,14 +50,33 @@ struct ring {
 	uint64_t pos;       /* own counter: head for the producer, tail for the consumer */
 	uint64_t peer;      /* cached view of the other side's counter */
 	size_t map_len;
+	int fd;             /* the memfd behind a shareable ring, -1 for an anonymous one */
+	bool mirror;        /* the data is mapped twice in a row: no wrap for reserve/peek */
+	int err;            /* EPROTO once the peer's counter broke the protocol */
+	uint64_t want;      /* ring_wait_*: bytes of data/space to wait for (0 means 1) */
 };
+
+/* The header's size: the data starts this many bytes into the mapping. */
+#define RING_HDR_SIZE 4096u
 
 /* Round a requested size to the ring size used: a power of two between
  * RING_MIN_SIZE and RING_MAX_SIZE (0 if the request is above the maximum). */
 uint64_t ring_round_size(uint64_t want);
 /* Map a ring of `size` bytes (a power of two >= RING_MIN_SIZE). 0/-1. */
 int ring_create(struct ring *r, uint64_t size) WUR;
-/* Unmap (each process that holds the mapping). NULL-safe on a zeroed ring. */
+/* Map a ring of `size` bytes backed by a sealed memfd (close-on-exec,
+ * r->fd), so that it can be handed to a program that was not forked from
+ * us (SCM_RIGHTS): its size can never change (F_SEAL_SHRINK, F_SEAL_GROW),
+ * so no holder can make another's access fault. 0/-1. */
+int ring_create_memfd(struct ring *r, uint64_t size) WUR;
+/* Attach to a ring created by ring_create_memfd in another process: fd is
+ * checked (sealed, exactly RING_HDR_SIZE + size bytes) and kept (r->fd);
+ * with mirror the data is mapped twice in a row, so ring_reserve and
+ * ring_peek never stop at the wrap. The header's contents are not trusted:
+ * the caller passes the size it got from ipcsh. 0/-1 (EPROTO: not a ring). */
+int ring_map_fd(struct ring *r, int fd, uint64_t size, bool mirror) WUR;
+/* Unmap (each process that holds the mapping) and close r->fd.
+ * NULL-safe on a zeroed ring. */
 void ring_destroy(struct ring *r);
 
 /* Producer. ring_reserve: a pointer to contiguous free space and its
@@ -82,6 +101,22 @@ bool ring_eof(struct ring *r);
 void ring_close_read(struct ring *r);
 /* Sleep until data or EOF, at most timeout_ms; false on timeout. */
 bool ring_wait_data(struct ring *r, int timeout_ms);
+
+/* The consumer never trusts the producer's counter, nor the producer the
+ * consumer's: a counter that runs backwards or claims more than the ring
+ * holds makes reserve/peek return 0 and the waits return at once, and this
+ * returns EPROTO from then on (0 while all is well). */
+int ring_error(const struct ring *r);
+/* Start at counter `pos` (a handed-over ring): head for a producer,
+ * tail for a consumer; the other side's counter is read at the next call. */
+void ring_set_pos(struct ring *r, uint64_t pos, bool producer);
+/* The producer/consumer wrote EOF / reader-gone (raw flags, for hand-over). */
+bool ring_eof_flag(const struct ring *r);
+/* The CPU the peer last ran on while awake, -1 asleep or unknown (a hint
+ * from shared memory: only ever used to decide whether to spin); and
+ * record ours. side: 0 producer, 1 consumer. */
+int ring_peer_cpu(const struct ring *r, int side);
+void ring_note_cpu(struct ring *r, int side, int cpu);
 
 /* Spin only on machines with at least min_cpus CPUs (default 4); for
  * tests and benchmarks. */

@@ -1,30 +1,51 @@
-/* shm.c — the `shm` transport: a lock-free SPSC ring (ring.h) in an
- * anonymous shared mapping, with a relay on each side.
+/* shm.c — the `shm` transport: a lock-free SPSC ring (ring.h) in a sealed
+ * memfd, with a relay on each side that steps aside for a program that
+ * speaks the ring itself (libipcsh, include/ipcsh/ring.h).
  *
- * The mapping has no name, so nothing can outlive the processes that map
- * it; the relays inherit it through fork(). relay_in read()s the producer's
- * pipe straight into the ring, relay_out write()s straight out of it into
- * the consumer's pipe: one copy in, one copy out, no buffer in between.
+ * The memfd has no name, so nothing can outlive the processes that map it
+ * or hold it; the relays inherit it through fork(). relay_in read()s the
+ * producer's pipe straight into the ring, relay_out write()s straight out
+ * of it into the consumer's pipe: one copy in, one copy out.
+ *
+ * Hand-over (ringproto.h): once the executor made a relay's pipe,
+ * shm_stage_pipe() binds a listening socket named after the stage's end of
+ * it, before any stage starts. The relay arms SIGIO on it: a connection
+ * interrupts whatever it waits for. It then finishes what is in flight
+ * (relay_in moves the rest of the pipe into the ring; relay_out stops
+ * filling the pipe and closes it, so the program reads those bytes first),
+ * writes 'D' on the liveness socket, sends the program the memfd and its
+ * end of the liveness socket, and exits. Either side may be handed over,
+ * at any time, independently: two ring-aware stages end up sharing the
+ * ring and the liveness pair, with no relay left.
  *
  * Ends of the stream:
- *  - producer done: relay_in reads EOF, sets the ring's EOF flag, exits 0;
+ *  - producer done: relay_in (or the library) sets the ring's EOF flag;
  *    relay_out drains the ring and exits 0, closing the consumer's stdin.
- *  - consumer gone: relay_out's write() fails with EPIPE; it sets the
- *    reader-gone flag (waking relay_in if it sleeps on a full ring), says so
- *    on the liveness socket, exits 0; relay_in stops at once, closing the
- *    producer's pipe, so the producer gets SIGPIPE as with a plain pipe.
- *  - a relay dies (killed): the other one, whose futex waits time out every
- *    LIVE_CHECK_MS, finds the liveness socket hung up without a word, prints
- *    "ipcsh: edge 1->2 (shm): the ... relay died" and exits 1.
+ *  - consumer gone: relay_out's write() fails with EPIPE (or the library
+ *    closes): the reader-gone flag is set and 'G' written on the liveness
+ *    socket; relay_in stops at once, closing the producer's pipe, so the
+ *    producer gets SIGPIPE as with a plain pipe (the library: EPIPE).
+ *  - a side dies (killed): the other one, whose futex waits time out every
+ *    LIVE_CHECK_MS, finds the liveness socket hung up. A dead relay is an
+ *    error ("the ... relay died"); a dead ring-aware consumer is a reader
+ *    gone, as with a pipe; a ring-aware producer that died without closing
+ *    ends the stream with "the producer died mid-stream" (status 1).
+ *  - a ring-aware peer that writes nonsense into the shared header makes
+ *    the relay stop with "... corrupt ring" (ring.c never indexes with it).
  */
 #include "internal.h"
 #include "ring.h"
+#include "ringproto.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #define LIVE_CHECK_MS 200
@@ -32,6 +53,9 @@
 struct shm_priv {
 	struct ring ring;
 	int live[2]; /* [0] relay_in's end, [1] relay_out's end */
+	int lis[2];  /* the hand-over listeners of each side, -1 none */
+	bool peer_direct; /* in a relay: the other side is a program now */
+	bool spin;        /* |[shm:spin]: programs handed the ring start spinning */
 };
 
 static int shm_prepare(struct edge *e, struct errbuf *err)
@@ -46,7 +70,8 @@ static int shm_prepare(struct edge *e, struct errbuf *err)
 		return -1;
 	}
 	struct shm_priv *p = xcalloc(1, sizeof *p);
-	if (ring_create(&p->ring, size) < 0) {
+	p->lis[0] = p->lis[1] = -1;
+	if (ring_create_memfd(&p->ring, size) < 0) {
 		errbuf_set(err, "%s: cannot map a ring of %llu bytes: %s: use a smaller size or another transport",
 			   label, (unsigned long long)size, strerror(errno));
 		free(p);
@@ -59,12 +84,159 @@ static int shm_prepare(struct edge *e, struct errbuf *err)
 		free(p);
 		return -1;
 	}
+	p->spin = (e->spec.set & EOPT_SPIN) != 0;
 	e->priv = p;
 	e->rfd = e->wfd = -1;
 	char sz[32];
 	format_size(size, sz, sizeof sz);
-	snprintf(e->actual, sizeof e->actual, "size=%s", sz);
+	snprintf(e->actual, sizeof e->actual, "size=%s%s", sz, p->spin ? ",spin" : "");
 	return 0;
+}
+
+/* Bind the hand-over listener for the stage's end `fd` of a relay pipe.
+ * Not being able to (a name taken by someone else) only means that side
+ * keeps its relay. */
+static void shm_stage_pipe(struct edge *e, int side, int fd)
+{
+	struct shm_priv *p = e->priv;
+	struct stat st;
+	if (!p || fstat(fd, &st) < 0)
+		return;
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s < 0)
+		return;
+	struct sockaddr_un a;
+	socklen_t len = ringproto_addr(&a, &st);
+	if (bind(s, (struct sockaddr *)&a, len) < 0 || listen(s, 4) < 0) {
+		close(s);
+		return;
+	}
+	p->lis[side ? 1 : 0] = s;
+}
+
+/* ---- hand-over, in a relay ---- */
+
+static volatile sig_atomic_t attach_pending;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	attach_pending = 1;
+}
+
+/* SIGIO on a connection to our listener: it interrupts futex waits,
+ * poll() and write() (no SA_RESTART). A connection made before this is
+ * found by the first look (attach_pending starts set). */
+static void attach_arm(int lis)
+{
+	if (lis < 0)
+		return;
+	struct sigaction sa = {.sa_handler = on_sigio};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGIO, &sa, NULL);
+	if (fcntl(lis, F_SETOWN, getpid()) < 0 || fcntl(lis, F_SETFL, O_NONBLOCK | O_ASYNC) < 0)
+		return;
+	attach_pending = 1;
+}
+
+/* A connection asking for our side, from our own user, or -1. */
+static int attach_accept(int lis, int side)
+{
+	attach_pending = 0;
+	for (;;) {
+		int c = accept4(lis, NULL, NULL, SOCK_CLOEXEC);
+		if (c < 0)
+			return -1;
+		struct ucred cr;
+		socklen_t crlen = sizeof cr;
+		struct ringproto_req req;
+		struct pollfd pf = {c, POLLIN, 0};
+		if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cr, &crlen) == 0 && cr.uid == geteuid() &&
+		    poll(&pf, 1, 1000) == 1 && recv(c, &req, sizeof req, MSG_DONTWAIT) == sizeof req &&
+		    req.magic == RINGPROTO_MAGIC && req.version == RINGPROTO_VERSION &&
+		    req.side == (uint32_t)side)
+			return c;
+		close(c); /* the library sees EOF and keeps using its fd */
+	}
+}
+
+/* Give the program the ring: 'D' to the other side, then the reply with
+ * the memfd and our liveness end. 0, or -1 (the program keeps its fd). */
+static int attach_reply(struct shm_priv *p, int c, int side)
+{
+	struct ringproto_rep rep = {RINGPROTO_MAGIC, RINGPROTO_VERSION, 0, p->spin ? RINGPROTO_SPIN : 0,
+				    p->ring.size, p->ring.pos};
+	int fds[2] = {p->ring.fd, p->live[side]};
+	union {
+		char buf[CMSG_SPACE(sizeof fds)];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof u);
+	struct iovec iov = {&rep, sizeof rep};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			   .msg_controllen = sizeof u.buf};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof fds);
+	memcpy(CMSG_DATA(cm), fds, sizeof fds);
+	char d = RINGPROTO_DIRECT;
+	if (send(p->live[side], &d, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* the other side is gone: the program will see it */
+	}
+	ssize_t n = sendmsg(c, &m, MSG_NOSIGNAL);
+	close(c);
+	return n == (ssize_t)sizeof rep ? 0 : -1;
+}
+
+/* The liveness socket, understood for shm: 0 go on, 1 the consumer side
+ * said it is gone (or, as a program, exited), 2 it died. 'D' notes that
+ * the other side is a program from now on. */
+static int shm_live(struct shm_priv *p, int fd)
+{
+	char buf[16];
+	for (;;) {
+		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n <= 0)
+			return p->peer_direct ? 1 : 2;
+		if (memchr(buf, LIVE_READER_GONE, (size_t)n))
+			return 1;
+		if (memchr(buf, RINGPROTO_DIRECT, (size_t)n))
+			p->peer_direct = true;
+	}
+}
+
+/* ---- relay_in ---- */
+
+/* relay_in's look at its peer: 0 go on, 1 stop quietly, -1 it died. */
+static int shm_in_live(struct edge *e, struct shm_priv *p)
+{
+	int l = shm_live(p, p->live[0]);
+	if (l == 2 && !ring_reader_gone(&p->ring)) {
+		relay_msg(e, "the consumer-side relay died");
+		return -1;
+	}
+	return l ? 1 : 0;
+}
+
+/* Wait for the producer's pipe, the liveness socket or a hand-over:
+ * 0 look again, 1 stop quietly, -1 the consumer side died. */
+static int shm_in_wait(struct edge *e, struct shm_priv *p, int in)
+{
+	struct pollfd pf[3] = {{in, POLLIN, 0}, {p->live[0], POLLIN, 0}, {p->lis[0], POLLIN, 0}};
+	if (poll(pf, p->lis[0] >= 0 ? 3 : 2, -1) < 0) {
+		if (errno == EINTR)
+			return 0;
+		relay_msg(e, "cannot poll the producer's pipe: %s", strerror(errno));
+		return -1;
+	}
+	if (pf[2].revents)
+		attach_pending = 1;
+	return pf[1].revents ? shm_in_live(e, p) : 0;
 }
 
 static size_t shm_chunk(const struct ring *r)
@@ -74,34 +246,31 @@ static size_t shm_chunk(const struct ring *r)
 	return r->size / 4 > RING_MIN_SIZE ? r->size / 4 : RING_MIN_SIZE;
 }
 
-/* relay_in's look at its peer: 0 go on, 1 stop quietly, -1 it died. */
-static int shm_in_live(struct edge *e, struct shm_priv *p)
-{
-	int l = live_peek(p->live[0]);
-	if (l == 2 && !ring_reader_gone(&p->ring)) {
-		relay_msg(e, "the consumer-side relay died");
-		return -1;
-	}
-	return l ? 1 : 0;
-}
-
 static int shm_relay_in(struct edge *e, int in)
 {
 	struct shm_priv *p = e->priv;
 	struct ring *r = &p->ring;
 	size_t chunk = shm_chunk(r);
 	uint64_t checked = now_ns();
+	int handing = -1; /* a program asked for the ring: drain the pipe, then give it */
 	/* Non-blocking, so that while the producer is idle we wait in poll()
 	 * with the liveness socket and stop as soon as the consumer is gone. */
 	if (fd_set_nonblock(in, true) < 0) {
 		relay_msg(e, "cannot make the producer's pipe non-blocking: %s", strerror(errno));
 		return 1;
 	}
+	attach_arm(p->lis[0]);
 	for (;;) {
+		if (attach_pending && handing < 0)
+			handing = attach_accept(p->lis[0], 0);
 		if (ring_reader_gone(r))
 			return 0;
 		void *dst;
 		size_t n = ring_reserve(r, &dst);
+		if (ring_error(r)) {
+			relay_msg(e, "the consumer corrupted the ring (a tail out of bounds)");
+			return 1;
+		}
 		int l = 0;
 		if (n == 0 && !ring_wait_space(r, LIVE_CHECK_MS))
 			l = shm_in_live(e, p);
@@ -118,8 +287,12 @@ static int shm_relay_in(struct edge *e, int in)
 		ssize_t got = read(in, dst, n < chunk ? n : chunk);
 		if (got < 0 && errno == EINTR)
 			continue;
+		if (handing >= 0 && (got == 0 || (got < 0 && errno == EAGAIN))) {
+			/* Everything written to the pipe is in the ring. */
+			return attach_reply(p, handing, 0) < 0 ? 1 : 0;
+		}
 		if (got < 0 && errno == EAGAIN) {
-			l = relay_in_wait(e, in, p->live[0]);
+			l = shm_in_wait(e, p, in);
 			if (l)
 				return l < 0;
 			continue;
@@ -137,6 +310,8 @@ static int shm_relay_in(struct edge *e, int in)
 	}
 }
 
+/* ---- relay_out ---- */
+
 /* The consumer is gone: relay_in stops, the producer gets SIGPIPE. */
 static void shm_reader_gone(struct shm_priv *p)
 {
@@ -148,7 +323,7 @@ static void shm_reader_gone(struct shm_priv *p)
  * meanwhile (stop quietly), -1 the producer side died. */
 static int shm_wait_data(struct edge *e, struct shm_priv *p, int out)
 {
-	if (ring_wait_data(&p->ring, LIVE_CHECK_MS))
+	if (ring_wait_data(&p->ring, LIVE_CHECK_MS) || attach_pending)
 		return 1;
 	/* Idle: notice a consumer that left without waiting for the next
 	 * write, so the producer is stopped at its next write, as by a pipe. */
@@ -156,14 +331,24 @@ static int shm_wait_data(struct edge *e, struct shm_priv *p, int out)
 		shm_reader_gone(p);
 		return 0;
 	}
-	if (live_peek(p->live[1]) != 2)
+	if (shm_live(p, p->live[1]) == 0)
 		return 1;
-	/* relay_in hung up: anything it wrote before is visible now. */
+	/* The producer's side hung up: anything it wrote before is visible now. */
 	const void *src;
-	if (ring_peek(&p->ring, &src) > 0 || ring_eof(&p->ring))
+	if (ring_peek(&p->ring, &src) > 0 || ring_eof(&p->ring) || ring_error(&p->ring))
 		return 1;
-	relay_msg(e, "the producer-side relay died mid-stream");
+	relay_msg(e, p->peer_direct ? "the producer died mid-stream"
+				    : "the producer-side relay died mid-stream");
 	return -1;
+}
+
+/* The consumer's pipe is full: wait for room, a hand-over or the consumer
+ * leaving. */
+static void shm_out_wait(struct shm_priv *p, int out)
+{
+	struct pollfd pf[2] = {{out, POLLOUT, 0}, {p->lis[1], POLLIN, 0}};
+	if (poll(pf, p->lis[1] >= 0 ? 2 : 1, LIVE_CHECK_MS) > 0 && pf[1].revents)
+		attach_pending = 1;
 }
 
 static int shm_relay_out(struct edge *e, int out)
@@ -172,10 +357,29 @@ static int shm_relay_out(struct edge *e, int out)
 	struct ring *r = &p->ring;
 	size_t chunk = shm_chunk(r);
 	signal(SIGPIPE, SIG_IGN); /* EPIPE tells us the consumer left */
+	if (fd_set_nonblock(out, true) < 0) {
+		relay_msg(e, "cannot make the consumer's pipe non-blocking: %s", strerror(errno));
+		return 1;
+	}
+	attach_arm(p->lis[1]);
 	int rc = 0;
 	for (;;) {
+		if (attach_pending) {
+			int c = attach_accept(p->lis[1], 1);
+			/* The pipe's bytes come first: the program reads it to EOF. */
+			if (c >= 0 && attach_reply(p, c, 1) == 0) {
+				stats_end(e);
+				return 0;
+			}
+		}
 		const void *src;
 		size_t n = ring_peek(r, &src);
+		if (ring_error(r)) {
+			relay_msg(e, "the producer corrupted the ring (a head out of bounds)");
+			shm_reader_gone(p);
+			rc = 1;
+			break;
+		}
 		if (n == 0) {
 			if (ring_eof(r))
 				break;
@@ -189,6 +393,10 @@ static int shm_relay_out(struct edge *e, int out)
 		ssize_t w = write(out, src, n < chunk ? n : chunk);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && errno == EAGAIN) {
+			shm_out_wait(p, out);
+			continue;
+		}
 		if (w < 0) {
 			if (errno != EPIPE) {
 				relay_msg(e, "cannot write to the consumer: %s", strerror(errno));
@@ -207,10 +415,14 @@ static int shm_relay_out(struct edge *e, int out)
 static int shm_relay_fds(const struct edge *e, int side, int *fds, int max)
 {
 	const struct shm_priv *p = e->priv;
-	if (!p || max < 1)
+	int n = 0;
+	if (!p)
 		return 0;
-	fds[0] = p->live[side ? 1 : 0];
-	return 1;
+	int mine[3] = {p->live[side ? 1 : 0], p->lis[side ? 1 : 0], p->ring.fd};
+	for (int i = 0; i < 3 && n < max; i++)
+		if (mine[i] >= 0)
+			fds[n++] = mine[i];
+	return n;
 }
 
 static void shm_release(struct edge *e)
@@ -220,6 +432,9 @@ static void shm_release(struct edge *e)
 		return;
 	close(p->live[0]);
 	close(p->live[1]);
+	for (int i = 0; i < 2; i++)
+		if (p->lis[i] >= 0)
+			close(p->lis[i]);
 	ring_destroy(&p->ring);
 	free(p);
 	e->priv = NULL;
@@ -232,4 +447,5 @@ const struct transport_ops transport_shm = {
 	.relay_out = shm_relay_out,
 	.relay_fds = shm_relay_fds,
 	.release = shm_release,
+	.stage_pipe = shm_stage_pipe,
 };

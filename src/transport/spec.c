@@ -29,6 +29,7 @@ static const struct opt_desc mq_opts[] = {
 };
 static const struct opt_desc shm_opts[] = {
 	{"size", OPT_SIZE, EOPT_SIZE, "ring bytes, rounded up to a power of two (default 1M)"},
+	{"spin", OPT_FLAG, EOPT_SPIN, "ring-aware stages busy-wait briefly before they sleep"},
 	{NULL, 0, 0, NULL},
 };
 
@@ -231,6 +232,8 @@ void edge_spec_format(const struct edge_spec *s, struct strbuf *sb)
 		sb_addc(sb, c);
 		c = ',';
 		sb_adds(sb, d->name);
+		if (d->type == OPT_FLAG)
+			continue;
 		char v[32];
 		switch (d->bit) {
 		case EOPT_LINES:

@@ -43,6 +43,7 @@ enum {
 	EOPT_LINES = 1u << 4,   /* lines    mq, msg, dgram, seqpacket */
 	EOPT_PATH = 1u << 5,    /* path=    fifo, mmap */
 	EOPT_NODELAY = 1u << 6, /* nodelay  tcp */
+	EOPT_SPIN = 1u << 15,   /* spin     shm (a high bit: transports being added take the next ones) */
 };
 
 /* An edge as written: `|` (dflt) or `|[NAME:OPT,...]`. Plain data; `path`
@@ -126,6 +127,12 @@ struct transport_ops {
 	/* fds the relay on `side` (0 in, 1 out) needs kept open in its child,
 	 * besides its in/out fd; returns how many it wrote (<= max). */
 	int (*relay_fds)(const struct edge *e, int side, int *fds, int max);
+	/* Optional. Called in ipcsh when the executor has made the pipe
+	 * between a relay and its stage, before any stage starts: `fd` is the
+	 * stage's end (side 0: the producer's write end, 1: the consumer's read
+	 * end). shm binds the name a ring-aware program asks for the ring by
+	 * (ringproto.h); failing to is not an error (the relay stays). */
+	void (*stage_pipe)(struct edge *e, int side, int fd);
 	/* After all stages started (or after a failure): close the parent's
 	 * copies, unlink what is named, free priv. Called once per prepared edge. */
 	void (*release)(struct edge *e);

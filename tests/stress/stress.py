@@ -13,6 +13,9 @@ Sections (each prints one summary line; the run fails if any check fails):
   loop     1,000 pipelines in one ipcsh: fd count flat, no zombie, bytes exact
   head     `yes |[T] head -1` N times per transport: each ends (hang limit)
   relay    a relay killed mid-stream: the pipeline fails with a message
+  direct   libipcsh stages sharing a ring with no relay (or one): SIGKILL of
+           ipcsh, of the producer or of the consumer at a random moment;
+           nothing is left (processes, objects, hand-over socket names)
 """
 import argparse
 import os
@@ -147,6 +150,21 @@ class Ctx:
         return subprocess.Popen([self.ipcsh, "-c", script], env=e, cwd=cwd,
                                 start_new_session=True, stdin=subprocess.DEVNULL,
                                 **extra, **kw)
+
+    def children(self, pid):
+        """Every child of pid."""
+        out = []
+        for p in os.listdir("/proc"):
+            if not p.isdigit():
+                continue
+            try:
+                with open("/proc/%s/stat" % p) as f:
+                    st = f.read()
+                if int(st[st.rindex(")") + 2:].split()[1]) == pid:
+                    out.append(int(p))
+            except (OSError, ValueError):
+                pass
+        return out
 
     def relays(self, pid):
         """Children of ipcsh that are ipcsh themselves (relays)."""
@@ -416,6 +434,71 @@ def sec_relay(c, reps):
           flush=True)
 
 
+def exe_of(pid):
+    try:
+        return os.readlink("/proc/%d/exe" % pid)
+    except OSError:
+        return None
+
+
+def ring_names():
+    """Hand-over listeners of shm edges (abstract names) in this netns."""
+    try:
+        with open("/proc/net/unix") as f:
+            return sum(1 for line in f if "@ipcsh-ring/" in line)
+    except OSError:
+        return 0
+
+
+def sec_direct(c, count):
+    rp = os.path.join(os.path.dirname(c.ipcsh), "tests", "helpers", "ringpeer")
+    if not os.access(rp, os.X_OK):
+        c.fail("direct: %s is not built (make check builds it)" % rp)
+        return 0
+    scripts = ["%s prod 1000000000 |[shm] %s cons" % (rp, rp),
+               "%s prod 300000000 |[shm:size=64K] cat |[shm] %s cons" % (rp, rp),
+               "trap '' PIPE; %s prod-forever |[shm] %s cons-head 1000000000" % (rp, rp)]
+    rng = random.Random(18)
+    base_names = ring_names()
+    leaked_obj = leaked_proc = names = 0
+    for i in range(count):
+        uid = NOBODY if i % 2 else 0
+        script = scripts[i % len(scripts)]
+        victim = ("ipcsh", "producer", "consumer")[(i // len(scripts)) % 3]
+        p = c.spawn(uid, script, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        d = rng.uniform(0.005, 0.150)
+        time.sleep(d)
+        stages = sorted(k for k in c.children(p.pid) if exe_of(k) == os.path.realpath(rp))
+        target = p.pid if victim == "ipcsh" or not stages else \
+            (stages[0] if victim == "producer" else stages[-1])
+        try:
+            os.kill(target, signal.SIGKILL)
+        except OSError:
+            pass
+        try:
+            p.wait(timeout=HANG_LIMIT)
+        except subprocess.TimeoutExpired:
+            c.fail("direct #%d (%s, kill %s): ipcsh hung" % (i, script, victim))
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+        lp, lo = c.settle("direct #%d (%s, uid %d, kill %s after %.0f ms)" % (
+            i, script, uid, victim, d * 1000))
+        leaked_proc += lp
+        leaked_obj += lo
+        deadline = time.monotonic() + GRACE
+        while ring_names() > base_names and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if ring_names() > base_names:
+            names += 1
+            c.fail("direct #%d (%s): a hand-over socket name is left" % (i, script))
+    c.figures["direct_kills"] = count
+    c.figures["direct_left"] = leaked_obj + leaked_proc + names
+    print("direct: %d SIGKILLs of ipcsh, producer or consumer with ring-aware stages (root and "
+          "nobody): %d objects, %d processes, %d socket names left"
+          % (count, leaked_obj, leaked_proc, names), flush=True)
+    return count
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--ipcsh", required=True)
@@ -427,7 +510,8 @@ def main():
     ap.add_argument("--loop", type=int, default=1000)
     ap.add_argument("--head", type=int, default=200)
     ap.add_argument("--relay-reps", type=int, default=10)
-    ap.add_argument("--only", default="faults,kills,budget,loop,head,relay")
+    ap.add_argument("--direct", type=int, default=60)
+    ap.add_argument("--only", default="faults,kills,budget,loop,head,relay,direct")
     a = ap.parse_args()
     if os.getuid() != 0:
         sys.exit("stress: must run as root (it switches to nobody for unprivileged runs)")
@@ -447,6 +531,8 @@ def main():
         sec_head(c, a.head)
     if "relay" in only:
         sec_relay(c, a.relay_reps)
+    if "direct" in only:
+        kills += sec_direct(c, a.direct)
     if "budget" in only and kills:
         sec_budget(c)
     c.figures["sigkills_total"] = kills

@@ -28,7 +28,7 @@
 #
 # Knobs (environment): BENCH_BYTES (W1/W2 size, default 2G, as issue 3 asks),
 # BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (256M),
-# BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_RING_BYTES (section 6, 8G),
+# BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_RING_BYTES (section 7, 8G),
 # BENCH_RING_SMALL (its 64-byte runs, 256M), BENCH_OUT (results directory,
 # default $BUILD/bench), BENCH_SKIP (space-separated section numbers),
 # BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd),
@@ -503,6 +503,9 @@ section_script_rss() {
 	[ -z "${peak[ipcsh]:-}" ] || rb=$(ratio "${peak[ipcsh]}" "${peak[bash]:-0}")
 	[ -z "${grow[ipcsh]:-}" ] || g=${grow[ipcsh]}
 	echo "ipcsh/bash peak RSS: $rb (target <= 1.0: $(mark "$rb" "<=" 1.0)); ipcsh's growth from iteration $early to $n: $g kB (target: 0, flat)"
+	echo
+}
+
 # The bench stages in shell text: ring-aware (IPCSH_BENCH_RING=1) or not.
 stage_prod() { # BYTES BLOCK RING
 	local e=

@@ -14,6 +14,11 @@
 #      socketpair, and the cost of --stats
 #   5. remote cat through ipcshd vs `ssh 127.0.0.1 cat` (issue 5), with an
 #      sshd started here on a free loopback port with its own temp keys
+#   6. scripts (issue 12): the shell language's own speed, bench/scripts/*.sh
+#      under dash, bash and ipcsh (loops, function calls, case, while read,
+#      trims, loops of |[shm] and |[mq:lines] pipelines) and the shell's RSS
+#      over a long loop; ipcsh's figure is "n/a (why)" while it cannot run
+#      a script or gives another answer than dash
 # Timings come from ipcsh's own engine (`ipcsh --bench --time`): each
 # command is spawned directly (no shell around it), the commands of a table
 # interleaved, a warm-up first, medians reported.
@@ -22,7 +27,9 @@
 # BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (256M),
 # BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_OUT (results directory,
 # default $BUILD/bench), BENCH_SKIP (space-separated section numbers),
-# BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd).
+# BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd),
+# BENCH_QUICK=1 (section 6 with 10x fewer iterations), BENCH_SCRIPT_REPS (3),
+# BENCH_SCRIPT_SCALE (divide section 6's iterations by this; BENCH_QUICK is 10).
 # Results: the report on stdout and in $BENCH_OUT/results.md, the chart in
 # $BENCH_OUT/transports.svg.
 set -u
@@ -360,6 +367,125 @@ section_remote() {
 	echo
 }
 
+# run_script_once SHELL SCRIPT ARGS...: run a script once; prints
+# "ok OUTPUT" or "fail WHY" (status and first stderr line).
+run_script_once() {
+	local out err rc
+	out=$(timeout 600 "$@" 2>"$tmp/script.err" </dev/null)
+	rc=$?
+	err=$(head -n 1 "$tmp/script.err")
+	# The message without its "ipcsh: FILE: line N:" prefix.
+	[[ $err =~ line\ [0-9]+:\ (.*)$ ]] && err=${BASH_REMATCH[1]}
+	err=${err%% (*}
+	[ ${#err} -le 60 ] || err="${err:0:57}..."
+	if [ "$rc" -ne 0 ]; then
+		echo "fail status $rc${err:+: $err}"
+	else
+		echo "ok $(printf '%s' "$out" | tr '\n' ' ')"
+	fi
+}
+
+# cell TEXT: TEXT fit for a markdown table cell.
+cell() { local t=${1//|/\\|}; printf '%s' "${t//$'\n'/ }"; }
+
+# seconds MS: milliseconds as seconds with 3 decimals.
+seconds() { awk -v ms="$1" 'BEGIN { if (ms > 0) printf "%.3f", ms / 1000; else printf "n/a" }'; }
+
+section_scripts() {
+	local scale=${BENCH_SCRIPT_SCALE:-1} reps=${BENCH_SCRIPT_REPS:-3} d=bench/scripts
+	[ -z "${BENCH_QUICK:-}" ] || [ -n "${BENCH_SCRIPT_SCALE:-}" ] || scale=10
+	local loops=$((1000000 / scale)) calls=$((100000 / scale)) words=$((100000 / scale))
+	local lines=$((100000 / scale)) trims=$((100000 / scale)) pipes=$((10000 / scale))
+	local rss_n=$((100000 / scale)) rss_early=$((1000 / scale))
+	echo "## 6. Scripts (issue 12): the shell language itself, \`SHELL bench/scripts/NAME.sh\`, median wall s"
+	echo
+	# Inputs: words that hit each case branch, lines for read.
+	seq "$words" | awk '{ printf "%s%d\n", substr("abxqz", $1 % 5 + 1, 1), $1 }' >"$tmp/words"
+	seq "$lines" | awk '{ print "line " $1 " of a file read by while read -r" }' >"$tmp/lines"
+	seq 1000 | awk '{ printf "%s%d\n", substr("abxqz", $1 % 5 + 1, 1), $1 }' >"$tmp/words.small"
+	# dash and bash run the transport script with plain pipes.
+	sed -E 's/(^|[^|])\|\[[a-z][a-z0-9]*(:[^]]*)?\]/\1|/g' "$d/pipes.sh" >"$tmp/pipes-plain.sh"
+	# Per script: what it does, its argument, and a small argument for the
+	# answer check.
+	local names=(loop func case read trim pipes) name plain ref got args_t=() pm dm bm r ipc rss
+	declare -A what=() arg=() small=() why=()
+	what[loop]="\`while [ \"\$i\" -lt N ]; do i=\$((i+1)); done\`, $loops iterations"
+	what[func]="$calls calls of a small function"
+	what[case]="\`case\` over $words words"
+	what[read]="\`while read -r\` over a $lines-line file"
+	what[trim]="\`\${x##*/}\` \`\${x%/*}\` \`\${x#*.}\` \`\${x%%.*}\` x $trims"
+	what[pipes]="$pipes iterations of \`echo |[shm] read\` and \`echo |[mq:lines] read\` (dash, bash: \`|\`)"
+	arg=([loop]=$loops [func]=$calls [case]=$tmp/words [read]=$tmp/lines [trim]=$trims [pipes]=$pipes)
+	small=([loop]=1000 [func]=1000 [case]=$tmp/words.small [read]=$tmp/words.small [trim]=1000 [pipes]=20)
+	for name in "${names[@]}"; do
+		plain="$d/$name.sh"
+		[ "$name" != pipes ] || plain="$tmp/pipes-plain.sh"
+		# ipcsh is timed only when it gives dash's answer (its exit status 0).
+		ref=$(run_script_once dash "$plain" "${small[$name]}")
+		got=$(run_script_once "$IPCSH" "$d/$name.sh" "${small[$name]}")
+		if [ "${got%% *}" != ok ]; then
+			why[$name]="n/a (${got#fail })"
+		elif [ "$got" != "$ref" ]; then
+			why[$name]="n/a (wrong answer: ${got#ok } instead of ${ref#ok })"
+		fi
+		args_t+=(::: "$name-dash" dash "$plain" "${arg[$name]}" ::: "$name-bash" bash "$plain" "${arg[$name]}")
+		[ -n "${why[$name]:-}" ] || args_t+=(::: "$name-ipcsh" "$IPCSH" "$d/$name.sh" "${arg[$name]}")
+	done
+	"$IPCSH" --bench --time --reps "$reps" --warmup 0 -- "${args_t[@]:1}" >"$tmp/scripts.csv" ||
+		echo "bench: some script runs failed (status column of $tmp/scripts.csv)" >&2
+	echo "| script | dash | bash | ipcsh | ipcsh/dash | ipcsh/bash | target (ipcsh/dash) | peak RSS KiB dash / bash / ipcsh |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for name in "${names[@]}"; do
+		dm=$(get scripts "$name-dash" median_ms) bm=$(get scripts "$name-bash" median_ms)
+		if [ -n "${why[$name]:-}" ]; then
+			ipc=$(cell "${why[$name]}") r=n/a pm=0 rss=n/a
+		else
+			pm=$(get scripts "$name-ipcsh" median_ms)
+			ipc=$(seconds "$pm") r=$(ratio "$pm" "$dm") rss=$(get scripts "$name-ipcsh" maxrss_kib)
+		fi
+		echo "| $(cell "${what[$name]}") | $(seconds "$dm") | $(seconds "$bm") | $ipc | $r | $(ratio "$pm" "$bm") | <= 1.0: $(mark "$r" "<=" 1.0) |" \
+			"$(get scripts "$name-dash" maxrss_kib) / $(get scripts "$name-bash" maxrss_kib) / $rss |"
+	done
+	echo
+	echo "Each shell runs each script $reps times, interleaved (\`ipcsh --bench --time\`, no warm-up); before"
+	echo "timing, each runs it once on a small input and ipcsh's answer must equal dash's, else its"
+	echo "figure is n/a with the reason. Scripts: bench/scripts/."
+	echo
+	section_script_rss "$rss_n" "$rss_early"
+}
+
+# The shell's own RSS over a long loop (bench/scripts/rss.sh): VmHWM and
+# VmRSS after iteration EARLY and after the last, read by a child from
+# /proc/$$/status (the same line in all three shells).
+section_script_rss() {
+	local n=$1 early=$2 sh out a b h rc
+	echo "Memory of a $n-iteration loop (function call, case, trims, arithmetic each round):"
+	echo
+	echo "| shell | VmRSS after iteration $early | after iteration $n | growth | peak (VmHWM) |"
+	echo "|---|---|---|---|---|"
+	declare -A peak=() grow=()
+	for sh in dash bash ipcsh; do
+		local cmd=("$sh")
+		[ "$sh" != ipcsh ] || cmd=("$IPCSH")
+		out=$(timeout 600 "${cmd[@]}" bench/scripts/rss.sh "$n" "$early" 2>"$tmp/rss.err" </dev/null)
+		rc=$?
+		a=$(awk '/^VmRSS/ { print $2; exit }' <<<"$out")
+		{ read -r h; read -r b; } < <(awk '/^VmHWM/ { h = $2 } /^VmRSS/ { r = $2 } END { print h; print r }' <<<"$out")
+		if [ "$rc" -ne 0 ] || [ -z "$a" ] || [ -z "$b" ]; then
+			echo "| $sh | $(cell "n/a ($(run_script_once "${cmd[@]}" bench/scripts/rss.sh 2 1 | sed 's/^fail //'))") | | | |"
+			continue
+		fi
+		peak[$sh]=$h grow[$sh]=$((b - a))
+		echo "| $sh | $a kB | $b kB | $((b - a)) kB | $h kB |"
+	done
+	echo
+	local rb=n/a g=n/a
+	[ -z "${peak[ipcsh]:-}" ] || rb=$(ratio "${peak[ipcsh]}" "${peak[bash]:-0}")
+	[ -z "${grow[ipcsh]:-}" ] || g=${grow[ipcsh]}
+	echo "ipcsh/bash peak RSS: $rb (target <= 1.0: $(mark "$rb" "<=" 1.0)); ipcsh's growth from iteration $early to $n: $g kB (target: 0, flat)"
+	echo
+}
+
 main() {
 	machine
 	start_ipcshd || echo "(ipcshd not available: no remote rows)" >&2
@@ -368,6 +494,7 @@ main() {
 	skip 3 || section_memory
 	skip 4 || section_transports
 	skip 5 || section_remote
+	skip 6 || section_scripts
 }
 
 start=$(date +%s)

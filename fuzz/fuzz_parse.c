@@ -11,8 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* A raw word read back as an argument is the same single word: words are
  * kept raw, so parsing is idempotent on them. (As an argument, so that a
- * word such as `elif` or `!`, refused or special in command position, is
- * still checked.) */
+ * word such as `elif` or `!`, special in command position, is still
+ * checked.) */
 static void check_word(const char *w)
 {
 	size_t n = strlen(w);
@@ -27,7 +27,7 @@ static void check_word(const char *w)
 	if (!sc || sc->nitems != 1 || sc->items[0].andor.n != 1)
 		__builtin_trap();
 	const struct ast_pipeline *pl = &sc->items[0].andor.pipes[0];
-	const struct ast_stage *st = &pl->stages[0];
+	const struct ast_cmd *st = &pl->stages[0];
 	if (pl->nstages != 1 || st->redirs || st->nassigns || st->nwords != 2 ||
 	    strcmp(st->words[1], w) != 0)
 		__builtin_trap();
@@ -35,8 +35,67 @@ static void check_word(const char *w)
 	free(src);
 }
 
-static void check_stage(const struct ast_stage *st)
+static void check_script(const struct ast_script *sc);
+
+/* A compound command: every list it holds is well formed; the lists that
+ * POSIX requires to be non-empty are. */
+static void check_compound(const struct ast_cmd *c)
 {
+	if (!c->text || c->nwords || c->nassigns || c->remote)
+		__builtin_trap();
+	switch (c->kind) {
+	case CMD_GROUP:
+	case CMD_SUBSHELL:
+		if (!c->u.body->nitems)
+			__builtin_trap();
+		check_script(c->u.body);
+		break;
+	case CMD_IF:
+		if (!c->u.if_->cond->nitems || !c->u.if_->then->nitems)
+			__builtin_trap();
+		check_script(c->u.if_->cond);
+		check_script(c->u.if_->then);
+		if (c->u.if_->els)
+			check_script(c->u.if_->els);
+		break;
+	case CMD_WHILE:
+	case CMD_UNTIL:
+		if (!c->u.loop->cond->nitems || !c->u.loop->body->nitems)
+			__builtin_trap();
+		check_script(c->u.loop->cond);
+		check_script(c->u.loop->body);
+		break;
+	case CMD_FOR:
+		if (!c->u.for_->name || !c->u.for_->body->nitems || (!c->u.for_->has_in && c->u.for_->nwords))
+			__builtin_trap();
+		for (size_t i = 0; i < c->u.for_->nwords; i++)
+			check_word(c->u.for_->words[i]);
+		check_script(c->u.for_->body);
+		break;
+	case CMD_CASE:
+		for (size_t i = 0; i < c->u.case_->nitems; i++) {
+			if (!c->u.case_->items[i].npats)
+				__builtin_trap();
+			check_script(c->u.case_->items[i].body);
+		}
+		break;
+	case CMD_FUNCDEF:
+		if (!c->u.func->name || !c->u.func->body || c->u.func->body->kind == CMD_SIMPLE ||
+		    c->u.func->body->kind == CMD_FUNCDEF)
+			__builtin_trap();
+		check_compound(c->u.func->body);
+		break;
+	case CMD_SIMPLE:
+		__builtin_trap();
+	}
+}
+
+static void check_stage(const struct ast_cmd *st)
+{
+	if (st->kind != CMD_SIMPLE) {
+		check_compound(st);
+		return;
+	}
 	if (st->nwords + st->nassigns == 0 && !st->redirs)
 		__builtin_trap();
 	if (st->remote && (!*st->remote || st->nwords == 0))
@@ -70,8 +129,22 @@ static void check_script(const struct ast_script *sc)
 	}
 }
 
+/* A few aliases, so that alias substitution is fuzzed too: one that ends
+ * in a blank, one that opens a compound command, one that recurses. */
+static const char *fuzz_alias(const char *name)
+{
+	if (strcmp(name, "al") == 0)
+		return "echo ";
+	if (strcmp(name, "lp") == 0)
+		return "while al; do";
+	if (strcmp(name, "rc") == 0)
+		return "rc al";
+	return NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	parse_alias_lookup = fuzz_alias;
 	struct arena a = { 0 };
 	struct parse_error err;
 	const char *src = (const char *)data;

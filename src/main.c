@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "bench/bench.h"
+#include "builtin/builtin.h"
 #include "exec/plan.h"
 #include "exec/shell.h"
 #include "job/job.h"
@@ -30,6 +31,9 @@ static const char usage_text[] =
 	"  -t EDGE          what a bare | means, e.g. -t shm or -t mq:lines (default pipe)\n"
 	"  -e               stop at the first list item that fails\n"
 	"  -o pipefail      a pipeline's status is its rightmost failing stage's\n"
+	"  -o NAME          any option of set by name (nounset, allexport...); set's letters\n"
+	"                   (a b C f m u v) too; +o NAME and a leading + turn one off\n"
+	"  -s               read commands from stdin; operands are $1...\n"
 	"  -x               print each pipeline with its wiring before running it\n"
 	"  -n               parse only: report syntax errors, run nothing\n"
 	"  --plan[=json]    print the plan (stages, edges, transports) and run nothing\n"
@@ -70,6 +74,7 @@ static char *read_fd_all(int fd, size_t *len)
 struct opts {
 	const char *cmd;       /* -c */
 	bool force_i;
+	bool read_stdin;       /* -s: commands from stdin, operands are parameters */
 	bool plan_only;
 };
 
@@ -83,6 +88,53 @@ static int set_edge(const char *text)
 	return 0;
 }
 
+/* A "+..." word: set's letters turned off, "+o NAME" (the next word). */
+static void set_letters(const char *a, int argc, char **argv, int *i)
+{
+	for (const char *p = a + 1; *p; p++) {
+		if (*p == 'o') {
+			const char *name = p[1] ? p + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+			if (!name || shell_option_set('+', 0, name) < 0)
+				usage_error("+o: unknown option name '", name ? name : "", "'");
+			return;
+		}
+		if (shell_option_set('+', *p, NULL) < 0)
+			usage_error("unknown option '+", (char[]){*p, 0}, "'");
+	}
+}
+
+/* A "--name" option (argv[*i]); may take the next word. */
+static void long_option(const char *a, int argc, char **argv, int *i)
+{
+	if (!strcmp(a, "--help")) {
+		fputs(usage_text, stdout);
+		exit(0);
+	} else if (!strcmp(a, "--version")) {
+		printf("ipcsh %s\n", IPCSH_VERSION);
+		exit(0);
+	} else if (!strcmp(a, "--plan")) {
+		sh.plan = PLAN_TEXT;
+	} else if (!strcmp(a, "--plan=json")) {
+		sh.plan = PLAN_JSON;
+	} else if (!strcmp(a, "--plan=text")) {
+		sh.plan = PLAN_TEXT;
+	} else if (!strcmp(a, "--stats") || !strcmp(a, "--stats=text")) {
+		sh.stats = STATS_TEXT;
+	} else if (!strcmp(a, "--stats=json")) {
+		sh.stats = STATS_JSON;
+	} else if (!strcmp(a, "--key")) {
+		if (++*i >= argc)
+			usage_error("", a, ": needs a file");
+		sh.keyfile = argv[*i];
+	} else if (!strncmp(a, "--key=", 6)) {
+		sh.keyfile = a + 6;
+	} else if (!strcmp(a, "--bench")) {
+		exit(bench_main(argc - *i - 1, argv + *i + 1));
+	} else {
+		usage_error("unknown option '", a, "'");
+	}
+}
+
 /* Parse options; returns the index of the first operand. */
 static int parse_options(int argc, char **argv, struct opts *o)
 {
@@ -91,43 +143,14 @@ static int parse_options(int argc, char **argv, struct opts *o)
 		const char *a = argv[i];
 		if (strcmp(a, "--") == 0)
 			return i + 1;
-		if (a[0] == '+' && a[1] == 'o' && !a[2]) {
-			if (i + 1 >= argc || strcmp(argv[i + 1], "pipefail") != 0)
-				usage_error("+o: unknown option name '", i + 1 < argc ? argv[i + 1] : "", "'");
-			sh.opt_pipefail = false;
-			i++;
+		if ((a[0] != '-' && a[0] != '+') || !a[1])
+			return i;
+		if (a[0] == '+') {
+			set_letters(a, argc, argv, &i);
 			continue;
 		}
-		if (a[0] != '-' || !a[1])
-			return i;
 		if (a[1] == '-') {
-			if (!strcmp(a, "--help")) {
-				fputs(usage_text, stdout);
-				exit(0);
-			} else if (!strcmp(a, "--version")) {
-				printf("ipcsh %s\n", IPCSH_VERSION);
-				exit(0);
-			} else if (!strcmp(a, "--plan")) {
-				sh.plan = PLAN_TEXT;
-			} else if (!strcmp(a, "--plan=json")) {
-				sh.plan = PLAN_JSON;
-			} else if (!strcmp(a, "--plan=text")) {
-				sh.plan = PLAN_TEXT;
-			} else if (!strcmp(a, "--stats") || !strcmp(a, "--stats=text")) {
-				sh.stats = STATS_TEXT;
-			} else if (!strcmp(a, "--stats=json")) {
-				sh.stats = STATS_JSON;
-			} else if (!strcmp(a, "--key")) {
-				if (++i >= argc)
-					usage_error("", a, ": needs a file");
-				sh.keyfile = argv[i];
-			} else if (!strncmp(a, "--key=", 6)) {
-				sh.keyfile = a + 6;
-			} else if (!strcmp(a, "--bench")) {
-				exit(bench_main(argc - i - 1, argv + i + 1));
-			} else {
-				usage_error("unknown option '", a, "'");
-			}
+			long_option(a, argc, argv, &i);
 			continue;
 		}
 		for (const char *p = a + 1; *p; p++) {
@@ -142,20 +165,12 @@ static int parse_options(int argc, char **argv, struct opts *o)
 					o->cmd = arg;
 				else if (*p == 't' && set_edge(arg) < 0)
 					exit(2);
-				else if (*p == 'o' && strcmp(arg, "pipefail") == 0)
-					sh.opt_pipefail = true;
-				else if (*p == 'o' && strcmp(arg, "errexit") == 0)
-					sh.opt_e = true;
-				else if (*p == 'o' && strcmp(arg, "xtrace") == 0)
-					sh.opt_x = true;
-				else if (*p == 'o')
+				else if (*p == 'o' && shell_option_set('-', 0, arg) < 0)
 					usage_error("-o: unknown option name '", arg, "'");
 				goto next; /* the rest of this word was the argument */
 			}
-			case 'e': sh.opt_e = true; break;
-			case 'x': sh.opt_x = true; break;
-			case 'n': sh.opt_n = true; break;
 			case 'i': o->force_i = true; break;
+			case 's': o->read_stdin = true; break;
 			case 'h':
 				fputs(usage_text, stdout);
 				exit(0);
@@ -163,7 +178,9 @@ static int parse_options(int argc, char **argv, struct opts *o)
 				printf("ipcsh %s\n", IPCSH_VERSION);
 				exit(0);
 			default:
-				usage_error("unknown option '-", (char[]){*p, 0}, "'");
+				/* every option of set: -a -b -C -e -f -m -n -u -v -x */
+				if (shell_option_set('-', *p, NULL) < 0)
+					usage_error("unknown option '-", (char[]){*p, 0}, "'");
 			}
 		}
 next:;
@@ -176,13 +193,13 @@ static int run_main_text(const char *text, size_t len, const char *name)
 {
 	sh.source_name = name;
 	if (sh.plan == PLAN_NONE && !sh.opt_n)
-		return shell_run_text(text, len, name);
+		return shell_run_text(text, len, name, 1).status;
 	struct arena a = {0};
 	struct parse_error err;
 	memset(&err, 0, sizeof err);
 	struct ast_script *s = parse_script(&a, text, len, 1, &err);
 	if (!s) {
-		msg_err("%s: line %d: %s", name, err.line, err.msg);
+		msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
 		arena_free(&a);
 		return 2;
 	}
@@ -209,7 +226,7 @@ int main(int argc, char **argv)
 		st = run_main_text(o.cmd, strlen(o.cmd), "-c");
 		shell_exit(st);
 	}
-	if (i < argc) {
+	if (i < argc && !o.read_stdin) {
 		const char *file = argv[i];
 		int fd = open(file, O_RDONLY | O_CLOEXEC);
 		size_t len = 0;
@@ -226,11 +243,14 @@ int main(int argc, char **argv)
 		free(text);
 		shell_exit(st);
 	}
+	if (o.read_stdin)
+		params_set(argv + i, argc - i);
 	bool tty = isatty(0) && isatty(2);
 	if ((tty || o.force_i) && sh.plan == PLAN_NONE && !sh.opt_n) {
 		sh.interactive = true;
 		if (job_control_init() < 0 && o.force_i)
 			msg_warn("no terminal: no job control");
+		sh.opt_m = sh.jobctl;
 		shell_exit(repl_main());
 	}
 	size_t len = 0;

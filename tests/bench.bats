@@ -234,7 +234,7 @@ print("ok")' chart.svg
 
 @test "bench: the make bench driver runs end to end (tiny sizes), cleans up, reports ratios" {
 	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_IPCSHD="$IPCSHD" BENCH_OUT="$BATS_TEST_TMPDIR/out" \
-		BENCH_BYTES=4M BENCH_REPS=1 BENCH_LAUNCH_REPS=6 BENCH_SKIP="1 5" TMPDIR="$BATS_TEST_TMPDIR" \
+		BENCH_BYTES=4M BENCH_REPS=1 BENCH_LAUNCH_REPS=6 BENCH_SKIP="1 5 6" TMPDIR="$BATS_TEST_TMPDIR" \
 		bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	assert_line --regexp '^- machine: .+, [0-9]+ cores, Linux '
@@ -247,6 +247,36 @@ print("ok")' chart.svg
 	refute_output --partial "n/a"
 	[ -s "$BATS_TEST_TMPDIR/out/results.md" ]
 	# Its temp directory is gone.
+	run compgen -G "$BATS_TEST_TMPDIR/ipcsh-bench.*"
+	assert_failure
+	no_ipc_left
+}
+
+@test "bench: the script section (6) times dash and bash, and ipcsh only when it gives dash's answer" {
+	local rows='^\| .+ \| [0-9.]+ \| [0-9.]+ \| '
+	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+	assert_success
+	assert_line --partial '## 6. Scripts (issue 12)'
+	# Six scripts; ipcsh's cell is a time or "n/a (why)", the check decides.
+	[ "$(grep -cE "$rows"'([0-9.]+|n/a \(.+\)) \|' <<<"$output")" -eq 6 ] || fail "$output"
+	assert_line --regexp '^\| dash \| [0-9]+ kB \| [0-9]+ kB \| -?[0-9]+ kB \| [0-9]+ kB \|$'
+	assert_line --regexp '^\| bash \| [0-9]+ kB \|'
+	assert_line --regexp '^\| ipcsh \| ([0-9]+ kB|n/a \(.+\)) \|'
+	# A stand-in ipcsh that runs the scripts with bash (plain pipes): every
+	# ipcsh figure is a time and a ratio; one that answers wrongly is n/a.
+	printf '#!/bin/bash\ncase $1 in --*) exec "%s" "$@" ;; esac\nf=$1; shift\nsed -E "s/\\|\\[[a-z:]+\\]/|/g" "$f" >"$f.plain.$$"\nbash "$f.plain.$$" "$@"; r=$?; rm -f "$f.plain.$$"; exit $r\n' "$IPCSH" >fake
+	chmod +x fake
+	run --separate-stderr env BENCH_IPCSH="$PWD/fake" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+	assert_success
+	[ "$(grep -cE "$rows"'[0-9.]+ \| [0-9.]+ \| [0-9.]+ \| <= 1.0: (ok|MISSED) \|' <<<"$output")" -eq 6 ] || fail "$output"
+	assert_line --regexp '^ipcsh/bash peak RSS: [0-9.]+ '
+	printf '#!/bin/sh\ncase $1 in --*) exec "%s" "$@" ;; esac\necho 42\n' "$IPCSH" >fake
+	run --separate-stderr env BENCH_IPCSH="$PWD/fake" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+	assert_success
+	[ "$(grep -cE "$rows"'n/a \(wrong answer: 42 instead of .+\) \|' <<<"$output")" -eq 6 ] || fail "$output"
 	run compgen -G "$BATS_TEST_TMPDIR/ipcsh-bench.*"
 	assert_failure
 	no_ipc_left

@@ -227,11 +227,11 @@ and'
 	run --separate-stderr ipcsh bad.ipcsh
 	assert_failure 2
 	[ ! -e created ]
-	[[ $stderr == "ipcsh: bad.ipcsh: line 4: syntax error"* ]]
+	[[ $stderr == "ipcsh: bad.ipcsh: line 4: column 1: syntax error"* ]]
 	run --separate-stderr ipcsh -c 'echo a; echo )'
 	assert_failure 2
 	assert_output ''
-	[[ $stderr == "ipcsh: -c: line 1: syntax error"*")"* ]]
+	[[ $stderr == "ipcsh: -c: line 1: column 14: syntax error"*")"* ]]
 }
 
 @test "a bad edge option is a syntax error and nothing runs" {
@@ -347,9 +347,10 @@ sourced '
 	assert_output "$(printf 'a\nc\ne')"
 	[[ $stderr == *"new: cannot overwrite existing file"* ]] || fail "$stderr"
 	run ipcsh -c 'set -o nounset -o noclobber; set -o'
-	assert_line "nounset	on"
-	assert_line "noclobber	on"
-	assert_line "noglob	off"
+	# bash's layout: the name padded to 15, a tab, on/off
+	assert_line "$(printf '%-15s\t%s' nounset on)"
+	assert_line "$(printf '%-15s\t%s' noclobber on)"
+	assert_line "$(printf '%-15s\t%s' noglob off)"
 }
 
 @test "readonly: an assignment to it ends a script, unset refuses it, readonly -p lists it" {
@@ -494,13 +495,23 @@ ps -o stat= --ppid \$\$ | grep -c Z"
 	assert_output done
 }
 
-@test "control-flow words are a syntax error, not commands run half-way" {
-	run --separate-stderr ipcsh -c 'touch ran; if true; then echo x; fi'
-	assert_failure 2
-	[ ! -e ran ]
-	[[ $stderr == *"'if' is not supported"* ]]
-	run ipcsh -c 'echo if then fi'
-	assert_output 'if then fi'
+@test "a syntax error in any compound command runs nothing, and names line, column and token" {
+	local c
+	for c in 'if true; then echo x; fi fi' 'while true; do done' 'for i in a; do echo; dne' \
+		'case x in a) echo;; b c) ;; esac' '{ echo a; } b' '( )' 'f() echo' \
+		'until false; do echo; done; done' 'if true; then echo; else; fi'; do
+		run --separate-stderr ipcsh -c "touch ran
+$c"
+		assert_failure 2
+		[ ! -e ran ]
+		[[ $stderr == "ipcsh: -c: line 2: column "[0-9]*": syntax error"* ]]
+	done
+	run --separate-stderr ipcsh -c 'touch ran
+if true; then echo x; fi fi'
+	[[ $stderr == "ipcsh: -c: line 2: column 26: syntax error near 'fi'" ]]
+	run ipcsh -c 'echo if then fi; a=if; echo $a'
+	assert_output 'if then fi
+if'
 }
 
 @test "a FIFO redirection is opened by the stage, never blocking ipcsh" {

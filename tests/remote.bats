@@ -12,7 +12,7 @@ setup_file() {
 	export REMOTE_KEY=$REMOTE_DIR/key
 	"$IPCSHD" --genkey "$REMOTE_KEY"
 	head -c $((32 << 20)) /dev/urandom >"$REMOTE_DIR/in.32M"
-	remote_start D
+	remote_start D --accept-env FOO
 	export D_PORT D_PID
 	export IPCSH_KEY=$REMOTE_KEY
 	export H=127.0.0.1:$D_PORT
@@ -192,7 +192,7 @@ raw_wait_closed() {
 	ln -s "$(command -v sh)" cat
 	run -126 "$RCLIENT" "$h" "$PWD/cat" -c 'touch marker'
 	[ ! -e marker ]
-	remote_start F --max-args 3 --max-env 1
+	remote_start F --max-args 3 --max-env 1 --accept-env A,B
 	run "$RCLIENT" -e A=1 "127.0.0.1:$F_PORT" printf '%s' x
 	assert_output x
 	run --separate-stderr "$RCLIENT" "127.0.0.1:$F_PORT" printf '%s' x y
@@ -346,7 +346,8 @@ start_sshd() {
 @test "@ssh: runs the stage through ssh and ipcshd --stdio" {
 	[ -x /usr/sbin/sshd ] || skip "no sshd"
 	start_sshd
-	export IPCSH_REMOTE_CMD="$IPCSHD --stdio"
+	IPCSH_REMOTE_CMD="$IPCSHD --stdio --accept-env X $(remote_root_flag)"
+	export IPCSH_REMOTE_CMD
 	local u
 	u=$(id -un)
 	unset IPCSH_KEY # no key is needed over ssh

@@ -568,3 +568,47 @@ _remote_sleep_in() {
 	[ -n "$pid" ] && [[ $(proc_state "$pid") == ["$1"] ]]
 }
 _remote_sleep_gone() { ! pgrep -f '^sleep 4242$' >/dev/null; }
+
+@test "an unfinished compound command continues with PS2 and is one history entry" {
+	ish_start PS2='more> '
+	ish_type 'for i in 1 2; do'
+	ish_keys Enter
+	ish_wait '^more>$'
+	ish_type 'echo "i=$i"'
+	ish_keys Enter
+	ish_type 'done'
+	ish_keys Enter
+	ish_wait_prompt
+	ish_wait '^i=2$'
+	ish_screen | grep -q '^i=1$'
+	# Up recalls the whole loop, which runs again as one command.
+	ish_mark
+	ish_keys Up
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_screen | grep -c '^i=2$')" -eq 2 ]
+}
+
+@test "Ctrl-Z stops a job whose stage is a while loop; fg and Ctrl-C end it" {
+	ish_start
+	ish_type 'while true; do sleep 0.05; echo tick; done |[shm] cat >/dev/null'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	# the forked ipcsh running the loop, cat, the two relays (and a sleep)
+	ish_wait_for _pgrp_count_at_least "$pg" 4
+	ish_keys C-z
+	ish_wait '^\[1\]\+  Stopped +while true; do sleep 0.05; echo tick; done \|\[shm\] cat >/dev/null$'
+	ish_wait_prompt
+	ish_wait_for _pgrp_all_in "$pg" T
+	ish_run 'jobs'
+	[[ $(ish_output) =~ ^\[1\]\+\ +Stopped\ +while ]]
+	ish_type 'fg'
+	ish_keys Enter
+	ish_wait_for _ish_job_in_fg
+	ish_wait_for _pgrp_none_in "$pg" T
+	ish_keys C-c
+	ish_wait_prompt
+	ish_wait_for _pgrp_gone "$pg"
+	ish_run 'jobs'
+	[ -z "$(ish_output)" ]
+}

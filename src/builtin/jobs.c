@@ -34,19 +34,15 @@ static void print_job_fd1(struct job *j, bool longfmt, bool pids)
 int bi_jobs(int argc, char **argv)
 {
 	bool longfmt = false, pids = false;
-	int i = 1;
-	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
-		for (const char *p = argv[i] + 1; *p; p++) {
-			if (*p == 'l')
-				longfmt = true;
-			else if (*p == 'p')
-				pids = true;
-			else {
-				msg_err("jobs: -%c: invalid option", *p);
-				return 2;
-			}
-		}
+	struct bopt g = BOPT_INIT;
+	int c;
+	while ((c = builtin_getopt(&g, argc, argv, "lp")) != -1) {
+		if (c == '?')
+			return 2;
+		longfmt |= c == 'l';
+		pids |= c == 'p';
 	}
+	int i = g.ind;
 	job_reap(false);
 	int st = 0;
 	if (i < argc) {

@@ -13,21 +13,52 @@
 
 #include "remote/proto.h"
 
+/* One --allow or --allow-exact entry, resolved once at start. */
+struct allow_rule {
+	char *path;             /* canonical path: what runs (never the client's name) */
+	char *base;             /* the name's basename: argv[0] of what runs */
+	char **args;            /* --allow-exact: the only arguments (NULL-terminated); NULL: any */
+};
+
 struct dconf {
 	uint8_t key[RP_KEY_BYTES];
-	char **allow;           /* canonical paths of --allow commands (NULL-terminated), or NULL */
-	char **allow_base;      /* the resolved names' basenames, parallel to allow */
-	unsigned max_sessions;
+	struct allow_rule *allow; /* NULL: any command */
+	size_t nallow;
+	char **accept_env;      /* fnmatch patterns of the names a client may assign */
+	unsigned max_sessions;  /* authenticated sessions at once */
+	unsigned startups_start, startups_rate, startups_full; /* unauthenticated, forked */
+	unsigned per_source;    /* unauthenticated, forked, from one address */
+	unsigned hello_timeout; /* seconds from accept to the client hello */
 	unsigned handshake_timeout, idle_timeout;   /* seconds */
 	unsigned max_args, max_env;
 	const char *home;       /* where commands run */
 	bool log;               /* one line per session on stderr */
 };
 
+/* How the listener hands a connection to its session process: the bytes
+ * it already read (the client hello), and its end of the control socket on
+ * which the session asks for a session slot once authenticated ('A', then
+ * reads 'Y' or 'N'); ctl is -1 under --stdio. */
+struct session_start {
+	const uint8_t *pre;
+	size_t npre;
+	int ctl;
+};
+
 /* Serve one session on rfd/wfd (the same fd for TCP) in mode RP_MODE_*.
- * peer names the client in the log line. Returns the session process's exit
- * status (0 when the command ran, whatever its status). */
-int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer);
+ * peer names the client in the log line; st may be NULL. Returns the
+ * session process's exit status (0 when the command ran, whatever its
+ * status). */
+int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer,
+		  const struct session_start *st);
+
+/* Bind and listen on spec ("ADDR:PORT", "[ADDR]:PORT", "ADDR"); shown gets
+ * the address actually bound. Returns the socket or -1 (reported). */
+int listener_open(const char *spec, char *shown, size_t shown_len);
+/* Admit connections on lfd and fork a session for each, within the limits
+ * of cf, until a signal other than SIGCHLD arrives on sigr; then end the
+ * sessions. Returns 0. (listener.c) */
+int listener_serve(const struct dconf *cf, int lfd, int sigr);
 
 /* The daemon's signals, the same in the listener and in each session:
  * SIGCHLD, SIGTERM, SIGINT and SIGHUP write their number to a self-pipe

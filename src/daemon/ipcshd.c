@@ -3,6 +3,7 @@
  * (SPEC §9, man/ipcshd.8). */
 #include "daemon.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,17 +23,23 @@
 
 struct opts {
 	const char *genkey, *listen, *keyfile, *user;
-	struct strbuf allow;
+	struct strbuf allow, accept_env;
+	char **exact;   /* --allow-exact values (argv strings) */
+	size_t nexact;
 	bool allow_root, stdio;
 };
 
 static const char usage_text[] =
 	"usage: ipcshd --genkey FILE\n"
 	"       ipcshd [--listen ADDR:PORT] [--key FILE] [--allow CMD[,CMD...]]\n"
-	"              [--max-sessions N] [--user NAME | --allow-root]\n"
+	"              [--allow-exact 'CMD [ARG...]']\n"
+	"              [--accept-env PATTERN[,PATTERN...]]\n"
+	"              [--max-sessions N] [--max-startups START:RATE:FULL]\n"
+	"              [--max-startups-per-source N] [--hello-timeout SECS]\n"
+	"              [--user NAME | --allow-root]\n"
 	"              [--handshake-timeout SECS] [--idle-timeout SECS]\n"
 	"              [--max-args N] [--max-env N] [--quiet]\n"
-	"       ipcshd --stdio\n"
+	"       ipcshd --stdio [--allow ...] [--accept-env ...] [--user NAME | --allow-root]\n"
 	"Serves remote stages of ipcsh pipelines (see ipcshd(8)).\n";
 
 static void usage(int status)
@@ -53,7 +60,38 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned min, unsigne
 	return (unsigned)v;
 }
 
-enum { O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY };
+enum {
+	O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY,
+	O_ACCEPTENV, O_EXACT, O_STARTUPS, O_PERSOURCE, O_HELLO,
+};
+
+/* --max-startups START:RATE:FULL (or START alone: RATE 100, FULL START). */
+static void parse_startups(const char *s, struct dconf *cf)
+{
+	unsigned a, r = 100, f;
+	int n = 0;
+	if (sscanf(s, "%u:%u:%u%n", &a, &r, &f, &n) == 3 && !s[n]) {
+	} else if (sscanf(s, "%u%n", &a, &n) == 1 && !s[n]) {
+		f = a;
+	} else {
+		n = -1;
+	}
+	if (n < 0 || a < 1 || f < a || f > 4096 || r > 100 || (f == a && r != 100)) {
+		msg_err("--max-startups: bad value '%s' (START:RATE:FULL, as 10:30:100)", s);
+		usage(2);
+	}
+	cf->startups_start = a;
+	cf->startups_rate = f == a ? 100 : r;
+	cf->startups_full = f;
+}
+
+/* Append a comma-separated option value to a list. */
+static void list_add(struct strbuf *sb, const char *v)
+{
+	if (sb->len)
+		sb_addc(sb, ',');
+	sb_adds(sb, v);
+}
 
 static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 {
@@ -62,7 +100,12 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 		{"listen", required_argument, NULL, 'l'},
 		{"key", required_argument, NULL, 'k'},
 		{"allow", required_argument, NULL, 'a'},
+		{"accept-env", required_argument, NULL, O_ACCEPTENV},
+		{"allow-exact", required_argument, NULL, O_EXACT},
 		{"max-sessions", required_argument, NULL, 'm'},
+		{"max-startups", required_argument, NULL, O_STARTUPS},
+		{"max-startups-per-source", required_argument, NULL, O_PERSOURCE},
+		{"hello-timeout", required_argument, NULL, O_HELLO},
 		{"user", required_argument, NULL, 'u'},
 		{"allow-root", no_argument, NULL, O_ALLOWROOT},
 		{"stdio", no_argument, NULL, O_STDIO},
@@ -81,12 +124,18 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 		case O_GENKEY: o->genkey = optarg; break;
 		case 'l': o->listen = optarg; break;
 		case 'k': o->keyfile = optarg; break;
-		case 'a':
-			if (o->allow.len)
-				sb_addc(&o->allow, ',');
-			sb_adds(&o->allow, optarg);
+		case 'a': list_add(&o->allow, optarg); break;
+		case O_ACCEPTENV: list_add(&o->accept_env, optarg); break;
+		case O_EXACT:
+			o->exact = xrealloc(o->exact, (o->nexact + 1) * sizeof *o->exact);
+			o->exact[o->nexact++] = optarg;
 			break;
 		case 'm': cf->max_sessions = parse_uint("--max-sessions", optarg, 1, 4096); break;
+		case O_STARTUPS: parse_startups(optarg, cf); break;
+		case O_PERSOURCE:
+			cf->per_source = parse_uint("--max-startups-per-source", optarg, 1, 4096);
+			break;
+		case O_HELLO: cf->hello_timeout = parse_uint("--hello-timeout", optarg, 1, 3600); break;
 		case 'u': o->user = optarg; break;
 		case O_ALLOWROOT: o->allow_root = true; break;
 		case O_STDIO: o->stdio = true; break;
@@ -104,6 +153,8 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 		msg_err("unexpected argument '%s'", argv[optind]);
 		usage(2);
 	}
+	if (cf->hello_timeout > cf->handshake_timeout)
+		cf->hello_timeout = cf->handshake_timeout;
 }
 
 char *daemon_resolve(const char *name, const char *dir)
@@ -141,98 +192,126 @@ char *daemon_resolve(const char *name, const char *dir)
 	return NULL;
 }
 
-/* Resolve --allow's list once, at start: canonical paths and basenames. */
-static int resolve_allow(char *list, struct dconf *cf)
+static int drop_privileges(const char *user, struct dconf *cf);
+
+/* Add a rule for the command name (resolved as a client's would be) and
+ * its pinned arguments (NULL: any). Returns 0, or -1 (reported). */
+static int allow_add(struct dconf *cf, const char *opt, const char *name, char **args)
 {
-	size_t n = 1;
-	for (char *p = list; *p; p++)
-		n += *p == ',';
-	cf->allow = xcalloc(n + 1, sizeof *cf->allow);
-	cf->allow_base = xcalloc(n + 1, sizeof *cf->allow_base);
-	size_t k = 0;
-	for (char *save = NULL, *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		char *path = daemon_resolve(w, cf->home);
-		char *real = path ? realpath(path, NULL) : NULL;
-		if (!real) {
-			msg_err("--allow: %s: command not found", w);
-			free(path);
+	char *path = daemon_resolve(name, cf->home);
+	char *real = path ? realpath(path, NULL) : NULL;
+	if (!real) {
+		msg_err("%s: %s: command not found", opt, name);
+		free(path);
+		return -1;
+	}
+	cf->allow = xrealloc(cf->allow, (cf->nallow + 1) * sizeof *cf->allow);
+	cf->allow[cf->nallow++] = (struct allow_rule){.path = real,
+						     .base = xstrdup(strrchr(path, '/') + 1),
+						     .args = args};
+	free(path);
+	return 0;
+}
+
+/* Split an --allow-exact value on blanks into a NULL-terminated heap vector. */
+static char **split_blanks(const char *s)
+{
+	size_t n = 0;
+	char **v = xcalloc(strlen(s) / 2 + 2, sizeof *v);
+	for (const char *p = s; *(p += strspn(p, " \t"));) {
+		size_t len = strcspn(p, " \t");
+		v[n++] = xstrndup(p, len);
+		p += len;
+	}
+	return v;
+}
+
+static size_t strv_len(char **v)
+{
+	size_t n = 0;
+	while (v[n])
+		n++;
+	return n;
+}
+
+static void strv_free(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Resolve --allow and --allow-exact once, at start. */
+static int resolve_allow(struct opts *o, struct dconf *cf)
+{
+	char *list = o->allow.buf ? o->allow.buf : (char[]){""};
+	for (char *save = NULL, *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save))
+		if (allow_add(cf, "--allow", w, NULL) < 0)
+			return -1;
+	for (size_t i = 0; i < o->nexact; i++) {
+		char **v = split_blanks(o->exact[i]);
+		if (!v[0]) {
+			msg_err("--allow-exact: empty command");
+			strv_free(v);
 			return -1;
 		}
-		const char *base = strrchr(path, '/');
-		cf->allow_base[k] = xstrdup(base + 1);
-		cf->allow[k++] = real;
-		free(path);
+		/* The rule keeps the arguments; the name is resolved now. */
+		char **args = xcalloc(strv_len(v), sizeof *args);
+		for (size_t k = 1; v[k]; k++)
+			args[k - 1] = v[k];
+		int rc = allow_add(cf, "--allow-exact", v[0], args);
+		free(v[0]);
+		free(v);
+		if (rc < 0) {
+			strv_free(args);
+			return -1;
+		}
 	}
-	if (k == 0) {
+	if (cf->nallow == 0) {
 		msg_err("--allow: empty list");
 		return -1;
 	}
 	return 0;
 }
 
-/* "ADDR:PORT" of a socket address, IPv6 in brackets. */
-static void format_addr(const struct sockaddr *sa, socklen_t len, char *buf, size_t n)
+/* The names a client may assign (sshd's AcceptEnv): LANG and LC_* always,
+ * and the --accept-env patterns. A pattern is a shell name with the glob
+ * characters * ? [ ] (fnmatch). */
+static int resolve_accept_env(char *list, struct dconf *cf)
 {
-	char host[NI_MAXHOST], serv[NI_MAXSERV];
-	if (getnameinfo(sa, len, host, sizeof host, serv, sizeof serv,
-			NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		snprintf(buf, n, "?");
-		return;
+	size_t n = 3;
+	for (char *p = list; *p; p++)
+		n += *p == ',';
+	cf->accept_env = xcalloc(n + 1, sizeof *cf->accept_env);
+	size_t k = 0;
+	cf->accept_env[k++] = xstrdup("LANG");
+	cf->accept_env[k++] = xstrdup("LC_*");
+	for (char *save = NULL, *w = strtok_r(list, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		if (strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_*?[]!") !=
+		    strlen(w)) {
+			msg_err("--accept-env: '%s' is not a name pattern", w);
+			return -1;
+		}
+		cf->accept_env[k++] = xstrdup(w);
 	}
-	snprintf(buf, n, strchr(host, ':') ? "[%s]:%s" : "%s:%s", host, serv);
+	return 0;
 }
 
-/* Bind and listen on spec ("ADDR:PORT", "[ADDR]:PORT", "ADDR"); shown gets
- * the address actually bound. Returns the socket or -1 (reported). */
-static int listen_on(const char *spec, char *shown, size_t shown_len)
+/* What restricts a session, in every mode (--stdio too): refuse root
+ * without --user or --allow-root, switch user, resolve --allow (after the
+ * switch: as the user that runs the commands) and --accept-env. Returns 0,
+ * or -1 (reported). */
+static int apply_restrictions(struct opts *o, struct dconf *cf)
 {
-	char *host, *port;
-	const char *colon = strrchr(spec, ':');
-	if (spec[0] == '[' && strchr(spec, ']')) {
-		const char *close = strchr(spec, ']');
-		host = xstrndup(spec + 1, (size_t)(close - spec - 1));
-		port = xstrdup(close[1] == ':' ? close + 2 : RP_PORT_DEFAULT);
-	} else if (colon && strchr(spec, ':') == colon) {
-		host = xstrndup(spec, (size_t)(colon - spec));
-		port = xstrdup(colon + 1);
-	} else {
-		host = xstrdup(spec);
-		port = xstrdup(RP_PORT_DEFAULT);
+	if (geteuid() == 0 && !o->user && !o->allow_root) {
+		msg_err("refusing to run commands as root: use --user NAME or --allow-root");
+		return -1;
 	}
-	struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV};
-	struct addrinfo *res = NULL;
-	int rc = 0, fd = -1;
-	size_t plen = strlen(port);
-	/* getaddrinfo would take 99999 as 34463. */
-	if (plen < 1 || plen > 5 || strspn(port, "0123456789") != plen || atol(port) > 65535)
-		msg_err("--listen %s: bad port '%s' (0 to 65535)", spec, port);
-	else if ((rc = getaddrinfo(*host ? host : NULL, port, &hints, &res)) != 0) {
-		msg_err("--listen %s: %s", spec, rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-	} else if (res) {
-		fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-		int one = 1;
-		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-		    bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 128) < 0) {
-			msg_errno("cannot listen on %s", spec);
-			if (fd >= 0)
-				close(fd);
-			fd = -1;
-		}
-	}
-	if (fd >= 0) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof ss;
-		if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
-			format_addr((struct sockaddr *)&ss, len, shown, shown_len);
-		else
-			snprintf(shown, shown_len, "%s", spec);
-	}
-	if (res)
-		freeaddrinfo(res);
-	free(host);
-	free(port);
-	return fd;
+	if (o->user && drop_privileges(o->user, cf) < 0)
+		return -1;
+	if ((o->allow.len || o->nexact) && resolve_allow(o, cf) < 0)
+		return -1;
+	return resolve_accept_env(o->accept_env.buf ? o->accept_env.buf : (char[]){""}, cf);
 }
 
 static int drop_privileges(const char *user, struct dconf *cf)
@@ -271,150 +350,28 @@ static char *own_home(void)
 	return xstrdup(h && *h == '/' ? h : "/");
 }
 
-struct server {
-	const struct dconf *cf;
-	int lfd, sigr;
-	pid_t *pids;
-	size_t npids;
-	bool backoff;   /* accept failed for lack of fds or memory */
-};
-
-static void reap(struct server *sv)
-{
-	pid_t pid;
-	while ((pid = waitpid(-1, NULL, WNOHANG)) > 0) {
-		for (size_t i = 0; i < sv->npids; i++) {
-			if (sv->pids[i] == pid) {
-				sv->pids[i] = sv->pids[--sv->npids];
-				break;
-			}
-		}
-	}
-}
-
-/* Tell a connection we are busy, and close it at once (never leave a
- * refused connection open: socat advisory 4). */
-static void refuse_busy(struct server *sv, int fd, const char *peer)
-{
-	uint8_t rec[4 + RHS_REFUSAL];
-	rp_put32(rec, RHS_REFUSAL);
-	rhs_refusal(rec + 4, RP_MODE_PSK, RP_REFUSE_BUSY);
-	if (send(fd, rec, sizeof rec, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) { /* best effort */ }
-	close(fd);
-	if (sv->cf->log)
-		msg_err("%s: refused: busy (%zu sessions)", peer, sv->npids);
-}
-
-static void start_session(struct server *sv, int fd, const char *peer)
-{
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid == 0) {
-		close(sv->lfd);
-		daemon_signals_forget(sv->sigr);
-		/* A session does not outlive its daemon. */
-		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
-			_exit(1);
-		_exit(session_serve(sv->cf, fd, fd, RP_MODE_PSK, peer));
-	}
-	if (pid < 0)
-		msg_errno("%s: cannot fork a session", peer);
-	else
-		sv->pids[sv->npids++] = pid;
-	close(fd);
-}
-
-static void accept_all(struct server *sv)
-{
-	for (;;) {
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof ss;
-		int fd = accept4(sv->lfd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
-		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
-				if (!sv->backoff)
-					msg_errno("cannot accept connections");
-				sv->backoff = true;
-			}
-			return;
-		}
-		sv->backoff = false;
-		char peer[NI_MAXHOST + NI_MAXSERV + 4];
-		format_addr((struct sockaddr *)&ss, len, peer, sizeof peer);
-		/* Sessions that ended during this burst of accepts still count
-		 * until reaped: reap before refusing, or a flood of short
-		 * connections makes the daemon busy with nothing running. */
-		if (sv->npids >= sv->cf->max_sessions)
-			reap(sv);
-		if (sv->npids >= sv->cf->max_sessions)
-			refuse_busy(sv, fd, peer);
-		else
-			start_session(sv, fd, peer);
-	}
-}
-
-/* Stop: sessions get SIGTERM (they kill their commands' groups), then
- * SIGKILL after 3 s. */
-static void shutdown_sessions(struct server *sv)
-{
-	for (size_t i = 0; i < sv->npids; i++)
-		kill(sv->pids[i], SIGTERM);
-	uint64_t deadline = now_ns() + 3000000000u;
-	while (sv->npids && now_ns() < deadline) {
-		struct pollfd p = {.fd = sv->sigr, .events = POLLIN};
-		if (poll(&p, 1, 50) > 0) {
-			unsigned char b[64];
-			while (read(sv->sigr, b, sizeof b) > 0) { }
-		}
-		reap(sv);
-	}
-	for (size_t i = 0; i < sv->npids; i++)
-		kill(sv->pids[i], SIGKILL);
-	while (sv->npids) {
-		pid_t pid = waitpid(-1, NULL, 0);
-		if (pid < 0 && errno != EINTR)
-			break;
-		reap(sv);
-	}
-}
-
-static int serve(const struct dconf *cf, int lfd, int sigr)
-{
-	struct server sv = {.cf = cf, .lfd = lfd, .sigr = sigr};
-	sv.pids = xcalloc(cf->max_sessions, sizeof *sv.pids);
-	for (;;) {
-		struct pollfd p[2] = {{.fd = sv.backoff ? -1 : lfd, .events = POLLIN},
-				      {.fd = sigr, .events = POLLIN}};
-		int n = poll(p, 2, sv.backoff ? 100 : -1);
-		if (n < 0 && errno != EINTR)
-			break;
-		if (n == 0)
-			sv.backoff = false;
-		if (p[1].revents) {
-			unsigned char b[64];
-			ssize_t k;
-			bool stop = false;
-			while ((k = read(sigr, b, sizeof b)) > 0)
-				for (ssize_t i = 0; i < k; i++)
-					stop |= b[i] != SIGCHLD;
-			reap(&sv);
-			if (stop)
-				break;
-		}
-		if (p[0].revents)
-			accept_all(&sv);
-	}
-	shutdown_sessions(&sv);
-	free(sv.pids);
-	return 0;
-}
-
-/* Every later fd must be >= 3 so that a command's dup2 never meets it. */
+/* Every later fd must be >= 3 so that a command's dup2 never meets it;
+ * and whatever our parent left open above 2 must not reach the commands:
+ * mark it close-on-exec (we do not close it, in case a sanitizer or libc
+ * owns one). Without close_range (Linux < 5.11), walk /proc/self/fd. */
 static void ensure_std_fds(void)
 {
 	for (int fd = 0; fd < 3; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) < 0)
 			_exit(1);
+	if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
+		return;
+	DIR *d = opendir("/proc/self/fd");
+	if (!d) {
+		msg_errno("cannot mark inherited descriptors close-on-exec");
+		_exit(1);
+	}
+	for (struct dirent *de; (de = readdir(d));) {
+		int fd = atoi(de->d_name);
+		if (fd > 2 && fd != dirfd(d))
+			fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC);
+	}
+	closedir(d);
 }
 
 static int run_listen(struct opts *o, struct dconf *cf)
@@ -432,13 +389,11 @@ static int run_listen(struct opts *o, struct dconf *cf)
 	}
 	free(kp);
 	char shown[NI_MAXHOST + NI_MAXSERV + 4];
-	int lfd = listen_on(o->listen ? o->listen : "127.0.0.1:" RP_PORT_DEFAULT, shown,
-			    sizeof shown);
+	int lfd = listener_open(o->listen ? o->listen : "127.0.0.1:" RP_PORT_DEFAULT, shown,
+				sizeof shown);
 	if (lfd < 0)
 		return 1;
-	if (o->user && drop_privileges(o->user, cf) < 0)
-		return 1;
-	if (o->allow.len && resolve_allow(o->allow.buf, cf) < 0)
+	if (apply_restrictions(o, cf) < 0)
 		return 1;
 	/* Commands run as our user: they must not read the key out of us
 	 * (ptrace, /proc/PID/mem). execve makes them dumpable again. */
@@ -450,19 +405,24 @@ static int run_listen(struct opts *o, struct dconf *cf)
 	}
 	/* Last, so that a test (or a supervisor) reading it knows we serve. */
 	msg_err("listening on %s", shown);
-	return serve(cf, lfd, sigr);
+	return listener_serve(cf, lfd, sigr);
 }
 
 /* What main allocated for the whole run: freed on the way out so that a
  * sanitized daemon stopped by SIGTERM reports no leak. */
 static void config_free(struct opts *o, struct dconf *cf)
 {
-	for (size_t i = 0; cf->allow && cf->allow[i]; i++) {
-		free(cf->allow[i]);
-		free(cf->allow_base[i]);
+	for (size_t i = 0; i < cf->nallow; i++) {
+		free(cf->allow[i].path);
+		free(cf->allow[i].base);
+		strv_free(cf->allow[i].args);
 	}
 	free(cf->allow);
-	free(cf->allow_base);
+	free(o->exact);
+	for (size_t i = 0; cf->accept_env && cf->accept_env[i]; i++)
+		free(cf->accept_env[i]);
+	free(cf->accept_env);
+	sb_free(&o->accept_env);
 	free((char *)cf->home);
 	sb_free(&o->allow);
 }
@@ -472,7 +432,9 @@ int main(int argc, char **argv)
 	progname = "ipcshd";
 	ensure_std_fds();
 	struct opts o = {0};
-	struct dconf cf = {.max_sessions = 64, .handshake_timeout = 10, .idle_timeout = 300,
+	struct dconf cf = {.max_sessions = 64, .startups_start = 10, .startups_rate = 30,
+			   .startups_full = 100, .per_source = 10, .hello_timeout = 3,
+			   .handshake_timeout = 10, .idle_timeout = 300,
 			   .max_args = RP_ARGC_MAX, .max_env = RP_ENVC_MAX, .log = true};
 	parse_opts(argc, argv, &o, &cf);
 	if (sodium_init() < 0) {
@@ -489,11 +451,15 @@ int main(int argc, char **argv)
 	}
 	cf.home = own_home();
 	if (o.stdio) {
-		/* Under ssh: our stderr is the user's; log nothing per session. */
+		/* Under ssh: our stderr is the user's; log nothing per session.
+		 * The restrictions apply as over TCP: a forced command
+		 * `ipcshd --stdio --allow cat` in authorized_keys runs only cat. */
 		cf.log = false;
 		cf.idle_timeout = 0;
 		const char *peer = getenv("SSH_CLIENT");
-		int rc = session_serve(&cf, 0, 1, RP_MODE_CLEAR, peer ? peer : "stdio");
+		int rc = apply_restrictions(&o, &cf) < 0
+				 ? 1
+				 : session_serve(&cf, 0, 1, RP_MODE_CLEAR, peer ? peer : "stdio", NULL);
 		config_free(&o, &cf);
 		return rc;
 	}

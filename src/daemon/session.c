@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -122,33 +123,101 @@ out:
 	return rc;
 }
 
+/* Append s with every byte outside printable ASCII, and the backslash,
+ * written as a C escape (\n, \t, \r, \\, \xHH): text that came from a client
+ * can then neither forge a log line nor reach a terminal as a control
+ * sequence (ESC, C1, bidi overrides are all bytes outside ASCII or below 0x20). */
+static void sb_add_escaped(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '\\': sb_adds(sb, "\\\\"); break;
+		case '\n': sb_adds(sb, "\\n"); break;
+		case '\t': sb_adds(sb, "\\t"); break;
+		case '\r': sb_adds(sb, "\\r"); break;
+		default:
+			if (*p >= 0x20 && *p < 0x7f) {
+				sb_addc(sb, (char)*p);
+			} else {
+				char esc[4] = {'\\', 'x', hex[*p >> 4], hex[*p & 15]};
+				sb_add(sb, esc, 4);
+			}
+		}
+	}
+}
+
+/* Log "PEER: refused: WHY", WHY escaped. */
+static void log_refused(const struct dconf *cf, const char *peer, const char *why)
+{
+	if (!cf->log)
+		return;
+	struct strbuf sb = {0};
+	sb_add_escaped(&sb, why);
+	msg_err("%s: refused: %s", peer, sb.buf ? sb.buf : "");
+	sb_free(&sb);
+}
+
 static void send_error(struct rconn *c, int status, const char *text)
 {
 	uint8_t buf[1 + RP_ERROR_TEXT_MAX];
-	size_t n = strlen(text);
+	struct strbuf sb = {0};
+	sb_add_escaped(&sb, text);
+	size_t n = sb.len;
 	if (n > RP_ERROR_TEXT_MAX)
 		n = RP_ERROR_TEXT_MAX;
 	buf[0] = (uint8_t)status;
-	memcpy(buf + 1, text, n);
+	if (n)
+		memcpy(buf + 1, sb.buf, n);
+	sb_free(&sb);
 	rconn_send_msg(c, RP_ERROR, 0, buf, 1 + n, true);
 }
 
-static bool is_allowed(const struct dconf *cf, const char *path)
+/* The rule that allows running the file at path (as the client named it)
+ * with args, or NULL. The file must be the rule's (same canonical path) under
+ * the rule's name (same basename: a multi-call binary such as busybox picks
+ * its program by name), and an --allow-exact rule's arguments must be the
+ * client's, exactly. */
+static const struct allow_rule *allowed_rule(const struct dconf *cf, const char *path,
+					     char *const *args)
 {
-	if (!cf->allow)
-		return true;
 	char *real = realpath(path, NULL);
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
-	bool ok = false;
-	for (size_t i = 0; real && cf->allow[i]; i++)
-		ok |= strcmp(real, cf->allow[i]) == 0 && strcmp(base, cf->allow_base[i]) == 0;
+	const struct allow_rule *found = NULL;
+	for (size_t i = 0; real && !found && i < cf->nallow; i++) {
+		const struct allow_rule *r = &cf->allow[i];
+		if (strcmp(real, r->path) != 0 || strcmp(base, r->base) != 0)
+			continue;
+		size_t k = 0;
+		while (r->args && r->args[k] && args[k] && strcmp(r->args[k], args[k]) == 0)
+			k++;
+		if (!r->args || (!r->args[k] && !args[k]))
+			found = r;
+	}
 	free(real);
-	return ok;
+	return found;
+}
+
+/* Is NAME (up to '=') one that --accept-env lets a client assign? An
+ * allow-list, as sshd's AcceptEnv: a deny-list cannot know every variable
+ * that makes some program run code (BASH_ENV, SHELLOPTS, PS4, ENV...). */
+static bool env_accepted(const struct dconf *cf, const char *assign)
+{
+	size_t nl = strcspn(assign, "=");
+	char name[256];
+	if (nl >= sizeof name)
+		return false;
+	memcpy(name, assign, nl);
+	name[nl] = '\0';
+	for (size_t i = 0; cf->accept_env && cf->accept_env[i]; i++)
+		if (fnmatch(cf->accept_env[i], name, 0) == 0)
+			return true;
+	return false;
 }
 
 /* The daemon's environment without LD_* and without the names the client
- * assigns, then the client's assignments. */
+ * assigns, then the client's assignments (all accepted by env_accepted). */
 static char **build_env(const struct rexec *x)
 {
 	size_t n = 0;
@@ -174,7 +243,11 @@ static char **build_env(const struct rexec *x)
 static void child_exec(const char *home, const char *path, char **argv, char **env,
 		       const int fds[3], int errw)
 {
-	setpgid(0, 0);
+	/* A session of its own, so no controlling terminal: a command run for
+	 * the network must never reach the terminal that started the daemon
+	 * (TIOCSTI pushes input into it). Also a new process group, which
+	 * relay_kill_group signals. */
+	int err = setsid() < 0 ? errno : 0;
 	struct sigaction sa = {.sa_handler = SIG_DFL};
 	sigemptyset(&sa.sa_mask);
 	for (int s = 1; s < NSIG; s++)
@@ -183,8 +256,7 @@ static void child_exec(const char *home, const char *path, char **argv, char **e
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	int err = 0;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	if (!err && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		err = errno;
 	if (!err && chdir(home) < 0 && chdir("/") < 0)
 		err = errno;
@@ -232,7 +304,9 @@ static int spawn(const struct dconf *cf, const char *path, struct rexec *x, stru
 		errbuf_set(e, "cannot fork: %s", strerror(errno));
 		goto out;
 	}
-	setpgid(pid, pid); /* as in the child: whichever runs first */
+	/* No setpgid here: it would make the child a group leader, and
+	 * setsid() fails in a group leader. The child's group exists once
+	 * ep[0] reads EOF (exec) or an errno, before anyone signals it. */
 	close(ep[1]);
 	ep[1] = -1;
 	int cerr = 0;
@@ -264,15 +338,24 @@ out:
 }
 
 /* Check EXEC against the limits, PATH and --allow; returns the path to run
- * or NULL with *status and e set. */
-static char *check_exec(const struct dconf *cf, const struct rexec *x, int *status,
-			struct errbuf *e)
+ * or NULL with *status and e set. Under --allow that is the rule's path,
+ * resolved at start, and argv[0] becomes the rule's name: exactly what was
+ * checked runs, whatever happens to the client's path after the check
+ * (a symlink flipped in a writable directory). */
+static char *check_exec(const struct dconf *cf, struct rexec *x, int *status, struct errbuf *e)
 {
 	*status = 1;
 	if (x->argc > cf->max_args || x->envc > cf->max_env) {
 		errbuf_set(e, "too many arguments or assignments (limits %u and %u)", cf->max_args,
 			   cf->max_env);
 		return NULL;
+	}
+	for (size_t j = 0; j < x->envc; j++) {
+		if (!env_accepted(cf, x->env[j])) {
+			errbuf_set(e, "%.*s: environment variable not accepted by this server "
+				   "(--accept-env)", (int)strcspn(x->env[j], "="), x->env[j]);
+			return NULL;
+		}
 	}
 	char *path = daemon_resolve(x->argv[0], cf->home);
 	if (!path) {
@@ -281,34 +364,49 @@ static char *check_exec(const struct dconf *cf, const struct rexec *x, int *stat
 			   errno == ENOENT ? "command not found" : strerror(errno));
 		return NULL;
 	}
-	if (!is_allowed(cf, path)) {
+	if (!cf->allow)
+		return path;
+	const struct allow_rule *r = allowed_rule(cf, path, x->argv + 1);
+	free(path);
+	if (!r) {
 		*status = 126;
 		errbuf_set(e, "%.200s: not allowed on this server (--allow)", x->argv[0]);
-		free(path);
 		return NULL;
 	}
-	return path;
+	free(x->argv[0]);
+	x->argv[0] = xstrdup(r->base);
+	return xstrdup(r->path);
 }
 
-/* The log line: peer, command, outcome, bytes, time. */
+/* The log line: peer, command, outcome, bytes, time; the command and the
+ * outcome (which may quote it) escaped. */
 static void session_log(const struct dconf *cf, const char *peer, const struct rexec *x,
 			const char *outcome, const struct relay *r, uint64_t t0)
 {
 	if (!cf->log)
 		return;
-	struct strbuf sb = {0};
-	for (size_t i = 0; x && i < x->argc && sb.len < 120; i++) {
+	struct strbuf cmd = {0}, sb = {0};
+	for (size_t i = 0; x && i < x->argc && cmd.len < 120; i++) {
 		if (i)
-			sb_addc(&sb, ' ');
-		sb_add_shquoted(&sb, x->argv[i]);
+			sb_addc(&cmd, ' ');
+		sb_add_shquoted(&cmd, x->argv[i]);
 	}
-	if (sb.len > 120)
-		sb_add(&sb, "...", 3);
+	if (cmd.len > 120)
+		sb_add(&cmd, "...", 3);
+	if (cmd.buf) {
+		sb_add_escaped(&sb, cmd.buf);
+		if (sb.len > 400) { /* escapes may quadruple a long first argument */
+			sb.len = 400;
+			sb_adds(&sb, "...");
+		}
+		sb_adds(&sb, ": ");
+	}
+	sb_add_escaped(&sb, outcome);
 	double secs = (double)(now_ns() - t0) / 1e9;
-	msg_err("%s: %s%s%s (in %llu B, out %llu B, err %llu B, %.3f s)", peer,
-		sb.buf ? sb.buf : "", sb.buf ? ": " : "", outcome,
+	msg_err("%s: %s (in %llu B, out %llu B, err %llu B, %.3f s)", peer, sb.buf ? sb.buf : "",
 		(unsigned long long)(r ? r->bytes[0] : 0), (unsigned long long)(r ? r->bytes[1] : 0),
 		(unsigned long long)(r ? r->bytes[2] : 0), secs);
+	sb_free(&cmd);
 	sb_free(&sb);
 }
 
@@ -346,7 +444,22 @@ static void linger_close(struct rconn *c, int rfd, int wfd, unsigned idle)
 	}
 }
 
-int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer)
+/* Ask the listener for a session slot (see struct session_start): true
+ * when granted, or when there is no listener. */
+static bool session_slot(const struct session_start *st)
+{
+	if (!st || st->ctl < 0)
+		return true;
+	char b = 0;
+	if (write(st->ctl, "A", 1) != 1)
+		return false;
+	ssize_t n;
+	while ((n = read(st->ctl, &b, 1)) < 0 && errno == EINTR) { }
+	return n == 1 && b == 'Y';
+}
+
+int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char *peer,
+		  const struct session_start *st)
 {
 	uint64_t t0 = now_ns();
 	uint64_t deadline = t0 + (uint64_t)cf->handshake_timeout * 1000000000u;
@@ -364,24 +477,34 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 		return 1;
 	}
 	r.c = rconn_new(rfd, wfd);
+	if (st && st->npre && rconn_feed(r.c, st->pre, st->npre) != st->npre) {
+		msg_err("%s: cannot take the client hello", peer);
+		goto out;
+	}
 	if (session_handshake(cf, r.c, mode, deadline, &e) < 0) {
-		if (cf->log)
-			msg_err("%s: refused: %s", peer, e.msg);
+		log_refused(cf, peer, e.msg);
+		goto out;
+	}
+	bool slot = session_slot(st);
+	if (st && st->ctl >= 0)
+		close(st->ctl);
+	if (!slot) {
+		/* Authenticated, but every session slot is taken. */
+		send_error(r.c, 255, "server busy (too many sessions)");
+		linger_close(r.c, rfd, wfd, cf->idle_timeout);
 		goto out;
 	}
 	if (wait_frame(r.c, rfd, deadline, &f, &e) < 0 || rframe_check(&f, false, &e) < 0 ||
 	    f.type != RP_EXEC) {
 		if (!e.msg[0])
 			errbuf_set(&e, "the first frame is not EXEC");
-		if (cf->log)
-			msg_err("%s: refused: %s", peer, e.msg);
+		log_refused(cf, peer, e.msg);
 		goto out;
 	}
 	if (rexec_decode(f.payload, f.len, &x, &e) < 0) {
 		/* An authenticated client sent an EXEC we refuse (an LD_*
 		 * assignment, a bad vector): say why, as §3.1 promises. */
-		if (cf->log)
-			msg_err("%s: refused: %s", peer, e.msg);
+		log_refused(cf, peer, e.msg);
 		send_error(r.c, 1, e.msg);
 		linger_close(r.c, rfd, wfd, cf->idle_timeout);
 		goto out;

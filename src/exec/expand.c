@@ -29,6 +29,7 @@
 
 #include "../parse/parse.h"
 #include "arith.h"
+#include "../builtin/builtin.h"
 #include "param.h"
 #include "shell.h"
 
@@ -171,10 +172,7 @@ static const char *special_param(struct arena *a, char c)
 		snprintf(buf, sizeof buf, "%ld", (long)sh.last_bg);
 		break;
 	case '-':
-		snprintf(buf, sizeof buf, "%s%s%s%s%s%s%s", sh.opt_e ? "e" : "", sh.opt_f ? "f" : "",
-			 sh.opt_u ? "u" : "", sh.opt_x ? "x" : "", sh.opt_C ? "C" : "",
-			 sh.interactive ? "i" : "", sh.jobctl ? "m" : "");
-		break;
+		return arena_strdup(a, shell_flags_string());
 	case '0': return sh.arg0 ? sh.arg0 : "ipcsh";
 	default: return NULL;
 	}

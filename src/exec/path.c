@@ -11,26 +11,45 @@
 
 struct hashed {
 	char *name, *path;
+	unsigned hits;  /* uses since remembered (hash's listing) */
 };
 static struct hashed cache[64];
 static char *cache_pathvar;
 
+void path_hash_clear(void)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cache); i++) {
+		free(cache[i].name);
+		free(cache[i].path);
+		cache[i].name = cache[i].path = NULL;
+	}
+}
+
+static const char *path_var(void)
+{
+	const char *pv = var_get("PATH");
+	return pv ? pv : "/usr/local/bin:/usr/bin:/bin";
+}
+
+/* Forget everything when $PATH is not the one the cache was made with. */
+static void cache_check(const char *pv)
+{
+	if (cache_pathvar && strcmp(cache_pathvar, pv) == 0)
+		return;
+	path_hash_clear();
+	free(cache_pathvar);
+	cache_pathvar = xstrdup(pv);
+}
+
 static char *cache_get(const char *name, const char *pv)
 {
-	if (!cache_pathvar || strcmp(cache_pathvar, pv) != 0) {
-		for (size_t i = 0; i < ARRAY_LEN(cache); i++) {
-			free(cache[i].name);
-			free(cache[i].path);
-			cache[i].name = cache[i].path = NULL;
-		}
-		free(cache_pathvar);
-		cache_pathvar = xstrdup(pv);
-		return NULL;
-	}
+	cache_check(pv);
 	for (size_t i = 0; i < ARRAY_LEN(cache); i++)
 		if (cache[i].name && strcmp(cache[i].name, name) == 0) {
-			if (access(cache[i].path, X_OK) == 0)
+			if (access(cache[i].path, X_OK) == 0) {
+				cache[i].hits++;
 				return xstrdup(cache[i].path);
+			}
 			return NULL; /* gone: search again */
 		}
 	return NULL;
@@ -46,15 +65,14 @@ static void cache_put(const char *name, const char *path)
 	free(e->path);
 	e->name = xstrdup(name);
 	e->path = xstrdup(path);
+	e->hits = 1;
 }
 
 static char *search(const char *name, const char *pv, bool want_exec, char **denied);
 
 char *path_search(const char *name, bool want_exec, char **denied)
 {
-	const char *pv = var_get("PATH");
-	if (!pv)
-		pv = "/usr/local/bin:/usr/bin:/bin";
+	const char *pv = path_var();
 	if (denied)
 		*denied = NULL;
 	if (!want_exec)
@@ -96,4 +114,40 @@ static char *search(const char *name, const char *pv, bool want_exec, char **den
 			return NULL;
 		p = colon;
 	}
+}
+
+char *path_search_in(const char *name, const char *pathvar)
+{
+	return search(name, pathvar, true, NULL);
+}
+
+void path_hash_each(void (*fn)(const char *name, const char *path, void *ctx), void *ctx)
+{
+	cache_check(path_var());
+	for (size_t i = 0; i < ARRAY_LEN(cache); i++)
+		if (cache[i].name)
+			fn(cache[i].name, cache[i].path, ctx);
+}
+
+unsigned path_hash_hits(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_LEN(cache); i++)
+		if (cache[i].name && strcmp(cache[i].name, name) == 0)
+			return cache[i].hits;
+	return 0;
+}
+
+int path_hash_add(const char *name)
+{
+	const char *pv = path_var();
+	cache_check(pv);
+	char *found = search(name, pv, true, NULL);
+	if (!found)
+		return -1;
+	cache_put(name, found);
+	for (size_t i = 0; i < ARRAY_LEN(cache); i++)
+		if (cache[i].name && strcmp(cache[i].name, name) == 0)
+			cache[i].hits = 0; /* remembered, not yet used (as bash) */
+	free(found);
+	return 0;
 }

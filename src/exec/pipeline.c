@@ -28,22 +28,34 @@
 #include "../job/sig.h"
 #include "../remote/remote.h"
 #include "expand.h"
+#include "flow.h"
 #include "redir.h"
 #include "shell.h"
 #include "stats.h"
 
-enum stage_kind { SK_NONE, SK_EXEC, SK_BUILTIN, SK_REMOTE };
+enum stage_kind {
+	SK_NONE,      /* assignments and redirections only */
+	SK_EXEC,      /* a program */
+	SK_BUILTIN,   /* a built-in (src/builtin/) */
+	SK_FLOW,      /* break, continue, return, exit, eval, ., exec (flow.c) */
+	SK_FUNC,      /* a shell function */
+	SK_COMPOUND,  /* { }, ( ), if, while, until, for, case, NAME() */
+	SK_REMOTE,    /* @host cmd */
+};
 
 struct rstage {
-	const struct ast_stage *ast;
+	const struct ast_cmd *ast;
 	enum stage_kind kind;
 	struct strvec argv;
 	struct strvec assigns;
 	char *remote;
 	const char *path;             /* SK_EXEC: resolved program */
 	const struct builtin *bi;
+	const struct flow_builtin *flow;
+	struct func *fn;
 	struct fdacts fa;
 	int in_fd, out_fd;            /* from edges, -1 = inherit */
+	bool fg_here;                 /* runs in ipcsh itself (a lone stage) */
 	int preset;                   /* status when not started, -1 otherwise */
 };
 
@@ -67,6 +79,7 @@ struct run {
 	sigset_t child_dflt;          /* signals exec'd stages get reset to default */
 	pid_t pgid;
 	bool fg;
+	unsigned flags;               /* EV_* for stages that run shell code */
 	uint64_t t0;
 };
 
@@ -103,6 +116,43 @@ static int lookup(struct arena *a, const char *name, const char **path)
 		msg_err("%s: Permission denied", denied);
 		free(denied);
 		return 126;
+	}
+	msg_err("%s: command not found", name);
+	return 127;
+}
+
+/* POSIX's special built-ins other than the flow ones: found before
+ * functions, so a function cannot hide them. */
+static bool is_special_builtin(const char *name)
+{
+	static const char *const names[] = {":", "export", "readonly", "set", "shift", "times",
+					    "trap", "unset"};
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* `command -p`: search the standard PATH (confstr) instead of $PATH. */
+static int lookup_std(struct arena *a, const char *name, const char **path)
+{
+	if (strchr(name, '/'))
+		return lookup(a, name, path);
+	char dirs[1024];
+	size_t n = confstr(_CS_PATH, dirs, sizeof dirs);
+	if (n == 0 || n > sizeof dirs)
+		snprintf(dirs, sizeof dirs, "/bin:/usr/bin");
+	for (char *d = dirs, *end; d; d = end ? end + 1 : NULL) {
+		end = strchr(d, ':');
+		if (end)
+			*end = '\0';
+		char *p = xasprintf("%s/%s", *d ? d : ".", name);
+		bool ok = access(p, X_OK) == 0;
+		if (ok)
+			*path = arena_strdup(a, p);
+		free(p);
+		if (ok)
+			return 0;
 	}
 	msg_err("%s: command not found", name);
 	return 127;
@@ -151,28 +201,37 @@ static void builtin_unassign(struct saved_var *sv)
  * a, as in sh. */
 static int expand_stage(struct run *r, struct rstage *s, bool assign_now)
 {
-	const struct ast_stage *as = s->ast;
-	for (size_t i = 0; i < as->nassigns; i++) {
-		const char *raw = as->assigns[i];
-		const char *eq = strchr(raw, '=');
-		char *v = expand_assignment(&r->a, eq + 1);
-		if (!v)
-			return -1;
-		if (assign_now) {
-			char *nm = arena_strndup(&r->a, raw, (size_t)(eq - raw));
-			if (var_set(nm, v, 0) < 0)
-				return -1;
-		}
-		char *pair = xasprintf("%.*s=%s", (int)(eq - raw), raw, v);
-		strvec_push(&r->a, &s->assigns, arena_strdup(&r->a, pair));
-		free(pair);
-	}
+	const struct ast_cmd *as = s->ast;
+	/* The words first, then the assignments in order, each visible to
+	 * the ones after it (`A=1 B=$A cmd`) and, unless they are all there
+	 * is, taken back when the expansion is done: the command gets them
+	 * in its environment (s->assigns). */
 	for (size_t i = 0; i < as->nwords; i++)
 		if (expand_fields(&r->a, as->words[i], &s->argv) < 0)
 			return -1;
 	if (as->remote && !(s->remote = expand_single(&r->a, as->remote)))
 		return -1;
-	return 0;
+	size_t mark = !assign_now && as->nassigns ? var_journal_begin() : 0;
+	int rc = 0;
+	for (size_t i = 0; i < as->nassigns && rc == 0; i++) {
+		const char *raw = as->assigns[i];
+		const char *eq = strchr(raw, '=');
+		size_t nl = (size_t)(eq - raw);
+		char *v = expand_assignment(&r->a, eq + 1);
+		char *nm = arena_strndup(&r->a, raw, nl);
+		if (!v || var_set(nm, v, 0) < 0) {
+			rc = -1;
+			break;
+		}
+		size_t vl = strlen(v);
+		char *pair = arena_alloc(&r->a, nl + vl + 2);
+		memcpy(pair, raw, nl + 1);
+		memcpy(pair + nl + 1, v, vl + 1);
+		strvec_push(&r->a, &s->assigns, pair);
+	}
+	if (!assign_now && as->nassigns)
+		var_journal_rollback(mark);
+	return rc;
 }
 
 static void trace(struct run *r)
@@ -189,6 +248,13 @@ static void trace(struct run *r)
 		}
 		if (s->remote)
 			sb_addf(&sb, "@%s ", s->remote);
+		if (s->ast->kind != CMD_SIMPLE) {
+			/* A compound stage: its first line; what runs inside is
+			 * traced as it runs. */
+			const char *t = s->ast->text ? s->ast->text : "";
+			const char *nl = strchr(t, '\n');
+			sb_addf(&sb, "%.*s%s", nl ? (int)(nl - t) : (int)strlen(t), t, nl ? " ..." : "");
+		}
 		for (size_t j = 0; j < s->assigns.n; j++) {
 			sb_add_shquoted(&sb, s->assigns.v[j]);
 			sb_addc(&sb, ' ');
@@ -399,6 +465,13 @@ pid_t shell_fork(pid_t pgid, bool foreground)
 		sh.jobctl = false;
 		sh.interactive = false;
 		job_forget_all();
+		/* POSIX: a subshell resets the traps it inherits (ignored
+		 * signals stay ignored); a trap it sets itself runs there. */
+		for (int sg = 0; sg < NSIG; sg++)
+			if (sh.traps[sg] && *sh.traps[sg]) {
+				free(sh.traps[sg]);
+				sh.traps[sg] = NULL;
+			}
 		return 0;
 	}
 	if (sh.jobctl)
@@ -484,7 +557,25 @@ static bool fork_stage(struct run *r, struct rstage *s, int idx, int fail_status
 	return true;
 }
 
-/* Run a built-in or a remote stage in a forked child. */
+/* Run what an internal stage is, in this process: ipcsh for a lone
+ * stage in the foreground, a forked child otherwise. The redirections and
+ * NAME=value prefixes are the caller's to apply. */
+static struct xs run_here(const struct rstage *s, unsigned flags)
+{
+	switch (s->kind) {
+	case SK_FLOW: return s->flow->fn((int)s->argv.n, s->argv.v);
+	case SK_FUNC: return func_call(s->fn, (int)s->argv.n, s->argv.v, flags);
+	case SK_COMPOUND:
+		/* In a forked child a subshell is already one. */
+		if (s->ast->kind == CMD_SUBSHELL && sh.in_subshell && !s->fg_here)
+			return exec_list(s->ast->u.body, flags);
+		return exec_compound(s->ast, flags);
+	default: return XS(s->bi->fn((int)s->argv.n, s->argv.v));
+	}
+}
+
+/* Run a built-in, a function, a compound command or a remote stage in a
+ * forked child. */
 static void spawn_internal(struct run *r, struct rstage *s, int idx)
 {
 	if (!fork_stage(r, s, idx, 1))
@@ -501,7 +592,8 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 	}
 	for (size_t i = 0; i < s->assigns.n; i++)
 		builtin_assign(s->assigns.v[i], NULL);
-	child_exit(s->bi->fn((int)s->argv.n, s->argv.v));
+	struct xs x = run_here(s, r->flags);
+	shell_exit(x.status);
 }
 
 static bool has_child_open(const struct fdacts *fa)
@@ -716,17 +808,69 @@ static int classify(struct run *r, struct rstage *s)
 		}
 		return 0;
 	}
+	if (s->ast->kind != CMD_SIMPLE) {
+		s->kind = SK_COMPOUND;
+		return 0;
+	}
 	if (!s->argv.n) {
 		s->kind = SK_NONE;
 		s->bi = builtin_find("true");
 		return 0;
 	}
-	if ((s->bi = builtin_find(s->argv.v[0]))) {
+	/* `command [-p] [--] NAME ARGS`: NAME, but never a function; the
+	 * describing forms (-v, -V) are the built-in's. */
+	bool no_func = false, std_path = false;
+	while (s->argv.n > 0 && strcmp(s->argv.v[0], "command") == 0) {
+		size_t i = 1;
+		bool p = false, describe = false;
+		for (; i < s->argv.n && s->argv.v[i][0] == '-' && s->argv.v[i][1]; i++) {
+			const char *o = s->argv.v[i] + 1;
+			if (strcmp(o, "-") == 0) {
+				i++;
+				break;
+			}
+			if (strspn(o, "pvV") != strlen(o))
+				break; /* a bad option: the built-in says so */
+			p |= strchr(o, 'p') != NULL;
+			describe |= strpbrk(o, "vV") != NULL;
+		}
+		if (describe || i >= s->argv.n || (s->argv.v[i][0] == '-' && s->argv.v[i][1] &&
+						   strcmp(s->argv.v[i - 1], "--") != 0))
+			break; /* command -v NAME, or nothing to run: the built-in */
+		std_path |= p;
+		s->argv.v += i;
+		s->argv.n -= i;
+		no_func = true;
+	}
+	const char *name = s->argv.v[0];
+	/* POSIX's order: special built-ins, functions, built-ins, $PATH. */
+	if ((s->flow = flow_find(name))) {
+		s->kind = SK_FLOW;
+		return 0;
+	}
+	if ((s->bi = builtin_find(name)) && is_special_builtin(name)) {
+		s->kind = SK_BUILTIN;
+		return 0;
+	}
+	if (!no_func && (s->fn = func_find(name))) {
+		s->kind = SK_FUNC;
+		return 0;
+	}
+	if (s->bi) {
 		s->kind = SK_BUILTIN;
 		return 0;
 	}
 	s->kind = SK_EXEC;
-	int st = lookup(&r->a, s->argv.v[0], &s->path);
+	/* `PATH=dir cmd` looks cmd up in the new PATH. */
+	const char *path_assign = NULL;
+	for (size_t i = 0; i < s->assigns.n; i++)
+		if (strncmp(s->assigns.v[i], "PATH=", 5) == 0)
+			path_assign = s->assigns.v[i] + 5;
+	size_t mark = path_assign ? var_journal_begin() : 0;
+	if (path_assign && var_set("PATH", path_assign, 0) < 0) { /* a readonly PATH stays */ }
+	int st = std_path ? lookup_std(&r->a, name, &s->path) : lookup(&r->a, name, &s->path);
+	if (path_assign)
+		var_journal_rollback(mark);
 	if (st)
 		s->preset = st;
 	return 0;
@@ -801,37 +945,152 @@ static void pipeline_fault(const char *point)
 		raise(SIGKILL);
 }
 
-int pipeline_run(const struct ast_pipeline *p, bool background)
+/* A lone stage in the foreground that ipcsh runs itself: a built-in, a
+ * function, a compound command other than ( ). Its redirections are
+ * applied and undone, its NAME=value prefixes set and put back. */
+static struct xs run_lone_here(struct run *r, struct rstage *s0, unsigned flags)
 {
-	struct run r = {.p = p, .n = p->nstages, .fg = !background, .t0 = now_ns()};
-	int status = 1;
+	if (sh.opt_x && s0->kind != SK_COMPOUND)
+		trace(r);
+	struct fdsave *saves;
+	size_t nsaves;
+	fflush(stdout); /* built-ins write to their fds; anything else must not move */
+	if (fdacts_apply_saved(&r->a, &s0->fa, &saves, &nsaves) < 0) {
+		fdacts_restore(saves, nsaves);
+		fdacts_close_owned(&s0->fa);
+		return XS(1);
+	}
+	bool keep_redirs = s0->kind == SK_FLOW && s0->argv.n == 1 && strcmp(s0->argv.v[0], "exec") == 0;
+	/* POSIX: assignments before a special built-in stay (`x=1 :`), and
+	 * those before exec go into the new program's environment. */
+	bool special = s0->kind == SK_FLOW ||
+		       (s0->kind == SK_BUILTIN && is_special_builtin(s0->argv.v[0]));
+	bool is_exec = s0->kind == SK_FLOW && strcmp(s0->argv.v[0], "exec") == 0;
+	struct saved_var *saved = arena_alloc(&r->a, (s0->assigns.n + 1) * sizeof *saved);
+	for (size_t i = 0; i < s0->assigns.n; i++) {
+		builtin_assign(s0->assigns.v[i], special ? NULL : &saved[i]);
+		if (is_exec) {
+			const char *eq = strchr(s0->assigns.v[i], '=');
+			char *nm = arena_strndup(&r->a, s0->assigns.v[i], (size_t)(eq - s0->assigns.v[i]));
+			var_export(nm);
+		}
+	}
+	s0->fg_here = true;
+	struct xs x = run_here(s0, flags);
+	for (size_t i = s0->assigns.n; !special && i-- > 0;)
+		builtin_unassign(&saved[i]);
+	fflush(stdout);
+	if (keep_redirs) {
+		/* `exec` with only redirections keeps them. */
+		for (size_t i = 0; i < nsaves; i++)
+			if (saves[i].saved >= 0)
+				close(saves[i].saved);
+	} else {
+		fdacts_restore(saves, nsaves);
+	}
+	fdacts_close_owned(&s0->fa);
+	return x;
+}
+
+/* Phases 2 to 5: prepare every edge, start every process, release the
+ * edges, wait (or leave a background job). Returns the status. */
+static int run_job(struct run *r, bool background)
+{
+	if (edges_prepare(r) < 0) {
+		for (size_t i = 0; i < r->n; i++)
+			fdacts_close_owned(&r->st[i].fa);
+		edges_release(r);
+		for (size_t i = 0; i + 1 < r->n; i++)
+			if (r->ed[i].released && r->ed[i].e.ops->finish)
+				r->ed[i].e.ops->finish(&r->ed[i].e);
+		return 1;
+	}
+	pipeline_fault("prepared");
+	if (sh.opt_x)
+		trace(r);
+	int devnull = -1;
+	if (background && !sh.jobctl && r->st[0].in_fd < 0) {
+		/* As sh: without job control a background job reads /dev/null. */
+		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		r->st[0].in_fd = devnull;
+	}
+	sig_child_default_set(&r->child_dflt);
+	r->job = job_new(r->p->text, (int)r->n);
+	r->job->background = background;
+	spawn_all(r);
+	pipeline_fault("spawned");
+	if (devnull >= 0)
+		close(devnull);
+	edges_release(r);
+	edges_keep(r);
+	if (background) {
+		job_number(r->job);
+		job_make_current(r->job);
+		r->job->notified = true;
+		if (r->job->nprocs)
+			sh.last_bg = r->job->procs[0].pid;
+		for (size_t i = 0; i < r->job->nprocs; i++)
+			if (r->job->procs[i].role == ROLE_STAGE)
+				sh.last_bg = r->job->procs[i].pid;
+		if (sh.interactive)
+			fprintf(stderr, "[%d] %ld\n", r->job->id, (long)sh.last_bg);
+		return 0;
+	}
+	job_wait_fg(r->job, false);
+	if (job_state(r->job) == JOB_STOPPED)
+		return 128 + SIGTSTP;
+	int status = finish(r);
+	job_remove(r->job);
+	return status;
+}
+
+static bool runs_here(const struct rstage *s)
+{
+	return s->kind == SK_BUILTIN || s->kind == SK_FLOW || s->kind == SK_FUNC ||
+	       (s->kind == SK_COMPOUND && s->ast->kind != CMD_SUBSHELL);
+}
+
+struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned flags)
+{
+	struct run r = {.p = p, .n = p->nstages, .fg = !background, .flags = flags, .t0 = now_ns()};
+	struct xs x = XS(1);
 	r.st = arena_alloc(&r.a, r.n * sizeof *r.st);
 	r.ed = r.n > 1 ? arena_alloc(&r.a, (r.n - 1) * sizeof *r.ed) : NULL;
 	sh.cmdsub_status = 0; /* an assignment-only command's status is its last $(...)'s */
-	char lineno[16]; /* LINENO: the line of the pipeline about to run, as in sh */
-	snprintf(lineno, sizeof lineno, "%d", p->line);
-	if (!var_readonly("LINENO") && var_set("LINENO", lineno, 0) < 0) { /* cannot fail */ }
-	bool only_assigns = r.n == 1 && !p->stages[0].nwords && !p->stages[0].remote;
-	for (size_t i = 0; i < r.n; i++) {
+	static int lineno_set;
+	if (p->line > 0 && p->line != lineno_set && !var_readonly("LINENO")) {
+		char lineno[16]; /* LINENO: the line of the pipeline about to run, as in sh */
+		snprintf(lineno, sizeof lineno, "%d", p->line);
+		if (var_set("LINENO", lineno, 0) < 0) { /* not readonly */ }
+		lineno_set = p->line;
+	}
+	const struct ast_cmd *c0 = &p->stages[0];
+	bool only_assigns = r.n == 1 && c0->kind == CMD_SIMPLE && !c0->nwords && !c0->remote;
+	/* A background job runs in a subshell environment: what its
+	 * expansions assign (`echo ${b=2} &`) does not stay. */
+	size_t mark = background ? var_journal_begin() : 0;
+	bool expanded = true;
+	for (size_t i = 0; i < r.n && expanded; i++) {
 		r.st[i].ast = &p->stages[i];
 		r.st[i].in_fd = r.st[i].out_fd = -1;
-		if (expand_stage(&r, &r.st[i], only_assigns) < 0) {
-			/* An expansion error (${x:?}, a bad substitution) ends a
-			 * script, as in sh; at the prompt it drops the rest of
-			 * the line. */
-			if (!sh.interactive)
-				shell_exit(1);
-			sh.abort_line = true;
-			goto out;
-		}
+		expanded = expand_stage(&r, &r.st[i], only_assigns && !background) == 0;
+	}
+	if (background)
+		var_journal_rollback(mark);
+	if (!expanded) {
+		/* An expansion error (${x:?}, a bad substitution) ends a
+		 * script, as in sh; at the prompt it drops the rest of the
+		 * line. */
+		x.ctl = sh.interactive ? CTL_ABORT : CTL_EXIT;
+		goto out;
 	}
 	struct rstage *s0 = &r.st[0];
-	if (r.n == 1 && !s0->argv.n && !s0->remote) {
+	if (only_assigns) {
 		if (sh.opt_x && s0->assigns.n)
 			trace(&r);
 		if (redir_prepare(&r.a, s0->ast->redirs, &s0->fa) < 0)
 			goto out;
-		status = run_assignments_only(&r, s0) ? 1 : sh.cmdsub_status;
+		x.status = run_assignments_only(&r, s0) ? 1 : sh.cmdsub_status;
 		goto out;
 	}
 	for (size_t i = 0; i < r.n; i++) {
@@ -839,88 +1098,17 @@ int pipeline_run(const struct ast_pipeline *p, bool background)
 		if (r.st[i].preset < 0 && redir_prepare(&r.a, r.st[i].ast->redirs, &r.st[i].fa) < 0)
 			r.st[i].preset = 1;
 	}
-	/* A lone built-in in the foreground runs in the shell itself. */
-	if (r.n == 1 && !background && s0->kind == SK_BUILTIN && s0->preset < 0) {
-		if (sh.opt_x)
-			trace(&r);
-		struct fdsave *saves;
-		size_t nsaves;
-		fflush(NULL);
-		if (fdacts_apply_saved(&r.a, &s0->fa, &saves, &nsaves) < 0) {
-			fdacts_restore(saves, nsaves);
-			fdacts_close_owned(&s0->fa);
-			goto out;
-		}
-		bool is_exec = strcmp(s0->argv.v[0], "exec") == 0;
-		struct saved_var *saved = arena_alloc(&r.a, (s0->assigns.n + 1) * sizeof *saved);
-		for (size_t i = 0; i < s0->assigns.n; i++)
-			builtin_assign(s0->assigns.v[i], &saved[i]);
-		status = s0->bi->fn((int)s0->argv.n, s0->argv.v);
-		for (size_t i = s0->assigns.n; i-- > 0;)
-			builtin_unassign(&saved[i]);
-		fflush(NULL);
-		if (is_exec && s0->argv.n == 1) {
-			/* `exec` with only redirections keeps them. */
-			for (size_t i = 0; i < nsaves; i++)
-				if (saves[i].saved >= 0)
-					close(saves[i].saved);
-		} else {
-			fdacts_restore(saves, nsaves);
-		}
-		fdacts_close_owned(&s0->fa);
+	if (r.n == 1 && !background && runs_here(s0)) {
+		if (s0->preset >= 0)
+			x.status = s0->preset;
+		else
+			x = run_lone_here(&r, s0, flags);
 		goto out;
 	}
-	if (edges_prepare(&r) < 0) {
-		for (size_t i = 0; i < r.n; i++)
-			fdacts_close_owned(&r.st[i].fa);
-		edges_release(&r);
-		for (size_t i = 0; i + 1 < r.n; i++)
-			if (r.ed[i].released && r.ed[i].e.ops->finish)
-				r.ed[i].e.ops->finish(&r.ed[i].e);
-		goto out;
-	}
-	pipeline_fault("prepared");
-	if (sh.opt_x)
-		trace(&r);
-	int devnull = -1;
-	if (background && !sh.jobctl && r.st[0].in_fd < 0) {
-		/* As sh: without job control a background job reads /dev/null. */
-		devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		r.st[0].in_fd = devnull;
-	}
-	sig_child_default_set(&r.child_dflt);
-	r.job = job_new(p->text, (int)r.n);
-	r.job->background = background;
-	spawn_all(&r);
-	pipeline_fault("spawned");
-	if (devnull >= 0)
-		close(devnull);
-	edges_release(&r);
-	edges_keep(&r);
-	if (background) {
-		job_number(r.job);
-		job_make_current(r.job);
-		r.job->notified = true;
-		if (r.job->nprocs)
-			sh.last_bg = r.job->procs[0].pid;
-		for (size_t i = 0; i < r.job->nprocs; i++)
-			if (r.job->procs[i].role == ROLE_STAGE)
-				sh.last_bg = r.job->procs[i].pid;
-		if (sh.interactive)
-			fprintf(stderr, "[%d] %ld\n", r.job->id, (long)sh.last_bg);
-		status = 0;
-		goto out;
-	}
-	job_wait_fg(r.job, false);
-	if (job_state(r.job) == JOB_STOPPED) {
-		status = 128 + SIGTSTP;
-		goto out;
-	}
-	status = finish(&r);
-	job_remove(r.job);
+	x.status = run_job(&r, background);
 out:
 	if (r.stats)
 		munmap(r.stats, (r.n - 1) * sizeof *r.stats);
 	arena_free(&r.a);
-	return status;
+	return x;
 }

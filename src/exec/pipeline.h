@@ -6,10 +6,13 @@
 #include <stdbool.h>
 
 #include "../parse/ast.h"
+#include "shell.h"
 
 /* Run p; background: as a job with '&'. Returns the pipeline's status
- * (before '!' negation). */
-int pipeline_run(const struct ast_pipeline *p, bool background);
+ * (before '!' negation) and, for a stage that ran in ipcsh itself (a
+ * built-in, a function, a compound command), its control code. flags:
+ * EV_* (shell.h). */
+struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned flags);
 
 /* Fork a child of ipcsh that runs shell code (a background and-or list,
  * a subshell). In the child, returns 0; in the parent, the pid (or -1).

@@ -5,6 +5,7 @@
 #include "plan.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *redir_op_text(enum redir_op op)
@@ -48,15 +49,34 @@ static void planned_options(const struct edge_spec *s, struct strbuf *sb)
 	sb_free(&t);
 }
 
-static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const struct edge_spec *dflt,
-			  int num, const char *conn, bool bg)
+static const char *cmd_kind_name(enum cmd_kind k)
 {
-	sb_addf(sb, "pipeline %d (line %d)%s%s%s: %s\n", num, p->line, conn ? " after " : "",
-		conn ? conn : "", bg ? ", background" : "", p->text ? p->text : "");
+	static const char *const names[] = {"simple", "group", "subshell", "if", "while",
+					    "until", "for", "case", "function"};
+	return names[k];
+}
+
+/* The first line of a compound command's text, for a one-line plan. */
+static void add_first_line(struct strbuf *sb, const char *text)
+{
+	const char *nl = strchr(text, '\n');
+	if (nl)
+		sb_addf(sb, "%.*s ...", (int)(nl - text), text);
+	else
+		sb_adds(sb, text);
+}
+
+static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const struct edge_spec *dflt,
+			  int num, const char *conn, bool bg, const char *where)
+{
+	sb_addf(sb, "pipeline %d (line %d)%s%s%s%s%s: ", num, p->line, conn ? " after " : "",
+		conn ? conn : "", bg ? ", background" : "", where ? ", in " : "", where ? where : "");
+	add_first_line(sb, p->text ? p->text : "");
+	sb_addc(sb, '\n');
 	if (p->bang)
 		sb_adds(sb, "  negated (!)\n");
 	for (size_t i = 0; i < p->nstages; i++) {
-		const struct ast_stage *s = &p->stages[i];
+		const struct ast_cmd *s = &p->stages[i];
 		if (i) {
 			struct edge_spec e;
 			plan_edge_resolve(&p->edges[i - 1], dflt, &e);
@@ -69,6 +89,10 @@ static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 			sb_adds(sb, p->edges[i - 1].dflt ? " (default edge)\n" : "\n");
 		}
 		sb_addf(sb, "  stage %zu:", i + 1);
+		if (s->kind != CMD_SIMPLE) {
+			sb_addf(sb, " %s: ", cmd_kind_name(s->kind));
+			add_first_line(sb, s->text ? s->text : "");
+		}
 		if (s->remote)
 			sb_addf(sb, " @%s", s->remote);
 		for (size_t k = 0; k < s->nassigns; k++)
@@ -118,10 +142,15 @@ static void json_options(struct strbuf *sb, const struct edge_spec *e)
 }
 
 static void json_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const struct edge_spec *dflt,
-			  const char *conn, bool bg)
+			  const char *conn, bool bg, const char *where)
 {
 	sb_addf(sb, "{\"line\":%d,\"text\":", p->line);
 	sb_add_json(sb, p->text ? p->text : "");
+	sb_adds(sb, ",\"in\":");
+	if (where)
+		sb_add_json(sb, where);
+	else
+		sb_adds(sb, "null");
 	sb_adds(sb, ",\"connector\":");
 	if (conn)
 		sb_add_json(sb, conn);
@@ -130,8 +159,9 @@ static void json_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 	sb_addf(sb, ",\"background\":%s,\"negated\":%s,\"stages\":[", bg ? "true" : "false",
 		p->bang ? "true" : "false");
 	for (size_t i = 0; i < p->nstages; i++) {
-		const struct ast_stage *s = &p->stages[i];
-		sb_addf(sb, "%s{\"index\":%zu,\"remote\":", i ? "," : "", i + 1);
+		const struct ast_cmd *s = &p->stages[i];
+		sb_addf(sb, "%s{\"index\":%zu,\"kind\":\"%s\",\"remote\":", i ? "," : "", i + 1,
+			cmd_kind_name(s->kind));
 		if (s->remote)
 			sb_add_json(sb, s->remote);
 		else
@@ -166,28 +196,85 @@ static void json_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 	sb_adds(sb, "]}");
 }
 
+struct plan_walk {
+	struct strbuf *sb;
+	const struct edge_spec *dflt;
+	bool json;
+	int num;
+};
+
+static void plan_list(struct plan_walk *w, const struct ast_script *s, const char *where);
+
+/* The lists inside a compound command, each planned with where naming it. */
+static void plan_compound(struct plan_walk *w, const struct ast_cmd *c, const char *where)
+{
+	switch (c->kind) {
+	case CMD_GROUP:
+	case CMD_SUBSHELL: plan_list(w, c->u.body, where); break;
+	case CMD_IF:
+		plan_list(w, c->u.if_->cond, where);
+		plan_list(w, c->u.if_->then, where);
+		if (c->u.if_->els)
+			plan_list(w, c->u.if_->els, where);
+		break;
+	case CMD_WHILE:
+	case CMD_UNTIL:
+		plan_list(w, c->u.loop->cond, where);
+		plan_list(w, c->u.loop->body, where);
+		break;
+	case CMD_FOR: plan_list(w, c->u.for_->body, where); break;
+	case CMD_CASE:
+		for (size_t i = 0; i < c->u.case_->nitems; i++)
+			plan_list(w, c->u.case_->items[i].body, where);
+		break;
+	case CMD_FUNCDEF: {
+		char *fw = xasprintf("function %s", c->u.func->name);
+		plan_compound(w, c->u.func->body, fw);
+		free(fw);
+		break;
+	}
+	case CMD_SIMPLE: break;
+	}
+}
+
+static void plan_list(struct plan_walk *w, const struct ast_script *s, const char *where)
+{
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct ast_item *it = &s->items[i];
+		for (size_t k = 0; k < it->andor.n; k++) {
+			const struct ast_pipeline *p = &it->andor.pipes[k];
+			const char *conn = k == 0 ? NULL : it->andor.ops[k] == ANDOR_AND ? "&&" : "||";
+			int num = ++w->num;
+			if (w->json) {
+				if (num > 1)
+					sb_addc(w->sb, ',');
+				json_pipeline(w->sb, p, w->dflt, conn, it->background, where);
+			} else {
+				text_pipeline(w->sb, p, w->dflt, num, conn, it->background, where);
+			}
+			for (size_t j = 0; j < p->nstages; j++) {
+				const struct ast_cmd *c = &p->stages[j];
+				if (c->kind == CMD_SIMPLE)
+					continue;
+				char *inner = c->kind == CMD_FUNCDEF ? NULL
+					: xasprintf("pipeline %d stage %zu (%s)", num, j + 1, cmd_kind_name(c->kind));
+				plan_compound(w, c, inner);
+				free(inner);
+			}
+		}
+	}
+}
+
 void plan_format(struct strbuf *sb, const struct ast_script *s, const struct edge_spec *dflt, bool json,
 		 const char *name)
 {
-	int num = 0;
+	struct plan_walk w = {.sb = sb, .dflt = dflt, .json = json};
 	if (json) {
 		sb_adds(sb, "{\"script\":");
 		sb_add_json(sb, name ? name : "");
 		sb_adds(sb, ",\"pipelines\":[");
 	}
-	for (size_t i = 0; i < s->nitems; i++) {
-		const struct ast_item *it = &s->items[i];
-		for (size_t k = 0; k < it->andor.n; k++) {
-			const char *conn = k == 0 ? NULL : it->andor.ops[k] == ANDOR_AND ? "&&" : "||";
-			if (json) {
-				if (num++)
-					sb_addc(sb, ',');
-				json_pipeline(sb, &it->andor.pipes[k], dflt, conn, it->background);
-			} else {
-				text_pipeline(sb, &it->andor.pipes[k], dflt, ++num, conn, it->background);
-			}
-		}
-	}
+	plan_list(&w, s, NULL);
 	if (json)
 		sb_adds(sb, "]}\n");
 }

@@ -1,7 +1,10 @@
-/* run.c — scripts, list items and and-or lists; traps; $(...); exit.
+/* run.c — scripts, lists and and-or lists; traps; $(...); exit.
  *
  * A script is parsed whole (parse_script) before anything runs; then each
- * item runs in turn: pipelines through pipeline_run(), '&' items as jobs. */
+ * item runs in turn: pipelines through pipeline_run(), '&' items as jobs.
+ * Every call returns a struct xs: the status and a control code (break,
+ * continue, return, exit) that unwinds the frames up to the construct it
+ * is for; nothing travels through globals. */
 #include "shell.h"
 
 #include <errno.h>
@@ -14,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../builtin/builtin.h"
 #include "../job/job.h"
 #include "../job/sig.h"
 #include "../parse/parse.h"
@@ -55,94 +59,115 @@ void shell_init(char **environ_, const char *arg0)
 	    var_set("PWD", cwd, VAR_EXPORT) < 0) { /* PWD is never readonly here */ }
 	free(cwd);
 	sig_init();
+	parse_alias_lookup = alias_get; /* alias substitution reads the table of `alias` */
 }
 
-int shell_run_text(const char *text, size_t len, const char *name)
+/* Line number of offset off in text whose first line is first_line. */
+static int line_at(const char *text, size_t off, int first_line)
+{
+	int line = first_line;
+	for (const char *p = text; (p = memchr(p, '\n', off - (size_t)(p - text))); p++)
+		line++;
+	return line;
+}
+
+struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
 {
 	struct arena a = {0};
 	struct parse_error err;
 	memset(&err, 0, sizeof err);
 	if (sh.depth > 100) {
 		msg_err("%s: nesting too deep", name);
-		return 2;
+		return XS(2);
 	}
-	struct ast_script *s = parse_script(&a, text, len, 1, &err);
+	unsigned long aliases = alias_generation();
+	struct ast_script *s = parse_script(&a, text, len, first_line, &err);
 	if (!s) {
-		msg_err("%s: line %d: %s", name, err.line, err.msg);
+		msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
 		arena_free(&a);
-		return 2;
+		/* A syntax error in eval or . text ends a non-interactive shell,
+		 * as a special built-in's error does in sh. */
+		return (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
 	}
 	sh.depth++;
-	int st = shell_run_script(s);
+	unsigned flags = sh.depth == 1 ? EV_TOP : 0;
+	struct xs r = XS(sh.status);
+	size_t base = 0; /* offset in text of what s was parsed from */
+	for (size_t i = 0; i < s->nitems && r.ctl == CTL_NONE; i++) {
+		struct ast_script one = {.nitems = 1, .items = &s->items[i]};
+		r = exec_list(&one, flags);
+		if (aliases == alias_generation() || i + 1 == s->nitems)
+			continue;
+		/* An alias was defined or removed: as sh reads a script command
+		 * by command, what follows is parsed again with the new
+		 * aliases (the whole text was checked before anything ran). */
+		aliases = alias_generation();
+		base += s->items[i].end;
+		struct arena next = {0};
+		struct ast_script *ns = parse_script(&next, text + base, len - base,
+						     line_at(text, base, first_line), &err);
+		if (!ns) {
+			msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
+			arena_free(&next);
+			r = (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
+			break;
+		}
+		arena_free(&a);
+		a = next;
+		s = ns;
+		i = (size_t)-1;
+	}
 	sh.depth--;
 	arena_free(&a);
-	return st;
-}
-
-int shell_run_script(struct ast_script *s)
-{
-	int st = sh.status;
-	for (size_t i = 0; i < s->nitems && !sh.exit_requested && !sh.abort_line; i++) {
-		st = shell_run_item(&s->items[i]);
-		shell_run_pending_traps();
-	}
-	if (sh.exit_requested)
-		st = sh.exit_status;
-	return st;
+	return r;
 }
 
 /* Run an and-or list in the foreground; *eligible says whether its status
  * may trigger -e (the last pipeline ran and was not negated). */
-static int run_andor(const struct ast_andor *ao, bool *eligible)
+static struct xs exec_andor(const struct ast_andor *ao, unsigned flags, bool *eligible)
 {
-	int st = sh.status;
+	struct xs r = XS(sh.status);
 	size_t last = 0;
 	bool bang = false;
-	for (size_t i = 0; i < ao->n && !sh.exit_requested && !sh.abort_line; i++) {
-		if (i > 0 && ((ao->ops[i] == ANDOR_AND && st != 0) || (ao->ops[i] == ANDOR_OR && st == 0)))
+	for (size_t i = 0; i < ao->n; i++) {
+		if (i > 0 && ((ao->ops[i] == ANDOR_AND && r.status != 0) ||
+			      (ao->ops[i] == ANDOR_OR && r.status == 0)))
 			continue;
 		const struct ast_pipeline *p = &ao->pipes[i];
-		st = pipeline_run(p, false);
+		/* Every pipeline but the last is tested; so is a negated one. */
+		unsigned f = flags | (i + 1 < ao->n || p->bang ? EV_TESTED : 0);
+		r = pipeline_run(p, false, f);
 		if (p->bang)
-			st = !st;
-		sh.status = st;
+			r.status = !r.status;
+		sh.status = r.status;
 		last = i;
 		bang = p->bang;
+		if (r.ctl != CTL_NONE)
+			break;
 	}
-	*eligible = last == ao->n - 1 && !bang;
-	return st;
+	*eligible = last == ao->n - 1 && !bang && !(flags & EV_TESTED);
+	return r;
 }
 
-int shell_run_item(struct ast_item *it)
+/* A list item in the background: a lone pipeline becomes a job; a whole
+ * and-or list runs in a forked shell that is the job. */
+static struct xs exec_background(const struct ast_item *it)
 {
-	sh.nitems++;
-	if (!it->background) {
-		bool eligible;
-		int st = run_andor(&it->andor, &eligible);
-		if (sh.exit_requested)
-			return sh.exit_status;
-		sh.status = st;
-		if (sh.opt_e && st != 0 && eligible)
-			shell_exit(st);
-		return st;
-	}
 	if (it->andor.n == 1 && !it->andor.pipes[0].bang) {
-		pipeline_run(&it->andor.pipes[0], true);
+		(void)pipeline_run(&it->andor.pipes[0], true, 0);
 		sh.status = 0;
-		return 0;
+		return XS(0);
 	}
-	/* A whole and-or list in the background: a forked shell runs it. */
 	pid_t pid = shell_fork(0, false);
 	if (pid < 0) {
 		msg_errno("cannot fork");
 		sh.status = 1;
-		return 1;
+		return XS(1);
 	}
 	if (pid == 0) {
 		bool eligible;
-		int st = run_andor(&it->andor, &eligible);
-		fflush(NULL);
-		_exit(sh.exit_requested ? sh.exit_status : st);
+		struct xs r = exec_andor(&it->andor, 0, &eligible);
+		shell_exit(r.status);
 	}
 	struct job *j = job_new(it->text, 1);
 	job_add_proc(j, pid, ROLE_STAGE, 0);
@@ -155,36 +180,73 @@ int shell_run_item(struct ast_item *it)
 	if (sh.interactive)
 		fprintf(stderr, "[%d] %ld\n", j->id, (long)pid);
 	sh.status = 0;
-	return 0;
+	return XS(0);
+}
+
+struct xs exec_list(const struct ast_script *s, unsigned flags)
+{
+	struct xs r = XS(sh.status);
+	bool top = flags & EV_TOP;
+	flags &= ~(unsigned)EV_TOP;
+	for (size_t i = 0; i < s->nitems; i++) {
+		const struct ast_item *it = &s->items[i];
+		sh.nitems++;
+		if (sh.opt_n && !sh.interactive)
+			return r; /* set -n: read on, run nothing (the script is parsed already) */
+		if (top && sh.opt_v) {
+			/* -v: the input as it is read; ipcsh reads a script
+			 * whole, so each top-level command before it runs. */
+			struct strbuf sb = {0};
+			sb_adds(&sb, it->text ? it->text : "");
+			sb_adds(&sb, it->background ? " &\n" : "\n");
+			if (write_all(2, sb.buf, sb.len) < 0) { /* no stderr */ }
+			sb_free(&sb);
+		}
+		if (it->background) {
+			r = exec_background(it);
+		} else {
+			bool eligible;
+			r = exec_andor(&it->andor, flags, &eligible);
+			sh.status = r.status;
+			if (r.ctl == CTL_NONE && sh.opt_e && r.status != 0 && eligible)
+				r.ctl = CTL_EXIT;
+		}
+		if (r.ctl != CTL_NONE)
+			return r;
+		shell_run_pending_traps();
+	}
+	return r;
 }
 
 void shell_run_pending_traps(void)
 {
 	static const int sigs[] = {SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
+	if (!sig_take_some())
+		return;
 	for (size_t i = 0; i < ARRAY_LEN(sigs); i++) {
 		int s = sigs[i];
 		if (!sig_take(s) || !sh.traps[s] || !*sh.traps[s])
 			continue;
 		int saved = sh.status;
 		char *cmd = xstrdup(sh.traps[s]);
-		shell_run_text(cmd, strlen(cmd), "trap");
+		struct xs r = shell_run_text(cmd, strlen(cmd), "trap", 1);
 		free(cmd);
-		if (!sh.exit_requested)
-			sh.status = saved;
+		if (r.ctl == CTL_EXIT)
+			shell_exit(r.status);
+		sh.status = saved;
 	}
 }
 
 _Noreturn void shell_exit(int status)
 {
 	char *t = sh.traps[0];
-	if (t && !sh.in_subshell) {
+	if (t && *t) {
 		sh.traps[0] = NULL;
-		sh.exit_requested = false;
 		sh.status = status;
-		shell_run_text(t, strlen(t), "trap");
+		struct xs r = shell_run_text(t, strlen(t), "trap", 1);
 		free(t);
-		if (sh.exit_requested)
-			status = sh.exit_status;
+		if (r.ctl == CTL_EXIT)
+			status = r.status;
 	}
 	if (shell_exit_hook && !sh.in_subshell)
 		shell_exit_hook();
@@ -220,9 +282,8 @@ char *shell_capture(const char *text, size_t len)
 			free(sh.traps[s]);
 			sh.traps[s] = NULL;
 		}
-		int st = shell_run_text(text, len, sh.source_name);
-		fflush(NULL);
-		_exit((sh.exit_requested ? sh.exit_status : st) & 0xff);
+		struct xs r = shell_run_text(text, len, sh.source_name, 1);
+		shell_exit(r.status);
 	}
 	close(p[1]);
 	struct strbuf sb = {0};

@@ -21,6 +21,7 @@ struct shell {
 	/* options (SPEC §2) */
 	bool opt_e, opt_x, opt_pipefail, opt_n;
 	bool opt_u, opt_f, opt_C;   /* set -u (nounset), -f (noglob), -C (noclobber) */
+	bool opt_a, opt_b, opt_m, opt_v; /* set -a (allexport), -b (notify), -m (monitor), -v (verbose) */
 	bool interactive;      /* prompts, readline */
 	bool jobctl;           /* job control: own process group per job */
 	enum plan_mode plan;
@@ -45,9 +46,38 @@ struct shell {
 	bool in_subshell;      /* a forked child running shell code */
 	int depth;             /* nesting of source / command substitution */
 	unsigned long nitems;  /* list items run so far (from 1) */
-	bool exit_requested;   /* `exit` ran: unwind and leave */
-	bool abort_line;       /* interactive: an expansion error drops the rest of the line */
-	int exit_status;
+	/* Where the executor is (for break, continue and return to check,
+	 * not to carry control: that travels in struct xs). */
+	int loop_depth;        /* loops open in the current function (or top level) */
+	int func_depth;        /* function calls open */
+	int source_depth;      /* `.` files open */
+};
+
+/* What running a command gives back to its caller: a status and a control
+ * code that unwinds the call frames up to the construct it is for. */
+enum ctl {
+	CTL_NONE,
+	CTL_BREAK,     /* break n: n loops end */
+	CTL_CONTINUE,  /* continue n: n-1 loops end, the n-th goes on */
+	CTL_RETURN,    /* return: the function or `.` file ends */
+	CTL_EXIT,      /* exit, or an error that ends a non-interactive shell */
+	CTL_ABORT,     /* interactive: an expansion error drops the rest of the line */
+};
+
+struct xs {
+	int status;
+	enum ctl ctl;
+	int n;                 /* CTL_BREAK, CTL_CONTINUE: loops left to unwind */
+};
+
+#define XS(st) ((struct xs){.status = (st), .ctl = CTL_NONE, .n = 0})
+
+/* Flags passed down the tree walk. */
+enum {
+	EV_TESTED = 1,         /* the status is tested (if/while condition, && ||
+				  head, !): set -e does not act on it */
+	EV_TOP = 2,            /* the top-level list of a script: set -v echoes
+				  each item before it runs (not passed down) */
 };
 
 extern struct shell sh;
@@ -56,15 +86,31 @@ extern struct shell sh;
 void shell_init(char **environ_, const char *arg0);
 
 /* Parse and run text as a script named `name` (for messages). Syntax errors
- * print "ipcsh: NAME: line N: ..." and return 2 without running anything.
- * Returns the status of the last item run. */
-int shell_run_text(const char *text, size_t len, const char *name);
+ * print "ipcsh: NAME: line N: ..." and return status 2 without running
+ * anything. Returns the status of the last item run and the control code
+ * that ended it (break, continue and return pass through, as for eval). */
+struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line);
 
-/* Run a parsed script. */
-int shell_run_script(struct ast_script *s);
+/* Run a list (a script, or a compound command's body). */
+struct xs exec_list(const struct ast_script *s, unsigned flags);
 
-/* Run one parsed list item (foreground or background). */
-int shell_run_item(struct ast_item *it);
+/* Run a command other than a simple one in this shell (no redirections:
+ * the caller applies them). A subshell runs in a forked child. */
+struct xs exec_compound(const struct ast_cmd *c, unsigned flags);
+/* The same, with the command's own redirections applied and undone (a
+ * function's body: `f() { ...; } > log`). */
+struct xs exec_compound_redir(const struct ast_cmd *c, unsigned flags);
+
+/* Define, find and call shell functions (func.c). */
+void func_define(const struct ast_cmd *def);
+struct func;
+struct func *func_find(const char *name);
+int func_unset(const char *name);
+struct xs func_call(struct func *f, int argc, char **argv, unsigned flags);
+/* Is name a function (for `type`, `command -v`)? */
+bool shell_func_exists(const char *name);
+/* The source text of a function's definition. */
+const char *func_text(const struct func *f);
 
 /* Leave the shell: run the EXIT trap, save history (if interactive), exit(status). */
 _Noreturn void shell_exit(int status);
@@ -92,6 +138,17 @@ void var_export(const char *name);
 char **var_environ(char *const *extra);
 /* Call fn for every variable (sorted by name), for `export` and `set`. */
 void var_each(void (*fn)(const char *name, const char *value, bool exported, void *ctx), void *ctx);
+/* Function scopes, for `local` (as dash and bash): the executor pushes a
+ * scope before running a function's body and pops it after, whatever the
+ * body's outcome. var_make_local(name) makes name local to the innermost
+ * scope: it starts unset (keeping its export attribute) and gets back its
+ * value when the scope is popped. Returns 0, or -1 (errno EINVAL) outside
+ * any scope, or -1 after a message for a readonly name. */
+void var_scope_push(void);
+void var_scope_pop(void);
+int var_make_local(const char *name);
+/* How many scopes are pushed (0: not in a function). */
+int var_scope_depth(void);
 /* Names starting with prefix (for completion); returns a malloc'd NULL-terminated array of malloc'd names. */
 char **var_names(const char *prefix);
 
@@ -100,6 +157,24 @@ char **var_names(const char *prefix);
  * when denied is given and nothing executable was found, *denied is the
  * first match that was not executable (malloc'd) or NULL. */
 char *path_search(const char *name, bool want_exec, char **denied);
+
+/* An undo log of variable changes: every change after begin is put back
+ * by rollback(mark) (nested logs roll back in order). For prefix
+ * assignments seen by the ones after them (`A=1 B=$A cmd`) and for the
+ * expansions of a background pipeline, which run in a subshell
+ * environment (`echo ${b=2} &` leaves b unset). */
+size_t var_journal_begin(void);
+void var_journal_rollback(size_t mark);
+/* The same search in the directories of pathvar (a PATH value), not
+ * cached: `command -p`. Returns a malloc'd path or NULL. */
+char *path_search_in(const char *name, const char *pathvar);
+/* The remembered commands (`hash`): call fn for each name and its path;
+ * forget all; remember name (searching $PATH: 0, or -1 not found). */
+void path_hash_each(void (*fn)(const char *name, const char *path, void *ctx), void *ctx);
+void path_hash_clear(void);
+int path_hash_add(const char *name);
+/* How often the remembered name was used (0 if not remembered). */
+unsigned path_hash_hits(const char *name);
 
 /* Positional parameters */
 void params_set(char **argv, int n);   /* copies */

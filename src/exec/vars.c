@@ -5,6 +5,7 @@
  * rebuild it each time. */
 #include "shell.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ struct var {
 	char *name;
 	char *value;   /* "NAME=value" lives in `pair`; value points into it */
 	char *pair;
+	size_t cap;    /* room for a value of this many bytes in pair */
 	bool exported;
 	bool readonly;
 };
@@ -22,6 +24,54 @@ static struct var *buckets[NBUCKETS];
 static char **env_cache;
 static size_t env_count;
 static bool env_dirty = true;
+
+/* The undo log (var_journal_begin/rollback): while it is open, the first
+ * change of each variable records what to put back. */
+struct undo {
+	char *name, *value; /* value NULL: the variable was unset */
+	bool exported;
+};
+static struct undo *journal;
+static size_t njournal, capjournal;
+static int journaling;
+
+static struct var *lookup(const char *name);
+
+static void journal_note(const char *name)
+{
+	if (!journaling)
+		return;
+	struct var *v = lookup(name);
+	if (njournal == capjournal) {
+		capjournal = capjournal ? 2 * capjournal : 8;
+		journal = xrealloc(journal, capjournal * sizeof *journal);
+	}
+	journal[njournal++] = (struct undo){xstrdup(name), v && v->pair ? xstrdup(v->value) : NULL,
+					    v && v->exported};
+}
+
+size_t var_journal_begin(void)
+{
+	journaling++;
+	return njournal;
+}
+
+void var_journal_rollback(size_t mark)
+{
+	journaling--;
+	int saved = journaling;
+	journaling = 0; /* putting back is not itself recorded */
+	while (njournal > mark) {
+		struct undo *u = &journal[--njournal];
+		if (u->value) {
+			if (var_set(u->name, u->value, u->exported ? VAR_EXPORT : 0) < 0) { /* not readonly */ }
+		} else if (var_unset(u->name) < 0) { /* idem */
+		}
+		free(u->name);
+		free(u->value);
+	}
+	journaling = saved;
+}
 
 static unsigned hash(const char *s)
 {
@@ -52,6 +102,9 @@ int var_set(const char *name, const char *value, unsigned flags)
 		msg_err("%s: readonly variable", name);
 		return -1;
 	}
+	journal_note(name);
+	if (journaling)
+		v = lookup(name);
 	if (!v) {
 		unsigned h = hash(name);
 		v = xcalloc(1, sizeof *v);
@@ -61,16 +114,28 @@ int var_set(const char *name, const char *value, unsigned flags)
 		env_count++;
 	}
 	if (value) {
-		free(v->pair);
-		size_t nl = strlen(name);
-		v->pair = xasprintf("%s=%s", name, value);
+		/* Shell loops assign all the time: reuse the pair's buffer
+		 * when the new value fits (value may point into it). */
+		size_t nl = strlen(name), vl = strlen(value);
+		if (v->pair && vl <= v->cap) {
+			memmove(v->pair + nl + 1, value, vl + 1);
+		} else {
+			char *pair = xmalloc(nl + vl + 2 + 16);
+			memcpy(pair, name, nl);
+			pair[nl] = '=';
+			memcpy(pair + nl + 1, value, vl + 1);
+			free(v->pair);
+			v->pair = pair;
+			v->cap = vl + 16;
+		}
 		v->value = v->pair + nl + 1;
 	} else if (!v->pair) {
 		v->pair = xasprintf("%s=", name);
+		v->cap = 0;
 		v->value = v->pair + strlen(name) + 1;
 	}
-	if (flags & VAR_EXPORT)
-		v->exported = true;
+	if ((flags & VAR_EXPORT) || (sh.opt_a && value))
+		v->exported = true; /* set -a: every assignment exports */
 	if (flags & VAR_READONLY)
 		v->readonly = true;
 	if (v->exported)
@@ -113,6 +178,7 @@ int var_unset(const char *name)
 		msg_err("unset: %s: readonly variable", name);
 		return -1;
 	}
+	journal_note(name);
 	*pp = v->next;
 	if (v->exported)
 		env_dirty = true;
@@ -120,6 +186,115 @@ int var_unset(const char *name)
 	free(v->pair);
 	free(v);
 	env_count--;
+	return 0;
+}
+
+/* Function scopes (`local`): each scope remembers, for every name made
+ * local in it, the variable as it was, and puts it back when popped. */
+struct saved {
+	struct saved *next;
+	char *name;
+	char *pair;     /* NULL: the name was unset (or had no value) */
+	bool existed, exported, readonly;
+};
+struct scope {
+	struct scope *up;
+	struct saved *saved;
+};
+static struct scope *scope;
+static int scope_depth;
+
+void var_scope_push(void)
+{
+	struct scope *s = xcalloc(1, sizeof *s);
+	s->up = scope;
+	scope = s;
+	scope_depth++;
+}
+
+/* Put one saved variable back as it was before the scope. */
+static void restore(struct saved *sv)
+{
+	struct var *v = lookup(sv->name);
+	if (!sv->existed) {
+		if (v) {
+			v->readonly = false; /* a local readonly dies with its scope */
+			if (var_unset(sv->name) < 0) { /* not readonly any more */ }
+		}
+		return;
+	}
+	if (!v) {
+		unsigned h = hash(sv->name);
+		v = xcalloc(1, sizeof *v);
+		v->name = xstrdup(sv->name);
+		v->next = buckets[h];
+		buckets[h] = v;
+		env_count++;
+	}
+	free(v->pair);
+	v->pair = sv->pair;
+	v->value = sv->pair ? sv->pair + strlen(sv->name) + 1 : NULL;
+	v->cap = v->value ? strlen(v->value) : 0; /* the pair's room, exactly */
+	sv->pair = NULL;
+	v->exported = sv->exported;
+	v->readonly = sv->readonly;
+	env_dirty = true;
+}
+
+void var_scope_pop(void)
+{
+	struct scope *s = scope;
+	if (!s)
+		return;
+	while (s->saved) {
+		struct saved *sv = s->saved;
+		s->saved = sv->next;
+		restore(sv);
+		free(sv->name);
+		free(sv->pair);
+		free(sv);
+	}
+	scope = s->up;
+	scope_depth--;
+	free(s);
+}
+
+int var_scope_depth(void)
+{
+	return scope_depth;
+}
+
+int var_make_local(const char *name)
+{
+	if (!scope) {
+		errno = EINVAL;
+		return -1;
+	}
+	for (struct saved *sv = scope->saved; sv; sv = sv->next)
+		if (strcmp(sv->name, name) == 0)
+			return 0;
+	struct var *v = lookup(name);
+	if (v && v->readonly) {
+		msg_err("local: %s: readonly variable", name);
+		errno = EPERM;
+		return -1;
+	}
+	struct saved *sv = xcalloc(1, sizeof *sv);
+	sv->name = xstrdup(name);
+	sv->next = scope->saved;
+	scope->saved = sv;
+	if (!v)
+		return 0;
+	/* The local starts without a value (as bash), keeping the export
+	 * attribute so that `local x=2` of an exported x is exported. */
+	sv->existed = true;
+	sv->pair = v->pair;
+	sv->exported = v->exported;
+	sv->readonly = false;
+	v->pair = NULL;
+	v->value = NULL;
+	if (v->exported)
+		env_dirty = true;
 	return 0;
 }
 

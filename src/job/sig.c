@@ -13,6 +13,7 @@
 static struct sigaction inherited[NSIG];
 static bool trap_ignored[NSIG];   /* trap '' SIG */
 static volatile sig_atomic_t pending[NSIG];
+static volatile sig_atomic_t pending_some; /* any pending[] but SIGCHLD's set since the last look */
 static int wake[2] = {-1, -1};
 static bool job_control;          /* sig_interactive() ran */
 
@@ -21,6 +22,8 @@ static void on_signal(int sig)
 	int e = errno;
 	if (sig > 0 && sig < NSIG)
 		pending[sig] = 1;
+	if (sig != SIGCHLD)
+		pending_some = 1;
 	if (wake[1] >= 0) {
 		char c = (char)sig;
 		if (write(wake[1], &c, 1) < 0) { /* full: a wake-up is already pending */ }
@@ -81,6 +84,14 @@ bool sig_take(int sig)
 	if (sig <= 0 || sig >= NSIG || !pending[sig])
 		return false;
 	pending[sig] = 0;
+	return true;
+}
+
+bool sig_take_some(void)
+{
+	if (!pending_some)
+		return false;
+	pending_some = 0;
 	return true;
 }
 

@@ -21,6 +21,9 @@ bool sig_take(int sig);
 /* Is a caught signal (other than SIGCHLD) waiting to be taken? A blocking
  * built-in (read) stops on EINTR then. */
 bool sig_pending_any(void);
+/* Did a signal other than SIGCHLD come since the last call? (A cheap
+ * test before looking at each one: the shell asks between commands.) */
+bool sig_take_some(void);
 /* Set a trap: cmd NULL resets to the inherited disposition, "" ignores,
  * anything else catches into a pending flag. Returns 0/-1. */
 int sig_trap(int sig, const char *cmd);

@@ -1,4 +1,13 @@
-/* ast.h — the parse tree of a script (SPEC §3).
+/* ast.h — the parse tree of a script (SPEC §3): a typed tree of commands.
+ *
+ *   ast_script   a list: items run in order (';', newline) or in the
+ *                background ('&'); the whole script, and the body of every
+ *                compound command
+ *   ast_item     one and-or list of pipelines joined by && and ||
+ *   ast_pipeline commands joined by edges ('|', '|[shm]', ...)
+ *   ast_cmd      one command: simple, or compound (group, subshell, if,
+ *                while/until, for, case) or a function definition; any of
+ *                them may carry redirections and stand in a pipeline
  *
  * Everything is allocated in the arena passed to parse_script() and freed
  * with it. Words are kept *raw*: exactly the source text of the word, with
@@ -36,20 +45,85 @@ struct ast_redir {
 	struct ast_redir *next;
 };
 
-struct ast_stage {
+struct ast_script;
+struct ast_cmd;
+
+enum cmd_kind {
+	CMD_SIMPLE,    /* [@remote] assignments words redirections */
+	CMD_GROUP,     /* { list; } */
+	CMD_SUBSHELL,  /* ( list ) */
+	CMD_IF,        /* if list; then list; [elif ...] [else list;] fi */
+	CMD_WHILE,     /* while list; do list; done */
+	CMD_UNTIL,     /* until list; do list; done */
+	CMD_FOR,       /* for NAME [in words]; do list; done */
+	CMD_CASE,      /* case word in [(]pat[|pat]) list ;; ... esac */
+	CMD_FUNCDEF,   /* NAME() compound-command, function NAME [()] compound-command */
+};
+
+struct ast_if {
+	struct ast_script *cond, *then;
+	struct ast_script *els;      /* else part, or NULL; elif is an if inside it */
+};
+
+struct ast_loop {                    /* while, until */
+	struct ast_script *cond, *body;
+};
+
+struct ast_for {
+	char *name;
+	bool has_in;                 /* false: over "$@" */
+	char **words;                /* raw */
+	size_t nwords;
+	struct ast_script *body;
+};
+
+enum case_end { CASE_BREAK /* ;; */, CASE_FALL /* ;& */, CASE_NEXT /* ;;& */ };
+
+struct ast_case_item {
+	char **pats;                 /* raw pattern words */
+	size_t npats;
+	struct ast_script *body;     /* may be empty */
+	enum case_end end;
+};
+
+struct ast_case {
+	char *word;                  /* raw */
+	struct ast_case_item *items;
+	size_t nitems;
+};
+
+struct ast_func {
+	char *name;
+	struct ast_cmd *body;        /* a compound command with its redirections */
+};
+
+struct ast_cmd {
+	enum cmd_kind kind;
+	int line, col;
+	struct ast_redir *redirs;    /* in source order; on any kind */
+	char *text;                  /* source text of a compound command (plan, messages) */
+	/* CMD_SIMPLE */
 	char *remote;            /* raw text after '@' ("host", "host:7433", "[::1]:7433", "ssh:user@h"), or NULL */
 	char **assigns;          /* raw "NAME=value" words written before the command */
 	size_t nassigns;
 	char **words;            /* raw words; nwords may be 0 (only assignments and/or redirections) */
 	size_t nwords;
-	struct ast_redir *redirs; /* in source order */
-	int line;
+	/* compound commands */
+	union {
+		struct ast_script *body; /* CMD_GROUP, CMD_SUBSHELL */
+		struct ast_if *if_;
+		struct ast_loop *loop;
+		struct ast_for *for_;
+		struct ast_case *case_;
+		struct ast_func *func;
+	} u;
 };
+
 
 struct ast_pipeline {
 	bool bang;                /* leading '!' */
 	size_t nstages;           /* >= 1 */
-	struct ast_stage *stages;
+	struct ast_cmd *stages;
 	struct edge_spec *edges;  /* nstages - 1; edges[i] joins stages[i] and stages[i+1] */
 	char *text;               /* source text of the pipeline, for jobs and messages */
 	int line;
@@ -68,8 +142,10 @@ struct ast_item {
 	bool background;          /* ended by '&' */
 	char *text;               /* source text of the item (without the '&'/';') */
 	int line;
+	size_t end;               /* source offset just past the item and its ';' or '&' */
 };
 
+/* A list: a whole script, or the body of a compound command. */
 struct ast_script {
 	size_t nitems;
 	struct ast_item *items;

@@ -17,7 +17,7 @@
 #define PARSE_MAX_DEPTH 64
 
 enum tok_kind {
-	T_EOF, T_WORD, T_NEWLINE, T_SEMI, T_DSEMI, T_AMP, T_AND, T_OR,
+	T_EOF, T_WORD, T_NEWLINE, T_SEMI, T_DSEMI, T_SEMIAMP /* ;& */, T_DSEMIAMP /* ;;& */, T_AMP, T_AND, T_OR,
 	T_PIPE,   /* '|' or '|[...]' (spec filled either way) */
 	T_REDIR, T_LPAREN, T_RPAREN,
 };
@@ -80,6 +80,14 @@ long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' *
 long scan_ansi(const char *s, size_t len);                 /* after "$'" -> '\'' */
 /* Quote removal for a here-document delimiter; *quoted if any quoting was seen. */
 char *unquote_delim(struct arena *a, const char *raw, bool *quoted);
+
+/* parser.c: the end of a $( ) body: src starts just after "$(". Parses a
+ * list with the real grammar (so `case x in x) ...;; esac` inside works)
+ * and returns the offset of the ')' that closes it; -1 with *err filled on
+ * a syntax error or an early end (err->incomplete), -2 when nested deeper
+ * than PARSE_MAX_DEPTH. */
+long parse_paren_end(struct arena *a, const char *src, size_t len, int first_line, int depth,
+		     struct parse_error *err);
 
 /* parser.c: parse at a nesting depth (for $( ) sub-parses). */
 struct ast_script *parse_script_depth(struct arena *a, const char *src, size_t len,

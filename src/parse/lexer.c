@@ -148,24 +148,23 @@ static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 		lx->pos = in + 1 + (size_t)a + 2;
 		return;
 	}
-	long r = scan_paren(lx->src + in, lx->len - in, lx->depth);
-	if (r < 0) {
-		error_at(lx, open, r == -1, r == -1 ? "unterminated '$('" : "nesting too deep");
-		return;
-	}
+	/* One parse of the body, with the real grammar, finds the ')' that
+	 * closes it and checks it. Only the verdict matters: the expander
+	 * parses the text again when it runs, so the tree goes into a scratch
+	 * arena. */
 	int line, col;
 	lex_where(lx, in, &line, &col);
 	struct parse_error sub;
-	/* Only the verdict matters: the expander parses the text again when it
-	 * runs, so this tree goes into a scratch arena. */
 	struct arena scratch = { 0 };
-	bool ok = parse_script_depth(&scratch, lx->src + in, (size_t)r, line, lx->depth + 1, &sub);
+	long r = parse_paren_end(&scratch, lx->src + in, lx->len - in, line, lx->depth + 1, &sub);
 	arena_free(&scratch);
-	if (!ok) {
+	if (r == -2) {
+		error_at(lx, open, false, "nesting too deep");
+		return;
+	}
+	if (r < 0) {
 		if (sub.incomplete) {
-			int cl, cc;
-			lex_where(lx, in + (size_t)r, &cl, &cc);
-			lex_error(lx, cl, cc, false, "syntax error near ')'");
+			error_at(lx, open, true, "unterminated '$('");
 			return;
 		}
 		if (sub.line == line)
@@ -491,7 +490,15 @@ static void lex_dispatch(struct lexer *lx, struct token *t)
 		lx->pos++;
 		read_docs(lx);
 		break;
-	case ';': lex_op(lx, t, T_SEMI, T_DSEMI); break;
+	case ';':
+		lex_op(lx, t, T_SEMI, T_DSEMI);
+		/* ;& and ;;& end a case item (bash, POSIX 2024). */
+		k = after_cont(lx, lx->pos);
+		if (k < lx->len && lx->src[k] == '&' && !(k + 1 < lx->len && lx->src[k + 1] == '&')) {
+			t->kind = t->kind == T_SEMI ? T_SEMIAMP : T_DSEMIAMP;
+			lx->pos = k + 1;
+		}
+		break;
 	case '&':
 		/* bash's '&>' would silently mean "background, then >file" here. */
 		k = after_cont(lx, lx->pos + 1);

@@ -22,6 +22,12 @@ struct parse_error {
 	char msg[256];      /* "syntax error near 'TOKEN'" or "syntax error: unknown transport 'x' ..." */
 };
 
+/* Alias substitution (POSIX 2.3.1): when set, the parser asks it for the
+ * value of an unquoted command word and parses that text in its place.
+ * The shell sets it to its alias table (src/builtin/); the parser has no
+ * table of its own. */
+extern const char *(*parse_alias_lookup)(const char *name);
+
 /* Parse src[0..len). first_line is the number of the first line (1 for a
  * file; used for sub-parses). Returns the script, or NULL with *err filled. */
 struct ast_script *parse_script(struct arena *a, const char *src, size_t len, int first_line,

@@ -10,12 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool is_word_break(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' ||
-	       c == '(' || c == ')' || c == '<' || c == '>';
-}
-
 /* After a '\'' at s[i-1]: offset of the closing quote or -1. */
 static long skip_squote(const char *s, size_t len, size_t i)
 {
@@ -153,8 +147,6 @@ static long skip_quoted(const char *s, size_t len, size_t i, int depth)
 	}
 }
 
-static size_t unquote_into(const char *raw, size_t n, char *out, bool *quoted);
-
 long scan_brace(const char *s, size_t len, int depth)
 {
 	if (depth > PARSE_MAX_DEPTH)
@@ -172,118 +164,16 @@ long scan_brace(const char *s, size_t len, int depth)
 	return -1;
 }
 
-/* Here-documents started on the current line inside a $( ): where their
- * raw delimiter words are, so their bodies can be skipped at the newline
- * (a body may hold quotes and parentheses that mean nothing there). */
-struct heredocs {
-	struct heredoc_at {
-		size_t at, len;
-		bool strip;
-	} *v;
-	size_t n, cap;
-};
-
-/* "<<" at s[i]: note the delimiter word after it; returns the offset past it. */
-static long note_heredoc(const char *s, size_t len, size_t i, int depth, struct heredocs *h)
-{
-	i += 2;
-	bool strip = i < len && s[i] == '-';
-	i += strip;
-	while (i < len && (s[i] == ' ' || s[i] == '\t'))
-		i++;
-	size_t at = i;
-	while (i < len && !is_word_break(s[i])) {
-		long r = skip_quoted(s, len, i, depth);
-		if (r < 0)
-			return r;
-		i = (size_t)r;
-	}
-	if (i == at)
-		return (long)i; /* no delimiter: the parser reports it */
-	if (h->n == h->cap) {
-		h->cap = h->cap ? 2 * h->cap : 4;
-		h->v = xrealloc(h->v, h->cap * sizeof *h->v);
-	}
-	h->v[h->n++] = (struct heredoc_at){ at, i - at, strip };
-	return (long)i;
-}
-
-/* s[i] starts the line after one with here-documents: skip their bodies.
- * Returns the offset after the last delimiter line, or -1 at end of text. */
-static long skip_bodies(const char *s, size_t len, size_t i, struct heredocs *h)
-{
-	for (size_t k = 0; k < h->n; k++) {
-		char *d = xmalloc(h->v[k].len + 1);
-		bool q;
-		size_t dl = unquote_into(s + h->v[k].at, h->v[k].len, d, &q);
-		bool found = false;
-		while (!found && i < len) {
-			const char *nl = memchr(s + i, '\n', len - i);
-			size_t le = nl ? (size_t)(nl - s) : len, ls = i;
-			while (h->v[k].strip && ls < le && s[ls] == '\t')
-				ls++;
-			i = nl ? le + 1 : len;
-			found = le - ls == dl && memcmp(s + ls, d, dl) == 0;
-		}
-		free(d);
-		if (!found)
-			return -1;
-	}
-	h->n = 0;
-	return (long)i;
-}
-
-static long scan_paren_body(const char *s, size_t len, int depth, struct heredocs *h)
-{
-	size_t i = 0, open = 0;
-	bool word_start = true;
-	while (i < len) {
-		char c = s[i];
-		long r = -3;
-		if (c == '\\' && i + 1 < len && s[i + 1] == '\n') {
-			i += 2; /* a line continuation leaves word_start as it was */
-			continue;
-		}
-		if (c == '\\' || c == '\'' || c == '"' || c == '`' || c == '$')
-			r = skip_quoted(s, len, i, depth);
-		else if (c == '<' && i + 1 < len && s[i + 1] == '<')
-			r = note_heredoc(s, len, i, depth, h);
-		else if (c == '\n' && h->n)
-			r = skip_bodies(s, len, i + 1, h);
-		if (r != -3) {
-			if (r < 0)
-				return r;
-			word_start = c == '\n';
-			i = (size_t)r;
-			continue;
-		}
-		if (c == '#' && word_start) {
-			const char *nl = memchr(s + i, '\n', len - i);
-			if (!nl)
-				return -1;
-			i = (size_t)(nl - s);
-			continue;
-		}
-		if (c == '(') {
-			open++;
-		} else if (c == ')') {
-			if (open == 0)
-				return (long)i;
-			open--;
-		}
-		word_start = is_word_break(c);
-		i++;
-	}
-	return -1;
-}
-
+/* The end of $( ) is where the grammar says (a ')' in a case pattern
+ * does not close it), so the parser finds it. */
 long scan_paren(const char *s, size_t len, int depth)
 {
 	if (depth > PARSE_MAX_DEPTH)
 		return -2;
-	struct heredocs h = { 0 };
-	long r = scan_paren_body(s, len, depth, &h);
-	free(h.v);
+	struct arena a = { 0 };
+	struct parse_error err;
+	long r = parse_paren_end(&a, s, len, 1, depth, &err);
+	arena_free(&a);
 	return r;
 }
 

@@ -25,6 +25,7 @@
 #include "proto.h"
 
 #define HANDSHAKE_MS 15000
+#define HANDSHAKE_RETRY (-2) /* client_handshake_once: refused, try again */
 #define STATUS_FAIL 255
 
 struct client {
@@ -180,13 +181,52 @@ static void out_drain(struct client *cl, int ch)
 	}
 }
 
-/* Print an ERROR's text, keeping only printable bytes. */
+/* Length of the valid UTF-8 sequence at p[0..n) (2 to 4 bytes, shortest
+ * form, no surrogate), its code point in *cp; 0 when it is not one. */
+static size_t utf8_seq(const uint8_t *p, size_t n, uint32_t *cp)
+{
+	size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc0 ? 2 : 0;
+	if (!len || p[0] > 0xf4 || len > n)
+		return 0;
+	uint32_t c = p[0] & (0x7f >> len);
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (c < min[len] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Characters a terminal acts on rather than shows: C1 controls (U+0080 to
+ * U+009F: CSI 0x9b is ESC [ to many terminals) and the bidirectional
+ * controls that make text display in another order than it reads (CVE-2021-42574). */
+static bool is_control_cp(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) || c == 0x061c || c == 0x200e || c == 0x200f ||
+	       (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Print an ERROR's text, keeping printable ASCII and valid UTF-8 other than
+ * control characters: the daemon is not trusted with our terminal (ESC, C1,
+ * bidi overrides and stray bytes become '?'). */
 static void print_remote_error(const struct client *cl, const struct rframe *f)
 {
 	struct strbuf sb = {0};
-	for (size_t i = 1; i < f->len; i++) {
+	for (size_t i = 1; i < f->len;) {
 		uint8_t ch = f->payload[i];
-		sb_addc(&sb, ch >= 0x20 && ch != 0x7f ? (char)ch : '?');
+		uint32_t cp;
+		size_t n = ch >= 0x80 ? utf8_seq(f->payload + i, f->len - i, &cp) : 0;
+		if (n && !is_control_cp(cp)) {
+			sb_add(&sb, (const char *)f->payload + i, n);
+			i += n;
+			continue;
+		}
+		sb_addc(&sb, ch >= 0x20 && ch < 0x7f ? (char)ch : '?');
+		i += n ? n : 1;
 	}
 	msg_err("%s: %s", cl->name, sb.buf ? sb.buf : "remote error");
 	sb_free(&sb);
@@ -384,8 +424,8 @@ static int client_wait_answer(struct client *cl, int sigr, uint64_t deadline,
 }
 
 /* Connect (TCP or ssh) and authenticate; returns -1 to go on, or a status. */
-static int client_handshake(struct client *cl, const struct rtarget *t, const char *keyfile,
-			    int sigr)
+static int client_handshake_once(struct client *cl, const struct rtarget *t,
+				 const char *keyfile, int sigr, bool last)
 {
 	struct errbuf e = {{0}};
 	struct rhs hs;
@@ -406,7 +446,8 @@ static int client_handshake(struct client *cl, const struct rtarget *t, const ch
 	if (r == 0)
 		errbuf_set(&e, "connection closed during the handshake%s",
 			   t->ssh ? " (is ipcshd installed there? see IPCSH_REMOTE_CMD)" : "");
-	if (r == 1 && rhs_client_finish(&hs, body, len, out, &outlen, &e) == RHS_OK) {
+	int hr = r == 1 ? rhs_client_finish(&hs, body, len, out, &outlen, &e) : RHS_E_PROTO;
+	if (r == 1 && hr == RHS_OK) {
 		if (outlen)
 			rconn_send_raw(cl->c, out, outlen);
 		if (rhs_install(&hs, cl->c) == 0) {
@@ -418,8 +459,36 @@ static int client_handshake(struct client *cl, const struct rtarget *t, const ch
 	rhs_wipe(&hs);
 	if (status >= 0)
 		return status;
+	if (r == 1 && hr == RHS_E_RETRY && !last)
+		return HANDSHAKE_RETRY;
 	msg_err("%s: %s", cl->name, e.msg);
 	return STATUS_FAIL;
+}
+
+/* The handshake, tried again when the daemon says it is busy with other
+ * handshakes (its random early drop, sshd's MaxStartups): after about
+ * 50, 100, 200, 400 ms, each with jitter. Returns -1 to go on or a status. */
+static int client_handshake(struct client *cl, const struct rtarget *t, const char *keyfile,
+			    int sigr)
+{
+	enum { TRIES = 5 };
+	for (unsigned i = 0;; i++) {
+		int st = client_handshake_once(cl, t, keyfile, sigr, i + 1 == TRIES);
+		if (st != HANDSHAKE_RETRY)
+			return st;
+		rconn_free(cl->c);
+		cl->c = NULL;
+		close(cl->rfd);
+		cl->rfd = cl->wfd = -1;
+		int ms = (int)((25u << i) + randombytes_uniform(50u << i));
+		uint64_t until = now_ns() + (uint64_t)ms * 1000000u;
+		for (uint64_t now; (now = now_ns()) < until;) {
+			struct pollfd p = {.fd = sigr, .events = POLLIN};
+			if (poll(&p, 1, (int)((until - now) / 1000000u) + 1) > 0 &&
+			    (st = signals_handle(cl, sigr)) >= 0)
+				return st;
+		}
+	}
 }
 
 /* Send EXEC; returns -1 to go on or a status. */

@@ -173,6 +173,9 @@ static int client_refused(const uint8_t *in, struct errbuf *e)
 	case RP_REFUSE_BUSY:
 		errbuf_set(e, "server busy (too many sessions)");
 		return RHS_E_BUSY;
+	case RP_REFUSE_RETRY:
+		errbuf_set(e, "server busy (too many handshakes at once)");
+		return RHS_E_RETRY;
 	case RP_REFUSE_AUTH:
 		errbuf_set(e, "authentication failed");
 		return RHS_E_AUTH;

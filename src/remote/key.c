@@ -11,9 +11,13 @@
 
 int rkey_load(const char *path, uint8_t key[RP_KEY_BYTES], struct errbuf *e)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* Not through a symlink: whoever can write the directory could point
+	 * it at another key (ELOOP), and never another user's file: a root
+	 * daemon with --user nobody must not take a key that nobody wrote. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
 	if (fd < 0) {
-		errbuf_set(e, "cannot open key file %s: %s", path, strerror(errno));
+		errbuf_set(e, "cannot open key file %s: %s", path,
+			   errno == ELOOP ? "it is a symbolic link" : strerror(errno));
 		return -1;
 	}
 	struct stat st;
@@ -21,6 +25,9 @@ int rkey_load(const char *path, uint8_t key[RP_KEY_BYTES], struct errbuf *e)
 	ssize_t n = -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		errbuf_set(e, "key file %s is not a regular file", path);
+	} else if (st.st_uid != geteuid() && st.st_uid != 0) {
+		errbuf_set(e, "key file %s is owned by uid %u, not by uid %u or root", path,
+			   (unsigned)st.st_uid, (unsigned)geteuid());
 	} else if (st.st_mode & 077) {
 		errbuf_set(e, "key file %s is accessible by group or others (mode %03o): chmod 600 it",
 			   path, (unsigned)(st.st_mode & 0777));

@@ -37,6 +37,7 @@ enum rp_mode { RP_MODE_PSK = 1, RP_MODE_CLEAR = 2 };
 
 enum rp_refusal {
 	RP_REFUSE_BUSY = 1, RP_REFUSE_AUTH, RP_REFUSE_VERSION, RP_REFUSE_MODE, RP_REFUSE_PROTOCOL,
+	RP_REFUSE_RETRY, /* too many handshakes at once: try again shortly */
 };
 
 /* One decoded frame. payload points into the connection's buffers and
@@ -151,6 +152,7 @@ size_t rconn_take_output(struct rconn *c, uint8_t *buf, size_t cap);
 /* Results of the client's check of the server's answer. */
 enum rhs_result {
 	RHS_OK = 0, RHS_E_AUTH = -1, RHS_E_BUSY = -2, RHS_E_VERSION = -3, RHS_E_PROTO = -4,
+	RHS_E_RETRY = -5,
 };
 
 struct rhs {
@@ -187,6 +189,7 @@ void rhs_refusal(uint8_t *out, uint8_t mode, uint8_t code);
 /* ---- keys ---------------------------------------------------------------- */
 
 /* Load a key file: 64 hex digits (and optional trailing newline), refused
+ * when it is a symlink, owned by neither the effective user nor root, or
  * when group or others have any permission. Returns 0, or -1 with e set. */
 int rkey_load(const char *path, uint8_t key[RP_KEY_BYTES], struct errbuf *e) WUR;
 /* Create a new key file with mode 0600; never overwrites (EEXIST). */

@@ -24,6 +24,7 @@
 #include <readline/readline.h>
 
 #include "../builtin/builtin.h"
+#include "../exec/flow.h"
 #include "../exec/shell.h"
 #include "../job/job.h"
 #include "../job/sig.h"
@@ -217,12 +218,10 @@ static enum read_result read_command(struct command *c)
  * stopped jobs (then returns) and otherwise does not return. */
 static void leave_on_eof(void)
 {
-	const struct builtin *b = builtin_find("exit");
 	char *argv[] = {(char *)"exit", NULL};
-	if (b)
-		(void)b->fn(1, argv);
-	else
-		shell_exit(sh.status);
+	struct xs r = flow_find("exit")->fn(1, argv);
+	if (r.ctl == CTL_EXIT)
+		shell_exit(r.status);
 }
 
 static void run_command(struct command *c)
@@ -236,11 +235,10 @@ static void run_command(struct command *c)
 		sh.status = 2;
 		return;
 	}
-	sh.abort_line = false;
-	sh.status = shell_run_script(c->script);
-	sh.abort_line = false;
-	if (sh.exit_requested)
-		shell_exit(sh.exit_status);
+	struct xs r = exec_list(c->script, 0);
+	sh.status = r.status;
+	if (r.ctl == CTL_EXIT)
+		shell_exit(r.status);
 }
 
 /* The last thing before the shell exits (shell_exit): save the history,

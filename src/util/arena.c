@@ -14,6 +14,13 @@ struct arena_chunk {
 
 #define CHUNK_MIN 8192
 
+/* Chunks of CHUNK_MIN bytes are kept for the next arena: a shell loop
+ * makes and frees an arena per command, and malloc/free of 8 KiB each
+ * time is most of what a cheap built-in costs. */
+#define CHUNK_CACHE 16
+static struct arena_chunk *cache[CHUNK_CACHE];
+static size_t ncache;
+
 void *arena_alloc(struct arena *a, size_t n)
 {
 	const size_t al = alignof(max_align_t);
@@ -21,7 +28,7 @@ void *arena_alloc(struct arena *a, size_t n)
 	struct arena_chunk *c = a->head;
 	if (!c || c->cap - c->used < n) {
 		size_t cap = n > CHUNK_MIN ? n : CHUNK_MIN;
-		c = xmalloc(sizeof *c + cap);
+		c = cap == CHUNK_MIN && ncache ? cache[--ncache] : xmalloc(sizeof *c + cap);
 		c->used = 0;
 		c->cap = cap;
 		c->next = a->head;
@@ -61,7 +68,10 @@ void arena_free(struct arena *a)
 	struct arena_chunk *c = a->head;
 	while (c) {
 		struct arena_chunk *n = c->next;
-		free(c);
+		if (c->cap == CHUNK_MIN && ncache < CHUNK_CACHE)
+			cache[ncache++] = c;
+		else
+			free(c);
 		c = n;
 	}
 	a->head = NULL;

@@ -137,7 +137,7 @@ static struct rconn *handshake(int fd, bool rec, bool *busy)
 		r = rhs_client_finish(&h, body, len, out, &n, &e);
 	else
 		r = RHS_E_PROTO;
-	if (r == RHS_E_BUSY && busy) {
+	if ((r == RHS_E_BUSY || r == RHS_E_RETRY) && busy) {
 		*busy = true;
 		rhs_wipe(&h);
 		rconn_free(c);

@@ -161,6 +161,7 @@ proc_state() {
 
 pgrp_pids() { pgrep -g "$1" || true; }
 _pgrp_count_is() { [ "$(pgrp_pids "$1" | wc -l)" -eq "$2" ]; }
+_pgrp_count_at_least() { [ "$(pgrp_pids "$1" | wc -l)" -ge "$2" ]; }
 _pgrp_gone() { [ -z "$(pgrp_pids "$1")" ]; }
 # Gone or zombies (once the shell has exited its orphans are reaped by
 # init, which in a container may be slow to do so).

@@ -243,6 +243,10 @@ static void test_modes(void)
 	rhs_init(&c, 'C', RP_MODE_PSK, key);
 	(void)rhs_client_hello(&c, h1);
 	TAP_OK(rhs_client_finish(&c, busy, sizeof busy, h3, &l3, &e) == RHS_E_BUSY, "BUSY is reported");
+	rhs_refusal(busy, RP_MODE_PSK, RP_REFUSE_RETRY);
+	TAP_OK(rhs_client_finish(&c, busy, sizeof busy, h3, &l3, &e) == RHS_E_RETRY &&
+		       strstr(e.msg, "too many handshakes"),
+	       "RETRY (--max-startups) is reported as such, for the client to try again");
 	TAP_OK(rhs_client_finish(&c, (const uint8_t *)"HTTP/1.1 400 Bad", 16, h3, &l3, &e) ==
 		       RHS_E_PROTO, "an HTTP answer is not a server hello");
 }

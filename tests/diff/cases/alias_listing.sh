@@ -1,0 +1,3 @@
+# alias NAME prints it in a re-usable form
+alias hi='echo hi there'
+alias hi

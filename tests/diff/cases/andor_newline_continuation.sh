@@ -1,0 +1,5 @@
+# a newline after && or || continues the list
+true &&
+	echo "after &&"
+false ||
+	echo "after ||"

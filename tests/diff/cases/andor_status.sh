@@ -1,0 +1,5 @@
+# the status of an and-or list
+false && true
+echo "status=$?"
+true || false
+echo "status=$?"

@@ -1,0 +1,2 @@
+# octal and hex constants
+echo $((010)) $((0x10)) $((0X1f)) $((0))

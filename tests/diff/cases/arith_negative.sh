@@ -1,0 +1,3 @@
+# negative numbers and unary minus
+x=-5
+echo $((x)) $((-x)) $((x * -1)) $((- - 3))

@@ -1,0 +1,3 @@
+# whitespace and newlines inside $(( ))
+echo $((  1 +
+  2  ))

@@ -1,0 +1,3 @@
+# ! inside && and || lists
+! false && echo "and after !"
+! true || echo "or after !"

@@ -1,0 +1,3 @@
+# ! applies to the whole pipeline
+! echo x | grep -q y
+echo "status=$?"

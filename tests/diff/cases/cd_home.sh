@@ -1,0 +1,5 @@
+# cd with no argument goes to HOME
+mkdir h
+HOME=$PWD/h
+cd
+echo "${PWD##*/}"

@@ -1,0 +1,5 @@
+# the status of a bare assignment is that of its command substitution
+x=$(exit 3)
+echo "status=$?"
+x=$(true)
+echo "status=$?"

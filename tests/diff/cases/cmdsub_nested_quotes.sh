@@ -1,0 +1,3 @@
+# quotes inside $( ) inside double quotes
+echo "$(echo "inner \"quoted\"")"
+echo "$(echo 'single')"

@@ -1,0 +1,3 @@
+# command -v of an alias
+alias ll='ls -l'
+command -v ll

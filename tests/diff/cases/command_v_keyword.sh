@@ -1,0 +1,3 @@
+# command -v of a reserved word
+command -v if
+command -v while

@@ -1,0 +1,3 @@
+# . -- FILE
+echo 'echo sourced' >lib.sh
+. -- ./lib.sh

@@ -1,0 +1,2 @@
+# eval joins its arguments with spaces
+eval echo one '"two  three"'

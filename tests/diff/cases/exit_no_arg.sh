@@ -1,0 +1,3 @@
+# exit without N uses the last status
+(exit 5)
+exit

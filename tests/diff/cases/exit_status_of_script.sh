@@ -1,0 +1,3 @@
+# the script's status is the last command's
+echo last
+false

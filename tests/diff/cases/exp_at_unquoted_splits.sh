@@ -1,0 +1,6 @@
+# issue 12 §4: unquoted $@ splits its fields again
+set -- "a b" c
+printf '[%s]' $@
+echo
+printf '[%s]' "$@"
+echo

@@ -1,0 +1,6 @@
+# issue 12 §4: backslash-newline inside ${…}
+v=value
+echo ${v\
+}
+echo "${v%\
+ue}"

@@ -1,0 +1,3 @@
+# a case inside $( ) with unbalanced )
+v=$(case x in x) echo matched ;; esac)
+echo "v=$v"

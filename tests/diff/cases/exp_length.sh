@@ -1,0 +1,4 @@
+# ${#x} and ${#}
+x=hello; e=
+set -- a b c
+echo "${#x} ${#e} ${#}"

@@ -1,0 +1,3 @@
+# nested expansions in a default
+a=A
+echo "${u:-${a}-${u2:-inner}}"

@@ -1,0 +1,4 @@
+# set -n: later commands are read, not run
+echo before
+set -n
+echo never

@@ -1,0 +1,2 @@
+# command substitution in the list
+for n in $(seq 3); do echo "n=$n"; done

@@ -1,0 +1,6 @@
+# for without in: over the positional parameters
+for a; do echo "[$a]"; done
+for a
+do
+	echo "again [$a]"
+done

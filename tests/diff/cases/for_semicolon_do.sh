@@ -1,0 +1,3 @@
+# for NAME; do over "$@"
+set -- p q
+for x; do echo "x=$x"; done

@@ -1,0 +1,6 @@
+# define and call a function
+greet() {
+	echo "hello $1"
+}
+greet world
+greet "big world"

@@ -1,0 +1,4 @@
+# a function called in a command substitution
+f() { echo "from f"; }
+v=$(f)
+echo "v=[$v]"

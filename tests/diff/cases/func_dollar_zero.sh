@@ -1,0 +1,3 @@
+# $0 is unchanged in a function
+f() { echo "${0##*/}"; }
+f

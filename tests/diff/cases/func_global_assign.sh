@@ -1,0 +1,4 @@
+# assignments in a function are global
+f() { g=set-in-f; }
+f
+echo "g=$g"

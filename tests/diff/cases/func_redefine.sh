@@ -1,0 +1,5 @@
+# a function can be redefined
+f() { echo first; }
+f
+f() { echo second; }
+f

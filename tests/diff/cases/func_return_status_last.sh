@@ -1,0 +1,4 @@
+# return without N returns the status of the last command
+f() { false; return; }
+f
+echo "status=$?"

@@ -1,0 +1,5 @@
+# a brace group runs in the current shell
+{ echo one; echo two; }
+{
+	echo three
+}

@@ -1,0 +1,2 @@
+# nested groups
+{ { echo inner; }; echo outer; }

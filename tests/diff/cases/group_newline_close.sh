@@ -1,0 +1,4 @@
+# } after a newline or a ;
+{ echo a
+}
+{ echo b; }

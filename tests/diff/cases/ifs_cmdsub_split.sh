@@ -1,0 +1,3 @@
+# command substitution results are split
+set -- $(printf 'x y\nz')
+echo "$#"

@@ -1,0 +1,7 @@
+# IFS=: splits on colons
+v="a:b::c"
+IFS=:
+set -- $v
+echo "$#"
+printf '[%s]' "$@"
+echo

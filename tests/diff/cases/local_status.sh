@@ -1,0 +1,3 @@
+# local has status 0
+f() { local v; echo "status=$?"; }
+f

@@ -1,0 +1,5 @@
+# true, false and : statuses
+true; echo $?
+false; echo $?
+:; echo $?
+: ignored args; echo $?

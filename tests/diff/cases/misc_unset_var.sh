@@ -1,0 +1,4 @@
+# unset removes a variable
+v=1
+unset v
+echo "[${v-unset}]"

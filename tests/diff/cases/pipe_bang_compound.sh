@@ -1,0 +1,3 @@
+# ! on a pipeline with a compound stage
+! echo x |[shm] { read -r v; [ "$v" = y ]; }
+echo "status=$?"

@@ -1,0 +1,2 @@
+# a brace group as the producer of a shm edge
+{ echo a; echo b; } |[shm] cat

@@ -1,0 +1,1 @@
+echo hello |[shm] tr a-z A-Z |[mq:lines] cat

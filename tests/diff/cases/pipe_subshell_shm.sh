@@ -1,0 +1,2 @@
+# a subshell as a stage, a transport edge to cat
+(cd / && echo "in ${PWD}") |[shm] cat

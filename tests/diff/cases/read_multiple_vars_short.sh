@@ -1,0 +1,2 @@
+# read with more variables than fields
+echo "one" | { read -r a b c; echo "[$a] [$b] [$c]"; }

@@ -1,0 +1,8 @@
+# <<- strips leading tabs inside a function
+f() {
+	cat <<-EOT
+		tab-indented
+			double
+	EOT
+}
+f

@@ -1,0 +1,3 @@
+# reserved words as assignment values
+a=if b=then c=done
+echo "$a $b $c"

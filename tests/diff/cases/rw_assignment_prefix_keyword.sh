@@ -1,0 +1,3 @@
+# after an assignment, if is not a reserved word
+x=1 if 2>/dev/null
+echo "status=$?"

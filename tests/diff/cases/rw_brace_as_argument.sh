@@ -1,0 +1,3 @@
+# } as an argument inside a group
+{ echo }; }
+{ echo { x; }

@@ -1,0 +1,3 @@
+# { inside a word is not reserved
+echo a{b c}d
+echo {

@@ -1,0 +1,2 @@
+# reserved words after ; and newline
+if true; then echo a; fi; while false; do :; done; echo b

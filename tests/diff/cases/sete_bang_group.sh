@@ -1,0 +1,4 @@
+# set -e: a ! pipeline never stops the shell, whatever its status
+set -e
+! { true; }
+echo "survived ! { true; }"

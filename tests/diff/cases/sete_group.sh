@@ -1,0 +1,4 @@
+# set -e in a group
+set -e
+{ echo in-group; false; echo never; }
+echo never

@@ -1,0 +1,4 @@
+# set +u
+set -u
+set +u
+echo "[$nope]"

@@ -1,0 +1,3 @@
+# subshells in and-or lists
+(exit 1) || echo "failed sub"
+(true) && echo "ok sub"

@@ -1,0 +1,3 @@
+# $$ is the shell's pid in a subshell too
+a=$$
+(b=$$; [ "$a" = "$b" ] && echo "same pid")

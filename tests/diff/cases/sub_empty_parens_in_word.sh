@@ -1,0 +1,2 @@
+# parentheses in quotes are not a subshell
+echo "(not a subshell)" '(x)'

@@ -1,0 +1,5 @@
+# a subshell over several lines
+(
+	echo one
+	echo two
+)

@@ -1,0 +1,3 @@
+# an EXIT trap set in a subshell runs when the subshell ends
+(trap 'echo sub-exit' EXIT; echo body)
+echo after

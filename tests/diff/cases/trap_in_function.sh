@@ -1,0 +1,4 @@
+# trap set in a function is global
+f() { trap 'echo trapped' EXIT; }
+f
+echo body

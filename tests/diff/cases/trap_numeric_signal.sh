@@ -1,0 +1,5 @@
+# numeric signal numbers
+trap 'echo hup' 1
+trap
+kill -HUP $$
+trap - 1

@@ -1,0 +1,3 @@
+# umask -S prints the symbolic form
+umask 027
+umask -S

@@ -1,0 +1,3 @@
+# until with a true condition: body never runs, status 0
+until true; do echo never; done
+echo "status=$?"

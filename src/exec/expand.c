@@ -537,20 +537,36 @@ static int cmp_str(const void *p, const void *q)
 	return strcmp(*(char *const *)p, *(char *const *)q);
 }
 
+/* Does b[from..to) hold an unquoted * or ?, or an unquoted [ with a ]
+ * after it? Without one there is nothing to match, and no directory is
+ * read: `[ "$i" -lt 5 ]` in a loop must not list the working directory. */
+static bool has_magic(const struct xbuf *b, size_t from, size_t to)
+{
+	bool open = false;
+	for (size_t k = from; k < to; k++) {
+		if (b->f[k] & (X_KEEP | X_BREAK))
+			continue;
+		char c = b->c[k];
+		if (open && c == ']')
+			return true;
+		if (b->f[k] & X_QUOTED)
+			continue;
+		if (c == '*' || c == '?')
+			return true;
+		if (c == '[')
+			open = true;
+	}
+	return false;
+}
+
 /* Pass 3: pathname expansion of one field. Returns the number of names
  * pushed (0: no unquoted pattern character, set -f, or no match). */
 static size_t glob_field(struct arena *a, const struct xbuf *b, size_t from, size_t to,
 			 struct strvec *out)
 {
-	if (sh.opt_f)
+	if (sh.opt_f || !has_magic(b, from, to))
 		return 0;
 	bool magic;
-	size_t k;
-	for (k = from; k < to; k++)
-		if (!(b->f[k] & (X_QUOTED | X_KEEP | X_BREAK)) && strchr("*?[", b->c[k]))
-			break;
-	if (k == to)
-		return 0;
 	char *pat = field_pattern(a, b, from, to, &magic);
 	glob_t g;
 	size_t n = 0;

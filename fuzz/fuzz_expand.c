@@ -49,6 +49,7 @@ static void check_words(struct arena *a, const struct ast_script *sc)
 		for (size_t j = 0; j < it->andor.n; j++) {
 			const struct ast_pipeline *pl = &it->andor.pipes[j];
 			for (size_t k = 0; k < pl->nstages; k++) {
+				/* simple commands at the top level */
 				const struct ast_cmd *st = &pl->stages[k];
 				for (size_t m = 0; m < st->nwords; m++) {
 					struct parse_error err;

@@ -27,9 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../builtin/builtin.h"
 #include "../parse/parse.h"
 #include "arith.h"
+#include "../builtin/builtin.h"
 #include "param.h"
 #include "shell.h"
 
@@ -171,7 +171,8 @@ static const char *special_param(struct arena *a, char c)
 			return NULL;
 		snprintf(buf, sizeof buf, "%ld", (long)sh.last_bg);
 		break;
-	case '-': return arena_strdup(a, shell_flags_string()); /* set.c */
+	case '-':
+		return arena_strdup(a, shell_flags_string());
 	case '0': return sh.arg0 ? sh.arg0 : "ipcsh";
 	default: return NULL;
 	}
@@ -536,31 +537,24 @@ static int cmp_str(const void *p, const void *q)
 	return strcmp(*(char *const *)p, *(char *const *)q);
 }
 
-/* Does pat (quoted characters escaped) match anything but itself? A '*',
- * a '?', or a '[' that a ']' closes: a lone '[' (the test command) is a
- * literal, so glob() and its directory read are skipped for it. */
-static bool pattern_has_magic(const char *pat)
+/* Does b[from..to) hold an unquoted * or ?, or an unquoted [ with a ]
+ * after it? Without one there is nothing to match, and no directory is
+ * read: `[ "$i" -lt 5 ]` in a loop must not list the working directory. */
+static bool has_magic(const struct xbuf *b, size_t from, size_t to)
 {
-	for (const char *p = pat; *p; p++) {
-		if (*p == '\\' && p[1]) {
-			p++;
+	bool open = false;
+	for (size_t k = from; k < to; k++) {
+		if (b->f[k] & (X_KEEP | X_BREAK))
 			continue;
-		}
-		if (*p == '*' || *p == '?')
+		char c = b->c[k];
+		if (open && c == ']')
 			return true;
-		if (*p != '[')
+		if (b->f[k] & X_QUOTED)
 			continue;
-		const char *q = p + 1;
-		if (*q == '!' || *q == '^')
-			q++;
-		if (*q == ']')
-			q++; /* a ']' first in the bracket is a member */
-		for (; *q; q++) {
-			if (*q == '\\' && q[1])
-				q++;
-			else if (*q == ']')
-				return true;
-		}
+		if (c == '*' || c == '?')
+			return true;
+		if (c == '[')
+			open = true;
 	}
 	return false;
 }
@@ -570,18 +564,10 @@ static bool pattern_has_magic(const char *pat)
 static size_t glob_field(struct arena *a, const struct xbuf *b, size_t from, size_t to,
 			 struct strvec *out)
 {
-	if (sh.opt_f)
+	if (sh.opt_f || !has_magic(b, from, to))
 		return 0;
 	bool magic;
-	size_t k;
-	for (k = from; k < to; k++)
-		if (!(b->f[k] & (X_QUOTED | X_KEEP | X_BREAK)) && strchr("*?[", b->c[k]))
-			break;
-	if (k == to)
-		return 0;
 	char *pat = field_pattern(a, b, from, to, &magic);
-	if (!pattern_has_magic(pat))
-		return 0;
 	glob_t g;
 	size_t n = 0;
 	if (glob(pat, 0, NULL, &g) == 0) {

@@ -233,3 +233,12 @@ from-eval'
 	assert_success
 	assert_output 'y z w'
 }
+
+@test "a trap runs its action for any signal, not only the usual ones" {
+	run ipcsh -c 'trap "echo got WINCH" WINCH; trap "echo got USR1" USR1; trap "echo got CONT" CONT; kill -WINCH $$; kill -USR1 $$; kill -CONT $$; echo after'
+	assert_success
+	assert_output 'got WINCH
+got USR1
+got CONT
+after'
+}

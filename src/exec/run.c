@@ -220,12 +220,15 @@ struct xs exec_list(const struct ast_script *s, unsigned flags)
 
 void shell_run_pending_traps(void)
 {
-	static const int sigs[] = {SIGHUP, SIGINT, SIGTERM, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM};
 	if (!sig_take_some())
 		return;
-	for (size_t i = 0; i < ARRAY_LEN(sigs); i++) {
-		int s = sigs[i];
-		if (!sig_take(s) || !sh.traps[s] || !*sh.traps[s])
+	for (int s = 1; s < NSIG; s++) {
+		/* A signal with an action runs it; the usual ones are taken
+		 * even without one (a Ctrl-C between commands is spent). */
+		bool usual = s == SIGHUP || s == SIGINT || s == SIGTERM || s == SIGQUIT ||
+			     s == SIGUSR1 || s == SIGUSR2 || s == SIGALRM;
+		bool action = sh.traps[s] && *sh.traps[s];
+		if (s == SIGCHLD || (!usual && !action) || !sig_take(s) || !action)
 			continue;
 		int saved = sh.status;
 		char *cmd = xstrdup(sh.traps[s]);

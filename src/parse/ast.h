@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../transport/transport.h"
+#include "../transport/spec.h"
 
 enum redir_op {
 	REDIR_IN,      /* [n]<word      n defaults to 0 */

@@ -338,7 +338,8 @@ static void run_file(const char *dir, const char *file)
 			out++;
 		}
 	}
-	printf("# %s: %zu vectors, %zu passed, %zu failed, %zu not for noise.c (448, BLAKE2s, AESGCM without hardware AES)\n",
+	printf("# %s: %zu vectors, %zu passed, %zu failed, %zu not for noise.c "
+	       "(448, BLAKE2s, AESGCM without hardware AES)\n",
 	       file, vs ? vs->n : 0, passed, failed, out);
 	TAP_OK(passed > 0, "%s: some vectors ran", file);
 	jfree(root);
@@ -356,8 +357,9 @@ static struct noise_hs *mk(const char *name, bool init, const uint8_t *rs, const
 	uint8_t pk[1][NOISE_KEYLEN];
 	if (psk)
 		memcpy(pk[0], psk, 32);
-	struct noise_keys k = {.s = init ? is : rs_, .rs = rs, .psk = psk ? (const uint8_t(*)[32])pk : NULL,
-			       .npsk = psk ? 1 : 0, .prologue = (const uint8_t *)"v2", .prologue_len = 2};
+	struct noise_keys k = {.s = init ? is : rs_, .rs = rs,
+			       .psk = psk ? (const uint8_t(*)[32])pk : NULL, .npsk = psk ? 1 : 0,
+			       .prologue = (const uint8_t *)"v2", .prologue_len = 2};
 	if (noise_protocol_parse(name, &p, &e) < 0)
 		return NULL;
 	return noise_hs_new(&p, init, &k, &e);
@@ -465,7 +467,8 @@ static void failures(void)
 	const char *badnames[] = {"Noise_XX_25519_ChaChaPoly", "Noise_ZZ_25519_ChaChaPoly_SHA256",
 				  "Noise_XX_448_ChaChaPoly_SHA256", "Noise_XXpsk_25519_ChaChaPoly_SHA256",
 				  "Noise_XXpsk9_25519_ChaChaPoly_SHA256", "Noise_XX_25519_ChaChaPoly_MD5",
-				  "Noise_XXpsk0+_25519_ChaChaPoly_SHA256", "Noise_NNpsk0+psk0+psk0+psk0+psk0_25519_ChaChaPoly_SHA256"};
+				  "Noise_XXpsk0+_25519_ChaChaPoly_SHA256",
+				  "Noise_NNpsk0+psk0+psk0+psk0+psk0_25519_ChaChaPoly_SHA256"};
 	for (size_t b = 0; b < sizeof badnames / sizeof *badnames; b++)
 		TAP_OK(noise_protocol_parse(badnames[b], &p, &e) < 0, "'%s' is refused: %s", badnames[b],
 		       e.msg);

@@ -11,6 +11,7 @@ complete -c ipcshd -f
 complete -c ipcshd -s h -l help -d 'Print usage and exit'
 complete -c ipcshd -s V -l version -d 'Print the version and exit'
 complete -c ipcshd -l genkey -r -F -d 'Create a key file (0600, never overwritten)'
+complete -c ipcshd -l genkey-host -r -F -d 'Create a host key pair (0600, never overwritten)'
 complete -c ipcshd -l listen -x -a '127.0.0.1:7433 [::1]:7433 0.0.0.0:7433 [::]:7433 127.0.0.1:0' -d 'Address and port to serve on'
 complete -c ipcshd -l key -r -F -d 'Key file'
 complete -c ipcshd -l allow -x -a '(__ipcshd_commands)' -d 'Run only these commands'

@@ -14,6 +14,7 @@
 #include "exec/shell.h"
 #include "job/job.h"
 #include "parse/parse.h"
+#include "remote/keyfile.h"
 #include "repl/repl.h"
 #include "util/util.h"
 
@@ -40,6 +41,7 @@ static const char usage_text[] =
 	"  --stats[=json]   after each pipeline, print per-edge statistics to stderr\n"
 	"  --bench [OPTS]   compare the transports on one workload\n"
 	"  --key FILE       key file for remote stages\n"
+	"  --keygen [OPTS]  make the user's key pair, or list fingerprints: see ipcsh(1)\n"
 	"  -h, --help       this help;  -V, --version  the version\n"
 	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N,spin]\n"
 	"       |[msg:msgsize=N,maxbytes=N,lines] |[sysvshm:size=N] |[mmap:path=P,size=N]\n"
@@ -130,6 +132,8 @@ static void long_option(const char *a, int argc, char **argv, int *i)
 		sh.keyfile = argv[*i];
 	} else if (!strncmp(a, "--key=", 6)) {
 		sh.keyfile = a + 6;
+	} else if (!strcmp(a, "--keygen")) {
+		exit(keygen_main(argc - *i - 1, argv + *i + 1));
 	} else if (!strcmp(a, "--bench")) {
 		exit(bench_main(argc - *i - 1, argv + *i + 1));
 	} else {

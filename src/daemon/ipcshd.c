@@ -2,6 +2,7 @@
  * --stdio, and the listening loop that forks one process per session
  * (SPEC §9, man/ipcshd.8). */
 #include "daemon.h"
+#include "remote/keyfile.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -22,7 +23,7 @@
 #include <unistd.h>
 
 struct opts {
-	const char *genkey, *listen, *keyfile, *user;
+	const char *genkey, *genkey_host, *listen, *keyfile, *user;
 	struct strbuf allow, accept_env;
 	char **exact;   /* --allow-exact values (argv strings) */
 	size_t nexact;
@@ -31,6 +32,7 @@ struct opts {
 
 static const char usage_text[] =
 	"usage: ipcshd --genkey FILE\n"
+	"       ipcshd --genkey-host FILE\n"
 	"       ipcshd [--listen ADDR:PORT] [--key FILE] [--allow CMD[,CMD...]]\n"
 	"              [--allow-exact 'CMD [ARG...]']\n"
 	"              [--accept-env PATTERN[,PATTERN...]]\n"
@@ -41,6 +43,27 @@ static const char usage_text[] =
 	"              [--max-args N] [--max-env N] [--quiet]\n"
 	"       ipcshd --stdio [--allow ...] [--accept-env ...] [--user NAME | --allow-root]\n"
 	"Serves remote stages of ipcsh pipelines (see ipcshd(8)).\n";
+
+/* --genkey-host FILE: the daemon's key pair; the .pub line is what clients
+ * pin (SPEC §9). */
+static int genkey_host(const char *path)
+{
+	char host[256] = "", fp[KEY_FP_MAX];
+	uint8_t pub[KEY_BYTES];
+	struct errbuf e;
+	if (gethostname(host, sizeof host - 1) < 0 || !*host)
+		strcpy(host, "localhost");
+	char *comment = xasprintf("ipcshd@%s", host);
+	int rc = key_generate(path, comment, pub, &e);
+	free(comment);
+	if (rc < 0) {
+		msg_err("--genkey-host: %s", e.msg);
+		return 1;
+	}
+	key_fingerprint(pub, fp);
+	printf("host key in %s and %s.pub\nfingerprint: %s\n", path, path, fp);
+	return 0;
+}
 
 static void usage(int status)
 {
@@ -61,7 +84,7 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned min, unsigne
 }
 
 enum {
-	O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY,
+	O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY, O_GENKEY_HOST,
 	O_ACCEPTENV, O_EXACT, O_STARTUPS, O_PERSOURCE, O_HELLO,
 };
 
@@ -97,6 +120,7 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 {
 	static const struct option lo[] = {
 		{"genkey", required_argument, NULL, O_GENKEY},
+		{"genkey-host", required_argument, NULL, O_GENKEY_HOST},
 		{"listen", required_argument, NULL, 'l'},
 		{"key", required_argument, NULL, 'k'},
 		{"allow", required_argument, NULL, 'a'},
@@ -122,6 +146,7 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 	while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
 		switch (c) {
 		case O_GENKEY: o->genkey = optarg; break;
+		case O_GENKEY_HOST: o->genkey_host = optarg; break;
 		case 'l': o->listen = optarg; break;
 		case 'k': o->keyfile = optarg; break;
 		case 'a': list_add(&o->allow, optarg); break;
@@ -442,6 +467,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	struct errbuf e = {{0}};
+	if (o.genkey_host)
+		return genkey_host(o.genkey_host);
 	if (o.genkey) {
 		if (rkey_generate(o.genkey, &e) < 0) {
 			msg_err("%s", e.msg);

@@ -134,7 +134,9 @@ static void json_options(struct strbuf *sb, const struct edge_spec *e)
 		case EOPT_BUF: sb_addf(sb, "%llu", (unsigned long long)e->buf); break;
 		case EOPT_MSGSIZE: sb_addf(sb, "%llu", (unsigned long long)e->msgsize); break;
 		case EOPT_MAXMSG: sb_addf(sb, "%llu", (unsigned long long)e->maxmsg); break;
-		case EOPT_LINES: sb_adds(sb, "true"); break;
+		case EOPT_LINES:
+		case EOPT_NODELAY:
+		case EOPT_SPIN: sb_adds(sb, "true"); break;
 		default: sb_add_json(sb, e->path ? e->path : ""); break;
 		}
 	}

@@ -5,6 +5,12 @@
 
 #include "shell.h"
 
+/* Transports that keep message boundaries count messages as well as bytes. */
+static bool stats_counts_messages(enum edge_kind k)
+{
+	return k == EDGE_MQ || k == EDGE_MSG || k == EDGE_DGRAM || k == EDGE_SEQPACKET;
+}
+
 static double edge_seconds(const struct edge *e, uint64_t elapsed_ns)
 {
 	const struct edge_stats *s = e->stats;
@@ -32,14 +38,14 @@ void stats_print(const char *text, struct edge *const *edges, size_t n, uint64_t
 				e->index, e->index + 1, tn);
 			sb_add_json(&sb, e->actual);
 			sb_addf(&sb, ",\"bytes\":%llu,", (unsigned long long)s->bytes);
-			if (e->spec.kind == EDGE_MQ)
+			if (stats_counts_messages(e->spec.kind))
 				sb_addf(&sb, "\"messages\":%llu,", (unsigned long long)s->msgs);
 			sb_addf(&sb, "\"seconds\":%.6f,\"bytes_per_second\":%.0f}", secs, rate);
 			continue;
 		}
 		sb_addf(&sb, "ipcsh: stats: edge %d->%d %s%s%s: %llu bytes", e->index, e->index + 1, tn,
 			e->actual[0] ? " " : "", e->actual, (unsigned long long)s->bytes);
-		if (e->spec.kind == EDGE_MQ)
+		if (stats_counts_messages(e->spec.kind))
 			sb_addf(&sb, ", %llu messages", (unsigned long long)s->msgs);
 		if (rate >= 1e9)
 			sb_addf(&sb, ", %.3f s, %.2f GB/s\n", secs, rate / 1e9);

@@ -876,7 +876,19 @@ static int classify(struct run *r, struct rstage *s)
 	return 0;
 }
 
-/* Check relays' exits: a relay that died makes the pipeline fail, loudly. */
+/* Whether a stage of the job was killed by sig (the signal that ended it). */
+static bool stage_killed_by(const struct job *j, int sig)
+{
+	for (size_t i = 0; i < j->nprocs; i++)
+		if (j->procs[i].role == ROLE_STAGE && j->procs[i].state == PROC_DONE &&
+		    WIFSIGNALED(j->procs[i].wstatus) && WTERMSIG(j->procs[i].wstatus) == sig)
+			return true;
+	return false;
+}
+
+/* Check relays' exits: a relay that died on its own makes the pipeline
+ * fail, loudly. One killed by the signal that also killed a stage (Ctrl-C
+ * of the whole job) went down with the job: nothing to say, as for a pipe. */
 static int relay_verdict(struct run *r)
 {
 	int bad = 0;
@@ -885,7 +897,7 @@ static int relay_verdict(struct run *r)
 		if (p->role != ROLE_RELAY || p->state != PROC_DONE)
 			continue;
 		int ws = p->wstatus;
-		if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGPIPE) {
+		if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGPIPE && !stage_killed_by(r->job, WTERMSIG(ws))) {
 			const struct redge *e = &r->ed[p->index - 1];
 			msg_err("edge %d->%d (%s): relay killed by signal %d (%s)", p->index, p->index + 1,
 				transport_name(e->e.spec.kind), WTERMSIG(ws), strsignal(WTERMSIG(ws)));

@@ -97,6 +97,23 @@ int job_proc_status(int wstatus)
 	return 1;
 }
 
+/* The terminal stops a background job that reads or writes it by sending
+ * SIGTTIN/SIGTTOU to the whole process group, but only to the processes
+ * that are in it at that moment: a stage or relay that joins the group a
+ * moment later keeps running and the job never reads as stopped. Send the
+ * signal to the group again so the job stops whole, as its first process
+ * did (a stop signal still pending is dropped by the SIGCONT of fg/bg). */
+static void stop_whole_group(const struct job *j, int sig)
+{
+	if (j->pgid <= 0 || (sig != SIGTTIN && sig != SIGTTOU))
+		return;
+	for (size_t i = 0; i < j->nprocs; i++)
+		if (j->procs[i].state == PROC_RUNNING) {
+			kill(-j->pgid, sig);
+			return;
+		}
+}
+
 static void record(pid_t pid, int st)
 {
 	for (struct job *j = jobs; j; j = j->next) {
@@ -107,6 +124,7 @@ static void record(pid_t pid, int st)
 			enum job_state before = job_state(j);
 			if (WIFSTOPPED(st)) {
 				p->state = PROC_STOPPED;
+				stop_whole_group(j, WSTOPSIG(st));
 			} else if (WIFCONTINUED(st)) {
 				p->state = PROC_RUNNING;
 			} else {

@@ -1,0 +1,95 @@
+#!/usr/bin/env bats
+# Living at the prompt (issue 13): the defects found side by side with
+# bash, and the startup files (SPEC §7, §8). Driven on a real pty in tmux,
+# as tests/repl.bats: every wait polls the screen.
+load common
+load helpers/tmux
+
+setup() {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	command -v pgrep >/dev/null || skip "pgrep (procps) is not installed"
+}
+
+teardown() {
+	ish_teardown
+}
+
+@test "Ctrl-C of a job with relayed edges prints ^C and a new line, no relay message" {
+	ish_start
+	ish_type 'yes |[shm] cat |[mq:lines] wc -l'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	# three stages, two relays per edge
+	ish_wait_for _pgrp_count_is "$pg" 7
+	ish_keys C-c
+	ish_wait_prompt
+	ish_wait_for _pgrp_dead "$pg"
+	run ish_screen
+	refute_output --partial relay
+	# the command line, ^C on its own line, the prompt right after
+	ish_screen | grep -A2 -F 'ipc> yes |[shm]' >"$BATS_TEST_TMPDIR/after"
+	printf '%s\n' 'ipc> yes |[shm] cat |[mq:lines] wc -l' '^C' 'ipc>' | diff - "$BATS_TEST_TMPDIR/after"
+	ish_run 'echo $?'
+	[ "$(ish_output)" = 130 ]
+}
+
+@test "Ctrl-D at a continuation prompt: the error on the PS2 line, then exit 2 as bash" {
+	ish_start
+	ish_type 'ls |'
+	ish_keys Enter
+	ish_wait '^> ?$'
+	ish_keys C-d
+	st=$(ish_wait_exit)
+	[ "$st" = 2 ] || { echo "status $st"; ish_screen; false; }
+	ish_wait '^> ipcsh: syntax error: unexpected end of file$'
+	ish_wait '^exit$'
+	# no blank line between the command and the message
+	ish_screen | grep -A1 -Fx 'ipc> ls |' | tail -n 1 | grep -qx '> ipcsh: syntax error: unexpected end of file'
+	# the unfinished command is in the history, as bash keeps it
+	grep -qx 'ls |' "$ISH_HOME/state/ipcsh/history"
+}
+
+@test "Ctrl-D in an open quote with a stopped job: the warning, and the display stays aligned" {
+	ish_start
+	ish_type 'sleep 1000'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	ish_keys C-z
+	ish_wait '^\[1\]\+  Stopped +sleep 1000$'
+	ish_wait_prompt
+	ish_type 'echo "x'
+	ish_keys Enter
+	ish_wait '^> ?$'
+	ish_mark
+	ish_keys C-d
+	ish_wait '^> ipcsh: syntax error: unexpected end of file$'
+	ish_wait 'There are stopped jobs'
+	ish_wait_prompt
+	ish_run 'echo one'
+	ish_run 'echo two'
+	# every command's output right under it, the next prompt right after
+	ish_screen | grep -A3 -x 'ipc> echo one' >"$BATS_TEST_TMPDIR/after"
+	printf '%s\n' 'ipc> echo one' one 'ipc> echo two' two | diff - "$BATS_TEST_TMPDIR/after"
+	ish_run 'kill %1'
+	ish_wait_for _pgrp_dead "$pg"
+}
+
+@test "a background job with relays stopped by terminal input is Stopped; kill %1 ends it" {
+	ish_start
+	ish_run 'cat |[shm] wc -l &'
+	[[ $(ish_output) =~ ^\[1\]\ ([0-9]+) ]]
+	pid=${BASH_REMATCH[1]}
+	pg=$(ps -o pgid= -p "$pid" | tr -d ' ')
+	[ -n "$pg" ]
+	# cat, wc and the two relays all stop, as with a plain |
+	ish_wait_for _pgrp_all_in "$pg" T
+	[ "$(pgrp_pids "$pg" | wc -l)" -eq 4 ]
+	_reported() { ish_run ''; ish_screen | grep -Eq '^\[1\]\+  Stopped +cat \|\[shm\] wc -l$'; }
+	ish_wait_for _reported
+	ish_run 'jobs'
+	[[ $(ish_output) =~ ^\[1\]\+\ +Stopped\ +cat\ \|\[shm\]\ wc\ -l$ ]]
+	ish_run 'kill %1'
+	ish_wait_for _pgrp_dead "$pg"
+	ish_run ''
+	ish_wait '^\[1\]\+  Terminated +cat \|\[shm\] wc -l$'
+}

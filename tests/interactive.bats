@@ -93,3 +93,89 @@ teardown() {
 	ish_run ''
 	ish_wait '^\[1\]\+  Terminated +cat \|\[shm\] wc -l$'
 }
+
+@test "completion: ~/ and \$HOME/ paths stay unquoted, names with spaces get backslashes" {
+	mkdir -p "$BATS_TEST_TMPDIR/home/.localtest/share" "$BATS_TEST_TMPDIR/home/.conftest" \
+		"$BATS_TEST_TMPDIR/home/my dir"
+	echo inside >"$BATS_TEST_TMPDIR/home/my dir/file one"
+	ish_start
+	ish_type 'ls ~/.localt'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'ls ~/.localtest/'
+	ish_type 'sh'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'ls ~/.localtest/share/'
+	ish_keys Enter
+	ish_wait_prompt
+	ish_type 'ls -d $HOME/.conft'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'ls -d $HOME/.conftest/'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = "$BATS_TEST_TMPDIR/home/.conftest/" ]
+	ish_type 'cat ~/my'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'cat ~/my\ dir/'
+	ish_type 'fi'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'cat ~/my\ dir/file\ one'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = inside ]
+	ish_type 'cat "${HOME}/my'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'cat "${HOME}/my dir/'
+	ish_type 'fi'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'cat "${HOME}/my dir/file one"'
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_output)" = inside ]
+}
+
+@test "completion: an edge's options are offered once; cd offers directories only" {
+	mkdir -p "$BATS_TEST_TMPDIR/dir_a" "$BATS_TEST_TMPDIR/dir_b"
+	: >"$BATS_TEST_TMPDIR/dir_file"
+	ish_start
+	# lines is not offered again: the two left share their "m"
+	ish_type 'echo x |[mq:lines,'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'echo x |[mq:lines,m'
+	ish_keys Tab Tab
+	ish_wait '^maxmsg= +msgsize=$'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type 'echo x |[mq:maxmsg=4,lines,msg'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'echo x |[mq:maxmsg=4,lines,msgsize='
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type 'cd dir_'
+	ish_keys Tab Tab
+	ish_wait '^dir_a/ +dir_b/$'
+	run ish_screen
+	refute_output --partial dir_file
+	ish_keys C-c
+	ish_wait_prompt
+	ish_type 'cd dir_a/..; cd dir_b'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'cd dir_a/..; cd dir_b/'
+	ish_keys Enter
+	ish_wait_prompt
+	ish_run 'pwd'
+	[ "$(ish_output)" = "$BATS_TEST_TMPDIR/dir_b" ]
+}
+
+@test "bash completion: ipcsh -t m Tab gives mq without a space, so :lines can follow" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
+	ISH_WRAPPER='exec bash --norc --noprofile -i' ish_start
+	ish_run "source /usr/share/bash-completion/bash_completion; source '$BATS_TEST_DIRNAME/../completions/ipcsh'"
+	ish_type 'ipcsh -t m'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'ipcsh -t mq'
+	ish_type ':l'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'ipcsh -t mq:lines'
+	ish_keys C-c
+	ish_wait_prompt
+}

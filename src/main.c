@@ -28,6 +28,8 @@ static const char usage_text[] =
 	"options:\n"
 	"  -c TEXT          run TEXT ($0 is NAME, $1... are ARGs)\n"
 	"  -i               interactive even without a terminal\n"
+	"  -l, --login      a login shell: read /etc/profile and ~/.profile first\n"
+	"  --norc           interactive, but without $ENV or ~/.config/ipcsh/rc\n"
 	"  -t EDGE          what a bare | means, e.g. -t shm or -t mq:lines (default pipe)\n"
 	"  -e               stop at the first list item that fails\n"
 	"  -o pipefail      a pipeline's status is its rightmost failing stage's\n"
@@ -76,6 +78,8 @@ struct opts {
 	bool force_i;
 	bool read_stdin;       /* -s: commands from stdin, operands are parameters */
 	bool plan_only;
+	bool login;            /* -l, --login, or argv[0] starting with '-' */
+	bool norc;
 };
 
 static int set_edge(const char *text)
@@ -104,7 +108,7 @@ static void set_letters(const char *a, int argc, char **argv, int *i)
 }
 
 /* A "--name" option (argv[*i]); may take the next word. */
-static void long_option(const char *a, int argc, char **argv, int *i)
+static void long_option(const char *a, int argc, char **argv, int *i, struct opts *o)
 {
 	if (!strcmp(a, "--help")) {
 		fputs(usage_text, stdout);
@@ -112,6 +116,10 @@ static void long_option(const char *a, int argc, char **argv, int *i)
 	} else if (!strcmp(a, "--version")) {
 		printf("ipcsh %s\n", IPCSH_VERSION);
 		exit(0);
+	} else if (!strcmp(a, "--login")) {
+		o->login = true;
+	} else if (!strcmp(a, "--norc")) {
+		o->norc = true;
 	} else if (!strcmp(a, "--plan")) {
 		sh.plan = PLAN_TEXT;
 	} else if (!strcmp(a, "--plan=json")) {
@@ -150,7 +158,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			continue;
 		}
 		if (a[1] == '-') {
-			long_option(a, argc, argv, &i);
+			long_option(a, argc, argv, &i, o);
 			continue;
 		}
 		for (const char *p = a + 1; *p; p++) {
@@ -170,6 +178,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 				goto next; /* the rest of this word was the argument */
 			}
 			case 'i': o->force_i = true; break;
+			case 'l': o->login = true; break;
 			case 's': o->read_stdin = true; break;
 			case 'h':
 				fputs(usage_text, stdout);
@@ -219,6 +228,21 @@ int main(int argc, char **argv)
 	shell_init(environ, argv[0]);
 	int i = parse_options(argc, argv, &o);
 	int st;
+	o.login |= argv[0] && argv[0][0] == '-';
+	bool runs = sh.plan == PLAN_NONE && !sh.opt_n;
+	bool tty = isatty(0) && isatty(2);
+	bool interactive = !o.cmd && (i >= argc || o.read_stdin) && (tty || o.force_i) && runs;
+	if (interactive) {
+		/* before the startup files, so that they see an interactive shell */
+		sh.interactive = true;
+		if (job_control_init() < 0 && o.force_i)
+			msg_warn("no terminal: no job control");
+		sh.opt_m = sh.jobctl;
+	}
+	if (o.login && runs)
+		startup_profile();
+	if (interactive && !o.norc)
+		startup_rc();
 	if (o.cmd) {
 		if (i < argc)
 			free(sh.arg0), sh.arg0 = xstrdup(argv[i++]);
@@ -245,14 +269,8 @@ int main(int argc, char **argv)
 	}
 	if (o.read_stdin)
 		params_set(argv + i, argc - i);
-	bool tty = isatty(0) && isatty(2);
-	if ((tty || o.force_i) && sh.plan == PLAN_NONE && !sh.opt_n) {
-		sh.interactive = true;
-		if (job_control_init() < 0 && o.force_i)
-			msg_warn("no terminal: no job control");
-		sh.opt_m = sh.jobctl;
+	if (interactive)
 		shell_exit(repl_main());
-	}
 	size_t len = 0;
 	char *text = read_fd_all(0, &len);
 	if (!text) {

@@ -179,3 +179,48 @@ teardown() {
 	ish_keys C-c
 	ish_wait_prompt
 }
+
+@test "startup: \$XDG_CONFIG_HOME/ipcsh/rc is read before the first prompt; --norc skips it" {
+	mkdir -p "$BATS_TEST_TMPDIR/home/config/ipcsh"
+	cat >"$BATS_TEST_TMPDIR/home/config/ipcsh/rc" <<-'RC'
+		PS1='ipc> '
+		alias ll='echo from-rc-alias'
+		greet() { echo "hello $1"; }
+	RC
+	ish_start --no-ps1
+	ish_run 'll'
+	[ "$(ish_output)" = from-rc-alias ]
+	ish_run 'greet you'
+	[ "$(ish_output)" = "hello you" ]
+	ish_stop
+	ISH_WRAPPER='exec "$1" --norc' ish_start
+	ish_run 'type greet || echo no-greet'
+	[[ $(ish_output) == *no-greet ]]
+}
+
+@test "startup: \$ENV (parameter-expanded) is read instead of the rc" {
+	mkdir -p "$BATS_TEST_TMPDIR/home/config/ipcsh"
+	echo 'FROM=xdg-rc' >"$BATS_TEST_TMPDIR/home/config/ipcsh/rc"
+	echo 'FROM=env-file' >"$BATS_TEST_TMPDIR/home/envfile"
+	ish_start 'ENV=$HOME/envfile'
+	ish_run 'echo "$FROM"'
+	[ "$(ish_output)" = env-file ]
+}
+
+@test "startup: a login shell (-l, or argv[0] -NAME) reads ~/.profile, then the rc" {
+	mkdir -p "$BATS_TEST_TMPDIR/home/config/ipcsh"
+	printf '%s\n' "PS1='ipc> '" 'ORDER=profile' >"$BATS_TEST_TMPDIR/home/.profile"
+	echo 'ORDER="$ORDER rc"' >"$BATS_TEST_TMPDIR/home/config/ipcsh/rc"
+	ISH_WRAPPER='exec "$1" -l' ish_start
+	ish_run 'echo "$ORDER"'
+	[ "$(ish_output)" = "profile rc" ]
+	ish_stop
+	ISH_WRAPPER='exec bash -c '\''exec -a -ipcsh "$0"'\'' "$1"' ish_start
+	ish_run 'echo "$ORDER $0"'
+	[ "$(ish_output)" = "profile rc -ipcsh" ]
+	# not a login shell: no profile
+	ish_stop
+	ish_start
+	ish_run 'echo "[$ORDER]"'
+	[ "$(ish_output)" = "[ rc]" ]
+}

@@ -45,10 +45,11 @@ static const char usage_text[] =
 	"  -h, --help       this help;  -V, --version  the version\n"
 	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N]\n";
 
-/* "ipcsh: BEFORE ARG AFTER", the usage, exit 2. */
+/* "ipcsh: BEFORE ARG AFTER" and where the usage is, exit 2: one line
+ * about the mistake rather than a screen of usage that hides it. */
 static _Noreturn void usage_error(const char *before, const char *arg, const char *after)
 {
-	fprintf(stderr, "ipcsh: %s%s%s\n%s", before, arg, after, usage_text);
+	fprintf(stderr, "ipcsh: %s%s%s (ipcsh --help lists the options)\n", before, arg, after);
 	exit(2);
 }
 

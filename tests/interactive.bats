@@ -12,6 +12,8 @@ setup() {
 
 teardown() {
 	ish_teardown
+	# A test that started daemons (helpers/remote_lib) stops them, even on failure.
+	if declare -F remote_stop_all >/dev/null; then remote_stop_all; fi
 }
 
 @test "Ctrl-C of a job with relayed edges prints ^C and a new line, no relay message" {
@@ -223,4 +225,41 @@ teardown() {
 	ish_start
 	ish_run 'echo "[$ORDER]"'
 	[ "$(ish_output)" = "[ rc]" ]
+}
+
+@test "Ctrl-C of a remote stage: ^C, then the prompt on a line of its own" {
+	load helpers/remote_lib
+	REMOTE_KEY=$BATS_TEST_TMPDIR/key
+	"$IPCSHD" --genkey "$REMOTE_KEY"
+	remote_start D
+	ish_start IPCSH_KEY="$REMOTE_KEY"
+	ish_type "@127.0.0.1:$D_PORT sleep 4343"
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	_remote_sleeps() { pgrep -f '^sleep 4343$' >/dev/null; }
+	ish_wait_for _remote_sleeps
+	ish_keys C-c
+	ish_wait_prompt
+	ish_screen | grep -A2 -F "sleep 4343" >"$BATS_TEST_TMPDIR/after"
+	printf '%s\n' "ipc> @127.0.0.1:$D_PORT sleep 4343" '^C' 'ipc>' | diff - "$BATS_TEST_TMPDIR/after"
+	ish_run 'echo $?'
+	[ "$(ish_output)" = 130 ]
+	ish_wait_for _pgrp_gone "$pg"
+}
+
+# --- messages (not at a prompt, but found there) -------------------------
+
+@test "messages: a quoted empty redirection names the file \"\", | [shm] hints at |[shm], mq lists its options" {
+	run --separate-stderr ipcsh -c 'cat < "$NOPE"'
+	assert_failure 1
+	[ "$stderr" = "ipcsh: : No such file or directory" ]
+	run --separate-stderr ipcsh -c 'cat < $NOPE'
+	assert_failure 1
+	[ "$stderr" = 'ipcsh: $NOPE: ambiguous redirect' ]
+	run --separate-stderr ipcsh -c 'seq 5 | [shm] cat'
+	assert_failure 127
+	[ "$stderr" = "ipcsh: [shm]: command not found (an edge is written |[shm], without a space)" ]
+	run --separate-stderr ipcsh -c 'seq 5 |[mq:line] cat'
+	assert_failure 2
+	[[ $stderr == *"unknown option 'line' for transport 'mq' (msgsize, maxmsg, lines)" ]]
 }

@@ -117,7 +117,11 @@ static int lookup(struct arena *a, const char *name, const char **path)
 		free(denied);
 		return 126;
 	}
-	msg_err("%s: command not found", name);
+	size_t n = strlen(name);
+	if (n > 2 && name[0] == '[' && name[n - 1] == ']') /* `a | [shm] b` */
+		msg_err("%s: command not found (an edge is written |%s, without a space)", name, name);
+	else
+		msg_err("%s: command not found", name);
 	return 127;
 }
 
@@ -588,7 +592,16 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 			.assigns = s->assigns.v ? s->assigns.v : (char *[]){NULL},
 			.keyfile = sh.keyfile,
 		};
-		child_exit(remote_stage_run(&rs));
+		int st = remote_stage_run(&rs);
+		if (st == 128 + SIGINT) {
+			/* The remote command was interrupted: end as an
+			 * interrupted local stage does, so the shell sees the
+			 * signal (and ends the ^C line). */
+			fflush(NULL);
+			signal(SIGINT, SIG_DFL);
+			raise(SIGINT);
+		}
+		child_exit(st);
 	}
 	for (size_t i = 0; i < s->assigns.n; i++)
 		builtin_assign(s->assigns.v[i], NULL);

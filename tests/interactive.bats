@@ -263,3 +263,32 @@ teardown() {
 	assert_failure 2
 	[[ $stderr == *"unknown option 'line' for transport 'mq' (msgsize, maxmsg, lines)" ]]
 }
+
+@test "jobs -l lists every process of a pipeline, relays too; %sl Tab completes a job by its command" {
+	ish_start
+	ish_run 'sleep 1000 | cat &'
+	ish_run 'sleep 1001 |[shm] cat &'
+	ish_run 'jobs -l'
+	run ish_output
+	# the second job: its two stages, then its two relays, one line each
+	[ "${#lines[@]}" -eq 6 ]
+	assert_line --index 0 --regexp '^\[1\]- +[0-9]+ Running +sleep 1000 \| cat$'
+	assert_line --index 1 --regexp '^ +[0-9]+$'
+	assert_line --index 2 --regexp '^\[2\]\+ +[0-9]+ Running +sleep 1001 \|\[shm\] cat$'
+	assert_line --index 3 --regexp '^ +[0-9]+$'
+	assert_line --index 4 --regexp '^ +[0-9]+ +\(relay of edge 1->2\)$'
+	assert_line --index 5 --regexp '^ +[0-9]+ +\(relay of edge 1->2\)$'
+	# each pid listed is a live process of the job
+	for pid in $(ish_output | grep -oE '^(\[[0-9]\][-+ ])? +[0-9]+' | grep -oE '[0-9]+$'); do
+		[ -n "$(proc_state "$pid")" ]
+	done
+	ish_run 'kill %2'
+	ish_type 'fg %sl'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'fg %sleep'
+	ish_keys C-c
+	ish_wait_prompt
+	ish_run 'kill %1'
+	ish_run ''
+	ish_wait '^\[1\]\+ +Terminated +sleep 1000 \| cat$'
+}

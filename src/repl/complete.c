@@ -323,16 +323,44 @@ static void add_edge_options(struct cands *c, int kind, const char *used, size_t
 	}
 }
 
+/* The job spec %N of each job or, once a letter follows the %, %WORD for
+ * the first word of its command (`%sl` completes to `%sleep`, a spec by
+ * prefix). */
 static void add_jobs(struct cands *c)
 {
 	(void)job_reap(false);
+	bool by_name = c->plen > 1 && !isdigit((unsigned char)c->prefix[1]);
 	for (struct job *j = job_first(); j; j = j->next) {
 		if (!j->id || job_state(j) == JOB_DONE)
 			continue;
-		char spec[32];
-		snprintf(spec, sizeof spec, "%%%d", j->id);
+		char *spec = by_name ? xasprintf("%%%.*s", (int)strcspn(j->text, " \t\n|;&<>()"), j->text)
+				     : xasprintf("%%%d", j->id);
 		cand_add(c, spec);
+		free(spec);
 	}
+}
+
+/* Whether spec (%N or %PREFIX) names job j. */
+static bool spec_names(const char *spec, const struct job *j)
+{
+	char *end;
+	long n = strtol(spec + 1, &end, 10);
+	if (end != spec + 1 && !*end)
+		return n == j->id;
+	return strncmp(j->text, spec + 1, strlen(spec + 1)) == 0;
+}
+
+/* Listing job specs (Tab Tab after fg %): each with its job's command,
+ * the way `jobs` shows it. */
+static void show_jobs(char **matches, int num, int max)
+{
+	(void)max;
+	fputc('\n', rl_outstream);
+	for (int i = 1; i <= num; i++)
+		for (struct job *j = job_first(); j; j = j->next)
+			if (j->id && job_state(j) != JOB_DONE && spec_names(matches[i], j))
+				fprintf(rl_outstream, "%-8s [%d]%c  %s\n", matches[i], j->id, job_mark(j), j->text);
+	rl_forced_update_display();
 }
 
 /* A host, also as "ssh:host" when that is what is being typed (@ssh:HOST). */
@@ -574,6 +602,7 @@ static char *dir_generator(const char *text, int state)
 static char **attempt(const char *text, int start, int end)
 {
 	struct ctx c = ctx_of(rl_line_buffer, (size_t)end);
+	rl_completion_display_matches_hook = c.kind == CTX_JOB ? show_jobs : NULL;
 	if (c.kind == CTX_FILE && c.dirs_only) {
 		rl_attempted_completion_over = 1;
 		return rl_completion_matches(text, dir_generator);

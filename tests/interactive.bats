@@ -292,3 +292,21 @@ teardown() {
 	ish_run ''
 	ish_wait '^\[1\]\+ +Terminated +sleep 1000 \| cat$'
 }
+
+# --- the man page agrees with the shell ------------------------------------
+
+@test "man page: it denies none of read, arithmetic and noclobber, which the shell has" {
+	command -v man >/dev/null || skip "man is not installed"
+	run --separate-stderr env MANPAGER=cat PAGER=cat MANWIDTH=200 LANG=C.UTF-8 man -l "$BATS_TEST_DIRNAME/../man/ipcsh.1"
+	assert_success
+	local page=$output
+	run grep -iE 'no (noclobber|arithmetic|read)\b|(noclobber|arithmetic|read) (is|are) not' <<<"$page"
+	assert_failure
+	# what it says instead: >| overwrites even with noclobber (-C)
+	grep -qE '>\|.{0,3} +is +.{0,3}>.{0,3} +that overwrites a file even with noclobber \(-C\)' <<<"$page"
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr ipcsh -c 'set -C; echo a >f; echo b >f; echo c >|f; read x <f; echo "$x $((1 + 2))"'
+	assert_success
+	[ "$output" = "c 3" ]
+	[[ $stderr == *"f: cannot overwrite existing file" ]]
+}

@@ -310,3 +310,16 @@ teardown() {
 	[ "$output" = "c 3" ]
 	[[ $stderr == *"f: cannot overwrite existing file" ]]
 }
+
+@test "--bench: header, table and notes fit 80 columns; one repetition shows no spread (–)" {
+	run --separate-stderr ipcsh --bench --reps 1 --bytes 256K --transport pipe --transport shm
+	assert_success
+	local wide
+	wide=$(sed 's/\xe2\x80\x93/-/g' <<<"$output" | awk 'length > 80')
+	[ -z "$wide" ] || { echo "wider than 80: $wide"; false; }
+	assert_line --regexp '^pipe +[0-9.]+ +[0-9.]+ +– .* verified$'
+	assert_line --regexp '^shm +[0-9.]+ +[0-9.]+ +– .* verified$'
+	run --separate-stderr ipcsh --bench --reps 2 --bytes 256K --transport pipe
+	assert_success
+	assert_line --regexp '^pipe +[0-9.]+ +[0-9.]+ +!?[0-9]+% .* verified$'
+}

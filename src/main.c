@@ -198,6 +198,20 @@ next:;
 	return i;
 }
 
+/* "FILE: line N" for a message while a script file's own text runs
+ * (not in eval, a `.` file or a command substitution, whose lines are
+ * their own), as bash prefixes its run-time errors. */
+static const char *script_file;
+static const char *script_where(void)
+{
+	static char buf[512];
+	const char *ln = var_get("LINENO");
+	if (sh.depth != 1 || sh.source_depth || !ln || !*ln || *ln == '0')
+		return NULL;
+	snprintf(buf, sizeof buf, "%s: line %s", script_file, ln);
+	return buf;
+}
+
 /* Parse the whole text, then print the plan, stop (-n), or run it. */
 static int run_main_text(const char *text, size_t len, const char *name)
 {
@@ -264,6 +278,8 @@ int main(int argc, char **argv)
 		free(sh.arg0);
 		sh.arg0 = xstrdup(file);
 		params_set(argv + i + 1, argc - i - 1);
+		script_file = file;
+		msg_where = script_where;
 		st = run_main_text(text, len, file);
 		free(text);
 		shell_exit(st);

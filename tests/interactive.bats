@@ -264,6 +264,20 @@ teardown() {
 	[[ $stderr == *"unknown option 'line' for transport 'mq' (msgsize, maxmsg, lines)" ]]
 }
 
+@test "messages: a run-time error in a script file has the FILE: line N: prefix of its syntax errors" {
+	cd "$BATS_TEST_TMPDIR"
+	printf '%s\n' 'echo a' 'nosuch_cmd_1' 'f() {' '  cat < "$NOPE"' '}' 'f' >s.ipcsh
+	run --separate-stderr ipcsh s.ipcsh
+	assert_failure 1
+	[ "$output" = a ]
+	[ "$stderr" = "$(printf '%s\n' 'ipcsh: s.ipcsh: line 2: nosuch_cmd_1: command not found' \
+		'ipcsh: s.ipcsh: line 4: : No such file or directory')" ]
+	printf '%s\n' 'echo a' 'if true; then' >bad.ipcsh
+	run --separate-stderr ipcsh bad.ipcsh
+	assert_failure 2
+	[[ $stderr == "ipcsh: bad.ipcsh: line 3: column "*"syntax error"* ]]
+}
+
 @test "jobs -l lists every process of a pipeline, relays too; %sl Tab completes a job by its command" {
 	ish_start
 	ish_run 'sleep 1000 | cat &'

@@ -29,6 +29,8 @@ static const char usage_text[] =
 	"options:\n"
 	"  -c TEXT          run TEXT ($0 is NAME, $1... are ARGs)\n"
 	"  -i               interactive even without a terminal\n"
+	"  -l, --login      a login shell: read /etc/profile and ~/.profile first\n"
+	"  --norc           interactive, but without $ENV or ~/.config/ipcsh/rc\n"
 	"  -t EDGE          what a bare | means, e.g. -t shm or -t mq:lines (default pipe)\n"
 	"  -e               stop at the first list item that fails\n"
 	"  -o pipefail      a pipeline's status is its rightmost failing stage's\n"
@@ -47,10 +49,11 @@ static const char usage_text[] =
 	"       |[msg:msgsize=N,maxbytes=N,lines] |[sysvshm:size=N] |[mmap:path=P,size=N]\n"
 	"       |[dgram:msgsize=N,buf=N,lines] |[seqpacket:msgsize=N,buf=N,lines] |[tcp:buf=N,nodelay]\n";
 
-/* "ipcsh: BEFORE ARG AFTER", the usage, exit 2. */
+/* "ipcsh: BEFORE ARG AFTER" and where the usage is, exit 2: one line
+ * about the mistake rather than a screen of usage that hides it. */
 static _Noreturn void usage_error(const char *before, const char *arg, const char *after)
 {
-	fprintf(stderr, "ipcsh: %s%s%s\n%s", before, arg, after, usage_text);
+	fprintf(stderr, "ipcsh: %s%s%s (ipcsh --help lists the options)\n", before, arg, after);
 	exit(2);
 }
 
@@ -80,6 +83,8 @@ struct opts {
 	bool force_i;
 	bool read_stdin;       /* -s: commands from stdin, operands are parameters */
 	bool plan_only;
+	bool login;            /* -l, --login, or argv[0] starting with '-' */
+	bool norc;
 };
 
 static int set_edge(const char *text)
@@ -108,7 +113,7 @@ static void set_letters(const char *a, int argc, char **argv, int *i)
 }
 
 /* A "--name" option (argv[*i]); may take the next word. */
-static void long_option(const char *a, int argc, char **argv, int *i)
+static void long_option(const char *a, int argc, char **argv, int *i, struct opts *o)
 {
 	if (!strcmp(a, "--help")) {
 		fputs(usage_text, stdout);
@@ -116,6 +121,10 @@ static void long_option(const char *a, int argc, char **argv, int *i)
 	} else if (!strcmp(a, "--version")) {
 		printf("ipcsh %s\n", IPCSH_VERSION);
 		exit(0);
+	} else if (!strcmp(a, "--login")) {
+		o->login = true;
+	} else if (!strcmp(a, "--norc")) {
+		o->norc = true;
 	} else if (!strcmp(a, "--plan")) {
 		sh.plan = PLAN_TEXT;
 	} else if (!strcmp(a, "--plan=json")) {
@@ -156,7 +165,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 			continue;
 		}
 		if (a[1] == '-') {
-			long_option(a, argc, argv, &i);
+			long_option(a, argc, argv, &i, o);
 			continue;
 		}
 		for (const char *p = a + 1; *p; p++) {
@@ -176,6 +185,7 @@ static int parse_options(int argc, char **argv, struct opts *o)
 				goto next; /* the rest of this word was the argument */
 			}
 			case 'i': o->force_i = true; break;
+			case 'l': o->login = true; break;
 			case 's': o->read_stdin = true; break;
 			case 'h':
 				fputs(usage_text, stdout);
@@ -192,6 +202,20 @@ static int parse_options(int argc, char **argv, struct opts *o)
 next:;
 	}
 	return i;
+}
+
+/* "FILE: line N" for a message while a script file's own text runs
+ * (not in eval, a `.` file or a command substitution, whose lines are
+ * their own), as bash prefixes its run-time errors. */
+static const char *script_file;
+static const char *script_where(void)
+{
+	static char buf[512];
+	const char *ln = var_get("LINENO");
+	if (sh.depth != 1 || sh.source_depth || !ln || !*ln || *ln == '0')
+		return NULL;
+	snprintf(buf, sizeof buf, "%s: line %s", script_file, ln);
+	return buf;
 }
 
 /* Parse the whole text, then print the plan, stop (-n), or run it. */
@@ -225,6 +249,21 @@ int main(int argc, char **argv)
 	shell_init(environ, argv[0]);
 	int i = parse_options(argc, argv, &o);
 	int st;
+	o.login |= argv[0] && argv[0][0] == '-';
+	bool runs = sh.plan == PLAN_NONE && !sh.opt_n;
+	bool tty = isatty(0) && isatty(2);
+	bool interactive = !o.cmd && (i >= argc || o.read_stdin) && (tty || o.force_i) && runs;
+	if (interactive) {
+		/* before the startup files, so that they see an interactive shell */
+		sh.interactive = true;
+		if (job_control_init() < 0 && o.force_i)
+			msg_warn("no terminal: no job control");
+		sh.opt_m = sh.jobctl;
+	}
+	if (o.login && runs)
+		startup_profile();
+	if (interactive && !o.norc)
+		startup_rc();
 	if (o.cmd) {
 		if (i < argc)
 			free(sh.arg0), sh.arg0 = xstrdup(argv[i++]);
@@ -245,20 +284,16 @@ int main(int argc, char **argv)
 		free(sh.arg0);
 		sh.arg0 = xstrdup(file);
 		params_set(argv + i + 1, argc - i - 1);
+		script_file = file;
+		msg_where = script_where;
 		st = run_main_text(text, len, file);
 		free(text);
 		shell_exit(st);
 	}
 	if (o.read_stdin)
 		params_set(argv + i, argc - i);
-	bool tty = isatty(0) && isatty(2);
-	if ((tty || o.force_i) && sh.plan == PLAN_NONE && !sh.opt_n) {
-		sh.interactive = true;
-		if (job_control_init() < 0 && o.force_i)
-			msg_warn("no terminal: no job control");
-		sh.opt_m = sh.jobctl;
+	if (interactive)
 		shell_exit(repl_main());
-	}
 	size_t len = 0;
 	char *text = read_fd_all(0, &len);
 	if (!text) {

@@ -425,7 +425,7 @@ $endif'
 	ish_wait_prompt
 }
 
-@test "completion: fg % lists the job specs" {
+@test "completion: fg % lists the job specs with their commands" {
 	ish_start
 	ish_run 'sleep 1000 &'
 	ish_run 'sleep 1001 &'
@@ -433,7 +433,8 @@ $endif'
 	pid2=${BASH_REMATCH[1]}
 	ish_type 'fg %'
 	ish_keys Tab Tab
-	ish_wait '^%1 +%2$'
+	ish_wait '^%1 +\[1\]-  sleep 1000$'
+	ish_wait '^%2 +\[2\]\+  sleep 1001$'
 	ish_keys C-c
 	ish_wait_prompt
 	ish_run 'kill %2'

@@ -53,22 +53,34 @@ static void add_size(struct strbuf *sb, uint64_t v)
 	sb_adds(sb, b);
 }
 
+/* The table fits 80 columns (its lines were 112 wide, its header lines
+ * wrapped mid-word): the header is broken where a reader pauses, and the
+ * label column is as wide as the longest label. */
+static int label_width(const struct bench_conf *c)
+{
+	int w = (int)strlen("transport");
+	for (size_t i = 0; i < c->nrows; i++)
+		if ((int)strlen(c->rows[i].label) > w)
+			w = (int)strlen(c->rows[i].label);
+	return w;
+}
+
 static void table_head(struct strbuf *sb, const struct bench_conf *c)
 {
 	sb_adds(sb, "ipcsh --bench: ");
 	add_size(sb, c->bytes);
 	sb_adds(sb, " bytes per run in ");
 	add_size(sb, c->block);
-	sb_adds(sb, "-byte writes; small blocks: ");
+	sb_adds(sb, "-byte writes;\nsmall blocks: ");
 	add_size(sb, c->small_bytes);
 	sb_adds(sb, " in ");
 	add_size(sb, c->small);
 	sb_addf(sb, "-byte writes; latency: %u round trips of %u bytes\n", c->rounds, c->msg);
 	sb_addf(sb, "median of %u repetitions after a warm-up run, transports interleaved\n", c->reps);
-	sb_addf(sb, "machine: %s, %ld cores, %s; load average %.2f before, %.2f after\n\n",
+	sb_addf(sb, "machine: %s, %ld cores, %s\nload average %.2f before, %.2f after\n\n",
 		c->cpu_model, c->cores, c->kernel, c->load0, c->load1);
-	sb_addf(sb, "%-22s %7s %7s %7s %12s %10s %10s %7s %9s  %s\n", "transport", "GB/s", "x pipe",
-		"spread", "small/s", "rtt med", "rtt p99", "CPU s", "peak RSS", "bytes");
+	sb_addf(sb, "%-*s %5s %6s %6s %7s %7s %7s %5s %9s %s\n", label_width(c), "transport", "GB/s",
+		"x pipe", "spread", "small/s", "rtt med", "rtt p99", "CPU s", "peak RSS", "bytes");
 }
 
 /* Median GB/s of the row labelled "pipe", the reference for ratios (0: none). */
@@ -83,11 +95,11 @@ static double pipe_gbps(const struct bench_conf *c)
 	return 0;
 }
 
-static void table_row(struct strbuf *sb, const struct row *r, double wide, double ref)
+static void table_row(struct strbuf *sb, const struct bench_conf *c, const struct row *r, double ref)
 {
 	struct row_summary s;
 	row_summarize(r, &s);
-	sb_addf(sb, "%-22s ", r->label);
+	sb_addf(sb, "%-*s ", label_width(c), r->label);
 	if (!row_ok(r)) {
 		const char *why = r->why ? r->why : job_interrupted() ? "interrupted" : "no repetition completed";
 		sb_addf(sb, "FAILED: %s\n", why);
@@ -95,22 +107,52 @@ static void table_row(struct strbuf *sb, const struct row *r, double wide, doubl
 	}
 	struct strbuf rate = {0};
 	fmt_rate(&rate, s.small_rate);
-	char spread[16];
-	snprintf(spread, sizeof spread, "%s%.0f%%", s.spread > wide ? "!" : "", s.spread * 100);
+	/* One repetition has no spread: a dash, padded by hand (it is
+	 * three bytes wide in UTF-8 and one column on the screen). */
+	char pct[16], spread[24] = "     \xe2\x80\x93"; /* U+2013 EN DASH */
+	snprintf(pct, sizeof pct, "%s%.0f%%", s.spread > c->wide ? "!" : "", s.spread * 100);
+	if (c->reps > 1)
+		snprintf(spread, sizeof spread, "%6s", pct);
 	char ratio[16] = "--";
 	if (ref > 0)
 		snprintf(ratio, sizeof ratio, "%.2f", s.gbps / ref);
-	sb_addf(sb, "%7.2f %7s %7s %12s ", s.gbps, ratio, spread, rate.buf);
+	sb_addf(sb, "%5.2f %6s %s %7s ", s.gbps, ratio, spread, rate.buf);
 	if (r->nlat)
-		sb_addf(sb, "%8.1fus %8.1fus ", s.rtt_med, s.rtt_p99);
+		sb_addf(sb, "%5.1fus %5.1fus ", s.rtt_med, s.rtt_p99);
 	else
-		sb_addf(sb, "%10s %10s ", "--", "--");
-	sb_addf(sb, "%7.2f %6.1f MiB  verified\n", s.cpu, (double)r->maxrss_kb / 1024);
+		sb_addf(sb, "%7s %7s ", "--", "--");
+	sb_addf(sb, "%5.2f %5.1f MiB verified\n", s.cpu, (double)r->maxrss_kb / 1024);
 	sb_free(&rate);
 }
 
-static void table_notes(struct strbuf *sb, const struct bench_conf *c)
+/* Append text with every line longer than 79 columns broken at its last
+ * blank that fits, the rest indented by two (the notes under the table). */
+static void add_wrapped(struct strbuf *sb, const char *text)
 {
+	enum { WIDTH = 79 };
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		const char *line = text;
+		bool cont = false;
+		while (n > WIDTH - (cont ? 2u : 0u)) {
+			size_t room = WIDTH - (cont ? 2u : 0u), cut = room;
+			while (cut > 0 && line[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				break; /* one long word: leave it whole */
+			sb_addf(sb, "%s%.*s\n", cont ? "  " : "", (int)cut, line);
+			line += cut + 1;
+			n -= cut + 1;
+			cont = true;
+		}
+		sb_addf(sb, "%s%.*s\n", cont ? "  " : "", (int)n, line);
+		text = line + n + (line[n] == '\n');
+	}
+}
+
+static void table_notes(struct strbuf *out, const struct bench_conf *c)
+{
+	struct strbuf notes = {0}, *sb = &notes;
 	uint64_t total = 0;
 	struct strbuf wide = {0}, nolat = {0};
 	for (size_t i = 0; i < c->nrows; i++) {
@@ -126,14 +168,17 @@ static void table_notes(struct strbuf *sb, const struct bench_conf *c)
 	}
 	sb_addf(sb, "\nverified: the consumer compared every byte it read with the expected pattern "
 		    "(%" PRIu64 " bytes in all runs, warm-up included).\n", total);
-	sb_adds(sb, "GB/s: 10^9 bytes/s from the producer's first write to the consumer's EOF, exec'd\n"
-		    "  stages and relays included; x pipe: GB/s over the pipe row's;\n"
-		    "  spread: (max-min)/median of the repetitions ('!' marks a wide one).\n"
+	sb_adds(sb, "GB/s: 10^9 bytes/s from the producer's first write to the consumer's EOF,\n"
+		    "  exec'd stages and relays included; x pipe: GB/s over the pipe row's;\n"
+		    "  spread: (max-min)/median of the repetitions ('!' marks a wide one; with one\n"
+		    "  repetition there is none: \xe2\x80\x93).\n"
 		    "small/s: small writes per second through the same pipeline.\n"
-		    "rtt: producer -> edge -> echo stage -> back over a plain pipe that ipcsh does not\n"
-		    "  manage (the same for every row): one hop through the transport, one through a pipe.\n"
-		    "CPU s: user+sys of the whole job (ipcsh, stages, relays) for one throughput run;\n"
-		    "peak RSS: the largest single process of the job.\n");
+		    "rtt: producer -> edge -> echo stage -> back over a plain pipe that ipcsh does\n"
+		    "  not manage (the same for every row): one hop through the transport, one\n"
+		    "  through a pipe.\n"
+		    "CPU s: user+sys of the whole job (ipcsh, stages, relays) for one throughput\n"
+		    "  run;"
+		    " peak RSS: the largest single process of the job.\n");
 	if (c->remote)
 		sb_adds(sb, "remote: the consumer runs under ipcshd over loopback TCP (authenticated, encrypted);\n"
 			    "  CPU s and peak RSS count the local side only.\n");
@@ -147,6 +192,9 @@ static void table_notes(struct strbuf *sb, const struct bench_conf *c)
 			    "competed for the CPUs, so absolute figures are low and noisy.\n", c->cores);
 	sb_free(&wide);
 	sb_free(&nolat);
+	sb_addc(out, '\n');
+	add_wrapped(out, notes.buf + 1); /* past its leading blank line */
+	sb_free(&notes);
 }
 
 static void csv_field(struct strbuf *sb, const char *s)
@@ -241,7 +289,7 @@ int report_print(const struct bench_conf *c)
 		table_head(&sb, c);
 		double ref = pipe_gbps(c);
 		for (size_t i = 0; i < c->nrows; i++)
-			table_row(&sb, &c->rows[i], c->wide, ref);
+			table_row(&sb, c, &c->rows[i], ref);
 		table_notes(&sb, c);
 		if (c->compare)
 			compare_table(&sb, c);

@@ -117,7 +117,11 @@ static int lookup(struct arena *a, const char *name, const char **path)
 		free(denied);
 		return 126;
 	}
-	msg_err("%s: command not found", name);
+	size_t n = strlen(name);
+	if (n > 2 && name[0] == '[' && name[n - 1] == ']') /* `a | [shm] b` */
+		msg_err("%s: command not found (an edge is written |%s, without a space)", name, name);
+	else
+		msg_err("%s: command not found", name);
 	return 127;
 }
 
@@ -614,7 +618,16 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 			.assigns = s->assigns.v ? s->assigns.v : (char *[]){NULL},
 			.keyfile = sh.keyfile,
 		};
-		child_exit(remote_stage_run(&rs));
+		int st = remote_stage_run(&rs);
+		if (st == 128 + SIGINT) {
+			/* The remote command was interrupted: end as an
+			 * interrupted local stage does, so the shell sees the
+			 * signal (and ends the ^C line). */
+			fflush(NULL);
+			signal(SIGINT, SIG_DFL);
+			raise(SIGINT);
+		}
+		child_exit(st);
 	}
 	for (size_t i = 0; i < s->assigns.n; i++)
 		builtin_assign(s->assigns.v[i], NULL);
@@ -902,7 +915,19 @@ static int classify(struct run *r, struct rstage *s)
 	return 0;
 }
 
-/* Check relays' exits: a relay that died makes the pipeline fail, loudly. */
+/* Whether a stage of the job was killed by sig (the signal that ended it). */
+static bool stage_killed_by(const struct job *j, int sig)
+{
+	for (size_t i = 0; i < j->nprocs; i++)
+		if (j->procs[i].role == ROLE_STAGE && j->procs[i].state == PROC_DONE &&
+		    WIFSIGNALED(j->procs[i].wstatus) && WTERMSIG(j->procs[i].wstatus) == sig)
+			return true;
+	return false;
+}
+
+/* Check relays' exits: a relay that died on its own makes the pipeline
+ * fail, loudly. One killed by the signal that also killed a stage (Ctrl-C
+ * of the whole job) went down with the job: nothing to say, as for a pipe. */
 static int relay_verdict(struct run *r)
 {
 	int bad = 0;
@@ -911,7 +936,7 @@ static int relay_verdict(struct run *r)
 		if (p->role != ROLE_RELAY || p->state != PROC_DONE)
 			continue;
 		int ws = p->wstatus;
-		if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGPIPE) {
+		if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGPIPE && !stage_killed_by(r->job, WTERMSIG(ws))) {
 			const struct redge *e = &r->ed[p->index - 1];
 			msg_err("edge %d->%d (%s): relay killed by signal %d (%s)", p->index, p->index + 1,
 				transport_name(e->e.spec.kind), WTERMSIG(ws), strsignal(WTERMSIG(ws)));

@@ -170,7 +170,9 @@ int redir_prepare(struct arena *a, const struct ast_redir *r, struct fdacts *fa)
 			fdacts_add(a, fa, (struct fdact){.op = FA_DUP2, .fd = r->fd, .src = src});
 			continue;
 		}
-		if (!*w) {
+		/* "$NOPE" names the file "" (bash: ": No such file or
+		 * directory"); an unquoted $NOPE names none at all. */
+		if (!*w && !strpbrk(r->word, "\"'")) {
 			msg_err("%s: ambiguous redirect", r->word);
 			goto fail;
 		}

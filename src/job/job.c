@@ -97,6 +97,23 @@ int job_proc_status(int wstatus)
 	return 1;
 }
 
+/* The terminal stops a background job that reads or writes it by sending
+ * SIGTTIN/SIGTTOU to the whole process group, but only to the processes
+ * that are in it at that moment: a stage or relay that joins the group a
+ * moment later keeps running and the job never reads as stopped. Send the
+ * signal to the group again so the job stops whole, as its first process
+ * did (a stop signal still pending is dropped by the SIGCONT of fg/bg). */
+static void stop_whole_group(const struct job *j, int sig)
+{
+	if (j->pgid <= 0 || (sig != SIGTTIN && sig != SIGTTOU))
+		return;
+	for (size_t i = 0; i < j->nprocs; i++)
+		if (j->procs[i].state == PROC_RUNNING) {
+			kill(-j->pgid, sig);
+			return;
+		}
+}
+
 static void record(pid_t pid, int st)
 {
 	for (struct job *j = jobs; j; j = j->next) {
@@ -107,6 +124,7 @@ static void record(pid_t pid, int st)
 			enum job_state before = job_state(j);
 			if (WIFSTOPPED(st)) {
 				p->state = PROC_STOPPED;
+				stop_whole_group(j, WSTOPSIG(st));
 			} else if (WIFCONTINUED(st)) {
 				p->state = PROC_RUNNING;
 			} else {
@@ -261,13 +279,42 @@ static const char *state_word(struct job *j, char *buf, size_t len)
 	return buf;
 }
 
+/* The proc of stage idx, or NULL (a stage that did not start). */
+static const struct proc *stage_proc(const struct job *j, int idx)
+{
+	for (size_t i = 0; i < j->nprocs; i++)
+		if (j->procs[i].role == ROLE_STAGE && j->procs[i].index == idx)
+			return &j->procs[i];
+	return NULL;
+}
+
+/* jobs -l: the first stage's pid on the job's line, then one line per
+ * other process (as bash lists every process of a pipeline), stages in
+ * order, then the relays with the edge they carry. */
+static void print_long(FILE *f, struct job *j, const char *state)
+{
+	const struct proc *first = stage_proc(j, 0);
+	if (!first)
+		first = &j->procs[0];
+	int w = fprintf(f, "[%d]%c ", j->id, job_mark(j));
+	fprintf(f, "%5ld %-24s%s\n", (long)first->pid, state, j->text);
+	for (int s = 1; s < j->nstages; s++) {
+		const struct proc *p = stage_proc(j, s);
+		if (p)
+			fprintf(f, "%*s%5ld\n", w, "", (long)p->pid);
+	}
+	for (size_t i = 0; i < j->nprocs; i++)
+		if (j->procs[i].role == ROLE_RELAY)
+			fprintf(f, "%*s%5ld %-24s(relay of edge %d->%d)\n", w, "", (long)j->procs[i].pid, "",
+				j->procs[i].index, j->procs[i].index + 1);
+}
+
 void job_print(FILE *f, struct job *j, bool longfmt)
 {
 	char buf[64];
 	job_number(j);
 	if (longfmt && j->nprocs)
-		fprintf(f, "[%d]%c %5ld %-24s%s\n", j->id, job_mark(j), (long)j->procs[0].pid,
-			state_word(j, buf, sizeof buf), j->text);
+		print_long(f, j, state_word(j, buf, sizeof buf));
 	else
 		fprintf(f, "[%d]%c  %-24s%s\n", j->id, job_mark(j), state_word(j, buf, sizeof buf), j->text);
 	fflush(f);

@@ -27,6 +27,7 @@
 
 #include <readline/history.h>
 #include <readline/readline.h>
+#include <readline/tilde.h>
 
 #include "../builtin/builtin.h"
 #include "../exec/shell.h"
@@ -42,7 +43,9 @@ struct ctx {
 	enum ctx_kind kind;
 	size_t start;          /* where the completed word starts in the line */
 	int edge;              /* CTX_EDGE_OPT: the transport, or -1 */
+	size_t opts;           /* CTX_EDGE_OPT: where the options start (after ':') */
 	bool braced;           /* CTX_VAR: ${NAME */
+	bool dirs_only;        /* CTX_FILE: the argument of cd or pushd */
 };
 
 /* The scanner's state while it walks the line. */
@@ -196,7 +199,7 @@ static struct ctx ctx_of(const char *buf, size_t point)
 		}
 		c.kind = CTX_EDGE_OPT;
 		c.edge = transport_lookup(spec, (size_t)(colon - spec));
-		c.start = (size_t)(colon - buf) + 1;
+		c.start = c.opts = (size_t)(colon - buf) + 1;
 		for (size_t i = c.start; i < point; i++)
 			if (buf[i] == ',')
 				c.start = i + 1;
@@ -230,6 +233,8 @@ static struct ctx ctx_of(const char *buf, size_t point)
 	} else if (!s.cmd_pos && !s.redir && is_job_cmd(s.cmd) && (n == 0 || *w == '%')) {
 		c.kind = CTX_JOB;
 	}
+	c.dirs_only = c.kind == CTX_FILE && !s.cmd_pos && !s.redir &&
+		      (strcmp(s.cmd, "cd") == 0 || strcmp(s.cmd, "pushd") == 0);
 	return c;
 }
 
@@ -288,27 +293,74 @@ static void add_commands(struct cands *c)
 	add_path_commands(c);
 }
 
-static void add_edge_options(struct cands *c, int kind)
+/* Whether option name is among the comma-separated options used[0..n). */
+static bool opt_used(const char *name, const char *used, size_t n)
+{
+	size_t len = strlen(name);
+	for (size_t i = 0; i < n;) {
+		size_t k = strcspn(used + i, ",");
+		k = k > n - i ? n - i : k;
+		size_t key = strcspn(used + i, "=,");
+		if ((key < k ? key : k) == len && memcmp(used + i, name, len) == 0)
+			return true;
+		i += k + 1;
+	}
+	return false;
+}
+
+/* The options of transport kind, less those the spec already has
+ * (used[0..n), the options before the one being typed). */
+static void add_edge_options(struct cands *c, int kind, const char *used, size_t n)
 {
 	if (kind < 0)
 		return;
 	for (const struct opt_desc *o = transport_options((enum edge_kind)kind); o->name; o++) {
+		if (opt_used(o->name, used, n))
+			continue;
 		char *s = xasprintf("%s%s", o->name, o->type == OPT_FLAG ? "" : "=");
 		cand_add(c, s);
 		free(s);
 	}
 }
 
+/* The job spec %N of each job or, once a letter follows the %, %WORD for
+ * the first word of its command (`%sl` completes to `%sleep`, a spec by
+ * prefix). */
 static void add_jobs(struct cands *c)
 {
 	(void)job_reap(false);
+	bool by_name = c->plen > 1 && !isdigit((unsigned char)c->prefix[1]);
 	for (struct job *j = job_first(); j; j = j->next) {
 		if (!j->id || job_state(j) == JOB_DONE)
 			continue;
-		char spec[32];
-		snprintf(spec, sizeof spec, "%%%d", j->id);
+		char *spec = by_name ? xasprintf("%%%.*s", (int)strcspn(j->text, " \t\n|;&<>()"), j->text)
+				     : xasprintf("%%%d", j->id);
 		cand_add(c, spec);
+		free(spec);
 	}
+}
+
+/* Whether spec (%N or %PREFIX) names job j. */
+static bool spec_names(const char *spec, const struct job *j)
+{
+	char *end;
+	long n = strtol(spec + 1, &end, 10);
+	if (end != spec + 1 && !*end)
+		return n == j->id;
+	return strncmp(j->text, spec + 1, strlen(spec + 1)) == 0;
+}
+
+/* Listing job specs (Tab Tab after fg %): each with its job's command,
+ * the way `jobs` shows it. */
+static void show_jobs(char **matches, int num, int max)
+{
+	(void)max;
+	fputc('\n', rl_outstream);
+	for (int i = 1; i <= num; i++)
+		for (struct job *j = job_first(); j; j = j->next)
+			if (j->id && job_state(j) != JOB_DONE && spec_names(matches[i], j))
+				fprintf(rl_outstream, "%-8s [%d]%c  %s\n", matches[i], j->id, job_mark(j), j->text);
+	rl_forced_update_display();
 }
 
 /* A host, also as "ssh:host" when that is what is being typed (@ssh:HOST). */
@@ -410,9 +462,151 @@ static void cands_rebase(struct cands *c, const char *line, size_t rl_start, siz
 	}
 }
 
+/* ---- file names: ~ and $NAME in front, bash's backslash quoting ---------- */
+
+/* Length of a leading ~USER or $NAME / ${NAME} of s that is followed by
+ * '/' (a part that must stay unquoted for the shell to expand it), else 0. */
+static size_t expandable_head(const char *s)
+{
+	size_t n = 0;
+	if (*s == '~') {
+		n = strcspn(s, "/");
+	} else if (*s == '$') {
+		bool braced = s[1] == '{';
+		n = 1 + braced;
+		while (isalnum((unsigned char)s[n]) || s[n] == '_')
+			n++;
+		if (n == 1u + braced || (braced && s[n++] != '}'))
+			return 0;
+	}
+	return s[n] == '/' ? n : 0;
+}
+
+/* s with a leading $NAME or ${NAME} replaced by its value; NULL if there
+ * is none (or the variable is unset). */
+static char *expand_var_head(const char *s)
+{
+	size_t n = *s == '$' ? expandable_head(s) : 0;
+	if (!n)
+		return NULL;
+	bool braced = s[1] == '{';
+	char *name = xstrndup(s + 1 + braced, n - 1 - 2 * braced);
+	const char *v = var_get(name);
+	free(name);
+	return v ? xasprintf("%s%s", v, s + n) : NULL;
+}
+
+/* Backslashes out, unless inside single quotes. */
+static char *dequote(const char *s, int qc)
+{
+	char *r = xstrdup(s), *o = r;
+	for (; *s; s++) {
+		if (*s == '\\' && qc != '\'' && s[1] && (qc != '"' || strchr("$`\"\\", s[1])))
+			s++;
+		*o++ = *s;
+	}
+	*o = '\0';
+	return r;
+}
+
+static char *filename_dequote(char *text, int qc)
+{
+	return dequote(text, qc);
+}
+
+/* The directory readline opens: dequoted, a leading $NAME expanded (it
+ * has done ~ already); what the user typed stays as typed. */
+static int directory_rewrite(char **dir)
+{
+	char *d = rl_completion_found_quote ? dequote(*dir, rl_completion_quote_character) : xstrdup(*dir);
+	char *x = expand_var_head(d);
+	if (x) {
+		free(d);
+		d = x;
+	}
+	free(*dir);
+	*dir = d;
+	return 1;
+}
+
+/* Before readline stats a match (to mark a directory with '/'). */
+static int filename_stat(char **name)
+{
+	char *x = expand_var_head(*name);
+	if (!x)
+		return 0;
+	free(*name);
+	*name = x;
+	return 1;
+}
+
+/* Quote a file name as bash does: a backslash before each special
+ * character, none before a leading ~ or $NAME that must expand; inside an
+ * open quote, that quote's rules. */
+static char *filename_quote(char *s, int mtype, char *qcp)
+{
+	(void)mtype;
+	char qc = qcp ? *qcp : 0;
+	struct strbuf b = {0};
+	if (qc == '\'' || qc == '"') {
+		sb_addc(&b, qc);
+		if (qc == '"' && *s == '$') {
+			size_t head = expandable_head(s);
+			sb_add(&b, s, head);
+			s += head;
+		}
+		for (; *s; s++) {
+			if (qc == '\'' && *s == '\'')
+				sb_adds(&b, "'\\''");
+			else if (qc == '"' && strchr("$`\"\\", *s))
+				sb_addc(&b, '\\'), sb_addc(&b, *s);
+			else
+				sb_addc(&b, *s);
+		}
+		return b.buf ? b.buf : xstrdup("");
+	}
+	size_t head = expandable_head(s);
+	sb_add(&b, s, head);
+	for (const char *p = s + head; *p; p++) {
+		if (strchr(rl_filename_quote_characters, *p))
+			sb_addc(&b, '\\');
+		sb_addc(&b, *p);
+	}
+	return b.buf ? b.buf : xstrdup("");
+}
+
+/* A backslash quotes the character after it (an odd run of them). */
+static int char_is_quoted(char *text, int index)
+{
+	int n = 0;
+	while (index - n > 0 && text[index - n - 1] == '\\')
+		n++;
+	return n % 2;
+}
+
+/* Directories only (cd, pushd): readline's file names, less the others. */
+static char *dir_generator(const char *text, int state)
+{
+	for (char *m; (m = rl_filename_completion_function(text, state)); state = 1) {
+		char *path = *m == '~' ? tilde_expand(m) : expand_var_head(m);
+		struct stat st;
+		bool dir = stat(path ? path : m, &st) == 0 && S_ISDIR(st.st_mode);
+		free(path);
+		if (dir)
+			return m;
+		free(m);
+	}
+	return NULL;
+}
+
 static char **attempt(const char *text, int start, int end)
 {
 	struct ctx c = ctx_of(rl_line_buffer, (size_t)end);
+	rl_completion_display_matches_hook = c.kind == CTX_JOB ? show_jobs : NULL;
+	if (c.kind == CTX_FILE && c.dirs_only) {
+		rl_attempted_completion_over = 1;
+		return rl_completion_matches(text, dir_generator);
+	}
 	if (c.kind == CTX_FILE)
 		return NULL; /* readline's filename completion */
 	if (c.kind == CTX_EDGE_PATH) {
@@ -433,7 +627,7 @@ static char **attempt(const char *text, int start, int end)
 		rl_completion_append_character = '\0';
 		break;
 	case CTX_EDGE_OPT:
-		add_edge_options(&cur, c.edge);
+		add_edge_options(&cur, c.edge, rl_line_buffer + c.opts, c.start - c.opts);
 		rl_completion_append_character = '\0';
 		break;
 	case CTX_JOB: add_jobs(&cur); break;
@@ -483,6 +677,11 @@ void complete_setup(void)
 	static char quotes[] = "'\"";
 	static char file_quote[] = " \t\n\\\"'<>;|&()#$`?*[]!{}~";
 	rl_attempted_completion_function = attempt;
+	rl_filename_quoting_function = filename_quote;
+	rl_filename_dequoting_function = filename_dequote;
+	rl_char_is_quoted_p = char_is_quoted;
+	rl_directory_rewrite_hook = directory_rewrite;
+	rl_filename_stat_hook = filename_stat;
 	rl_completion_word_break_hook = word_breaks;
 	rl_completer_quote_characters = quotes;
 	rl_filename_quote_characters = file_quote;

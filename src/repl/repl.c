@@ -192,12 +192,15 @@ static enum read_result read_command(struct command *c)
 		if (r == READ_INTR)
 			return r;
 		if (r == READ_EOF) {
-			if (!c->text.len)
-				return READ_EOF;
-			fputs("\n", stderr);
-			snprintf(c->err.msg, sizeof c->err.msg, "syntax error: unexpected end of file");
-			c->err.line = 0;
-			return READ_LINE;
+			/* Ctrl-D in an unfinished command: bash says so on the
+			 * PS2 line, keeps the command in the history and leaves
+			 * with status 2 (through `exit`, so stopped jobs warn). */
+			if (c->text.len) {
+				msg_err("syntax error: unexpected end of file");
+				history_add_command(c->hist.buf ? c->hist.buf : "");
+				sh.status = 2;
+			}
+			return READ_EOF;
 		}
 		if (c->text.len)
 			history_join(&c->hist, c->text.buf, c->text.len);

@@ -6,6 +6,13 @@
  * Job control is already set up by the caller when available. */
 int repl_main(void);
 
+/* A login shell's files, before anything else runs: /etc/profile, then
+ * ~/.profile. A file that is not there is skipped. */
+void startup_profile(void);
+/* An interactive shell's file: $ENV (parameter-expanded) if ENV is set,
+ * else $XDG_CONFIG_HOME/ipcsh/rc (default ~/.config/ipcsh/rc). */
+void startup_rc(void);
+
 /* Hooks the core calls when the front end has set them (both NULL in a
  * non-interactive shell): the `history` built-in (defined in
  * src/builtin/builtin.c) and a last action before the shell exits

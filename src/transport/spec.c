@@ -157,6 +157,18 @@ static int set_value(struct edge_spec *out, const struct opt_desc *d, const char
 	return 0;
 }
 
+/* "a, b, c": a transport's option names, for a message (as the
+ * transports are listed for an unknown one). */
+static const char *opt_names(const struct opt_desc *d)
+{
+	static char buf[128];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (; d->name && n < sizeof buf; d++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? ", " : "", d->name);
+	return buf;
+}
+
 int edge_spec_parse(const char *text, size_t len, struct edge_spec *out, struct errbuf *err)
 {
 	memset(out, 0, sizeof *out);
@@ -193,8 +205,9 @@ int edge_spec_parse(const char *text, size_t len, struct edge_spec *out, struct 
 			if (kend == p)
 				errbuf_set(err, "empty option in '%s' edge", kinds[k].name);
 			else
-				errbuf_set(err, "unknown option '%.*s' for transport '%s'",
-					   (int)(kend - p > 40 ? 40 : kend - p), p, kinds[k].name);
+				errbuf_set(err, "unknown option '%.*s' for transport '%s' (%s)",
+					   (int)(kend - p > 40 ? 40 : kend - p), p, kinds[k].name,
+					   opt_names(kinds[k].opts));
 			goto fail;
 		}
 		if (out->set & d->bit) {

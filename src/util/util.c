@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 const char *progname = "ipcsh";
+const char *(*msg_where)(void);
 
 static void oom(void)
 {
@@ -177,6 +178,9 @@ static void vmsg(const char *fmt, va_list ap, int err)
 {
 	struct strbuf sb = {0};
 	sb_addf(&sb, "%s: ", progname);
+	const char *where = msg_where ? msg_where() : NULL;
+	if (where)
+		sb_addf(&sb, "%s: ", where);
 	sb_vaddf(&sb, fmt, ap);
 	if (err)
 		sb_addf(&sb, ": %s", strerror(err));

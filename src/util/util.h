@@ -19,6 +19,9 @@
 
 /* The name messages start with ("ipcsh", "ipcshd"). */
 extern const char *progname;
+/* When set and it returns non-NULL, messages read "ipcsh: WHERE: ..."
+ * (a script's file and line, as its syntax errors have). */
+extern const char *(*msg_where)(void);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

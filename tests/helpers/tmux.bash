@@ -50,9 +50,13 @@ ish_start() {
 	ish_wait_prompt
 }
 
-# ish_stop: end the tmux server (the shell gets SIGHUP).
+# ish_stop: end the tmux server (the shell gets SIGHUP). The socket goes
+# too, so that an ish_start later in the same test starts a new server
+# rather than reaching the one still shutting down ("server exited
+# unexpectedly" was seen under load).
 ish_stop() {
 	tmx kill-server 2>/dev/null || true
+	rm -f "$BATS_TEST_TMPDIR/tmux.sock"
 }
 
 # The whole pane (history and screen), wrapped lines joined, trailing blanks cut.

@@ -168,16 +168,16 @@ teardown() {
 	[ "$(ish_output)" = "$BATS_TEST_TMPDIR/dir_b" ]
 }
 
-@test "bash completion: ipcsh -t m Tab gives mq without a space, so :lines can follow" {
+@test "bash completion: ipcsh -t se Tab gives seqpacket without a space, so :lines can follow" {
 	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
 	ISH_WRAPPER='exec bash --norc --noprofile -i' ish_start
 	ish_run "source /usr/share/bash-completion/bash_completion; source '$BATS_TEST_DIRNAME/../completions/ipcsh'"
-	ish_type 'ipcsh -t m'
+	ish_type 'ipcsh -t se'
 	ish_keys Tab
-	ish_wait_for _ish_echoed 'ipcsh -t mq'
+	ish_wait_for _ish_echoed 'ipcsh -t seqpacket'
 	ish_type ':l'
 	ish_keys Tab
-	ish_wait_for _ish_echoed 'ipcsh -t mq:lines'
+	ish_wait_for _ish_echoed 'ipcsh -t seqpacket:lines'
 	ish_keys C-c
 	ish_wait_prompt
 }

@@ -1110,8 +1110,8 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 	sh.cmdsub_status = 0; /* an assignment-only command's status is its last $(...)'s */
 	static int lineno_set;
 	if (p->line > 0 && p->line != lineno_set && !var_readonly("LINENO")) {
-		char lineno[16]; /* LINENO: the line of the pipeline about to run, as in sh */
-		snprintf(lineno, sizeof lineno, "%d", p->line);
+		char lineno[24]; /* LINENO: the line of the pipeline about to run, as in sh */
+		fmt_long(lineno, p->line);
 		if (var_set("LINENO", lineno, 0) < 0) { /* not readonly */ }
 		lineno_set = p->line;
 	}

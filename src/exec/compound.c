@@ -40,6 +40,17 @@ static bool loop_control(struct xs *r)
 	return r->ctl != CTL_NONE;
 }
 
+/* A loop ends: what it gives its caller is the status of the last body
+ * run (0 if none), unless a control code is still travelling up. */
+static struct xs loop_end(struct xs r, int status)
+{
+	sh.loop_depth--;
+	if (r.ctl == CTL_NONE)
+		r.status = status;
+	sh.status = r.status;
+	return r;
+}
+
 /* A failed expansion: a non-interactive shell ends, an interactive one
  * drops the rest of the line. */
 static struct xs expansion_failed(void)
@@ -80,11 +91,7 @@ static struct xs exec_loop(const struct ast_loop *l, bool until, unsigned flags)
 		if (loop_control(&r))
 			break;
 	}
-	sh.loop_depth--;
-	if (r.ctl == CTL_NONE)
-		r.status = status;
-	sh.status = r.status;
-	return r;
+	return loop_end(r, status);
 }
 
 static struct xs exec_for(const struct ast_for *f, unsigned flags)
@@ -114,12 +121,8 @@ static struct xs exec_for(const struct ast_for *f, unsigned flags)
 		if (loop_control(&r))
 			break;
 	}
-	sh.loop_depth--;
 	arena_free(&a);
-	if (r.ctl == CTL_NONE)
-		r.status = status;
-	sh.status = r.status;
-	return r;
+	return loop_end(r, status);
 }
 
 static struct xs exec_case(const struct ast_case *cs, unsigned flags)

@@ -158,10 +158,7 @@ static int mmap_prepare(struct edge *e, struct errbuf *err)
 	p->path = named ? path : (free(path), NULL);
 	e->priv = p;
 	e->rfd = e->wfd = -1;
-	char sz[32], ss[32];
-	format_size(size, sz, sizeof sz);
-	format_size(p->s.h->slot_size, ss, sizeof ss);
-	snprintf(e->actual, sizeof e->actual, "size=%s,slots=%ux%s", sz, p->s.h->nslots, ss);
+	slots_actual(&p->s, size, e->actual, sizeof e->actual);
 	return 0;
 }
 
@@ -170,8 +167,7 @@ static void mmap_release(struct edge *e)
 	struct mmap_priv *p = e->priv;
 	if (!p || !p->s.h)
 		return;
-	close(p->s.live[0]);
-	close(p->s.live[1]);
+	slots_close_live(&p->s);
 	munmap(p->s.h, p->s.map_len);
 	p->s.h = NULL;
 }

@@ -237,3 +237,17 @@ int slots_relay_fds(const struct edge *e, int side, int *fds, int max)
 	fds[0] = s->live[side ? 1 : 0];
 	return 1;
 }
+
+void slots_actual(const struct slots *s, uint64_t size, char *actual, size_t n)
+{
+	char sz[32], ss[32];
+	format_size(size, sz, sizeof sz);
+	format_size(s->h->slot_size, ss, sizeof ss);
+	snprintf(actual, n, "size=%s,slots=%ux%s", sz, s->h->nslots, ss);
+}
+
+void slots_close_live(struct slots *s)
+{
+	close(s->live[0]);
+	close(s->live[1]);
+}

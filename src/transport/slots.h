@@ -61,6 +61,11 @@ size_t slots_map_len(uint64_t size);
 int slots_init(struct slots *s, const struct slots_sync *sync, void *map, size_t map_len,
 	       uint64_t size) WUR;
 
+/* What the system granted, for -x and --stats: "size=1M,slots=16x64K". */
+void slots_actual(const struct slots *s, uint64_t size, char *actual, size_t n);
+/* ipcsh's side after spawning: close its ends of the liveness pair. */
+void slots_close_live(struct slots *s);
+
 int slots_relay_in(struct edge *e, int in);
 int slots_relay_out(struct edge *e, int out);
 int slots_relay_fds(const struct edge *e, int side, int *fds, int max);

@@ -150,10 +150,7 @@ static int sysvshm_prepare(struct edge *e, struct errbuf *err)
 	}
 	e->priv = p;
 	e->rfd = e->wfd = -1;
-	char sz[32], ss[32];
-	format_size(size, sz, sizeof sz);
-	format_size(p->s.h->slot_size, ss, sizeof ss);
-	snprintf(e->actual, sizeof e->actual, "size=%s,slots=%ux%s", sz, p->s.h->nslots, ss);
+	slots_actual(&p->s, size, e->actual, sizeof e->actual);
 	return 0;
 }
 
@@ -163,8 +160,7 @@ static void sysvshm_release(struct edge *e)
 	struct sysvshm_priv *p = e->priv;
 	if (!p || !p->s.h)
 		return;
-	close(p->s.live[0]);
-	close(p->s.live[1]);
+	slots_close_live(&p->s);
 	shmdt(p->s.h);
 	p->s.h = NULL;
 }

@@ -240,7 +240,12 @@ static void word_dollar(struct lexer *lx)
 		word_cmdsubst(lx, open, k + 1);
 	else if (n == '{')
 		word_brace(lx, open, k + 1);
-	else
+	else if (n == '$' && k == open + 1) {
+		/* $$ is the shell's pid: the second '$' opens nothing ($$( is
+		 * $$ then '(', as in sh). */
+		sb_add(&lx->tmp, "$$", 2);
+		lx->pos += 2;
+	} else
 		sb_addc(&lx->tmp, lx->src[lx->pos++]);
 }
 

@@ -265,7 +265,7 @@ static void test_words(void)
 	good("echo \"it's\" '\"' $'a' ${#x} }", "echo \"it's\" '\"' $'a' ${#x} }");
 	good("x=$(a)b cmd", "A:x=$(a)b cmd");
 	good("echo $\\\n{x} \"$\\\n(a)\" $\\\nb", "echo ${x} \"$(a)\" $b");
-	bad("${}{$$\\\n{", 1, 6, true, "unterminated '${'");
+	good("echo a{$$\\\n{", "echo a{$${"); /* $$ then '{', as dash and bash read it */
 	good("echo $(cat <<E\nI don't ) \"\nE\n)", "echo $(cat <<E\nI don't ) \"\nE\n)");
 	good("echo \"$(cat <<-'E F' <<G\n\t)'\n\tE F\n(\nG\n)\" x", "echo \"$(cat <<-'E F' <<G\n\t)'\n\tE F\n(\nG\n)\" x");
 	bad("echo $(cat <<E\nx\n)", 1, 6, true, "unterminated '$('");
@@ -496,6 +496,9 @@ static void test_compound(void)
 	good("'if' a", "'if' a");
 	good("case in in in) echo in;; esac", "case in{in){echo in};;}");
 	good("if a; then cat <<E; fi\nbody\nE\n", "if{a}then{cat <0<<E{body\n}>}");
+	/* $$ then '(' is the pid and an operator, not a command substitution. */
+	bad("echo $$(echo)", 1, 8, false, "near '('");
+	good("echo \"$$(\"", "echo \"$$(\"");
 	/* The grammar, not a count of parentheses, closes $( ). */
 	good("echo $(case x in x) echo y;; esac) z", "echo $(case x in x) echo y;; esac) z");
 	good("echo \"$(case x in (a|b) ;; esac)\"", "echo \"$(case x in (a|b) ;; esac)\"");

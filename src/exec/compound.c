@@ -100,7 +100,7 @@ static struct xs exec_for(const struct ast_for *f, unsigned flags)
 	struct strvec words = {0};
 	if (f->has_in) {
 		for (size_t i = 0; i < f->nwords; i++)
-			if (expand_fields(&a, f->words[i], &words) < 0) {
+			if (expand_word_fields(&a, f->words[i], &words) < 0) {
 				arena_free(&a);
 				return expansion_failed();
 			}
@@ -128,7 +128,7 @@ static struct xs exec_for(const struct ast_for *f, unsigned flags)
 static struct xs exec_case(const struct ast_case *cs, unsigned flags)
 {
 	struct arena a = {0};
-	char *word = expand_single(&a, cs->word);
+	char *word = expand_word_single(&a, cs->word);
 	if (!word) {
 		arena_free(&a);
 		return expansion_failed();
@@ -139,7 +139,7 @@ static struct xs exec_case(const struct ast_case *cs, unsigned flags)
 		const struct ast_case_item *ci = &cs->items[i];
 		bool hit = fall;
 		for (size_t k = 0; k < ci->npats && !hit; k++) {
-			char *pat = expand_pattern(&a, ci->pats[k]);
+			char *pat = expand_word_pattern(&a, ci->pats[k]);
 			if (!pat) {
 				arena_free(&a);
 				return expansion_failed();

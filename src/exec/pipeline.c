@@ -215,20 +215,16 @@ static int expand_stage(struct run *r, struct rstage *s, bool assign_now)
 		/* The NAME=value arguments of export, readonly and local are
 		 * assignments (POSIX 2024 "declaration utilities"): expanded
 		 * as one word each, never split or globbed. */
-		const char *w = as->words[i];
-		size_t eq = declaration ? name_prefix(w) : 0;
-		if (eq && w[eq] == '=') {
-			char *v = expand_assignment(&r->a, w + eq + 1);
-			if (!v)
+		const struct word *w = as->words[i];
+		size_t eq = declaration ? name_prefix(w->raw) : 0;
+		if (eq && w->raw[eq] == '=') {
+			char *pair = expand_word_single(&r->a, w);
+			if (!pair)
 				return -1;
-			size_t vl = strlen(v);
-			char *pair = arena_alloc(&r->a, eq + vl + 2);
-			memcpy(pair, w, eq + 1);
-			memcpy(pair + eq + 1, v, vl + 1);
 			strvec_push(&r->a, &s->argv, pair);
 			continue;
 		}
-		if (expand_fields(&r->a, w, &s->argv) < 0)
+		if (expand_word_fields(&r->a, w, &s->argv) < 0)
 			return -1;
 		if (i == 0 && s->argv.n)
 			declaration = strcmp(s->argv.v[0], "export") == 0 ||
@@ -240,19 +236,20 @@ static int expand_stage(struct run *r, struct rstage *s, bool assign_now)
 	size_t mark = !assign_now && as->nassigns ? var_journal_begin() : 0;
 	int rc = 0;
 	for (size_t i = 0; i < as->nassigns && rc == 0; i++) {
-		const char *raw = as->assigns[i];
-		const char *eq = strchr(raw, '=');
-		size_t nl = (size_t)(eq - raw);
-		char *v = expand_assignment(&r->a, eq + 1);
-		char *nm = arena_strndup(&r->a, raw, nl);
-		if (!v || var_set(nm, v, 0) < 0) {
+		/* NAME=value, parsed as one word: the name is plain text. */
+		char *pair = expand_word_single(&r->a, as->assigns[i]);
+		char *eq = pair ? strchr(pair, '=') : NULL;
+		if (!eq) {
 			rc = -1;
 			break;
 		}
-		size_t vl = strlen(v);
-		char *pair = arena_alloc(&r->a, nl + vl + 2);
-		memcpy(pair, raw, nl + 1);
-		memcpy(pair + nl + 1, v, vl + 1);
+		*eq = '\0';
+		int set = var_set(pair, eq + 1, 0);
+		*eq = '=';
+		if (set < 0) {
+			rc = -1;
+			break;
+		}
 		strvec_push(&r->a, &s->assigns, pair);
 	}
 	if (!assign_now && as->nassigns)

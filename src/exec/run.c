@@ -21,6 +21,7 @@
 #include "../job/job.h"
 #include "../job/sig.h"
 #include "../parse/parse.h"
+#include "../parse/word.h"
 #include "pipeline.h"
 
 struct shell sh;
@@ -71,24 +72,16 @@ static int line_at(const char *text, size_t off, int first_line)
 	return line;
 }
 
-struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
+/* Run s, parsed from text[0..len) (first_line: the number of its first
+ * line) in *a, or owned by someone else when a is NULL. */
+static struct xs run_parsed(struct ast_script *s, struct arena *a, const char *text, size_t len,
+			    const char *name, int first_line)
 {
-	struct arena a = {0};
 	struct parse_error err;
-	memset(&err, 0, sizeof err);
-	if (sh.depth > 100) {
-		msg_err("%s: nesting too deep", name);
-		return XS(2);
-	}
+	struct arena own = {0};
+	if (a)
+		own = *a;
 	unsigned long aliases = alias_generation();
-	struct ast_script *s = parse_script(&a, text, len, first_line, &err);
-	if (!s) {
-		msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
-		arena_free(&a);
-		/* A syntax error in eval or . text ends a non-interactive shell,
-		 * as a special built-in's error does in sh. */
-		return (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
-	}
 	sh.depth++;
 	unsigned flags = sh.depth == 1 ? EV_TOP : 0;
 	struct xs r = XS(sh.status);
@@ -112,14 +105,34 @@ struct xs shell_run_text(const char *text, size_t len, const char *name, int fir
 			r = (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
 			break;
 		}
-		arena_free(&a);
-		a = next;
+		arena_free(&own);
+		own = next;
 		s = ns;
 		i = (size_t)-1;
 	}
 	sh.depth--;
-	arena_free(&a);
+	arena_free(&own);
 	return r;
+}
+
+struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
+{
+	struct arena a = {0};
+	struct parse_error err;
+	memset(&err, 0, sizeof err);
+	if (sh.depth > 100) {
+		msg_err("%s: nesting too deep", name);
+		return XS(2);
+	}
+	struct ast_script *s = parse_script(&a, text, len, first_line, &err);
+	if (!s) {
+		msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
+		arena_free(&a);
+		/* A syntax error in eval or . text ends a non-interactive shell,
+		 * as a special built-in's error does in sh. */
+		return (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
+	}
+	return run_parsed(s, &a, text, len, name, first_line);
 }
 
 /* Run an and-or list in the foreground; *eligible says whether its status
@@ -259,7 +272,7 @@ _Noreturn void shell_exit(int status)
 	exit(status & 0xff);
 }
 
-char *shell_capture(const char *text, size_t len)
+char *shell_capture(const struct word_part *cmd)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -285,7 +298,11 @@ char *shell_capture(const char *text, size_t len)
 			free(sh.traps[s]);
 			sh.traps[s] = NULL;
 		}
-		struct xs r = shell_run_text(text, len, sh.source_name, 1);
+		const char *text = cmd->u.cmd.src;
+		size_t len = cmd->u.cmd.len;
+		struct xs r = cmd->u.cmd.tree
+			? run_parsed(cmd->u.cmd.tree, NULL, text, len, sh.source_name, cmd->u.cmd.line)
+			: shell_run_text(text, len, sh.source_name, cmd->u.cmd.line);
 		shell_exit(r.status);
 	}
 	close(p[1]);

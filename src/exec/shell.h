@@ -118,9 +118,11 @@ _Noreturn void shell_exit(int status);
 /* Run pending traps (signals caught since the last call). */
 void shell_run_pending_traps(void);
 
-/* Command substitution: run text in a forked shell and capture stdout
- * (trailing newlines removed). Sets sh.status to its status. */
-char *shell_capture(const char *text, size_t len);
+/* Command substitution: run its program (the tree the parser made, or
+ * its text) in a forked shell and capture stdout (trailing newlines
+ * removed). Sets sh.cmdsub_status to its status. */
+struct word_part;
+char *shell_capture(const struct word_part *cmd);
 
 /* Variables ----------------------------------------------------------- */
 enum { VAR_EXPORT = 1, VAR_READONLY = 2 };

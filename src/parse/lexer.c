@@ -115,6 +115,9 @@ static void read_doc(struct lexer *lx, struct pending_doc *d)
 		lx->pos = nl ? (size_t)(nl - lx->src) + 1 : lx->len;
 		if ((size_t)(le - ls) == dlen && memcmp(ls, delim, dlen) == 0) {
 			d->r->body = arena_strndup(lx->a, body.buf ? body.buf : "", body.len);
+			if (!d->r->body_quoted)
+				d->r->bodyw = parse_tree_word(lx->a, d->r->body, body.len, d->line + 1, 1,
+							      WORD_F_HEREDOC, lx->depth, lx->check);
 			sb_free(&body);
 			return;
 		}
@@ -149,9 +152,9 @@ static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 		return;
 	}
 	/* One parse of the body, with the real grammar, finds the ')' that
-	 * closes it and checks it. Only the verdict matters: the expander
-	 * parses the text again when it runs, so the tree goes into a scratch
-	 * arena. */
+	 * closes it and checks it. Only the verdict matters here: the tree of
+	 * the word (parse_tree_word) parses the text again, so this one is a
+	 * check (no typed words, so nesting stays linear) in a scratch arena. */
 	int line, col;
 	lex_where(lx, in, &line, &col);
 	struct parse_error sub;
@@ -206,7 +209,7 @@ static void word_backquote(struct lexer *lx, size_t open)
 	lex_where(lx, open, &line, &col);
 	struct parse_error sub;
 	struct arena scratch = { 0 };
-	bool ok = parse_script_depth(&scratch, body.buf, body.len, line, lx->depth + 1, &sub);
+	bool ok = parse_check_depth(&scratch, body.buf, body.len, line, lx->depth + 1, &sub);
 	arena_free(&scratch);
 	if (ok) {
 		sb_add(&lx->tmp, lx->src + open, (size_t)r + 2);

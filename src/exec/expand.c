@@ -429,11 +429,20 @@ static void pass_cmdsub(struct xctx *x, const struct word_part *p, struct xbuf *
 	free(out);
 }
 
+/* A word that is one piece of unquoted literal text. */
+static const struct word_part *one_literal(const struct word *w)
+{
+	const struct word_part *p = w->head;
+	return p && !p->next && p->kind == WORD_LITERAL ? p : NULL;
+}
+
 /* $((…)): the text expanded (no splitting), then evaluated. */
 static int pass_arith(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq)
 {
 	long v;
-	char *t = expand_to_string(x, p->u.arith.expr, false);
+	const struct word_part *lit = one_literal(p->u.arith.expr);
+	char *t = lit ? arena_strndup(x->a, lit->u.text.s, lit->u.text.len)
+		      : expand_to_string(x, p->u.arith.expr, false);
 	if (!t)
 		return -1;
 	struct errbuf e = {{0}};
@@ -677,13 +686,6 @@ static char *arg_pattern(struct xctx *x, const struct word *w)
 	char *s = r < 0 ? NULL : field_pattern(x->a, b, 0, b->len, &magic);
 	xbuf_put(b);
 	return s;
-}
-
-/* A word that is one piece of unquoted literal text. */
-static const struct word_part *one_literal(const struct word *w)
-{
-	const struct word_part *p = w->head;
-	return p && !p->next && p->kind == WORD_LITERAL ? p : NULL;
 }
 
 /* A word the parser could not parse (word.h: bad): parse its raw text

@@ -55,14 +55,19 @@ void sig_init(void)
 	 * script waits in waitpid() and needs no wake-up per child. */
 }
 
-void sig_interactive(void)
+void sig_job_control(void)
 {
 	job_control = true;
-	catch_sig(SIGCHLD, true);
-	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
 	signal(SIGTTOU, SIG_IGN);
+}
+
+void sig_interactive(void)
+{
+	sig_job_control();
+	catch_sig(SIGCHLD, true);
+	signal(SIGQUIT, SIG_IGN);
 	/* Not SA_RESTART: readline's read must return so the line is cleared. */
 	catch_sig(SIGINT, false);
 }

@@ -31,9 +31,21 @@ static void check_parts(const struct word_part *pt)
 			check_parts(pt->u.arith.expr->head);
 			break;
 		case WORD_CMDSUB:
-			if (!pt->u.cmd.tree)
-				__builtin_trap();
-			check_script(pt->u.cmd.tree);
+			if (pt->u.cmd.tree) {
+				check_script(pt->u.cmd.tree);
+				break;
+			}
+			/* Only a here-document whose body would follow the
+			 * ')' is parsed by itself in vain (it runs with an
+			 * error, as in dash). */
+			{
+				struct arena a = { 0 };
+				struct parse_error err;
+				if (parse_script(&a, pt->u.cmd.src, pt->u.cmd.len, 1, &err) ||
+				    !strstr(err.msg, "here-document"))
+					__builtin_trap();
+				arena_free(&a);
+			}
 			break;
 		default:
 			break;

@@ -89,6 +89,7 @@ bool parse_check_depth(struct arena *a, const char *src, size_t len, int first_l
  * PARSE_MAX_DEPTH. */
 long scan_paren(const char *s, size_t len, int depth);     /* after "$(" -> ')' */
 long scan_brace(const char *s, size_t len, int depth);     /* after "${" -> '}' */
+long scan_brace_dq(const char *s, size_t len, int depth);  /* the same inside "…" */
 long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' */
 long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */

@@ -180,10 +180,11 @@ static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 	lx->pos = in + (size_t)r + 1;
 }
 
-/* ${ ... } opening at open, text from in: append verbatim. */
-static void word_brace(struct lexer *lx, size_t open, size_t in)
+/* ${ ... } opening at open, text from in: append verbatim. dq: inside "…". */
+static void word_brace(struct lexer *lx, size_t open, size_t in, bool dq)
 {
-	long r = scan_brace(lx->src + in, lx->len - in, lx->depth);
+	long r = dq ? scan_brace_dq(lx->src + in, lx->len - in, lx->depth)
+		    : scan_brace(lx->src + in, lx->len - in, lx->depth);
 	if (r < 0) {
 		error_at(lx, open, r == -1, r == -2 ? "nesting too deep" : "unterminated '${'");
 		return;
@@ -229,7 +230,7 @@ static void word_backquote(struct lexer *lx, size_t open)
 /* A '$' or '`' at lx->pos, inside or outside double quotes. A
  * backslash-newline between '$' and '(' or '{' is a line continuation
  * like any other: dropping it must not change what the word means later. */
-static void word_dollar(struct lexer *lx)
+static void word_dollar(struct lexer *lx, bool dq)
 {
 	size_t open = lx->pos, k = open + 1;
 	if (lx->src[open] == '`') {
@@ -242,7 +243,7 @@ static void word_dollar(struct lexer *lx)
 	if (n == '(')
 		word_cmdsubst(lx, open, k + 1);
 	else if (n == '{')
-		word_brace(lx, open, k + 1);
+		word_brace(lx, open, k + 1, dq);
 	else if (n == '$' && k == open + 1) {
 		/* $$ is the shell's pid: the second '$' opens nothing ($$( is
 		 * $$ then '(', as in sh). */
@@ -285,7 +286,7 @@ static void word_dquote(struct lexer *lx)
 			if (!word_backslash(lx))
 				break;
 		} else if (c == '$' || c == '`') {
-			word_dollar(lx);
+			word_dollar(lx, true);
 		} else {
 			sb_addc(&lx->tmp, c);
 			lx->pos++;
@@ -337,7 +338,7 @@ static void lex_word(struct lexer *lx, struct token *t)
 		} else if (c == '$' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\'') {
 			word_ansi(lx);
 		} else if (c == '$' || c == '`') {
-			word_dollar(lx);
+			word_dollar(lx, false);
 		} else {
 			sb_addc(&lx->tmp, c);
 			lx->pos++;

@@ -35,14 +35,16 @@ static void check_parts(const struct word_part *pt)
 				check_script(pt->u.cmd.tree);
 				break;
 			}
-			/* Only a here-document whose body would follow the
-			 * ')' is parsed by itself in vain (it runs with an
-			 * error, as in dash). */
+			/* Without a program only when its text does not parse
+			 * by itself, and only for two reasons, which are errors
+			 * when it runs (as in bash): a here-document whose body
+			 * would follow the ')', or a `…` whose text, un-escaped
+			 * inside "…" (\" is "), does not parse. */
 			{
 				struct arena a = { 0 };
 				struct parse_error err;
 				if (parse_script(&a, pt->u.cmd.src, pt->u.cmd.len, 1, &err) ||
-				    !strstr(err.msg, "here-document"))
+				    (!pt->u.cmd.backquote && !strstr(err.msg, "here-document")))
 					__builtin_trap();
 				arena_free(&a);
 			}

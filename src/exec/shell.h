@@ -78,6 +78,10 @@ enum {
 				  head, !): set -e does not act on it */
 	EV_TOP = 2,            /* the top-level list of a script: set -v echoes
 				  each item before it runs (not passed down) */
+	EV_LAST = 4,           /* the last command a forked shell runs (a $( ),
+				  a ( ) subshell, an & list): a lone program is
+				  exec'd in place, as sh does (pipeline_run;
+				  kept only down the tail of the list) */
 };
 
 extern struct shell sh;

@@ -246,6 +246,27 @@ static size_t shm_chunk(const struct ring *r)
 	return r->size / 4 > RING_MIN_SIZE ? r->size / 4 : RING_MIN_SIZE;
 }
 
+/* relay_in's read: into the reserved space after `held` uncommitted bytes.
+ * Batching (relay_batch_nap, internal.h): while the producer streams, a
+ * dry pipe with bytes held earns one nap before they are committed, so a
+ * producer writing 4 KiB blocks wakes the consumer side once per nap, not
+ * once per block. One nap per commit: no byte waits longer than the window
+ * (a trickling producer cannot hold bytes back nap after nap), and a lone
+ * write after a pause is committed at once. */
+struct shm_in {
+	size_t held;     /* read into the ring, not yet committed */
+	unsigned streak; /* reads since relay_in last waited for input */
+	bool napped;     /* napped since the last commit */
+};
+
+static void shm_in_commit(struct ring *r, struct shm_in *st)
+{
+	if (st->held)
+		ring_commit(r, st->held);
+	st->held = 0;
+	st->napped = false;
+}
+
 static int shm_relay_in(struct edge *e, int in)
 {
 	struct shm_priv *p = e->priv;
@@ -253,6 +274,7 @@ static int shm_relay_in(struct edge *e, int in)
 	size_t chunk = shm_chunk(r);
 	uint64_t checked = now_ns();
 	int handing = -1; /* a program asked for the ring: drain the pipe, then give it */
+	struct shm_in st = {0, 0, false};
 	/* Non-blocking, so that while the producer is idle we wait in poll()
 	 * with the liveness socket and stop as soon as the consumer is gone. */
 	if (fd_set_nonblock(in, true) < 0) {
@@ -260,6 +282,7 @@ static int shm_relay_in(struct edge *e, int in)
 		return 1;
 	}
 	attach_arm(p->lis[0]);
+	relay_batch_init();
 	for (;;) {
 		if (attach_pending && handing < 0)
 			handing = attach_accept(p->lis[0], 0);
@@ -284,29 +307,44 @@ static int shm_relay_in(struct edge *e, int in)
 			return l < 0;
 		if (n == 0)
 			continue;
-		ssize_t got = read(in, dst, n < chunk ? n : chunk);
-		if (got < 0 && errno == EINTR)
+		size_t want = n < chunk ? n : chunk; /* held < want: committed at want */
+		ssize_t got = read(in, (char *)dst + st.held, want - st.held);
+		int rerr = got < 0 ? errno : 0;
+		if (rerr == EINTR)
 			continue;
-		if (handing >= 0 && (got == 0 || (got < 0 && errno == EAGAIN))) {
+		if (got > 0) {
+			st.held += (size_t)got;
+			st.streak++;
+			if (st.held >= want)
+				shm_in_commit(r, &st);
+			continue;
+		}
+		if (rerr == EAGAIN && st.held) {
+			if (!st.napped && relay_batch_nap(st.streak))
+				st.napped = true;
+			else
+				shm_in_commit(r, &st);
+			continue;
+		}
+		shm_in_commit(r, &st);
+		if (handing >= 0 && (got == 0 || rerr == EAGAIN)) {
 			/* Everything written to the pipe is in the ring. */
 			return attach_reply(p, handing, 0) < 0 ? 1 : 0;
 		}
-		if (got < 0 && errno == EAGAIN) {
+		if (rerr == EAGAIN) {
+			st.streak = 0;
 			l = shm_in_wait(e, p, in);
 			if (l)
 				return l < 0;
 			continue;
 		}
 		if (got < 0) {
-			relay_msg(e, "cannot read from the producer: %s", strerror(errno));
+			relay_msg(e, "cannot read from the producer: %s", strerror(rerr));
 			ring_close_write(r);
 			return 1;
 		}
-		if (got == 0) {
-			ring_close_write(r);
-			return 0;
-		}
-		ring_commit(r, (size_t)got);
+		ring_close_write(r); /* got == 0: the producer is done */
+		return 0;
 	}
 }
 

@@ -21,7 +21,8 @@
 #      a script or gives another answer than dash
 #   7. libipcsh (issue 18): ring-aware stages on |[shm] vs the best raw pipe
 #      C pair (bench/pipepair.c, 1 MiB pipe) and memcpy, 64 KiB and 64-byte
-#      records, one ring-aware side vs relayed shm, ring round trips
+#      records, one ring-aware side vs relayed shm, ring round trips (each
+#      batch next to the cache-line floor of the same two vCPUs)
 # Timings come from ipcsh's own engine (`ipcsh --bench --time`): each
 # command is spawned directly (no shell around it), the commands of a table
 # interleaved, a warm-up first, medians reported.
@@ -29,7 +30,8 @@
 # Knobs (environment): BENCH_BYTES (W1/W2 size, default 2G, as issue 3 asks),
 # BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (256M),
 # BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_RING_BYTES (section 7, 8G),
-# BENCH_RING_SMALL (its 64-byte runs, 256M), BENCH_OUT (results directory,
+# BENCH_RING_SMALL (its 64-byte runs, 256M), BENCH_RTT_ROUNDS and
+# BENCH_RTT_BATCHES (its round trips: 5 batches of 200000), BENCH_OUT (results directory,
 # default $BUILD/bench), BENCH_SKIP (space-separated section numbers),
 # BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd),
 # BENCH_QUICK=1 (section 6 with 10x fewer iterations), BENCH_SCRIPT_REPS (3),
@@ -554,13 +556,38 @@ section_ring() {
 	echo "| ring-aware producer, relayed consumer (one relay) | $(gbps "$nb" "$o") | vs relayed shm $r4 | >= 1.0: $(mark "$r4" ">=" 1.0) |"
 	echo "| relayed shm (both relays) | $(gbps "$nb" "$rl") | | |"
 	echo
-	local spin block
-	spin=$("$IPCSH" --bench --ring-rtt 200000 64 spin) block=$("$IPCSH" --bench --ring-rtt 20000 64 block)
-	local sm bm
-	sm=$(awk '{ print $3 }' <<<"$spin") bm=$(awk '{ print $3 }' <<<"$block")
+	section_rtt
+}
+
+# Round trips of a 64-byte message, a ring each way between two processes
+# pinned to two vCPUs, in BENCH_RTT_BATCHES batches of BENCH_RTT_ROUNDS;
+# each batch first measures the floor: one cache line each way, no ring
+# (`--ring-rtt … line`). On a VM the two vCPUs sit on near or distant host
+# cores, and that changes from minute to minute: the floor says which.
+section_rtt() {
+	local n=${BENCH_RTT_ROUNDS:-200000} k=${BENCH_RTT_BATCHES:-5} i line spin block
+	: >"$tmp/rtt"
+	for ((i = 1; i <= k; i++)); do
+		line=$("$IPCSH" --bench --ring-rtt "$n" 64 line) spin=$("$IPCSH" --bench --ring-rtt "$n" 64 spin)
+		echo "$i $(awk '{ print $3, $4 }' <<<"$line") $(awk '{ print $3, $4 }' <<<"$spin")" >>"$tmp/rtt"
+	done
+	block=$("$IPCSH" --bench --ring-rtt $((n / 10)) 64 block)
 	echo "Round trip of a 64-byte message, a ring each way between two ring-aware processes pinned to"
-	echo "two vCPUs (\`ipcsh --bench --ring-rtt\`): spinning (IPCSH_RING_SPIN, as on \`|[shm:spin]\`) median"
-	echo "$sm us, p99 $(awk '{ print $4 }' <<<"$spin") us (target <= 0.25: $(mark "$sm" "<=" 0.25)); sleeping (IPCSH_RING_BLOCK) median $bm us."
+	echo "two vCPUs (\`ipcsh --bench --ring-rtt\`, $k batches of $n round trips after a warm-up of a tenth),"
+	echo "spinning (IPCSH_RING_SPIN, as on \`|[shm:spin]\`). Before each batch, the floor: one cache line"
+	echo "each way between the same two vCPUs, no ring (\`--ring-rtt N 64 line\`); on a VM it shows whether"
+	echo "the host placed the two vCPUs on near or distant cores."
+	echo
+	echo "| batch | cache line median us | p99 | ring (spin) median us | p99 | ring - line us |"
+	echo "|---|---|---|---|---|---|"
+	awk '{ printf "| %d | %s | %s | %s | %s | %.3f |\n", $1, $2, $3, $4, $5, $4 - $2 }' "$tmp/rtt"
+	echo
+	local sm lm lo hi
+	sm=$(awk '{ print $4 }' "$tmp/rtt" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	lm=$(awk '{ print $2 }' "$tmp/rtt" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	lo=$(awk '{ print $4 }' "$tmp/rtt" | sort -g | head -1) hi=$(awk '{ print $4 }' "$tmp/rtt" | sort -g | tail -1)
+	echo "Spinning: median of the batch medians $sm us (batches $lo..$hi; target <= 0.25: $(mark "$sm" "<=" 0.25)),"
+	echo "over a cache-line floor of $lm us; sleeping (IPCSH_RING_BLOCK): median $(awk '{ print $3 }' <<<"$block") us."
 	echo
 }
 

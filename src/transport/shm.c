@@ -60,15 +60,11 @@ struct shm_priv {
 
 static int shm_prepare(struct edge *e, struct errbuf *err)
 {
+	uint64_t size;
+	if (edge_ring_size(e, &size, err) < 0)
+		return -1;
 	char label[64];
 	edge_label(e, label, sizeof label);
-	uint64_t want = (e->spec.set & EOPT_SIZE) ? e->spec.size : RING_DEFAULT_SIZE;
-	uint64_t size = ring_round_size(want);
-	if (!size) {
-		errbuf_set(err, "%s: size=%llu exceeds the largest ring (1G): use a smaller size", label,
-			   (unsigned long long)want);
-		return -1;
-	}
 	struct shm_priv *p = xcalloc(1, sizeof *p);
 	p->lis[0] = p->lis[1] = -1;
 	if (ring_create_memfd(&p->ring, size) < 0) {

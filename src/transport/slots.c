@@ -93,7 +93,6 @@ static ssize_t in_fill(struct edge *e, struct slots *s, int in, unsigned char *d
 		ssize_t r = read(in, dst + n, cap - n);
 		if (r > 0) {
 			n += (size_t)r;
-			napped = false;
 			s->streak++;
 			continue;
 		}
@@ -108,7 +107,8 @@ static ssize_t in_fill(struct edge *e, struct slots *s, int in, unsigned char *d
 			*stop = -1;
 			return -1;
 		}
-		/* A slot partly filled: batch (once) while the producer streams. */
+		/* A slot partly filled: batch while the producer streams, once
+		 * per slot, so that a trickle waits at most one window. */
 		if (n && !napped && relay_batch_nap(s->streak)) {
 			napped = true;
 			continue;

@@ -96,7 +96,9 @@ static void shm_stage_pipe(struct edge *e, int side, int fd)
 {
 	struct shm_priv *p = e->priv;
 	struct stat st;
-	if (!p || fstat(fd, &st) < 0)
+	/* --stats counts what relay_out writes: with it, the consumer's side
+	 * keeps its relay, so every byte is counted (LIFETIME.md). */
+	if (!p || (side && e->want_stats) || fstat(fd, &st) < 0)
 		return;
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s < 0)

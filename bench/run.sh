@@ -34,6 +34,7 @@
 # BENCH_RTT_BATCHES (its round trips: 5 batches of 200000), BENCH_OUT (results directory,
 # default $BUILD/bench), BENCH_SKIP (space-separated section numbers),
 # BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd),
+# BENCH_TRANSPORTS (section 4's edges; default all eleven),
 # BENCH_QUICK=1 (section 6 with 10x fewer iterations), BENCH_SCRIPT_REPS (3),
 # BENCH_SCRIPT_SCALE (divide section 6's iterations by this; BENCH_QUICK is 10).
 # Results: the report on stdout and in $BENCH_OUT/results.md, the chart in
@@ -53,7 +54,7 @@ PIPEPAIR=${BENCH_PIPEPAIR:-$PWD/$BUILD/bench/pipepair}
 LAUNCH_REPS=${BENCH_LAUNCH_REPS:-300}
 OUT=${BENCH_OUT:-$BUILD/bench}
 SKIP=" ${BENCH_SKIP:-} "
-TRANSPORTS="pipe fifo sock mq shm msg sysvshm mmap dgram seqpacket tcp"
+TRANSPORTS=${BENCH_TRANSPORTS:-pipe fifo sock mq shm msg sysvshm mmap dgram seqpacket tcp}
 
 [ -x "$IPCSH" ] || { echo "bench: $IPCSH is not built (make all)" >&2; exit 2; }
 mkdir -p "$OUT" || exit 2
@@ -213,6 +214,9 @@ transport_runs() {
 	read -ra rp <<<"$4"
 	read -ra rc <<<"$5"
 	args=(bash bash -c "$prod | $cons" ::: raw-sock "$IPCSH" --bench --raw sock "${rp[@]}" "|" "${rc[@]}")
+	# What one copying hop costs by itself: bash's pipeline with a cat in
+	# the middle (a relayed edge has two such hops, and a ring between).
+	args+=(::: bash-cat bash -c "$prod | cat | $cons")
 	# The tcp edge's reference: the same two programs on a plain loopback
 	# TCP connection (bench/tcpref.c).
 	[ -x "$tmp/tcpref" ] && args+=(::: raw-tcp "$tmp/tcpref" "${rp[@]}" "|" "${rc[@]}")
@@ -237,7 +241,8 @@ section_transports() {
 	rm -f "$f"
 	echo "W1 = \`cat FILE |[T] cat >/dev/null\`, W2 = \`dd if=/dev/zero bs=4k |[T] dd bs=4k of=/dev/null\`;"
 	echo "GB/s = $BYTES / median wall time of the whole command (start-up included). Baselines: bash's"
-	echo "plain pipe (\`bash -c 'A | B'\`), a raw socketpair and a raw loopback TCP connection"
+	echo "plain pipe (\`bash -c 'A | B'\`), the same with a \`cat\` in the middle (what one copying hop"
+	echo "costs: a relayed edge has two), a raw socketpair and a raw loopback TCP connection"
 	echo "(bench/tcpref.c) between the two programs (no shell)."
 	echo
 	echo "| edge | W1 GB/s | W1 vs bash | W1 vs raw socketpair | W2 GB/s | W2 vs bash | W2 vs raw socketpair | vs bash, fastest runs W1 / W2 | --stats time ratio W1 / W2 | peak RSS (W1 job) | target |"
@@ -252,6 +257,9 @@ section_transports() {
 	echo "| raw socketpair | $(gbps "$NBYTES" "$s1") | $(ratio "$b1" "$s1") | 1.00 | $(gbps "$NBYTES" "$s2") | $(ratio "$b2" "$s2") | 1.00 | $(ratio "$f1" "$(get w1 raw-sock min_ms)") / $(ratio "$f2" "$(get w2 raw-sock min_ms)") | | $(get w1 raw-sock maxrss_kib) KiB | |"
 	local t1 t2
 	t1=$(get w1 raw-tcp median_ms) t2=$(get w2 raw-tcp median_ms)
+	local c1 c2
+	c1=$(get w1 bash-cat median_ms) c2=$(get w2 bash-cat median_ms)
+	echo "| bash pipe with a cat in the middle | $(gbps "$NBYTES" "$c1") | $(ratio "$b1" "$c1") | $(ratio "$s1" "$c1") | $(gbps "$NBYTES" "$c2") | $(ratio "$b2" "$c2") | $(ratio "$s2" "$c2") | $(ratio "$f1" "$(get w1 bash-cat min_ms)") / $(ratio "$f2" "$(get w2 bash-cat min_ms)") | | $(get w1 bash-cat maxrss_kib) KiB | |"
 	[ -z "$t1" ] || echo "| raw TCP loopback (bench/tcpref.c) | $(gbps "$NBYTES" "$t1") | $(ratio "$b1" "$t1") | $(ratio "$s1" "$t1") | $(gbps "$NBYTES" "$t2") | $(ratio "$b2" "$t2") | $(ratio "$s2" "$t2") | | | $(get w1 raw-tcp maxrss_kib) KiB | |"
 	for t in $TRANSPORTS; do
 		ms1=$(get w1 "$t" median_ms) ms2=$(get w2 "$t" median_ms)

@@ -265,6 +265,46 @@ static void shm_in_commit(struct ring *r, struct shm_in *st)
 	st->napped = false;
 }
 
+/* One read from the producer's pipe into the ring at dst (the reserved
+ * space, `want` bytes of it usable) and what follows from it: -1 go on,
+ * else relay_in's exit status. `handing`: a program asked for the ring. */
+static int shm_in_step(struct edge *e, struct shm_priv *p, struct shm_in *st, int in, char *dst,
+		       size_t want, int handing)
+{
+	ssize_t got = read(in, dst + st->held, want - st->held);
+	int rerr = got < 0 ? errno : 0;
+	if (rerr == EINTR)
+		return -1;
+	if (got > 0) {
+		st->held += (size_t)got;
+		st->streak++;
+		if (st->held >= want)
+			shm_in_commit(&p->ring, st);
+		return -1;
+	}
+	if (rerr == EAGAIN && st->held) {
+		if (!st->napped && relay_batch_nap(st->streak))
+			st->napped = true;
+		else
+			shm_in_commit(&p->ring, st);
+		return -1;
+	}
+	shm_in_commit(&p->ring, st);
+	if (handing >= 0 && (got == 0 || rerr == EAGAIN)) {
+		/* Everything written to the pipe is in the ring. */
+		return attach_reply(p, handing, 0) < 0 ? 1 : 0;
+	}
+	if (rerr == EAGAIN) {
+		st->streak = 0;
+		int l = shm_in_wait(e, p, in);
+		return l ? l < 0 : -1;
+	}
+	if (got < 0)
+		relay_msg(e, "cannot read from the producer: %s", strerror(rerr));
+	ring_close_write(&p->ring); /* or got == 0: the producer is done */
+	return got < 0;
+}
+
 static int shm_relay_in(struct edge *e, int in)
 {
 	struct shm_priv *p = e->priv;
@@ -306,43 +346,9 @@ static int shm_relay_in(struct edge *e, int in)
 		if (n == 0)
 			continue;
 		size_t want = n < chunk ? n : chunk; /* held < want: committed at want */
-		ssize_t got = read(in, (char *)dst + st.held, want - st.held);
-		int rerr = got < 0 ? errno : 0;
-		if (rerr == EINTR)
-			continue;
-		if (got > 0) {
-			st.held += (size_t)got;
-			st.streak++;
-			if (st.held >= want)
-				shm_in_commit(r, &st);
-			continue;
-		}
-		if (rerr == EAGAIN && st.held) {
-			if (!st.napped && relay_batch_nap(st.streak))
-				st.napped = true;
-			else
-				shm_in_commit(r, &st);
-			continue;
-		}
-		shm_in_commit(r, &st);
-		if (handing >= 0 && (got == 0 || rerr == EAGAIN)) {
-			/* Everything written to the pipe is in the ring. */
-			return attach_reply(p, handing, 0) < 0 ? 1 : 0;
-		}
-		if (rerr == EAGAIN) {
-			st.streak = 0;
-			l = shm_in_wait(e, p, in);
-			if (l)
-				return l < 0;
-			continue;
-		}
-		if (got < 0) {
-			relay_msg(e, "cannot read from the producer: %s", strerror(rerr));
-			ring_close_write(r);
-			return 1;
-		}
-		ring_close_write(r); /* got == 0: the producer is done */
-		return 0;
+		int rc = shm_in_step(e, p, &st, in, (char *)dst, want, handing);
+		if (rc >= 0)
+			return rc;
 	}
 }
 

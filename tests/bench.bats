@@ -284,6 +284,7 @@ print("ok")' out.json
 	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_IPCSHD="$IPCSHD" BENCH_OUT="$BATS_TEST_TMPDIR/out" \
 		BENCH_BYTES=4M BENCH_REPS=1 BENCH_LAUNCH_REPS=6 BENCH_SKIP="1 5 6" TMPDIR="$BATS_TEST_TMPDIR" \
 		BENCH_RING_BYTES=16M BENCH_RING_SMALL=1M BENCH_PIPEPAIR="$IPCSH_BUILD/bench/pipepair" \
+		BENCH_RTT_ROUNDS=2000 BENCH_RTT_BATCHES=2 \
 		bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	assert_line --regexp '^- machine: .+, [0-9]+ cores, Linux '
@@ -298,8 +299,9 @@ print("ok")' out.json
 	assert_line --regexp '^\| memcpy .* \| ring / memcpy [0-9.]+ \|'
 	assert_line --regexp '^\| raw C pair over a 1 MiB pipe, 64-byte writes \| [0-9.]+ \| ring / pipe [0-9.]+ \|'
 	assert_line --regexp '^\| ring-aware producer, relayed consumer .* vs relayed shm [0-9.]+ \|'
-	assert_output --regexp 'spinning .* median
-[0-9.]+ us'
+	# Round trips: each batch beside the cache-line floor of the same two vCPUs.
+	assert_line --regexp '^\| 2 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| -?[0-9.]+ \|$'
+	assert_line --regexp '^Spinning: median of the batch medians [0-9.]+ us \(batches [0-9.]+\.\.[0-9.]+; target <= 0.25: (ok|MISSED)\),$'
 	refute_output --partial "n/a"
 	[ -s "$BATS_TEST_TMPDIR/out/results.md" ]
 	# Its temp directory is gone.

@@ -503,3 +503,107 @@ start_mitm() {
 	run "$RCLIENT" "127.0.0.1:$M_PORT" echo untampered-from-record-3
 	assert_output untampered-from-record-3
 }
+
+# ---- protocol version 2: host keys, ciphers, version 1 peers --------------
+
+@test "-x shows the cipher chosen: AES-256-GCM with hardware AES on both ends, else ChaCha20-Poly1305" {
+	run --separate-stderr "$IPCSH" -x -c "echo v2 | @$H cat"
+	assert_output v2
+	local fp
+	fp=$("$IPCSH" --keygen -l -f "$REMOTE_HOSTKEY.pub" | cut -d' ' -f2)
+	if grep -qw aes /proc/cpuinfo; then
+		[[ $stderr == *"+ @$H: AES-256-GCM (Noise_XX_25519_AESGCM_SHA256), host key $fp"* ]]
+	else
+		[[ $stderr == *"+ @$H: ChaCha20-Poly1305 (Noise_XX_25519_ChaChaPoly_SHA256), host key $fp"* ]]
+	fi
+	# A client that offers only ChaCha20-Poly1305 gets it, and the data is intact.
+	IPCSH_CIPHERS=chachapoly run --separate-stderr "$IPCSH" -x -c \
+		"cat '$BATS_FILE_TMPDIR/in.32M' | @$H cat | cmp - '$BATS_FILE_TMPDIR/in.32M' && echo same"
+	assert_output same
+	[[ $stderr == *"+ @$H: ChaCha20-Poly1305 (Noise_XX_25519_ChaChaPoly_SHA256)"* ]]
+	IPCSH_CIPHERS=rot13 run --separate-stderr "$IPCSH" -c "@$H true"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"no cipher in common"* ]]
+}
+
+@test "an unknown host is refused with its fingerprint and the line to add; nothing runs" {
+	export XDG_CONFIG_HOME=$PWD/fresh
+	mkdir -p fresh/ipcsh
+	cp "$IPCSH_KEY" fresh/ipcsh/id
+	local fp line
+	fp=$("$IPCSH" --keygen -l -f "$REMOTE_HOSTKEY.pub" | cut -d' ' -f2)
+	line="$H $(cut -d' ' -f1,2 "$REMOTE_HOSTKEY.pub")"
+	run --separate-stderr "$IPCSH" -c "echo SECRET | @$H touch '$PWD/marker'"
+	[ "$status" -eq 255 ]
+	[ ! -e marker ]
+	[[ $stderr == *"ipcsh: @$H: unknown host key $fp: not in $PWD/fresh/ipcsh/known_hosts"* ]]
+	grep -qxF "$line" <<<"$stderr" # the exact line, alone on its line
+	[ ! -e fresh/ipcsh/known_hosts ]
+	# Adding that line is all it takes.
+	grep -xF "$line" <<<"$stderr" >fresh/ipcsh/known_hosts
+	run "$IPCSH" -c "@$H echo pinned-by-hand"
+	assert_output pinned-by-hand
+}
+
+@test "--accept-new-host pins an unknown host's key, then it is known" {
+	export XDG_CONFIG_HOME=$PWD/fresh
+	mkdir -p fresh/ipcsh
+	cp "$IPCSH_KEY" fresh/ipcsh/id
+	run --separate-stderr "$IPCSH" --accept-new-host -c "@$H echo first"
+	assert_output first
+	[[ $stderr == *"added the host key SHA256:"*" to $PWD/fresh/ipcsh/known_hosts"* ]]
+	[ "$(cat fresh/ipcsh/known_hosts)" = "$H $(cut -d' ' -f1,2 "$REMOTE_HOSTKEY.pub")" ]
+	run --separate-stderr "$IPCSH" -c "@$H echo second"
+	assert_output second
+	[ -z "$stderr" ]
+	[ "$(wc -l <fresh/ipcsh/known_hosts)" -eq 1 ]
+}
+
+@test "a changed host key is refused, loudly, even with --accept-new-host" {
+	"$IPCSHD" --genkey-host new.key >/dev/null
+	REMOTE_HOSTKEY=$PWD/new.key remote_start E # the daemon's key replaced...
+	# ...while known_hosts still pins the old one for its address.
+	grep -v "127.0.0.1:$E_PORT " "$XDG_CONFIG_HOME/ipcsh/known_hosts" >kh
+	cp kh "$XDG_CONFIG_HOME/ipcsh/known_hosts"
+	remote_pin "$REMOTE_HOSTKEY" "127.0.0.1:$E_PORT"
+	local n
+	n=$(wc -l <"$XDG_CONFIG_HOME/ipcsh/known_hosts")
+	run --separate-stderr "$IPCSH" -c "@127.0.0.1:$E_PORT touch '$PWD/marker'"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"WARNING: THE HOST KEY HAS CHANGED."*"line $n of $XDG_CONFIG_HOME/ipcsh/known_hosts pins another key"* ]]
+	run --separate-stderr "$IPCSH" --accept-new-host -c "@127.0.0.1:$E_PORT touch '$PWD/marker'"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"THE HOST KEY HAS CHANGED"* ]]
+	[ ! -e marker ]
+	[ "$(wc -l <"$XDG_CONFIG_HOME/ipcsh/known_hosts")" -eq "$n" ]
+}
+
+@test "a version 1 peer gets a clear protocol version error, both ways" {
+	# A version 1 client's hello (72 bytes, versions 1 to 1, PSK mode) to
+	# this daemon: a 9-byte refusal VERSION naming version 2.
+	raw_open "$D_PORT"
+	raw_send '\0\0\0\110IPSH\1\1\1C%064d' 0
+	local reply
+	reply=$(timeout 5 head -c 13 <&5 | od -An -tx1 | tr -d ' \n')
+	exec 5<&-
+	[ "$reply" = 00000009495053480202015203 ] # IPSH 2 2, mode 1, R, VERSION
+	grep -q "refused: protocol version mismatch: the peer speaks version 1, this ipcsh speaks 2" \
+		"$BATS_FILE_TMPDIR/D.log"
+	# A version 1 daemon answers this client's hello with its refusal.
+	command -v python3 >/dev/null || skip "no python3"
+	: >v1.port
+	python3 -c '
+import socket, struct, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    n = struct.unpack(">I", c.recv(4))[0]; c.recv(n)
+    c.sendall(b"\0\0\0\x09IPSH\x01\x01\x01R\x03"); c.close()
+' >>v1.port &
+	echo $! >>remote.pids
+	remote_wait_file v1.port '^[0-9]'
+	run --separate-stderr "$IPCSH" -c "@127.0.0.1:$(head -1 v1.port) true"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"protocol version mismatch: the server speaks version 1, this ipcsh speaks 2"* ]]
+}

@@ -111,18 +111,26 @@ machine() {
 	echo
 }
 
-# The daemon for the remote rows: a temp key, a free port, the same user.
+# The daemon for the remote rows: a temp user key (admitted) and host key
+# (pinned), a free port, the same user.
 start_ipcshd() {
 	[ -x "$IPCSHD" ] || return 1
-	"$IPCSHD" --genkey "$tmp/key" >/dev/null || return 1
+	export XDG_CONFIG_HOME=$tmp/config
+	"$IPCSH" --keygen -C bench >/dev/null || return 1
+	"$IPCSHD" --genkey-host "$tmp/hostkey" >/dev/null || return 1
 	local root=() i
 	[ "$(id -u)" != 0 ] || root=(--allow-root)
 	: >"$tmp/ipcshd.err" # exists before the daemon's own redirection runs
-	"$IPCSHD" --listen 127.0.0.1:0 --key "$tmp/key" --quiet "${root[@]}" </dev/null >/dev/null 2>>"$tmp/ipcshd.err" 4>&- &
+	"$IPCSHD" --listen 127.0.0.1:0 --host-key "$tmp/hostkey" \
+		--authorized-keys "$tmp/config/ipcsh/id.pub" --quiet "${root[@]}" </dev/null >/dev/null 2>>"$tmp/ipcshd.err" 4>&- &
 	pids+=($!)
 	for ((i = 0; i < 200; i++)); do
 		RPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/ipcshd.err")
-		[ -n "$RPORT" ] && return 0
+		if [ -n "$RPORT" ]; then
+			echo "127.0.0.1:$RPORT $(cut -d' ' -f1,2 "$tmp/hostkey.pub")" \
+				>"$XDG_CONFIG_HOME/ipcsh/known_hosts"
+			return 0
+		fi
 		sleep 0.05
 	done
 	return 1
@@ -132,7 +140,7 @@ section_engine() {
 	echo "## 1. ipcsh --bench (every transport, exec'd stages and relays, bytes verified)"
 	echo
 	local remote=()
-	[ -z "${RPORT:-}" ] || remote=(--remote "127.0.0.1:$RPORT" --key "$tmp/key")
+	[ -z "${RPORT:-}" ] || remote=(--remote "127.0.0.1:$RPORT" --key "$tmp/config/ipcsh/id")
 	echo '```'
 	"$IPCSH" --bench --bytes "$ENGINE_BYTES" --reps "$REPS" --chart "$OUT/transports.svg" "${remote[@]}"
 	echo '```'
@@ -351,7 +359,7 @@ section_remote() {
 	fi
 	local f="$tmp/remote.data" args
 	head -c "$NREMOTE" /dev/zero >"$f" || return
-	args=(ipcshd "$IPCSH" --key "$tmp/key" -c "cat $(q "$f") | @127.0.0.1:$RPORT cat >/dev/null")
+	args=(ipcshd "$IPCSH" --key "$tmp/config/ipcsh/id" -c "cat $(q "$f") | @127.0.0.1:$RPORT cat >/dev/null")
 	if start_sshd; then
 		local s
 		s=$(printf '%q ' "${SSH[@]}")

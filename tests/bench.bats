@@ -243,11 +243,14 @@ print("ok")' out.json
 
 @test "bench: --remote adds a verified row through ipcshd over loopback" {
 	[ -x "$IPCSHD" ] || skip "ipcshd is not built"
-	"$IPCSHD" --genkey key
+	export XDG_CONFIG_HOME=$PWD/cfg
+	ipcsh --keygen >/dev/null
+	"$IPCSHD" --genkey-host hk >/dev/null
 	local root=()
 	[ "$(id -u)" != 0 ] || root=(--allow-root)
 	: >daemon.err # exists before the daemon's own redirection runs
-	"$IPCSHD" --listen 127.0.0.1:0 --key key "${root[@]}" 2>>daemon.err &
+	"$IPCSHD" --listen 127.0.0.1:0 --host-key hk --authorized-keys cfg/ipcsh/id.pub "${root[@]}" \
+		2>>daemon.err &
 	DAEMON_PID=$!
 	local i port=
 	for ((i = 0; i < 200; i++)); do
@@ -256,7 +259,9 @@ print("ok")' out.json
 		sleep 0.05
 	done
 	[ -n "$port" ] || { cat daemon.err; false; }
-	run --separate-stderr ipcsh --bench "${SMALL[@]}" --transport pipe --remote "127.0.0.1:$port" --key key
+	echo "127.0.0.1:$port $(cut -d' ' -f1,2 hk.pub)" >cfg/ipcsh/known_hosts
+	run --separate-stderr ipcsh --bench "${SMALL[@]}" --transport pipe --remote "127.0.0.1:$port" \
+		--key cfg/ipcsh/id
 	assert_success
 	assert_line --regexp "^remote 127\.0\.0\.1:$port +[0-9.]+ .* verified\$"
 	grep -q -- "--bench --consume" daemon.err

@@ -19,16 +19,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$B/ipcshd" --genkey "$d/key"
+export XDG_CONFIG_HOME=$d/config
+"$B/ipcsh" --keygen -C bench >/dev/null
+"$B/ipcshd" --genkey-host "$d/ipcshd_host" >/dev/null
 root=
 [ "$(id -u)" -eq 0 ] && root=--allow-root
-"$B/ipcshd" --listen 127.0.0.1:0 --key "$d/key" --quiet $root 2>"$d/d.log" &
+"$B/ipcshd" --listen 127.0.0.1:0 --host-key "$d/ipcshd_host" \
+	--authorized-keys "$d/config/ipcsh/id.pub" --quiet $root 2>"$d/d.log" &
 pids+=($!)
 for ((i = 0; i < 100; i++)); do
 	port=$(sed -n 's/^ipcshd: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$d/d.log")
 	[ -n "$port" ] && break
 	sleep 0.05
 done
+echo "127.0.0.1:$port $(cut -d' ' -f1,2 "$d/ipcshd_host.pub")" >"$XDG_CONFIG_HOME/ipcsh/known_hosts"
 
 ssh-keygen -q -t ed25519 -N '' -f "$d/hostkey"
 ssh-keygen -q -t ed25519 -N '' -f "$d/id"
@@ -63,7 +67,7 @@ run() { # name cmd... : prints GB/s
 }
 declare -A res
 for ((r = 0; r < REPS; r++)); do
-	res[ipcshd]+="$(run "$B/tests/helpers/remote_client" -k "$d/key" "127.0.0.1:$port" cat) "
+	res[ipcshd]+="$(run "$B/tests/helpers/remote_client" -k "$d/config/ipcsh/id" "127.0.0.1:$port" cat) "
 	res[ssh]+="$(run "${SSH[@]}" 127.0.0.1 cat) "
 	res[ssh_aes]+="$(run "${SSH[@]}" -c aes128-gcm@openssh.com 127.0.0.1 cat) "
 done

@@ -16,6 +16,7 @@ remote_root_flag() {
 # admits the user's key.
 remote_keys() {
 	local d=$1
+	mkdir -p "$d"
 	export XDG_CONFIG_HOME=$d/config
 	"$IPCSH" --keygen -C tester >/dev/null || return 1
 	"$IPCSHD" --genkey-host "$d/hostkey" >/dev/null || return 1

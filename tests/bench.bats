@@ -233,9 +233,15 @@ print("ok")' out.json
 	run --separate-stderr ipcsh --bench --crypto 8M 64K
 	assert_success
 	assert_line --index 0 "what,gbps"
-	assert_line --regexp '^secretstream-push,[0-9]+\.[0-9]{2}$'
-	assert_line --regexp '^secretstream-pull,[0-9]+\.[0-9]{2}$'
-	assert_line --regexp '^aes256gcm-seal,([0-9]+\.[0-9]{2}|n/a)$'
+	assert_line --regexp '^aesgcm-seal,([0-9]+\.[0-9]{2}|n/a)$'
+	assert_line --regexp '^aesgcm-open,([0-9]+\.[0-9]{2}|n/a)$'
+	assert_line --regexp '^chachapoly-seal,[0-9]+\.[0-9]{2}$'
+	assert_line --regexp '^chachapoly-open,[0-9]+\.[0-9]{2}$'
+	assert_line --regexp '^secretstream-v1-push,[0-9]+\.[0-9]{2}$'
+	assert_line --regexp '^secretstream-v1-pull,[0-9]+\.[0-9]{2}$'
+	if grep -qw aes /proc/cpuinfo; then
+		refute_line 'aesgcm-seal,n/a'
+	fi
 	run --separate-stderr ipcsh --bench --crypto 8M 0
 	assert_failure 2
 	[[ $stderr == *"usage: BYTES MSG"* ]] || fail "$stderr"

@@ -239,7 +239,7 @@ make_fakessh() {
 	run "$RCLIENT" "$h" printf '%s' $'a\nipcshd: 127.0.0.1:2: FORGED\e]0;title\a'
 	assert_success
 	cat E.log
-	! grep -q 'FORGED' <(grep -v '^ipcshd: 127\.0\.0\.1:[0-9]*: ' E.log)
+	! grep -q 'FORGED' <(grep -v '^ipcshd: 127\.0\.0\.1:[0-9]* (tester): ' E.log)
 	! grep -q '^ipcshd: 127\.0\.0\.1:[12]: ' E.log
 	[ "$(tr -d '\n[:print:]' <E.log | wc -c)" -eq 0 ] # nothing but printable ASCII
 	grep -qF "printf %s 'a\\nipcshd: 127.0.0.1:2: FORGED\\x1b]0;title\\x07': exit 0" E.log

@@ -422,7 +422,7 @@ start_sshd() {
 	grep -q "sleep 30: idle timeout; process group killed" E.log
 	run "$RCLIENT" "127.0.0.1:$E_PORT" sh -c 'cat; echo x >&2' <<<"12345"
 	assert_success
-	grep -Eq "^ipcshd: 127\.0\.0\.1:[0-9]+: sh -c 'cat; echo x >&2': exit 0 \(in 6 B, out 6 B, err 2 B, [0-9.]+ s\)$" E.log
+	grep -Eq "^ipcshd: 127\.0\.0\.1:[0-9]+ \(tester\): sh -c 'cat; echo x >&2': exit 0 \(in 6 B, out 6 B, err 2 B, [0-9.]+ s\)$" E.log
 }
 
 @test "flow control: a flood of stdin that is never read, and output on both streams" {

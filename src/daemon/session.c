@@ -431,19 +431,18 @@ static char *check_exec(const struct dconf *cf, const struct authkey *k, struct 
 	const char *why = NULL;
 	if (cf->allow && !(r = allowed_rule(cf->allow, cf->nallow, path, x->argv + 1)))
 		why = "--allow";
-	else if (!why && k && k->allow && !(r = key_rule(cf, k, path, x->argv + 1, &krules, &nk)))
+	else if (k && k->allow && !(r = key_rule(cf, k, path, x->argv + 1, &krules, &nk)))
 		why = "allow= of this key";
-	free(path);
-	if (why) {
+	if (why || !r) {
 		rules_free(krules, nk);
+		if (!why)
+			return path;
+		free(path);
 		*status = 126;
 		errbuf_set(e, "%.200s: not allowed on this server (%s)", x->argv[0], why);
 		return NULL;
 	}
-	if (!r) {
-		rules_free(krules, nk);
-		return daemon_resolve(x->argv[0], cf->home);
-	}
+	free(path);
 	free(x->argv[0]);
 	x->argv[0] = xstrdup(r->base);
 	char *run = xstrdup(r->path);
@@ -545,6 +544,7 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 	struct authkeys *ak = NULL;
 	const struct authkey *key = NULL;
 	uint8_t pub[RP_KEY_BYTES];
+	char *who = NULL;
 	int status, rc = 1;
 	char *path = NULL;
 	r.sigr = daemon_signals_setup();
@@ -572,6 +572,22 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 		free(text);
 		linger_close(r.c, rfd, wfd, cf->idle_timeout);
 		goto out;
+	}
+	if (key) {
+		/* From here on the log names the key too: its comment in
+		 * authorized_keys, else its fingerprint. */
+		char fp[KEY_FP_MAX];
+		struct strbuf sb = {0};
+		sb_adds(&sb, peer);
+		sb_adds(&sb, " (");
+		if (key->comment) {
+			sb_add_escaped(&sb, key->comment);
+		} else {
+			key_fingerprint(pub, fp);
+			sb_adds(&sb, fp);
+		}
+		sb_addc(&sb, ')');
+		peer = who = sb_detach(&sb);
 	}
 	bool slot = session_slot(st);
 	if (st && st->ctl >= 0)
@@ -616,6 +632,7 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 	linger_close(r.c, rfd, wfd, cf->idle_timeout);
 out:
 	free(path);
+	free(who);
 	authkeys_free(ak);
 	rexec_free(&x);
 	rqueue_clear(&r.qin);

@@ -383,7 +383,7 @@ section_remote() {
 	fi
 	echo
 	# The cipher's own ceiling: remote cat seals and opens every byte twice.
-	local cr push pull gs go cs co v
+	local cr push pull gs go cs co
 	cr=$("$IPCSH" --bench --crypto 1G 256K) || return
 	v() { awk -F, -v k="$1" '$1 == k { print $2 }' <<<"$cr"; }
 	gs=$(v aesgcm-seal) go=$(v aesgcm-open) cs=$(v chachapoly-seal) co=$(v chachapoly-open)

@@ -246,7 +246,7 @@ int rhs_client_finish(struct rhs *h, const uint8_t *in, size_t len, uint8_t *out
 		return RHS_E_AUTH;
 	}
 	memcpy(h->rs, noise_hs_remote_static(h->hs), RP_KEY_BYTES);
-	if ((n = noise_hs_write(h->hs, NULL, 0, out, RHS_MAX, e)) != (long)RHS_FINISH_NOISE ||
+	if (noise_hs_write(h->hs, NULL, 0, out, RHS_MAX, e) != (long)RHS_FINISH_NOISE ||
 	    noise_hs_split(h->hs, &h->tx, &h->rx) < 0) {
 		errbuf_set(e, "cannot finish the handshake");
 		return RHS_E_PROTO;

@@ -181,6 +181,41 @@ static void test_replay(void)
 	run_free(&b);
 }
 
+/* Messages one byte short or long, at each step: refused. */
+static void test_lengths(void)
+{
+	struct errbuf e;
+	struct run r;
+	int bad = 0;
+	for (int d = -1; d <= 1; d += 2) {
+		run_hs(&r, 0);
+		struct rhs s, c;
+		uint8_t out[RHS_MAX], h[RHS_MAX + 1] = {0};
+		size_t ol;
+		rhs_init(&s, 'S', RP_MODE_NOISE, spriv, 0);
+		memcpy(h, r.h1, r.l1);
+		bad += rhs_server_hello(&s, h, (size_t)((long)r.l1 + d), out, &ol, &e) == -1 &&
+		       out[8] == RP_REFUSE_PROTOCOL;
+		rhs_wipe(&s);
+		rhs_init(&c, 'C', RP_MODE_NOISE, cpriv, 0);
+		(void)rhs_client_hello(&c, out);
+		memcpy(h, r.h2, r.l2);
+		bad += rhs_client_finish(&c, h, (size_t)((long)r.l2 + d), out, &ol, &e) == RHS_E_PROTO;
+		rhs_wipe(&c);
+		/* The server of run r is still waiting for message 3. */
+		run_free(&r);
+		memset(&r, 0, sizeof r);
+		rhs_init(&r.c, 'C', RP_MODE_NOISE, cpriv, 0);
+		rhs_init(&r.s, 'S', RP_MODE_NOISE, spriv, 0);
+		r.l1 = rhs_client_hello(&r.c, r.h1);
+		bool ok = rhs_server_hello(&r.s, r.h1, r.l1, r.h2, &r.l2, &e) == 0 &&
+			  rhs_client_finish(&r.c, r.h2, r.l2, h, &r.l3, &e) == RHS_OK;
+		bad += ok && rhs_server_finish(&r.s, h, (size_t)((long)r.l3 + d), &e) == -1;
+		run_free(&r);
+	}
+	TAP_OK(bad == 6, "each message one byte short or long is refused (%d/6)", bad);
+}
+
 static void test_version(void)
 {
 	struct errbuf e;
@@ -241,6 +276,7 @@ int main(void)
 	flip_each(3);
 	test_prologue();
 	test_replay();
+	test_lengths();
 	test_version();
 	return tap_done();
 }

@@ -112,7 +112,8 @@ static int session_handshake(const struct dconf *cf, struct rconn *c, int mode,
 	if (mode == RP_MODE_NOISE) {
 		r = rconn_wait_raw(c, RHS_FINISH_NOISE, deadline, &body, &len, e);
 		if (r == 0)
-			errbuf_set(e, "closed during the handshake");
+			errbuf_set(e, "closed during the handshake, after our host key (a client "
+				   "that does not trust it closes there)");
 		if (r <= 0 || rhs_server_finish(&hs, body, len, e) < 0)
 			goto out;
 		memcpy(pub, hs.rs, RP_KEY_BYTES);

@@ -418,8 +418,8 @@ static int authkeys_check(struct opts *o, struct dconf *cf)
 		return -1;
 	}
 	if (!ak || ak->n == 0)
-		msg_warn("%s: no key in it yet: every client is refused until one is added",
-			 cf->authkeys);
+		msg_warn("%s: %s: every client is refused until a key is added", cf->authkeys,
+			 ak ? "no key in it yet" : "no such file yet");
 	authkeys_free(ak);
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include "../job/sig.h"
 #include "../parse/parse.h"
 #include "pipeline.h"
+#include "timing.h"
 
 struct shell sh;
 
@@ -136,7 +137,12 @@ static struct xs exec_andor(const struct ast_andor *ao, unsigned flags, bool *el
 		const struct ast_pipeline *p = &ao->pipes[i];
 		/* Every pipeline but the last is tested; so is a negated one. */
 		unsigned f = flags | (i + 1 < ao->n || p->bang ? EV_TESTED : 0);
+		struct timing tm;
+		if (p->timed)
+			timing_start(&tm);
 		r = pipeline_run(p, false, f);
+		if (p->timed)
+			timing_report(&tm, p->timed);
 		if (p->bang)
 			r.status = !r.status;
 		sh.status = r.status;
@@ -150,10 +156,11 @@ static struct xs exec_andor(const struct ast_andor *ao, unsigned flags, bool *el
 }
 
 /* A list item in the background: a lone pipeline becomes a job; a whole
- * and-or list runs in a forked shell that is the job. */
+ * and-or list (or a negated or timed pipeline) runs in a forked shell that
+ * is the job. */
 static struct xs exec_background(const struct ast_item *it)
 {
-	if (it->andor.n == 1 && !it->andor.pipes[0].bang) {
+	if (it->andor.n == 1 && !it->andor.pipes[0].bang && !it->andor.pipes[0].timed) {
 		(void)pipeline_run(&it->andor.pipes[0], true, 0);
 		sh.status = 0;
 		return XS(0);

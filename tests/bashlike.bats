@@ -62,3 +62,35 @@ same_as_bash() {
 	local ms=$(( 10#${BASH_REMATCH[1]}${BASH_REMATCH[2]} + 10#${BASH_REMATCH[3]}${BASH_REMATCH[4]} ))
 	[ "$ms" -ge 20 ] || fail "user+sys $ms ms for 150000 shell loop iterations: $stderr"
 }
+
+# ---- PIPESTATUS ------------------------------------------------------------
+
+@test "PIPESTATUS: every stage's status, relays not counted; [@] [*] [N] [-N] [expr] # and \$PIPESTATUS" {
+	same_as_bash 'false | true; echo ${PIPESTATUS[@]}'
+	same_as_bash 'true |[shm] (exit 3) |[mq:lines] cat |[sock] (exit 4); echo "${PIPESTATUS[@]}" ${#PIPESTATUS[@]}'
+	same_as_bash 'false|true|(exit 7); echo ${#PIPESTATUS[@]} ${PIPESTATUS[2]} ${PIPESTATUS[-1]} ${PIPESTATUS[5]}x $PIPESTATUS ${#PIPESTATUS} ${#PIPESTATUS[2]}'
+	same_as_bash 'false|true; IFS=:; echo "${PIPESTATUS[*]}"; echo "${PIPESTATUS[@]}"; IFS=; echo "${PIPESTATUS[*]}"'
+	same_as_bash 'false | true; for i in "${PIPESTATUS[@]}"; do echo "<$i>"; done'
+	same_as_bash 'i=1; false | true; echo ${PIPESTATUS[$i]} ${PIPESTATUS[i]} ${PIPESTATUS[i-1]} ${PIPESTATUS[x]} ${PIPESTATUS[-3]}'
+	same_as_bash 'false | true | false; echo ${PIPESTATUS[@]:1} "${PIPESTATUS[*]:1:1}" ${PIPESTATUS[@]:5}x ${PIPESTATUS[@]#1}'
+	same_as_bash 'false | true; echo "${PIPESTATUS[@]/0/z}" "${PIPESTATUS[*]^^}" ${PIPESTATUS[@]+set} ${PIPESTATUS[@]:-d} ${PIPESTATUS[3]:-d}'
+	same_as_bash 'set -u; false | true; echo ${PIPESTATUS[1]}; (echo ${PIPESTATUS[9]}) || echo unbound'
+	same_as_bash 'echo "${PIPESTATUS[@]}" ${#PIPESTATUS[@]}'
+	same_as_bash 'yes |[shm] head -1 >/dev/null; echo ${PIPESTATUS[@]}'
+}
+
+@test "PIPESTATUS: set by each command as bash sets it, left by compound commands and background jobs" {
+	same_as_bash '{ false | true; }; echo ${PIPESTATUS[@]}'
+	same_as_bash '(exit 3) | (exit 4); echo ${PIPESTATUS[@]}; (exit 5); echo ${PIPESTATUS[@]}'
+	same_as_bash 'if false | true; then :; fi; echo ${PIPESTATUS[@]}; if false; then :; fi; echo ${PIPESTATUS[@]}'
+	same_as_bash 'false | true; x=1; echo ${PIPESTATUS[@]}; x=$(exit 5); echo ${PIPESTATUS[@]}'
+	same_as_bash '! false | true; echo ${PIPESTATUS[@]} $?'
+	same_as_bash 'f() { false | (exit 2); }; f; echo ${PIPESTATUS[@]}'
+	same_as_bash 'false | true; sleep 0 & echo ${PIPESTATUS[@]}; wait; echo ${PIPESTATUS[@]}'
+	same_as_bash 'false | true; PIPESTATUS=3; echo ${PIPESTATUS[@]}; false | true; unset PIPESTATUS; echo ${PIPESTATUS[@]}x'
+	same_as_bash 'false|true; : | exit 4 | (exit 5) ; echo ${PIPESTATUS[@]}'
+	same_as_bash 'false | true; while false; do :; done; echo ${PIPESTATUS[@]}; false | true; case a in b) ;; esac; echo ${PIPESTATUS[@]}'
+	same_as_bash 'false|true; nosuch; echo ${PIPESTATUS[@]}; false | nosuch; echo ${PIPESTATUS[@]}'
+	same_as_bash 'TIMEFORMAT=; false|true; time (exit 3) | (exit 4); echo ${PIPESTATUS[@]}'
+	same_as_bash 'false | true; echo ${PIPESTATUS[@]} | cat; echo ${PIPESTATUS[@]}'
+}

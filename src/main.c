@@ -247,12 +247,14 @@ int main(int argc, char **argv)
 {
 	struct opts o = {0};
 	shell_init(environ, argv[0]);
+	sh.opt_H = true; /* histexpand: kept only by an interactive shell (below), as bash */
 	int i = parse_options(argc, argv, &o);
 	int st;
 	o.login |= argv[0] && argv[0][0] == '-';
 	bool runs = sh.plan == PLAN_NONE && !sh.opt_n;
 	bool tty = isatty(0) && isatty(2);
 	bool interactive = !o.cmd && (i >= argc || o.read_stdin) && (tty || o.force_i) && runs;
+	sh.opt_H &= interactive;
 	if (interactive) {
 		/* before the startup files, so that they see an interactive shell */
 		sh.interactive = true;

@@ -9,9 +9,14 @@
 # between shells, so the texts keep them out of stdout.
 
 load common
+load helpers/tmux
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || exit 1
+}
+
+teardown() {
+	ish_teardown
 }
 
 same_as_bash() {
@@ -20,6 +25,24 @@ same_as_bash() {
 	i=$(ipcsh -c "$1" 2>/dev/null) && is=0 || is=$?
 	[ "$i" = "$b" ] && [ "$is" = "$bs" ] ||
 		fail "ipcsh differs from bash on: $1"$'\n'"want ($bs): $b"$'\n'"got  ($is): $i"
+}
+
+# at_prompt_as_bash LINE...: type each line at the prompt of an interactive
+# bash (--norc), then of ipcsh, each on a fresh terminal (tmux, see
+# helpers/tmux.bash); the two screens must be the same once the name that
+# starts a message ("bash: ", "ipcsh: ") is taken out.
+at_prompt_as_bash() {
+	local sh screen=() l
+	for sh in "$(command -v bash) --norc" "$IPCSH"; do
+		ISH_WRAPPER="exec $sh" ish_start
+		for l in "$@"; do
+			ish_run "$l"
+		done
+		screen+=("$(ish_screen | sed -E 's/^(bash|ipcsh): //')")
+		ish_stop
+	done
+	[ "${screen[0]}" = "${screen[1]}" ] ||
+		fail "the screens differ (bash, then ipcsh):"$'\n'"$(diff <(echo "${screen[0]}") <(echo "${screen[1]}"))"
 }
 
 # ---- time ------------------------------------------------------------------
@@ -93,4 +116,33 @@ same_as_bash() {
 	same_as_bash 'false|true; nosuch; echo ${PIPESTATUS[@]}; false | nosuch; echo ${PIPESTATUS[@]}'
 	same_as_bash 'TIMEFORMAT=; false|true; time (exit 3) | (exit 4); echo ${PIPESTATUS[@]}'
 	same_as_bash 'false | true; echo ${PIPESTATUS[@]} | cat; echo ${PIPESTATUS[@]}'
+}
+
+# ---- history expansion and fc ----------------------------------------------
+
+@test "history expansion at the prompt as bash: !! !N !-N !str !?str? !\$ !^ !* :N ^a^b, shown and stored" {
+	at_prompt_as_bash 'echo one two three' '!!' 'echo !$ !^ !*' '!-2 x' 'echo "!!"' "echo '!!'" \
+		'echo !?two?' '^two^TWO' '!1:2' 'echo !1:1-2 !1:0 !!:$' 'echo !e' 'history'
+}
+
+@test "history expansion: errors drop the line, :p only shows it, \$! [!a] and a lone ! stay, set +H turns it off" {
+	touch a b
+	at_prompt_as_bash 'echo a b' 'echo a!b !=' '!nosuch' 'echo $?' '!e:p' \
+		'echo "[$!]"' 'echo [!a]* x! !' 'set +H' 'echo !!' 'set -H' 'echo !!' 'history'
+}
+
+@test "history expansion is off in scripts and -c; set -o shows histexpand" {
+	run ipcsh -c 'echo hi; echo !! !$; set -o | grep histexpand'
+	assert_output $'hi\n!! !$\nhistexpand     \toff'
+	printf 'echo x\n!!\n' >s.sh
+	run -127 ipcsh s.sh
+	assert_line x
+	assert_line --partial '!!: command not found'
+}
+
+@test "fc -l -n -r with numbers, offsets and prefixes; fc -s old=new; fc -e; each as bash" {
+	at_prompt_as_bash 'echo one two' 'echo three' 'fc -l' 'fc -l -2' 'fc -ln 1 2' 'fc -lr 1 2' \
+		'fc -l 2 1' 'fc -l echo' 'fc -l ec 1' 'fc -s two=TWO 1' 'fc -s' 'fc -s three=3' \
+		'fc -s nosuch' 'echo $?' 'fc -l -1' 'fc -e true' 'FCEDIT="sed -i s/one/uno/"' 'fc 1' \
+		'fc -e - o=0 echo' 'fc -e "sed -i s/uno/un/" -3 -1' 'fc -l 0' 'fc -lr' 'history'
 }

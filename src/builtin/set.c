@@ -14,7 +14,8 @@ static const struct {
 	const char *name;
 	bool *flag;
 } set_opts[] = {
-	{'a', "allexport", &sh.opt_a}, {'e', "errexit", &sh.opt_e}, {'m', "monitor", &sh.opt_m},
+	{'a', "allexport", &sh.opt_a}, {'e', "errexit", &sh.opt_e}, {'H', "histexpand", &sh.opt_H},
+	{'m', "monitor", &sh.opt_m},
 	{'C', "noclobber", &sh.opt_C}, {'n', "noexec", &sh.opt_n},  {'f', "noglob", &sh.opt_f},
 	{'b', "notify", &sh.opt_b},    {'u', "nounset", &sh.opt_u}, {0, "pipefail", &sh.opt_pipefail},
 	{'v', "verbose", &sh.opt_v},   {'x', "xtrace", &sh.opt_x},
@@ -33,7 +34,7 @@ int shell_option_set(char sign, char letter, const char *name)
 const char *shell_flags_string(void)
 {
 	/* bash's order: lower case letters sorted, then upper case. */
-	static const char order[] = "abefimnuvxC";
+	static const char order[] = "abefimnuvxCH";
 	static char buf[sizeof order];
 	size_t n = 0;
 	for (const char *p = order; *p; p++) {
@@ -71,7 +72,7 @@ int bi_set(int argc, char **argv)
 	}
 	struct bopt g = BOPT_INIT;
 	int c;
-	while ((c = builtin_getopt(&g, argc, argv, ":+abCefmnuvxo:")) != -1) {
+	while ((c = builtin_getopt(&g, argc, argv, ":+abCefHmnuvxo:")) != -1) {
 		if (c == ':' && g.opt == 'o') {
 			set_list(g.sign == '+'); /* -o at the end: the listing */
 			return 0;

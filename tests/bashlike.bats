@@ -146,3 +146,19 @@ at_prompt_as_bash() {
 		'fc -s nosuch' 'echo $?' 'fc -l -1' 'fc -e true' 'FCEDIT="sed -i s/one/uno/"' 'fc 1' \
 		'fc -e - o=0 echo' 'fc -e "sed -i s/uno/un/" -3 -1' 'fc -l 0' 'fc -lr' 'history'
 }
+
+# ---- messages ------------------------------------------------------------------
+
+@test "a run-time error in a script has bash's FILE: line N: prefix, inside eval, . and \$( ) too" {
+	printf '%s\n' 'echo a' 'eval "nosuch1"' 'x=$(cd /nonexistent)' \
+		'printf "\ncat < /nonexistent\n" > inc.sh' '. ./inc.sh' 'f() { eval nosuch5; }' 'f' \
+		'y=$(' 'nosuch6)' 'eval "echo \$(nosuch7)"' 'echo "[$LINENO] $(echo $LINENO) $(eval echo \$LINENO)"' >s.sh
+	local want got
+	want=$(bash s.sh 2>&1)
+	got=$(ipcsh s.sh 2>&1 | sed 's/^ipcsh: //')
+	[ "$got" = "$want" ] || fail "$(diff <(echo "$want") <(echo "$got"))"
+	# and in a file an interactive shell sources, as bash
+	printf 'echo rc\nnosuch_rc\n' >rc
+	ENV=$PWD/rc run -127 ipcsh -i </dev/null
+	assert_line --partial "ipcsh: $PWD/rc: line 2: nosuch_rc: command not found"
+}

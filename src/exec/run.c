@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -266,6 +267,13 @@ _Noreturn void shell_exit(int status)
 	exit(status & 0xff);
 }
 
+int shell_lineno(void)
+{
+	const char *ln = var_get("LINENO");
+	long n = ln ? strtol(ln, NULL, 10) : 0;
+	return n > 0 && n < INT_MAX ? (int)n : 1;
+}
+
 char *shell_capture(const char *text, size_t len)
 {
 	int p[2];
@@ -292,7 +300,8 @@ char *shell_capture(const char *text, size_t len)
 			free(sh.traps[s]);
 			sh.traps[s] = NULL;
 		}
-		struct xs r = shell_run_text(text, len, sh.source_name, 1);
+		/* its lines count from the line it is on, as in bash */
+		struct xs r = shell_run_text(text, len, sh.source_name, shell_lineno());
 		shell_exit(r.status);
 	}
 	close(p[1]);

@@ -29,7 +29,7 @@ struct shell {
 	enum stats_mode stats;
 	struct edge_spec dflt_edge; /* -t: what a bare '|' means */
 	const char *keyfile;   /* --key */
-	const char *source_name; /* for syntax errors: the script file, or "-c" */
+	const char *source_name; /* for messages: the script file, "-c", or the `.` file running */
 
 	/* parameters */
 	char *arg0;
@@ -118,6 +118,10 @@ _Noreturn void shell_exit(int status);
 
 /* Run pending traps (signals caught since the last call). */
 void shell_run_pending_traps(void);
+
+/* The line being run ($LINENO, 1 when unset): where the text of eval and
+ * $(...) starts counting its lines, as in bash. */
+int shell_lineno(void);
 
 /* Command substitution: run text in a forked shell and capture stdout
  * (trailing newlines removed). Sets sh.status to its status. */

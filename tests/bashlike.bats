@@ -72,6 +72,13 @@ at_prompt_as_bash() {
 	same_as_bash "TIMEFORMAT='<%0R>'; { time sleep 0 & wait; } 2>&1"
 	same_as_bash "time | cat"
 	same_as_bash "time && echo x"
+	# --plan says it
+	run ipcsh --plan -c 'time -p ! a | b; time c'
+	assert_line --index 1 '  timed (time -p)'
+	assert_line --index 2 '  negated (!)'
+	assert_line '  timed (time)'
+	run ipcsh --plan=json -c 'time -p a; time b; c'
+	[[ $output == *'"timed":"posix"'*'"timed":true'*'"timed":false'* ]] || fail "$output"
 }
 
 @test "time: a pipeline with transports is timed whole, with the CPU time of every stage" {

@@ -44,6 +44,9 @@ enum histexp histexp_line(const char *line, char **out)
 	*out = NULL;
 	if (!strchr(line, history_expansion_char) && line[0] != history_subst_char)
 		return HISTEXP_SAME;
+	/* !str and !?str? search back from the newest entry, wherever
+	 * browsing the history left readline's position */
+	using_history();
 	char *copy = xstrdup(line), *res = NULL;
 	int r = history_expand(copy, &res);
 	free(copy);

@@ -93,6 +93,25 @@ at_prompt_as_bash() {
 	[ "$ms" -ge 20 ] || fail "user+sys $ms ms for 150000 shell loop iterations: $stderr"
 }
 
+@test "time at the prompt: a command name completes after time -p --; the times follow its output" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\necho from-tool\n' >"$BATS_TEST_TMPDIR/bin/ipcshtesttool"
+	chmod +x "$BATS_TEST_TMPDIR/bin/ipcshtesttool"
+	ish_start PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+	ish_type 'time -p -- ipcshtestt'
+	ish_keys Tab
+	ish_wait_for _ish_echoed 'time -p -- ipcshtesttool'
+	ish_keys Enter
+	ish_wait_prompt
+	run ish_output
+	assert_line --index 0 from-tool
+	assert_line --index 1 --regexp '^real [0-9]+\.[0-9]{2}$'
+	assert_line --index 3 --regexp '^sys [0-9]+\.[0-9]{2}$'
+	ish_run 'time true |[shm] cat'
+	run ish_output
+	assert_line --index 0 --regexp '^real\s+0m[0-9]+\.[0-9]{3}s$'
+}
+
 # ---- PIPESTATUS ------------------------------------------------------------
 
 @test "PIPESTATUS: every stage's status, relays not counted; [@] [*] [N] [-N] [expr] # and \$PIPESTATUS" {

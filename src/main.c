@@ -261,7 +261,7 @@ int main(int argc, char **argv)
 	if (interactive) {
 		/* before the startup files, so that they see an interactive shell */
 		sh.interactive = true;
-		if (job_control_init() < 0 && o.force_i)
+		if (job_control_init(true) < 0 && o.force_i)
 			msg_warn("no terminal: no job control");
 		sh.opt_m = sh.jobctl;
 	}

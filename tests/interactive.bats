@@ -337,3 +337,26 @@ teardown() {
 	assert_success
 	assert_line --regexp '^pipe +[0-9.]+ +[0-9.]+ +!?[0-9]+% .* verified$'
 }
+
+_ish_last_is() { [ "$(ish_last_line)" = "$1" ]; }
+
+@test "set -b: a background job's end is reported at once, and the line being typed is drawn again" {
+	ish_start
+	ish_run 'set -b; echo "[$-]"'
+	[[ $(ish_output) == *b* ]]
+	ish_run 'sleep 0.3 &'
+	ish_type 'echo typed'
+	# no Enter: the notice comes by itself, then the prompt and the line again
+	ish_wait 'Done +sleep 0.3'
+	ish_wait_for _ish_last_is 'ipc> echo typed'
+	ish_keys Enter
+	ish_wait '^typed$'
+	# without -b the notice waits for the next prompt, as bash
+	ish_run 'set +b; sleep 0.3 &'
+	ish_type 'echo two'
+	sleep 1
+	[ "$(ish_screen | grep -c 'Done')" = 1 ] || { ish_screen; false; }
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_screen | grep -c 'Done')" = 2 ] || { ish_screen; false; }
+}

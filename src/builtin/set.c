@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../exec/shell.h"
+#include "../job/job.h"
 #include "../util/util.h"
 #include "internal.h"
 
@@ -43,6 +44,8 @@ int shell_option_set(char sign, char letter, const char *name)
 					mode = sh.stats;
 				sh.stats = sign == '+' ? STATS_NONE : mode;
 			}
+			if (set_opts[k].flag == &sh.opt_m)
+				job_control_set(sh.opt_m);
 			return 0;
 		}
 	return -1;

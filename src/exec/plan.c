@@ -4,6 +4,8 @@
  * nothing, runs nothing. */
 #include "plan.h"
 
+#include "../parse/word.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,9 +100,9 @@ static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 		if (s->remote)
 			sb_addf(sb, " @%s", s->remote);
 		for (size_t k = 0; k < s->nassigns; k++)
-			sb_addf(sb, " %s", s->assigns[k]);
+			sb_addf(sb, " %s", s->assigns[k]->raw);
 		for (size_t k = 0; k < s->nwords; k++)
-			sb_addf(sb, " %s", s->words[k]);
+			sb_addf(sb, " %s", s->words[k]->raw);
 		for (const struct ast_redir *r = s->redirs; r; r = r->next) {
 			if (r->op == REDIR_CLOSE)
 				sb_addf(sb, " %d>&-", r->fd);
@@ -111,13 +113,13 @@ static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 	}
 }
 
-static void json_strs(struct strbuf *sb, char *const *v, size_t n)
+static void json_words(struct strbuf *sb, struct word *const *v, size_t n)
 {
 	sb_addc(sb, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sb_addc(sb, ',');
-		sb_add_json(sb, v[i]);
+		sb_add_json(sb, v[i]->raw);
 	}
 	sb_addc(sb, ']');
 }
@@ -171,9 +173,9 @@ static void json_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 		else
 			sb_adds(sb, "null");
 		sb_adds(sb, ",\"assigns\":");
-		json_strs(sb, s->assigns, s->nassigns);
+		json_words(sb, s->assigns, s->nassigns);
 		sb_adds(sb, ",\"argv\":");
-		json_strs(sb, s->words, s->nwords);
+		json_words(sb, s->words, s->nwords);
 		sb_adds(sb, ",\"redirects\":[");
 		for (const struct ast_redir *r = s->redirs; r; r = r->next) {
 			sb_addf(sb, "%s{\"fd\":%d,\"op\":\"%s\",\"target\":", r == s->redirs ? "" : ",", r->fd,

@@ -79,6 +79,10 @@ enum {
 				  head, !): set -e does not act on it */
 	EV_TOP = 2,            /* the top-level list of a script: set -v echoes
 				  each item before it runs (not passed down) */
+	EV_LAST = 4,           /* the last command a forked shell runs (a $( ),
+				  a ( ) subshell, an & list): a lone program is
+				  exec'd in place, as sh does (pipeline_run;
+				  kept only down the tail of the list) */
 };
 
 extern struct shell sh;
@@ -123,9 +127,11 @@ void shell_run_pending_traps(void);
  * $(...) starts counting its lines, as in bash. */
 int shell_lineno(void);
 
-/* Command substitution: run text in a forked shell and capture stdout
- * (trailing newlines removed). Sets sh.status to its status. */
-char *shell_capture(const char *text, size_t len);
+/* Command substitution: run its program (the tree the parser made, or
+ * its text) in a forked shell and capture stdout (trailing newlines
+ * removed). Sets sh.cmdsub_status to its status. */
+struct word_part;
+char *shell_capture(const struct word_part *cmd);
 
 /* Variables ----------------------------------------------------------- */
 enum { VAR_EXPORT = 1, VAR_READONLY = 2 };

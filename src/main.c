@@ -42,7 +42,8 @@ static const char usage_text[] =
 	"  --plan[=json]    print the plan (stages, edges, transports) and run nothing\n"
 	"  --stats[=json]   after each pipeline, print per-edge statistics to stderr\n"
 	"  --bench [OPTS]   compare the transports on one workload\n"
-	"  --key FILE       key file for remote stages\n"
+	"  --key FILE       private key for remote stages (default ~/.config/ipcsh/id)\n"
+	"  --accept-new-host  pin the key of a host not yet in known_hosts\n"
 	"  --keygen [OPTS]  make the user's key pair, or list fingerprints: see ipcsh(1)\n"
 	"  -h, --help       this help;  -V, --version  the version\n"
 	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N,spin]\n"
@@ -141,6 +142,8 @@ static void long_option(const char *a, int argc, char **argv, int *i, struct opt
 		sh.keyfile = argv[*i];
 	} else if (!strncmp(a, "--key=", 6)) {
 		sh.keyfile = a + 6;
+	} else if (!strcmp(a, "--accept-new-host")) {
+		sh.accept_new_host = true;
 	} else if (!strcmp(a, "--keygen")) {
 		exit(keygen_main(argc - *i - 1, argv + *i + 1));
 	} else if (!strcmp(a, "--bench")) {

@@ -19,6 +19,7 @@
 #   no-run: WHY   not run, for the reason given
 
 load common
+load helpers/remote_lib
 
 SRC=$BATS_TEST_DIRNAME/..
 
@@ -30,11 +31,7 @@ setup() {
 }
 
 teardown() {
-	# a daemon a failed test left running
-	if [ -n "${DAEMON:-}" ]; then
-		kill "$DAEMON" 2>/dev/null || true
-		wait "$DAEMON" 2>/dev/null || true
-	fi
+	remote_stop_all
 }
 
 # blocks_readme / blocks_man: each block as a file blk.N: the mark on the
@@ -130,40 +127,32 @@ check_block() {
 }
 
 @test "man ipcshd: the exit statuses and the key files are as the page says" {
-	run -0 "$IPCSHD" --genkey k
-	[ "$(stat -c %a k)" = 600 ] && [[ $(cat k) =~ ^[0-9a-f]{64}$ ]] || fail "key: $(stat -c %a k) $(cat k)"
-	run -1 "$IPCSHD" --genkey k
 	run -0 "$IPCSHD" --genkey-host hk
 	assert_output --partial 'fingerprint: SHA256:'
 	[ "$(stat -c %a hk)" = 600 ] || fail "host key mode $(stat -c %a hk)"
 	[[ $(cat hk.pub) =~ ^ipcsh-x25519\ [A-Za-z0-9+/=]+\ ipcshd@ ]] || fail "hk.pub: $(cat hk.pub)"
 	run -1 "$IPCSHD" --genkey-host hk
 	run -2 "$IPCSHD" --no-such-option
-	chmod 640 k
-	run -1 "$IPCSHD" --key k --listen 127.0.0.1:0 --allow-root
+	chmod 640 hk
+	run -1 "$IPCSHD" --host-key hk --listen 127.0.0.1:0 --allow-root
 	assert_output --partial 'chmod 600'
-	chmod 600 k
+	chmod 600 hk
 	if [ "$(id -u)" = 0 ]; then
-		run -1 "$IPCSHD" --key k --listen 127.0.0.1:0
+		run -1 "$IPCSHD" --host-key hk --listen 127.0.0.1:0
 		assert_output --partial -- '--user NAME or --allow-root'
 	fi
-	# listening: the line with the port; a second daemon on it cannot start;
-	# SIGTERM after serving is status 0
-	"$IPCSHD" --key k --listen 127.0.0.1:0 --allow-root 2>log 3>&- &
-	DAEMON=$!
-	local pid=$DAEMON port= i=0
-	while [ -z "$port" ] && [ $((i += 1)) -lt 200 ]; do
-		port=$(sed -n 's/^ipcshd: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' log)
-		[ -n "$port" ] || sleep 0.05
-	done
-	[ -n "$port" ] || fail "no listening line: $(cat log)"
-	run -1 "$IPCSHD" --key k --listen "127.0.0.1:$port" --allow-root
-	run -0 env IPCSH_KEY=k "$IPCSH" -c "echo hi | @127.0.0.1:$port cat"
+	# listening: the line with the port; a second daemon on it cannot
+	# start; a session's log line; SIGTERM after serving is status 0
+	remote_keys "$BATS_TEST_TMPDIR/keys"
+	remote_start d
+	run -1 "$IPCSHD" --host-key "$REMOTE_HOSTKEY" --listen "127.0.0.1:$d_PORT" --allow-root
+	run -0 "$IPCSH" -c "echo hi | @127.0.0.1:$d_PORT cat"
 	assert_output hi
-	kill -TERM "$pid"
+	kill -TERM "$d_PID"
 	local st=0
-	wait "$pid" || st=$?
-	DAEMON=
+	wait "$d_PID" || st=$?
 	[ "$st" = 0 ] || fail "ipcshd ended with $st after SIGTERM"
-	grep -q "^ipcshd: 127\.0\.0\.1:[0-9]*: cat: exit 0 (in 3 B, out 3 B, err 0 B, " log || fail "$(cat log)"
+	# the page's form: "ipcshd: PEER (KEY COMMENT): COMMAND: exit N (in ... B, out ... B, err ... B, ... s)"
+	grep -Eq '^ipcshd: 127\.0\.0\.1:[0-9]+ \(tester\): cat: exit 0 \(in 3 B, out 3 B, err 0 B, [0-9.]+ s\)$' d.log ||
+		fail "$(cat d.log)"
 }

@@ -229,8 +229,8 @@ teardown() {
 
 @test "Ctrl-C of a remote stage: ^C, then the prompt on a line of its own" {
 	load helpers/remote_lib
-	REMOTE_KEY=$BATS_TEST_TMPDIR/key
-	"$IPCSHD" --genkey "$REMOTE_KEY"
+	# Keys where the interactive shell's XDG_CONFIG_HOME is (ish_start).
+	remote_keys "$BATS_TEST_TMPDIR/home"
 	remote_start D
 	ish_start IPCSH_KEY="$REMOTE_KEY"
 	ish_type "@127.0.0.1:$D_PORT sleep 4343"

@@ -615,6 +615,8 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 			.argv = s->argv.v,
 			.assigns = s->assigns.v ? s->assigns.v : (char *[]){NULL},
 			.keyfile = sh.keyfile,
+			.accept_new_host = sh.accept_new_host,
+			.trace = sh.opt_x,
 		};
 		int st = remote_stage_run(&rs);
 		if (st == 128 + SIGINT) {

@@ -28,7 +28,8 @@ struct shell {
 	enum plan_mode plan;
 	enum stats_mode stats;
 	struct edge_spec dflt_edge; /* -t: what a bare '|' means */
-	const char *keyfile;   /* --key */
+	const char *keyfile;   /* --key: the private key for remote stages */
+	bool accept_new_host;  /* --accept-new-host: pin unknown host keys */
 	const char *source_name; /* for messages: the script file, "-c", or the `.` file running */
 
 	/* parameters */

@@ -210,7 +210,8 @@ static void word_backquote(struct lexer *lx, size_t open)
 	lex_where(lx, open, &line, &col);
 	struct parse_error sub;
 	struct arena scratch = { 0 };
-	bool ok = parse_check_depth(&scratch, body.buf, body.len, line, lx->depth + 1, &sub);
+	bool ok = parse_check_depth(&scratch, body.buf, trim_continuations(body.buf, body.len), line,
+				    lx->depth + 1, &sub);
 	arena_free(&scratch);
 	if (ok) {
 		sb_add(&lx->tmp, lx->src + open, (size_t)r + 2);

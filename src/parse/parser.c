@@ -935,9 +935,12 @@ static void parse_cmdsubs(struct arena *a, struct word_part *pt, int depth)
 			parse_cmdsubs(a, pt->u.arith.expr->head, depth);
 			break;
 		case WORD_CMDSUB: {
+			/* A line continuation just before the ')' joins nothing;
+			 * the text alone would end inside it. */
+			const char *src = pt->u.cmd.src;
+			size_t len = trim_continuations(src, pt->u.cmd.len);
 			struct parse_error err;
-			pt->u.cmd.tree = parse_all(a, pt->u.cmd.src, pt->u.cmd.len, pt->u.cmd.line,
-						   depth + 1, false, &err);
+			pt->u.cmd.tree = parse_all(a, src, len, pt->u.cmd.line, depth + 1, false, &err);
 			break;
 		}
 		default:

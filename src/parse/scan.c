@@ -316,3 +316,16 @@ char *unquote_delim(struct arena *a, const char *raw, bool *quoted)
 	unquote_into(raw, n, out, quoted);
 	return out;
 }
+
+size_t trim_continuations(const char *s, size_t len)
+{
+	while (len >= 2 && s[len - 1] == '\n' && s[len - 2] == '\\') {
+		size_t bs = 0;
+		while (bs < len - 1 && s[len - 2 - bs] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			break; /* an escaped backslash, then a newline */
+		len -= 2;
+	}
+	return len;
+}

@@ -184,7 +184,11 @@ static void check_script(const struct ast_script *sc)
 			const struct ast_pipeline *pl = &it->andor.pipes[j];
 			if (!pl->text || pl->nstages < 1 || (j && it->andor.ops[j] == ANDOR_NONE))
 				__builtin_trap();
-			for (size_t k = 0; k < pl->nstages; k++)
+			/* `!` or `time` alone (bash) is one empty simple stage */
+			const struct ast_cmd *s0 = &pl->stages[0];
+			bool null_cmd = pl->nstages == 1 && (pl->bang || pl->timed) && s0->kind == CMD_SIMPLE &&
+					!s0->nwords && !s0->nassigns && !s0->redirs && !s0->remote;
+			for (size_t k = 0; k < pl->nstages && !null_cmd; k++)
 				check_stage(&pl->stages[k]);
 			for (size_t k = 0; k + 1 < pl->nstages; k++)
 				if (pl->edges[k].kind >= EDGE__COUNT)

@@ -207,17 +207,19 @@ next:;
 	return i;
 }
 
-/* "FILE: line N" for a message while a script file's own text runs
- * (not in eval, a `.` file or a command substitution, whose lines are
- * their own), as bash prefixes its run-time errors. */
+/* "FILE: line N" for a run-time message, as bash prefixes them: FILE is
+ * the `.` file running, else the script file (none for -c and the prompt);
+ * N is $LINENO, which eval and $(...) continue from the line they are on
+ * (a `.` file counts its own lines). */
 static const char *script_file;
 static const char *script_where(void)
 {
 	static char buf[512];
 	const char *ln = var_get("LINENO");
-	if (sh.depth != 1 || sh.source_depth || !ln || !*ln || *ln == '0')
+	const char *file = sh.source_depth ? sh.source_name : script_file;
+	if (!file || !ln || !*ln || *ln == '0')
 		return NULL;
-	snprintf(buf, sizeof buf, "%s: line %s", script_file, ln);
+	snprintf(buf, sizeof buf, "%s: line %s", file, ln);
 	return buf;
 }
 
@@ -250,12 +252,15 @@ int main(int argc, char **argv)
 {
 	struct opts o = {0};
 	shell_init(environ, argv[0]);
+	msg_where = script_where;
+	sh.opt_H = true; /* histexpand: kept only by an interactive shell (below), as bash */
 	int i = parse_options(argc, argv, &o);
 	int st;
 	o.login |= argv[0] && argv[0][0] == '-';
 	bool runs = sh.plan == PLAN_NONE && !sh.opt_n;
 	bool tty = isatty(0) && isatty(2);
 	bool interactive = !o.cmd && (i >= argc || o.read_stdin) && (tty || o.force_i) && runs;
+	sh.opt_H &= interactive;
 	if (interactive) {
 		/* before the startup files, so that they see an interactive shell */
 		sh.interactive = true;
@@ -288,7 +293,6 @@ int main(int argc, char **argv)
 		sh.arg0 = xstrdup(file);
 		params_set(argv + i + 1, argc - i - 1);
 		script_file = file;
-		msg_where = script_where;
 		st = run_main_text(text, len, file);
 		free(text);
 		shell_exit(st);

@@ -360,8 +360,9 @@ sh -c "echo v=\$v"'
 @test "\$- shows the set flags, in bash's order" {
 	run ipcsh -c 'set -ef; echo $-; set -aCu; echo $-; set +aCuef -b; echo $-'
 	assert_output "$(printf 'ef\naefuC\nb')"
+	# interactive: i, and H (histexpand), as in bash's himBHs
 	XDG_CONFIG_HOME=$PWD run ipcsh -i <<<'echo "flags=$-"'
-	assert_line 'flags=i'
+	assert_line 'flags=iH'
 }
 
 @test "set -v writes the input to stderr as it is read" {
@@ -452,4 +453,44 @@ flag-m
 status 143
 shell-group
 no-flag"
+}
+
+# ---- help transports, set -o stats (issue 13) --------------------------------
+
+@test "help transports: every transport with its syntax and each option; help NAME: one" {
+	run --separate-stderr ipcsh -c 'true |[nosuch] cat'
+	local names=${stderr##*(}
+	names=${names%)}
+	[ -n "$names" ]
+	run ipcsh -c 'help transports'
+	assert_success
+	local all=$output t opts o
+	for t in ${names//,/}; do
+		grep -Eq "^  \|\[$t(:|\])" <<<"$all" || fail "help transports does not show $t"
+		run --separate-stderr ipcsh -c "true |[$t:bogus] cat"
+		opts=${stderr##*(}
+		opts=${opts%)}
+		run ipcsh -c "help $t"
+		assert_success
+		assert_line --index 0 --regexp "^  \|\[$t(:|\])"
+		for o in ${opts//,/}; do
+			assert_line --regexp "^      $o +[a-zA-Z]"
+		done
+	done
+	run ipcsh -c 'help fc shm'
+	assert_line --index 0 --regexp '^  fc '
+	assert_line --index 1 '  |[shm:size=N,spin]'
+	run -1 ipcsh -c 'help nosuch'
+	run ipcsh -c 'help'
+	assert_line --partial 'help transports'
+}
+
+@test "set -o stats turns --stats on for the session, set +o stats off; set -o and set +o show it" {
+	run --separate-stderr ipcsh -c 'seq 3 |[shm] cat >/dev/null; set -o stats; seq 3 |[shm] cat; set -o | grep stats; set +o | grep stats; set +o stats; seq 2 |[shm] cat >/dev/null'
+	assert_success
+	assert_output $'1\n2\n3\nstats          \ton\nset -o stats'
+	[ "$(grep -c 'stats: edge 1->2 shm' <<<"$stderr")" = 1 ] || fail "$stderr"
+	run --separate-stderr ipcsh --stats=json -c 'set +o stats; true |[shm] cat; set -o stats; true |[shm] cat'
+	[[ $stderr == '{"pipeline":"true |[shm] cat"'* ]] || fail "$stderr"
+	[ "$(wc -l <<<"$stderr")" = 1 ] || fail "$stderr"
 }

@@ -137,6 +137,7 @@ static const struct builtin table[] = {
 	{"exit", bi_flow, "exit [N]", "leave the shell with status N"},
 	{"export", bi_export, "export [NAME[=VALUE]...]", "export variables to commands"},
 	{"false", bi_false, "false", "return 1"},
+	{"fc", bi_fc, "fc [-e ED] [-lnr] [FIRST [LAST]]|-s [A=B] [CMD]", "list, edit and run again commands of the history"},
 	{"fg", bi_fg, "fg [JOB]", "continue a job in the foreground"},
 	{"getopts", bi_getopts, "getopts OPTSTRING NAME [ARG...]", "parse options: the next one into NAME, OPTARG, OPTIND"},
 	{"hash", bi_hash, "hash [-r] [NAME...]", "list, forget (-r) or remember the paths of commands"},
@@ -152,7 +153,7 @@ static const struct builtin table[] = {
 	{"read", bi_read, "read [-r] [-p PROMPT] [NAME...]", "read a line into variables"},
 	{"readonly", bi_readonly, "readonly [NAME[=VALUE]...]", "make variables readonly"},
 	{"return", bi_flow, "return [N]", "leave a function or a . file with status N"},
-	{"set", bi_set, "set [-+abCefmnuvx] [-+o NAME] [-- ARG...]", "set options and parameters"},
+	{"set", bi_set, "set [-+abCefHmnuvx] [-+o NAME] [-- ARG...]", "set options and parameters"},
 	{"shift", bi_shift, "shift [N]", "shift positional parameters"},
 	{"source", bi_flow, "source FILE [ARG...]", "run FILE in this shell"},
 	{"test", bi_test, "test EXPR", "evaluate a condition: -f F, -n S, A = B, N -lt M, ! ( ) -a -o..."},
@@ -168,25 +169,53 @@ static const struct builtin table[] = {
 	{NULL, NULL, NULL, NULL},
 };
 
+/* One transport for help: its syntax, what it is, each option. */
+static void help_transport(struct strbuf *sb, enum edge_kind k)
+{
+	const struct opt_desc *o = transport_options(k);
+	struct strbuf syn = {0};
+	sb_adds(&syn, transport_name(k));
+	for (const struct opt_desc *d = o; d->name; d++)
+		sb_addf(&syn, "%s%s%s", d == o ? ":" : ",", d->name,
+			d->type == OPT_FLAG ? "" : d->type == OPT_PATH ? "=PATH" : "=N");
+	sb_addf(sb, "  |[%s]\n      %s\n", syn.buf, transport_summary(k));
+	for (const struct opt_desc *d = o; d->name; d++)
+		sb_addf(sb, "      %-9s %s\n", d->name, d->help);
+	sb_free(&syn);
+}
+
 int bi_help(int argc, char **argv)
 {
-	int st = argc > 1 ? 1 : 0;
-	if (argc == 1)
-		out_printf("ipcsh %s: pipelines with a choice of IPC per edge (a |[shm] b |[mq:lines] c).\n"
-			   "Built-ins:\n", IPCSH_VERSION);
-	for (const struct builtin *b = table; b->name; b++) {
-		if (argc > 1) {
-			bool match = false;
-			for (int i = 1; i < argc; i++)
-				match |= strcmp(argv[i], b->name) == 0;
-			if (!match)
-				continue;
-			st = 0;
-		}
-		out_printf("  %-48s %s\n", b->usage, b->help);
+	struct strbuf sb = {0};
+	if (argc == 1) {
+		sb_addf(&sb, "ipcsh %s: pipelines with a choice of IPC per edge (a |[shm] b |[mq:lines] c).\n"
+			     "Built-ins:\n", IPCSH_VERSION);
+		for (const struct builtin *b = table; b->name; b++)
+			sb_addf(&sb, "  %-48s %s\n", b->usage, b->help);
+		sb_adds(&sb, "help transports: the transports of |[NAME:OPTIONS] and their options; "
+			     "help NAME: one of them.\n");
 	}
-	if (st)
-		msg_err("help: no help topics match '%s'", argv[1]);
+	int st = 0;
+	for (int i = 1; i < argc; i++) {
+		const struct builtin *b = builtin_find(argv[i]);
+		int k = transport_lookup(argv[i], strlen(argv[i]));
+		if (strcmp(argv[i], "transports") == 0) {
+			sb_adds(&sb, "Transports: a |[NAME] b, or |[NAME:OPT=VALUE,FLAG] (sizes take K, M, G); "
+				     "-t NAME sets what a bare | is.\n");
+			for (int t = 0; t < EDGE__COUNT; t++)
+				help_transport(&sb, (enum edge_kind)t);
+		} else if (b) {
+			sb_addf(&sb, "  %-48s %s\n", b->usage, b->help);
+		} else if (k >= 0) {
+			help_transport(&sb, (enum edge_kind)k);
+		} else {
+			msg_err("help: no help topics match '%s'", argv[i]);
+			st = 1;
+		}
+	}
+	if (sb.len)
+		out_printf("%s", sb.buf);
+	sb_free(&sb);
 	return st;
 }
 

@@ -24,6 +24,7 @@ BI(getopts);                                             /* getopts.c */
 BI(alias); BI(unalias);                                  /* alias.c */
 BI(hash);                                                /* hash.c */
 BI(times);                                               /* times.c */
+BI(fc);                                                  /* fc.c */
 BI(type); BI(command);                                   /* type.c */
 #undef BI
 

@@ -8,24 +8,42 @@
 #include "../util/util.h"
 #include "internal.h"
 
+/* set -o stats: --stats for the session (text, or the JSON that --stats=json
+ * asked for), a mode rather than a flag. */
+static bool stats_on;
+
 /* The options of `set` and of the command line: a letter (0: none), the
- * -o name, the flag. Sorted by -o name: `set -o` lists them so. */
+ * -o name, the flag (stats: see option_get). Sorted by -o name: `set -o`
+ * lists them so. */
 static const struct {
 	char letter;
 	const char *name;
 	bool *flag;
 } set_opts[] = {
-	{'a', "allexport", &sh.opt_a}, {'e', "errexit", &sh.opt_e}, {'m', "monitor", &sh.opt_m},
+	{'a', "allexport", &sh.opt_a}, {'e', "errexit", &sh.opt_e}, {'H', "histexpand", &sh.opt_H},
+	{'m', "monitor", &sh.opt_m},
 	{'C', "noclobber", &sh.opt_C}, {'n', "noexec", &sh.opt_n},  {'f', "noglob", &sh.opt_f},
 	{'b', "notify", &sh.opt_b},    {'u', "nounset", &sh.opt_u}, {0, "pipefail", &sh.opt_pipefail},
-	{'v', "verbose", &sh.opt_v},   {'x', "xtrace", &sh.opt_x},
+	{0, "stats", &stats_on},       {'v', "verbose", &sh.opt_v}, {'x', "xtrace", &sh.opt_x},
 };
+
+static bool option_get(size_t k)
+{
+	return set_opts[k].flag == &stats_on ? sh.stats != STATS_NONE : *set_opts[k].flag;
+}
 
 int shell_option_set(char sign, char letter, const char *name)
 {
 	for (size_t k = 0; k < ARRAY_LEN(set_opts); k++)
-		if (name ? strcmp(name, set_opts[k].name) == 0 : letter == set_opts[k].letter) {
+		if (name ? strcmp(name, set_opts[k].name) == 0 : letter && letter == set_opts[k].letter) {
 			*set_opts[k].flag = sign == '-';
+			if (set_opts[k].flag == &stats_on) {
+				/* +o then -o gives back the mode --stats chose */
+				static enum stats_mode mode = STATS_TEXT;
+				if (sh.stats != STATS_NONE)
+					mode = sh.stats;
+				sh.stats = sign == '+' ? STATS_NONE : mode;
+			}
 			if (set_opts[k].flag == &sh.opt_m)
 				job_control_set(sh.opt_m);
 			return 0;
@@ -36,14 +54,14 @@ int shell_option_set(char sign, char letter, const char *name)
 const char *shell_flags_string(void)
 {
 	/* bash's order: lower case letters sorted, then upper case. */
-	static const char order[] = "abefimnuvxC";
+	static const char order[] = "abefimnuvxCH";
 	static char buf[sizeof order];
 	size_t n = 0;
 	for (const char *p = order; *p; p++) {
 		bool on = *p == 'i' ? sh.interactive : false;
 		for (size_t k = 0; k < ARRAY_LEN(set_opts); k++)
 			if (set_opts[k].letter == *p)
-				on = *set_opts[k].flag;
+				on = option_get(k);
 		if (on)
 			buf[n++] = *p;
 	}
@@ -56,7 +74,7 @@ static void set_list(bool as_commands)
 {
 	struct strbuf sb = {0};
 	for (size_t k = 0; k < ARRAY_LEN(set_opts); k++) {
-		bool on = *set_opts[k].flag;
+		bool on = option_get(k);
 		if (as_commands)
 			sb_addf(&sb, "set %co %s\n", on ? '-' : '+', set_opts[k].name);
 		else
@@ -74,7 +92,7 @@ int bi_set(int argc, char **argv)
 	}
 	struct bopt g = BOPT_INIT;
 	int c;
-	while ((c = builtin_getopt(&g, argc, argv, ":+abCefmnuvxo:")) != -1) {
+	while ((c = builtin_getopt(&g, argc, argv, ":+abCefHmnuvxo:")) != -1) {
 		if (c == ':' && g.opt == 'o') {
 			set_list(g.sign == '+'); /* -o at the end: the listing */
 			return 0;

@@ -31,6 +31,7 @@
 #include "arith.h"
 #include "../builtin/builtin.h"
 #include "param.h"
+#include "pipestatus.h"
 #include "shell.h"
 
 char *(*expand_capture)(const struct word_part *cmd) = shell_capture;
@@ -190,6 +191,8 @@ static const char *param_value(struct xctx *x, const char *name)
 	}
 	if (!isalpha((unsigned char)name[0]) && name[0] != '_')
 		return special_param(x->a, name[0]);
+	if (strcmp(name, "PIPESTATUS") == 0)
+		return pipestatus_count() ? pipestatus_text(x->a, 0) : NULL;
 	return var_get(name);
 }
 
@@ -353,6 +356,70 @@ static int op_value(struct xctx *x, const struct word_part *p, const char *val, 
 	return 0;
 }
 
+/* ${PIPESTATUS[@]} and ${PIPESTATUS[*]} (src/exec/pipestatus.c): as "$@"
+ * and "$*" over the statuses; ${#…[@]} counts them; with an operator that
+ * makes a value, each element is one field of its own (bash). */
+static int pass_pipestatus_all(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq)
+{
+	const char *nm = p->u.param.name;
+	enum param_op op = p->u.param.op;
+	size_t n = pipestatus_count();
+	bool star = pipestatus_ref(nm) == PS_ALL_STAR;
+	const char *ifs = var_get("IFS");
+	char sep = ifs ? ifs[0] : ' ';
+	if (op == PARAM_LENGTH) {
+		char t[24];
+		fmt_long(t, (long)n);
+		add_result(b, t, strlen(t), dq);
+		return 0;
+	}
+	if (op == PARAM_DEFAULT || op == PARAM_ALT) {
+		if ((n > 0) == (op == PARAM_ALT)) {
+			if (dq)
+				xbuf_mark(b, X_KEEP);
+			return expand_parts(x, p->u.param.arg->head, b, dq, dq ? X_QUOTED : X_SPLIT);
+		}
+		if (op == PARAM_ALT)
+			return 0;
+	} else if (op != PARAM_PLAIN && op != PARAM_SUBSTR && (op < PARAM_TRIM_SS || op > PARAM_LOWER)) {
+		msg_err("${%s}: not for an array in ipcsh", nm);
+		return -1;
+	}
+	size_t from = 0;
+	if (op == PARAM_SUBSTR) {
+		/* ${PIPESTATUS[@]:off:len}: elements, not characters */
+		long off, len = (long)n;
+		if (eval_number(x, p->u.param.arg, &off) < 0 ||
+		    (p->u.param.arg2 && eval_number(x, p->u.param.arg2, &len) < 0))
+			return -1;
+		if (off < 0)
+			off += (long)n;
+		if (len < 0) {
+			msg_err("%.*s: substring expression < 0", (int)p->u.param.arg2->rawlen,
+				p->u.param.arg2->raw);
+			return -1;
+		}
+		from = off < 0 || off > (long)n ? n : (size_t)off;
+		n = len < (long)(n - from) ? from + (size_t)len : n;
+	}
+	struct word_part one = *p;
+	one.u.param.name = "PIPESTATUS";
+	for (size_t i = from; i < n; i++) {
+		char *v = pipestatus_text(x->a, i);
+		if (i > from && star && (dq || !x->split)) {
+			if (sep)
+				add_result(b, &sep, 1, dq);
+		} else if (i > from) {
+			xbuf_mark(b, X_BREAK);
+		}
+		if (op == PARAM_PLAIN || op == PARAM_DEFAULT || op == PARAM_SUBSTR)
+			add_result(b, v, strlen(v), dq);
+		else if (op_value(x, &one, v, b, dq) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* $x and ${x…} (POSIX 2.6.2). */
 static int pass_param(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq)
 {
@@ -365,8 +432,16 @@ static int pass_param(struct xctx *x, const struct word_part *p, struct xbuf *b,
 	}
 	if (op == PARAM_SUBSTR && all)
 		return op_substr(x, p, NULL, b, dq);
-	const char *val = all ? (sh.nparams ? join_params(x, 0, sh.nparams) : NULL)
-			      : param_value(x, nm);
+	enum pipestatus_ref ps = pipestatus_ref(nm);
+	if (ps == PS_ALL_AT || ps == PS_ALL_STAR)
+		return pass_pipestatus_all(x, p, b, dq);
+	const char *val = NULL;
+	if (ps == PS_ELEMENT && nm[10] == '[') {
+		if (pipestatus_element(x->a, nm, &val) < 0)
+			return -1;
+	} else {
+		val = all ? (sh.nparams ? join_params(x, 0, sh.nparams) : NULL) : param_value(x, nm);
+	}
 	bool tests = op >= PARAM_DEFAULT && op <= PARAM_ALT;
 	if (!tests && !all && check_bound(val, nm) < 0)
 		return -1;

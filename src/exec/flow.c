@@ -130,7 +130,7 @@ static struct xs fl_eval(int argc, char **argv)
 		return XS(0);
 	}
 	sh.status = 0;
-	struct xs r = shell_run_text(sb.buf, sb.len, "eval", 1);
+	struct xs r = shell_run_text(sb.buf, sb.len, "eval", shell_lineno());
 	sb_free(&sb);
 	return r;
 }
@@ -168,9 +168,13 @@ static struct xs fl_source(int argc, char **argv)
 		sh.nparams = 0;
 		params_set(argv + a0 + 1, argc - a0 - 1);
 	}
+	/* messages from the file's lines name it (main.c's script_where) */
+	const char *outer = sh.source_name;
+	sh.source_name = path;
 	sh.source_depth++;
 	struct xs r = shell_run_text(sb.buf ? sb.buf : "", sb.len, path, 1);
 	sh.source_depth--;
+	sh.source_name = outer;
 	if (r.ctl == CTL_RETURN)
 		r = XS(r.status);
 	if (saved) {

@@ -9,6 +9,7 @@
  *   wait     in the foreground, or leave it as a background job
  */
 #include "pipeline.h"
+#include "pipestatus.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -1044,6 +1045,16 @@ static struct xs run_lone_here(struct run *r, struct rstage *s0, unsigned flags)
 	return x;
 }
 
+/* PIPESTATUS: each stage's status; a stage not ended (a stopped job's) as
+ * bash gives it, 128+SIGTSTP. */
+static void record_pipestatus(struct run *r)
+{
+	int *st = arena_alloc(&r->a, r->n * sizeof *st);
+	for (size_t i = 0; i < r->n; i++)
+		st[i] = r->job->stage_status[i] >= 0 ? r->job->stage_status[i] : 128 + SIGTSTP;
+	pipestatus_set(st, r->n);
+}
+
 /* Phases 2 to 5: prepare every edge, start every process, release the
  * edges, wait (or leave a background job). Returns the status. */
 static int run_job(struct run *r, bool background)
@@ -1089,6 +1100,7 @@ static int run_job(struct run *r, bool background)
 		return 0;
 	}
 	job_wait_fg(r->job, false);
+	record_pipestatus(r);
 	if (job_state(r->job) == JOB_STOPPED)
 		return 128 + SIGTSTP;
 	int status = finish(r);
@@ -1104,11 +1116,11 @@ static bool runs_here(const struct rstage *s)
 
 /* Can the lone program of s end this forked shell by exec'ing in its place
  * (EV_LAST), as sh does, instead of forking once more and waiting? Not if
- * anything must happen after it: a trap, a '!', --stats, job control. */
+ * anything must happen after it: a trap, a '!', `time`, --stats, job control. */
 static bool exec_in_place_ok(const struct run *r, const struct rstage *s, bool last)
 {
 	if (!last || !sh.in_subshell || r->n != 1 || s->kind != SK_EXEC || s->preset >= 0 ||
-	    r->p->bang || sh.stats || sh.jobctl)
+	    r->p->bang || r->p->timed || sh.stats || sh.jobctl)
 		return false;
 	for (int sg = 0; sg < NSIG; sg++)
 		if (sh.traps[sg] && *sh.traps[sg])
@@ -1208,7 +1220,14 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 		goto out;
 	}
 	x.status = run_job(&r, background);
+	if (r.job)
+		goto done; /* run_job() recorded PIPESTATUS, or it is a background job */
 out:
+	/* One command: PIPESTATUS is its status, as in bash, unless it is a
+	 * compound command run here, whose own pipelines set it. */
+	if (!background && !(r.n == 1 && r.st[0].kind == SK_COMPOUND && r.st[0].fg_here))
+		pipestatus_set1(x.status);
+done:
 	if (r.stats)
 		munmap(r.stats, (r.n - 1) * sizeof *r.stats);
 	arena_free(&r.a);

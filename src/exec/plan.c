@@ -75,6 +75,8 @@ static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 		conn ? conn : "", bg ? ", background" : "", where ? ", in " : "", where ? where : "");
 	add_first_line(sb, p->text ? p->text : "");
 	sb_addc(sb, '\n');
+	if (p->timed)
+		sb_adds(sb, p->timed == TIME_POSIX ? "  timed (time -p)\n" : "  timed (time)\n");
 	if (p->bang)
 		sb_adds(sb, "  negated (!)\n");
 	for (size_t i = 0; i < p->nstages; i++) {
@@ -160,8 +162,8 @@ static void json_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 		sb_add_json(sb, conn);
 	else
 		sb_adds(sb, "null");
-	sb_addf(sb, ",\"background\":%s,\"negated\":%s,\"stages\":[", bg ? "true" : "false",
-		p->bang ? "true" : "false");
+	sb_addf(sb, ",\"background\":%s,\"negated\":%s,\"timed\":%s,\"stages\":[", bg ? "true" : "false",
+		p->bang ? "true" : "false", p->timed == TIME_POSIX ? "\"posix\"" : p->timed ? "true" : "false");
 	for (size_t i = 0; i < p->nstages; i++) {
 		const struct ast_cmd *s = &p->stages[i];
 		sb_addf(sb, "%s{\"index\":%zu,\"kind\":\"%s\",\"remote\":", i ? "," : "", i + 1,

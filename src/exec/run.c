@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include "../parse/parse.h"
 #include "../parse/word.h"
 #include "pipeline.h"
+#include "timing.h"
 
 struct shell sh;
 
@@ -151,7 +153,12 @@ static struct xs exec_andor(const struct ast_andor *ao, unsigned flags, bool *el
 		unsigned f = flags | (i + 1 < ao->n || p->bang ? EV_TESTED : 0);
 		if (i + 1 < ao->n)
 			f &= ~(unsigned)EV_LAST;
+		struct timing tm;
+		if (p->timed)
+			timing_start(&tm);
 		r = pipeline_run(p, false, f);
+		if (p->timed)
+			timing_report(&tm, p->timed);
 		if (p->bang)
 			r.status = !r.status;
 		sh.status = r.status;
@@ -165,10 +172,11 @@ static struct xs exec_andor(const struct ast_andor *ao, unsigned flags, bool *el
 }
 
 /* A list item in the background: a lone pipeline becomes a job; a whole
- * and-or list runs in a forked shell that is the job. */
+ * and-or list (or a negated or timed pipeline) runs in a forked shell that
+ * is the job. */
 static struct xs exec_background(const struct ast_item *it)
 {
-	if (it->andor.n == 1 && !it->andor.pipes[0].bang) {
+	if (it->andor.n == 1 && !it->andor.pipes[0].bang && !it->andor.pipes[0].timed) {
 		(void)pipeline_run(&it->andor.pipes[0], true, 0);
 		sh.status = 0;
 		return XS(0);
@@ -273,6 +281,13 @@ _Noreturn void shell_exit(int status)
 	if (sh.in_subshell)
 		_exit(status & 0xff);
 	exit(status & 0xff);
+}
+
+int shell_lineno(void)
+{
+	const char *ln = var_get("LINENO");
+	long n = ln ? strtol(ln, NULL, 10) : 0;
+	return n > 0 && n < INT_MAX ? (int)n : 1;
 }
 
 char *shell_capture(const struct word_part *cmd)

@@ -22,6 +22,7 @@ struct shell {
 	bool opt_e, opt_x, opt_pipefail, opt_n;
 	bool opt_u, opt_f, opt_C;   /* set -u (nounset), -f (noglob), -C (noclobber) */
 	bool opt_a, opt_b, opt_m, opt_v; /* set -a (allexport), -b (notify), -m (monitor), -v (verbose) */
+	bool opt_H;            /* set -H (histexpand): history expansion at the prompt */
 	bool interactive;      /* prompts, readline */
 	bool jobctl;           /* job control: own process group per job */
 	enum plan_mode plan;
@@ -29,7 +30,7 @@ struct shell {
 	struct edge_spec dflt_edge; /* -t: what a bare '|' means */
 	const char *keyfile;   /* --key: the private key for remote stages */
 	bool accept_new_host;  /* --accept-new-host: pin unknown host keys */
-	const char *source_name; /* for syntax errors: the script file, or "-c" */
+	const char *source_name; /* for messages: the script file, "-c", or the `.` file running */
 
 	/* parameters */
 	char *arg0;
@@ -122,6 +123,10 @@ _Noreturn void shell_exit(int status);
 
 /* Run pending traps (signals caught since the last call). */
 void shell_run_pending_traps(void);
+
+/* The line being run ($LINENO, 1 when unset): where the text of eval and
+ * $(...) starts counting its lines, as in bash. */
+int shell_lineno(void);
 
 /* Command substitution: run its program (the tree the parser made, or
  * its text) in a forked shell and capture stdout (trailing newlines

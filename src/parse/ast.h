@@ -126,8 +126,15 @@ struct ast_cmd {
 };
 
 
+enum time_kind {
+	TIME_NONE,
+	TIME_BASH,                /* `time`: in $TIMEFORMAT, or bash's format */
+	TIME_POSIX,               /* `time -p`: in POSIX's format */
+};
+
 struct ast_pipeline {
-	bool bang;                /* leading '!' */
+	bool bang;                /* leading '!' (an odd number of them) */
+	enum time_kind timed;     /* leading `time` (src/exec/timing.c) */
 	size_t nstages;           /* >= 1 */
 	struct ast_cmd *stages;
 	struct edge_spec *edges;  /* nstages - 1; edges[i] joins stages[i] and stages[i+1] */

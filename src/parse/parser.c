@@ -3,7 +3,7 @@
  *
  *   list      := item { (';' | '&' | newline) item }
  *   item      := pipeline { ('&&' | '||') linebreak pipeline }
- *   pipeline  := [ '!' ] command { edge linebreak command }
+ *   pipeline  := { '!' | 'time' ['-p'] ['--'] } command { edge linebreak command }
  *   command   := simple | compound { redirect } | NAME '(' ')' linebreak compound
  *   compound  := '{' list '}' | '(' list ')' | if | while | until | for | case
  *
@@ -730,22 +730,59 @@ static void parse_command(struct parser *p, struct ast_cmd *c)
 	parse_simple(p, c);
 }
 
+/* The words before a pipeline's first command, in any order, as bash takes
+ * them: each '!' inverts the status, 'time' [-p] [--] times the pipeline
+ * (-p or --: in POSIX's format). Returns whether any was there. */
+static bool parse_prefixes(struct parser *p, struct ast_pipeline *pl)
+{
+	bool any = false;
+	while (!failed(p) && (at_word(p, "!") || at_word(p, "time"))) {
+		any = true;
+		if (at_word(p, "!")) {
+			pl->bang = !pl->bang;
+			advance(p);
+			continue;
+		}
+		pl->timed = pl->timed ? pl->timed : TIME_BASH;
+		advance(p);
+		if (!failed(p) && at_word(p, "-p")) {
+			pl->timed = TIME_POSIX;
+			advance(p);
+		}
+		if (!failed(p) && at_word(p, "--")) {
+			pl->timed = TIME_POSIX;
+			advance(p);
+		}
+	}
+	return any;
+}
+
 static void parse_pipeline(struct parser *p, struct ast_pipeline *pl)
 {
 	size_t start = p->tok.start, caps = 0, cape = 0;
 	pl->line = p->tok.line;
-	if (at_word(p, "!")) {
-		pl->bang = true;
-		advance(p);
-		if (!failed(p) && !starts_command(&p->tok)) {
-			if (p->tok.kind == T_EOF && p->nest > 0)
-				unexpected(p);
-			else
-				lex_error(&p->lx, p->tok.line, p->tok.col, false,
-					  "syntax error: empty pipeline after '!'");
+	if (parse_prefixes(p, pl) && !failed(p) && !starts_command(&p->tok)) {
+		/* `time` or `!` alone before a list's end is a null command, as in
+		 * bash: `time` prints the times of nothing, `!` returns 1. */
+		enum tok_kind k = p->tok.kind;
+		if (k == T_NEWLINE || k == T_SEMI || (k == T_EOF && p->nest == 0)) {
+			pl->stages = arena_alloc(p->lx.a, sizeof *pl->stages);
+			memset(pl->stages, 0, sizeof *pl->stages);
+			pl->stages[0].line = p->tok.line;
+			pl->stages[0].col = p->tok.col;
+			pl->nstages = 1;
+			pl->text = source_text(p, start);
 			return;
 		}
+		if (pl->timed || (k == T_EOF && p->nest > 0))
+			unexpected(p);
+		else
+			lex_error(&p->lx, p->tok.line, p->tok.col, false,
+				  "syntax error: empty pipeline after '!'");
+		return;
 	}
+	if (failed(p))
+		return;
 	if (!starts_command(&p->tok)) {
 		unexpected(p);
 		return;

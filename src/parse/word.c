@@ -369,6 +369,12 @@ static size_t name_len(const struct wp *p, size_t k, bool braced)
 	if (isalpha((unsigned char)ch) || ch == '_') {
 		while (k + n < p->len && (isalnum((unsigned char)p->s[k + n]) || p->s[k + n] == '_'))
 			n++;
+		/* ${PIPESTATUS[…]}, bash's one array that ipcsh has
+		 * (src/exec/pipestatus.c): the subscript is part of the name. */
+		const char *e;
+		if (braced && n == 10 && strncmp(p->s + k, "PIPESTATUS", 10) == 0 && k + n < p->len &&
+		    p->s[k + n] == '[' && (e = memchr(p->s + k + n, ']', p->len - k - n)))
+			n = (size_t)(e - (p->s + k)) + 1;
 		return n;
 	}
 	if (isdigit((unsigned char)ch)) {

@@ -52,6 +52,7 @@ struct ctx {
 struct scan {
 	const char *buf;
 	bool cmd_pos;          /* the next word is a command name */
+	bool after_time;       /* the last word was `time` or its -p/--: a command still follows */
 	bool redir;            /* the next word is a redirection target */
 	bool in_word;
 	size_t word;           /* start of the current word */
@@ -87,8 +88,12 @@ static void end_word(struct scan *s, size_t end)
 	}
 	if (!s->cmd_pos)
 		return;
-	/* Still before the command: `X=1 cmd`, `! cmd`, `@host cmd`. */
-	if (is_assignment(w, n) || (n == 1 && *w == '!') || *w == '@')
+	/* Still before the command: `X=1 cmd`, `! cmd`, `@host cmd`,
+	 * `time [-p] [--] cmd`. */
+	bool timeword = n == 4 && memcmp(w, "time", 4) == 0;
+	bool timeopt = s->after_time && n == 2 && (memcmp(w, "-p", 2) == 0 || memcmp(w, "--", 2) == 0);
+	s->after_time = timeword || timeopt;
+	if (timeword || timeopt || is_assignment(w, n) || (n == 1 && *w == '!') || *w == '@')
 		return;
 	s->cmd_pos = false;
 	if (n < sizeof s->cmd) {
@@ -100,6 +105,7 @@ static void end_word(struct scan *s, size_t end)
 static void new_command(struct scan *s)
 {
 	s->cmd_pos = true;
+	s->after_time = false;
 	s->redir = false;
 	s->cmd[0] = '\0';
 }

@@ -182,4 +182,5 @@ void history_setup(void)
 	history_apply_size();
 	new_entries = 0;
 	builtin_history_hook = history_builtin;
+	fc_history_add = history_add_command;
 }

@@ -33,7 +33,12 @@
 #include "../util/util.h"
 #include "repl_int.h"
 
-enum read_result { READ_LINE, READ_EOF, READ_INTR };
+enum read_result {
+	READ_LINE,
+	READ_EOF,
+	READ_INTR,
+	READ_DROP, /* history expansion failed, or only printed (:p): run nothing */
+};
 
 static char *accepted;      /* the line readline handed over, or NULL at EOF */
 static bool accepted_any;
@@ -188,6 +193,32 @@ static void command_free(struct command *c)
 	arena_free(&c->a);
 }
 
+/* History expansion of one line, as bash: the expanded line is shown on
+ * stderr and replaces *line. A failed expansion drops the command (and
+ * keeps nothing in the history); a :p one is shown and kept, not run. */
+static bool expand_history(struct command *c, char **line)
+{
+	char *x;
+	enum histexp r = histexp_line(*line, &x);
+	if (r == HISTEXP_SAME)
+		return true;
+	free(*line);
+	*line = NULL;
+	if (r == HISTEXP_ERROR)
+		return false;
+	fprintf(stderr, "%s\n", x);
+	if (r == HISTEXP_PRINT) {
+		if (c->text.len)
+			history_join(&c->hist, c->text.buf, c->text.len);
+		sb_adds(&c->hist, x);
+		history_add_command(c->hist.buf);
+		free(x);
+		return false;
+	}
+	*line = x;
+	return true;
+}
+
 /* Read lines until they parse (or fail to parse for another reason than
  * an early end). READ_EOF only on an empty command. */
 static enum read_result read_command(struct command *c)
@@ -210,6 +241,8 @@ static enum read_result read_command(struct command *c)
 			}
 			return READ_EOF;
 		}
+		if (sh.opt_H && !expand_history(c, &line))
+			return READ_DROP;
 		if (c->text.len)
 			history_join(&c->hist, c->text.buf, c->text.len);
 		sb_adds(&c->hist, line);
@@ -291,6 +324,7 @@ static void repl_setup(void)
 	if (sigaction(SIGTERM, NULL, &old) == 0 && old.sa_handler == SIG_DFL && !sh.traps[SIGTERM])
 		signal(SIGTERM, SIG_IGN);
 	history_setup();
+	histexp_setup();
 	shell_exit_hook = on_shell_exit;
 	complete_setup();
 }

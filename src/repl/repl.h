@@ -18,6 +18,8 @@ void startup_rc(void);
  * src/builtin/builtin.c) and a last action before the shell exits
  * (defined in src/exec/run.c; the front end saves its history there). */
 extern int (*builtin_history_hook)(int argc, char **argv);
+/* fc's way to add the commands it runs to the history (src/builtin/fc.c). */
+extern void (*fc_history_add)(const char *text);
 extern void (*shell_exit_hook)(void);
 
 #endif

@@ -21,6 +21,17 @@ void history_apply_size(void);
  * HISTFILESIZE. Safe to call more than once. */
 void history_save(void);
 
+/* History expansion (histexp.c): bash's settings for history_expand(). */
+void histexp_setup(void);
+enum histexp {
+	HISTEXP_SAME,     /* nothing to expand: use the line as it is */
+	HISTEXP_EXPANDED, /* *out (malloc'd) replaces the line */
+	HISTEXP_PRINT,    /* a :p modifier: *out is to be shown and kept, not run */
+	HISTEXP_ERROR,    /* a message was printed: drop the line */
+};
+/* Expand the history references of one input line. */
+enum histexp histexp_line(const char *line, char **out);
+
 /* Completion: install readline's hooks (syntax-aware, see complete.c). */
 void complete_setup(void);
 

@@ -77,6 +77,26 @@ static const struct {
 	[EDGE_TCP] = {"tcp", tcp_opts},
 };
 
+/* One line each, for `help transports` (man ipcsh, TRANSPORTS, says more). */
+static const char *const summaries[EDGE__COUNT] = {
+	[EDGE_PIPE] = "an anonymous pipe, enlarged within the per-user pipe budget (the default)",
+	[EDGE_FIFO] = "a named FIFO: private, or at path= where other programs may write into it",
+	[EDGE_SOCK] = "a socketpair(2), AF_UNIX stream",
+	[EDGE_MQ] = "a POSIX message queue, through relays; lines: whole lines per message",
+	[EDGE_SHM] = "a lock-free shared-memory ring, through relays or taken over by libipcsh",
+	[EDGE_MSG] = "a System V message queue, through relays",
+	[EDGE_SYSVSHM] = "a System V shared-memory ring of slots with a semaphore set, through relays",
+	[EDGE_MMAP] = "a MAP_SHARED file holding a ring of slots with POSIX semaphores, through relays",
+	[EDGE_DGRAM] = "an AF_UNIX datagram socketpair, through relays",
+	[EDGE_SEQPACKET] = "an AF_UNIX seqpacket socketpair, through relays",
+	[EDGE_TCP] = "a TCP connection over loopback, no relays",
+};
+
+const char *transport_summary(enum edge_kind k)
+{
+	return (unsigned)k < EDGE__COUNT ? summaries[k] : "";
+}
+
 const char *transport_names(void)
 {
 	static char names[160];

@@ -59,6 +59,8 @@ struct opt_desc {
 /* Name of a transport kind ("pipe"...), and its options (NULL-terminated by name). */
 const char *transport_name(enum edge_kind k);
 const struct opt_desc *transport_options(enum edge_kind k);
+/* What a transport is, in one line (for `help transports`). */
+const char *transport_summary(enum edge_kind k);
 /* Every transport name, comma-separated ("pipe, fifo, ..."), for messages. */
 const char *transport_names(void);
 /* Kind for a name, or -1. */

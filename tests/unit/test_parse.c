@@ -113,6 +113,8 @@ static void dump_stage(struct strbuf *sb, const struct ast_cmd *st)
 
 static void dump_pipeline(struct strbuf *sb, const struct ast_pipeline *pl)
 {
+	if (pl->timed)
+		sb_adds(sb, pl->timed == TIME_POSIX ? "time-p " : "time ");
 	if (pl->bang)
 		sb_adds(sb, "! ");
 	for (size_t i = 0; i < pl->nstages; i++) {
@@ -223,6 +225,16 @@ static void test_lists(void)
 	good("a &&\n\n b ||\n c", "a && b || c");
 	good("! a | b", "! a | b");
 	good("a ! b", "a ! b");
+	/* bash's prefixes: each '!' inverts; `time [-p] [--]`; alone before a
+	 * list's end they are a null command. */
+	good("! ! a", "a");
+	good("time a | b", "time a | b");
+	good("time -p -- a", "time-p a");
+	good("time -- -p", "time-p -p");
+	good("! time ! a; time ! ! time -p b", "time a ;; time-p b");
+	good("time; ! ;time -p\n!", "time  ;; !  ;; time-p  ;; ! ");
+	good("a | time b", "a | time b");
+	good("\"time\" a; echo time", "\"time\" a ;; echo time");
 	good("a#b #c", "a#b");
 	good("a;#c\nb", "a ;; b");
 	good("echo \\#x", "echo \\#x");
@@ -356,8 +368,11 @@ static void test_bad(void)
 	bad("a )", 1, 3, false, "near ')'");
 	bad("a (", 1, 3, false, "near '('");
 	bad("a b (", 1, 5, false, "near '('");
-	bad("!", 1, 2, false, "empty pipeline after '!'");
-	bad("! ;", 1, 3, false, "empty pipeline after '!'");
+	bad("! | a", 1, 3, false, "empty pipeline after '!'");
+	bad("! && a", 1, 3, false, "empty pipeline after '!'");
+	bad("time | a", 1, 6, false, "near '|'");
+	bad("time &", 1, 6, false, "near '&'");
+	bad("{ time", 1, 7, true, "unexpected end of file");
 	bad("a >", 1, 4, false, "near 'end of file'");
 	bad("a >\nb", 1, 4, false, "near 'newline'");
 	bad("a > | b", 1, 5, false, "near '|'");

@@ -81,8 +81,12 @@ int main(void)
 	tree("~", WORD_F_NO_TILDE, "L(~)");
 	/* here-documents: only $ ` \ are special */
 	tree("a 'b' \"c\" \\d \\$e $f", WORD_F_HEREDOC, "Q(a 'b' \"c\" \\d ) Q($e ) P(f)");
+	/* PIPESTATUS, the one array: its subscript is part of the name */
+	tree("${PIPESTATUS[@]}${#PIPESTATUS[*]}${PIPESTATUS[$i+1]:-x}$PIPESTATUS[0]", 0,
+	     "P(PIPESTATUS[@]) P(#PIPESTATUS[*]) P(PIPESTATUS[$i+1]:-[L(x)]) P(PIPESTATUS) L([0])");
 	/* errors: line and column of the construct (word starts at 3:5) */
 	bad("${x!}", 3, 5, false, "${x!}: bad substitution");
+	bad("${x[1]}", 3, 5, false, "${x[1]}: bad substitution");
 	bad("ab${", 3, 7, true, "unterminated '${'");
 	bad("a\n'b", 4, 1, true, "unterminated single quote");
 	bad("\"abc", 3, 5, true, "unterminated double quote");

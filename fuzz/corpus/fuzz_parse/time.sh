@@ -1,0 +1,3 @@
+time -p -- ! a |[shm] b; time
+! time ! c && time -p
+{ time; } | ! x

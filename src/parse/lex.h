@@ -78,6 +78,10 @@ long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' *
 long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
 long scan_ansi(const char *s, size_t len);                 /* after "$'" -> '\'' */
+/* A process substitution opening at s[i]: "<(", ">(", "<[SPEC](" or
+ * ">[SPEC](" (SPEC an edge spec, checked by the caller). Returns the
+ * offset of its '(' (the body follows), or 0 when s[i] opens none. */
+size_t scan_procsub_open(const char *s, size_t len, size_t i);
 /* Quote removal for a here-document delimiter; *quoted if any quoting was seen. */
 char *unquote_delim(struct arena *a, const char *raw, bool *quoted);
 

@@ -170,6 +170,35 @@ assignment'
 	no_ipc_left
 }
 
+@test "--plan names every node and edge of the graph, as text, JSON and DOT" {
+	run ipcsh --plan -c 'seq 9 |[shm] paste <(sort a) <[mq:lines](sort b | uniq) >(wc -l)'
+	assert_success
+	assert_output --partial '  node 2.<1: sort a'
+	assert_output --partial '  node 2.<2: sort b | uniq'
+	assert_output --partial '  node 2.>3: wc -l'
+	assert_output --partial '  edge 1->2: shm size=1M'
+	assert_output --partial '  edge 2.<1->2: pipe size=1M'
+	assert_output --partial '  edge 2.<2->2: mq lines'
+	assert_output --partial '  edge 2->2.>3: pipe size=1M'
+	run ipcsh --plan=json -c 'cat <(cat <(echo a))'
+	assert_success
+	echo "$output" | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["pipelines"][0]
+nodes = [n["label"] for n in p["nodes"]]
+edges = [(e["from"], e["to"], e["transport"]) for e in p["graph_edges"]]
+assert nodes == ["1", "1.<1", "1.<1.<1"], nodes
+assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
+	run ipcsh --plan=dot -c 'a | b |[mq] c <(d)'
+	assert_success
+	assert_output --partial 'digraph ipcsh {'
+	assert_output --partial '"p1.1" -> "p1.2"'
+	assert_output --partial '"p1.3.<1" -> "p1.3" [label="pipe'
+	if command -v dot >/dev/null; then
+		echo "$output" | dot -Tsvg >/dev/null
+	fi
+}
+
 @test "-x and --stats cover the substitutions' edges" {
 	run --separate-stderr ipcsh -x -c 'cat <[shm](echo a) >/dev/null'
 	[[ $stderr == *"+ 1.<1 <[shm:size=1M](echo a) /dev/fd/"* ]] || { echo "$stderr"; false; }

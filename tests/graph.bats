@@ -4,10 +4,16 @@
 # node of its job: waited for, in pipefail, in IPCSH_GRAPHSTATUS, stopped
 # and continued with it; nothing of it outlives the job.
 load common
+load helpers/tmux
 
 setup() {
 	cd "$BATS_TEST_TMPDIR" || return 1
 	IPC_BEFORE=$(ipc_snapshot)
+}
+
+# The interactive tests leave nothing behind (a no-op for the others).
+teardown() {
+	ish_teardown
 }
 
 # The fds a process has open, one number a line.
@@ -219,3 +225,46 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	assert_output --partial '(substitution 1.>2)'
 	assert_output --partial 'waited'
 }
+
+@test "interactive: Ctrl-Z stops the substitutions with the job, jobs -l lists them, fg and Ctrl-C reach them" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	command -v pgrep >/dev/null || skip "pgrep (procps) is not installed"
+	ish_start
+	ish_type 'paste <(yes a) <[shm](yes b) >/dev/null'
+	ish_keys Enter
+	pg=$(ish_wait_fg_job)
+	# paste, two substitutions, two shm relays: one process group
+	ish_wait_for _pgrp_count_is "$pg" 5
+	ish_keys C-z
+	ish_wait '^\[1\]\+  Stopped +paste <\(yes a\)'
+	ish_wait_for _pgrp_all_in "$pg" T
+	ish_mark
+	ish_run 'jobs -l'
+	ish_output | grep -q '(substitution 1.<1)$'
+	ish_output | grep -q '(substitution 1.<2)$'
+	ish_output | grep -q '(relay of edge 1.<2->1)$'
+	ish_type fg
+	ish_keys Enter
+	ish_wait_for _pgrp_none_in "$pg" T
+	ish_mark
+	ish_keys C-c
+	ish_wait_prompt
+	ish_wait_for _pgrp_dead "$pg"
+	ish_run 'echo $?'
+	[ "$(ish_output)" = 130 ]
+}
+
+@test "interactive: Ctrl-C reaches the substitution of a loop that ipcsh runs itself" {
+	command -v tmux >/dev/null || skip "tmux is not installed"
+	ish_start
+	ish_type 'while read l; do :; done < <(yes)'
+	ish_keys Enter
+	# the loop reads on (yes is running) until ^C, which ends yes and so the loop
+	ish_wait_for _ish_tagged_yes
+	ish_keys C-c
+	ish_wait_prompt
+	ish_run 'echo $IPCSH_GRAPHSTATUS'
+	[ "$(ish_output)" = '1=0 1.<1=130' ]
+}
+
+_ish_tagged_yes() { pgrep -x -s "$ISH_PID" yes >/dev/null; }

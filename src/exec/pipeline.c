@@ -1153,7 +1153,8 @@ static int run_job(struct run *r, bool background)
 
 /* A stage that runs in ipcsh itself with substitutions in its words
  * (`while read l; do …; done < <(cmd)`, `f <(cmd)`): the substitutions
- * are a job of their own, started before and waited for after it; their
+ * are a job of their own in ipcsh's process group, started before and
+ * waited for after it; their
  * host fds stay open across exec meanwhile, so the programs it runs can
  * open "/dev/fd/N" too, as in bash. */
 static void here_start(struct run *r)
@@ -1162,10 +1163,12 @@ static void here_start(struct run *r)
 		return;
 	sig_child_default_set(&r->child_dflt);
 	r->job = job_new(r->p->text, (int)r->n);
-	r->fg = false; /* ipcsh keeps the terminal while it runs the stage */
+	/* ipcsh keeps the terminal while it runs the stage, and the
+	 * substitutions join its process group: Ctrl-C reaches them with
+	 * the foreground that ipcsh is (the job has no group of its own). */
+	r->fg = false;
+	r->pgid = sh.jobctl ? sh.pgid : 0;
 	procsub_spawn(r);
-	if (sh.jobctl && r->pgid)
-		r->job->pgid = r->pgid;
 	procsub_hand_to_host(r, 0);
 }
 
@@ -1180,6 +1183,8 @@ static int here_finish(struct run *r, int status)
 	if (job_state(r->job) == JOB_STOPPED)
 		return status;
 	status = finish(r);
+	if (sh.interactive && stage_killed_by(r->job, SIGINT))
+		fputc('\n', stderr); /* ^C ended the substitutions, and with them the stage */
 	job_remove(r->job);
 	return status;
 }

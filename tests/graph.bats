@@ -173,6 +173,15 @@ assignment'
 	run --separate-stderr ipcsh -c 'cat <[mq:maxmsg=100000](echo a) && echo ran; echo "st=$?"'
 	assert_output 'st=1'
 	[[ $stderr == *"maxmsg"* ]]
+	# past the open file limit: one message naming the edge, nothing runs, the script goes on
+	run --separate-stderr ipcsh -c 'ulimit -n 40
+		cat <(touch ran) <(echo 2) <(echo 3) <(echo 4) <(echo 5) <(echo 6) <(echo 7) <(echo 8) \
+			<(echo 9) <(echo 10) <(echo 11) <(echo 12) <(echo 13) <(echo 14) | wc -l
+		echo "st=$?"'
+	assert_output 'st=1'
+	[ "$(echo "$stderr" | wc -l)" = 1 ]
+	[[ $stderr == *"edge 1.<"*"Too many open files" ]] || { echo "$stderr"; false; }
+	[ ! -e ran ]
 	no_ipc_left
 }
 

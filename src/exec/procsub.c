@@ -197,6 +197,8 @@ static struct psub *psub_new(struct run *r, const struct word_part *p)
 static char *expand_hook(struct arena *a, const struct word_part *p)
 {
 	struct run *r = cur->r;
+	if (r->graph_failed) /* an edge already failed: the pipeline will not run */
+		return arena_strdup(a, "/dev/null");
 	if (r->nsubs >= PROCSUB_MAX) {
 		msg_err("%c(%.40s): more than %d process substitutions in one pipeline",
 			p->u.procsub.out ? '>' : '<', p->u.procsub.src, PROCSUB_MAX);

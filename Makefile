@@ -38,6 +38,14 @@ ifeq ($(STRICT),1)
 REQ_CFLAGS += -Werror
 endif
 
+# CRYPTO=openssl: the remote stage's AEADs (AES-256-GCM, ChaCha20-Poly1305)
+# through OpenSSL's libcrypto (libssl-dev) instead of libsodium; the rest of
+# the cryptography stays libsodium's. See docs/PROTOCOL.md §3.
+ifeq ($(CRYPTO),openssl)
+REQ_CPPFLAGS += -DIPCSH_AEAD_OPENSSL
+LIBS += $(shell $(PKG_CONFIG) --libs libcrypto 2>/dev/null || echo -lcrypto)
+endif
+
 ifneq ($(SANITIZE),)
 BUILD ?= build-san
 endif

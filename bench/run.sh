@@ -21,7 +21,8 @@
 #      a script or gives another answer than dash
 #   7. libipcsh (issue 18): ring-aware stages on |[shm] vs the best raw pipe
 #      C pair (bench/pipepair.c, 1 MiB pipe) and memcpy, 64 KiB and 64-byte
-#      records, one ring-aware side vs relayed shm, ring round trips
+#      records, one ring-aware side vs relayed shm, ring round trips (each
+#      batch next to the cache-line floor of the same two vCPUs)
 #   8. graphs (issue 17): process substitution, ipcsh vs bash in the same
 #      run: a tee >( ) >( ) fan-out and a paste <( ) <( ) fan-in of BYTES,
 #      pipe and shm edges, and the launch cost of a two-substitution command
@@ -32,9 +33,11 @@
 # Knobs (environment): BENCH_BYTES (W1/W2 size, default 2G, as issue 3 asks),
 # BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (256M),
 # BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_RING_BYTES (section 7, 8G),
-# BENCH_RING_SMALL (its 64-byte runs, 256M), BENCH_OUT (results directory,
+# BENCH_RING_SMALL (its 64-byte runs, 256M), BENCH_RTT_ROUNDS and
+# BENCH_RTT_BATCHES (its round trips: 5 batches of 200000), BENCH_OUT (results directory,
 # default $BUILD/bench), BENCH_SKIP (space-separated section numbers),
 # BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd),
+# BENCH_TRANSPORTS (section 4's edges; default all eleven),
 # BENCH_QUICK=1 (section 6 with 10x fewer iterations), BENCH_SCRIPT_REPS (3),
 # BENCH_SCRIPT_SCALE (divide section 6's iterations by this; BENCH_QUICK is 10).
 # Results: the report on stdout and in $BENCH_OUT/results.md, the chart in
@@ -54,7 +57,7 @@ PIPEPAIR=${BENCH_PIPEPAIR:-$PWD/$BUILD/bench/pipepair}
 LAUNCH_REPS=${BENCH_LAUNCH_REPS:-300}
 OUT=${BENCH_OUT:-$BUILD/bench}
 SKIP=" ${BENCH_SKIP:-} "
-TRANSPORTS="pipe fifo sock mq shm msg sysvshm mmap dgram seqpacket tcp"
+TRANSPORTS=${BENCH_TRANSPORTS:-pipe fifo sock mq shm msg sysvshm mmap dgram seqpacket tcp}
 
 [ -x "$IPCSH" ] || { echo "bench: $IPCSH is not built (make all)" >&2; exit 2; }
 mkdir -p "$OUT" || exit 2
@@ -114,18 +117,26 @@ machine() {
 	echo
 }
 
-# The daemon for the remote rows: a temp key, a free port, the same user.
+# The daemon for the remote rows: a temp user key (admitted) and host key
+# (pinned), a free port, the same user.
 start_ipcshd() {
 	[ -x "$IPCSHD" ] || return 1
-	"$IPCSHD" --genkey "$tmp/key" >/dev/null || return 1
+	export XDG_CONFIG_HOME=$tmp/config
+	"$IPCSH" --keygen -C bench >/dev/null || return 1
+	"$IPCSHD" --genkey-host "$tmp/hostkey" >/dev/null || return 1
 	local root=() i
 	[ "$(id -u)" != 0 ] || root=(--allow-root)
 	: >"$tmp/ipcshd.err" # exists before the daemon's own redirection runs
-	"$IPCSHD" --listen 127.0.0.1:0 --key "$tmp/key" --quiet "${root[@]}" </dev/null >/dev/null 2>>"$tmp/ipcshd.err" 4>&- &
+	"$IPCSHD" --listen 127.0.0.1:0 --host-key "$tmp/hostkey" \
+		--authorized-keys "$tmp/config/ipcsh/id.pub" --quiet "${root[@]}" </dev/null >/dev/null 2>>"$tmp/ipcshd.err" 4>&- &
 	pids+=($!)
 	for ((i = 0; i < 200; i++)); do
 		RPORT=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/ipcshd.err")
-		[ -n "$RPORT" ] && return 0
+		if [ -n "$RPORT" ]; then
+			echo "127.0.0.1:$RPORT $(cut -d' ' -f1,2 "$tmp/hostkey.pub")" \
+				>"$XDG_CONFIG_HOME/ipcsh/known_hosts"
+			return 0
+		fi
 		sleep 0.05
 	done
 	return 1
@@ -135,7 +146,7 @@ section_engine() {
 	echo "## 1. ipcsh --bench (every transport, exec'd stages and relays, bytes verified)"
 	echo
 	local remote=()
-	[ -z "${RPORT:-}" ] || remote=(--remote "127.0.0.1:$RPORT" --key "$tmp/key")
+	[ -z "${RPORT:-}" ] || remote=(--remote "127.0.0.1:$RPORT" --key "$tmp/config/ipcsh/id")
 	echo '```'
 	"$IPCSH" --bench --bytes "$ENGINE_BYTES" --reps "$REPS" --chart "$OUT/transports.svg" "${remote[@]}"
 	echo '```'
@@ -214,6 +225,9 @@ transport_runs() {
 	read -ra rp <<<"$4"
 	read -ra rc <<<"$5"
 	args=(bash bash -c "$prod | $cons" ::: raw-sock "$IPCSH" --bench --raw sock "${rp[@]}" "|" "${rc[@]}")
+	# What one copying hop costs by itself: bash's pipeline with a cat in
+	# the middle (a relayed edge has two such hops, and a ring between).
+	args+=(::: bash-cat bash -c "$prod | cat | $cons")
 	# The tcp edge's reference: the same two programs on a plain loopback
 	# TCP connection (bench/tcpref.c).
 	[ -x "$tmp/tcpref" ] && args+=(::: raw-tcp "$tmp/tcpref" "${rp[@]}" "|" "${rc[@]}")
@@ -238,7 +252,8 @@ section_transports() {
 	rm -f "$f"
 	echo "W1 = \`cat FILE |[T] cat >/dev/null\`, W2 = \`dd if=/dev/zero bs=4k |[T] dd bs=4k of=/dev/null\`;"
 	echo "GB/s = $BYTES / median wall time of the whole command (start-up included). Baselines: bash's"
-	echo "plain pipe (\`bash -c 'A | B'\`), a raw socketpair and a raw loopback TCP connection"
+	echo "plain pipe (\`bash -c 'A | B'\`), the same with a \`cat\` in the middle (what one copying hop"
+	echo "costs: a relayed edge has two), a raw socketpair and a raw loopback TCP connection"
 	echo "(bench/tcpref.c) between the two programs (no shell)."
 	echo
 	echo "| edge | W1 GB/s | W1 vs bash | W1 vs raw socketpair | W2 GB/s | W2 vs bash | W2 vs raw socketpair | vs bash, fastest runs W1 / W2 | --stats time ratio W1 / W2 | peak RSS (W1 job) | target |"
@@ -253,6 +268,9 @@ section_transports() {
 	echo "| raw socketpair | $(gbps "$NBYTES" "$s1") | $(ratio "$b1" "$s1") | 1.00 | $(gbps "$NBYTES" "$s2") | $(ratio "$b2" "$s2") | 1.00 | $(ratio "$f1" "$(get w1 raw-sock min_ms)") / $(ratio "$f2" "$(get w2 raw-sock min_ms)") | | $(get w1 raw-sock maxrss_kib) KiB | |"
 	local t1 t2
 	t1=$(get w1 raw-tcp median_ms) t2=$(get w2 raw-tcp median_ms)
+	local c1 c2
+	c1=$(get w1 bash-cat median_ms) c2=$(get w2 bash-cat median_ms)
+	echo "| bash pipe with a cat in the middle | $(gbps "$NBYTES" "$c1") | $(ratio "$b1" "$c1") | $(ratio "$s1" "$c1") | $(gbps "$NBYTES" "$c2") | $(ratio "$b2" "$c2") | $(ratio "$s2" "$c2") | $(ratio "$f1" "$(get w1 bash-cat min_ms)") / $(ratio "$f2" "$(get w2 bash-cat min_ms)") | | $(get w1 bash-cat maxrss_kib) KiB | |"
 	[ -z "$t1" ] || echo "| raw TCP loopback (bench/tcpref.c) | $(gbps "$NBYTES" "$t1") | $(ratio "$b1" "$t1") | $(ratio "$s1" "$t1") | $(gbps "$NBYTES" "$t2") | $(ratio "$b2" "$t2") | $(ratio "$s2" "$t2") | | | $(get w1 raw-tcp maxrss_kib) KiB | |"
 	for t in $TRANSPORTS; do
 		ms1=$(get w1 "$t" median_ms) ms2=$(get w2 "$t" median_ms)
@@ -354,7 +372,7 @@ section_remote() {
 	fi
 	local f="$tmp/remote.data" args
 	head -c "$NREMOTE" /dev/zero >"$f" || return
-	args=(ipcshd "$IPCSH" --key "$tmp/key" -c "cat $(q "$f") | @127.0.0.1:$RPORT cat >/dev/null")
+	args=(ipcshd "$IPCSH" --key "$tmp/config/ipcsh/id" -c "cat $(q "$f") | @127.0.0.1:$RPORT cat >/dev/null")
 	if start_sshd; then
 		local s
 		s=$(printf '%q ' "${SSH[@]}")
@@ -378,14 +396,21 @@ section_remote() {
 	fi
 	echo
 	# The cipher's own ceiling: remote cat seals and opens every byte twice.
-	local cr push pull gcm
+	local cr push pull gs go cs co
 	cr=$("$IPCSH" --bench --crypto 1G 256K) || return
-	push=$(awk -F, '$1 == "secretstream-push" { print $2 }' <<<"$cr")
-	pull=$(awk -F, '$1 == "secretstream-pull" { print $2 }' <<<"$cr")
-	gcm=$(awk -F, '$1 == "aes256gcm-seal" { print $2 }' <<<"$cr")
-	echo "Cipher on one core (\`ipcsh --bench --crypto 1G 256K\`): secretstream push $push, pull $pull GB/s;"
-	echo "AES-256-GCM seal $gcm GB/s. Remote \`cat\` pushes and pulls every byte twice, so the cipher alone"
-	echo "needs $(awk -v a="$push" -v b="$pull" 'BEGIN { printf "%.2f", 2 / a + 2 / b }') CPU-s per GB: with nothing else to do the $(nproc) vCPUs"
+	v() { awk -F, -v k="$1" '$1 == k { print $2 }' <<<"$cr"; }
+	gs=$(v aesgcm-seal) go=$(v aesgcm-open) cs=$(v chachapoly-seal) co=$(v chachapoly-open)
+	push=$(v secretstream-v1-push) pull=$(v secretstream-v1-pull)
+	echo "Cipher on one core (\`ipcsh --bench --crypto 1G 256K\`, the record layer's own calls): AES-256-GCM"
+	echo "seal $gs, open $go GB/s; ChaCha20-Poly1305 seal $cs, open $co; version 1's secretstream push $push,"
+	echo "pull $pull. The remote stage uses AES-256-GCM where both ends have hardware AES (\`ipcsh -x\` shows it)."
+	if [ "$gs" != n/a ]; then
+		push=$gs pull=$go
+	else
+		push=$cs pull=$co
+	fi
+	echo "Remote \`cat\` seals and opens every byte twice, so that cipher alone needs"
+	echo "$(awk -v a="$push" -v b="$pull" 'BEGIN { printf "%.2f", 2 / a + 2 / b }') CPU-s per GB: with nothing else to do the $(nproc) vCPUs"
 	echo "could move at most $(awk -v a="$push" -v b="$pull" -v n="$(nproc)" 'BEGIN { printf "%.2f", n / (2 / a + 2 / b) }') GB/s through it."
 	echo
 }
@@ -557,13 +582,38 @@ section_ring() {
 	echo "| ring-aware producer, relayed consumer (one relay) | $(gbps "$nb" "$o") | vs relayed shm $r4 | >= 1.0: $(mark "$r4" ">=" 1.0) |"
 	echo "| relayed shm (both relays) | $(gbps "$nb" "$rl") | | |"
 	echo
-	local spin block
-	spin=$("$IPCSH" --bench --ring-rtt 200000 64 spin) block=$("$IPCSH" --bench --ring-rtt 20000 64 block)
-	local sm bm
-	sm=$(awk '{ print $3 }' <<<"$spin") bm=$(awk '{ print $3 }' <<<"$block")
+	section_rtt
+}
+
+# Round trips of a 64-byte message, a ring each way between two processes
+# pinned to two vCPUs, in BENCH_RTT_BATCHES batches of BENCH_RTT_ROUNDS;
+# each batch first measures the floor: one cache line each way, no ring
+# (`--ring-rtt … line`). On a VM the two vCPUs sit on near or distant host
+# cores, and that changes from minute to minute: the floor says which.
+section_rtt() {
+	local n=${BENCH_RTT_ROUNDS:-200000} k=${BENCH_RTT_BATCHES:-5} i line spin block
+	: >"$tmp/rtt"
+	for ((i = 1; i <= k; i++)); do
+		line=$("$IPCSH" --bench --ring-rtt "$n" 64 line) spin=$("$IPCSH" --bench --ring-rtt "$n" 64 spin)
+		echo "$i $(awk '{ print $3, $4 }' <<<"$line") $(awk '{ print $3, $4 }' <<<"$spin")" >>"$tmp/rtt"
+	done
+	block=$("$IPCSH" --bench --ring-rtt $((n / 10)) 64 block)
 	echo "Round trip of a 64-byte message, a ring each way between two ring-aware processes pinned to"
-	echo "two vCPUs (\`ipcsh --bench --ring-rtt\`): spinning (IPCSH_RING_SPIN, as on \`|[shm:spin]\`) median"
-	echo "$sm us, p99 $(awk '{ print $4 }' <<<"$spin") us (target <= 0.25: $(mark "$sm" "<=" 0.25)); sleeping (IPCSH_RING_BLOCK) median $bm us."
+	echo "two vCPUs (\`ipcsh --bench --ring-rtt\`, $k batches of $n round trips after a warm-up of a tenth),"
+	echo "spinning (IPCSH_RING_SPIN, as on \`|[shm:spin]\`). Before each batch, the floor: one cache line"
+	echo "each way between the same two vCPUs, no ring (\`--ring-rtt N 64 line\`); on a VM it shows whether"
+	echo "the host placed the two vCPUs on near or distant cores."
+	echo
+	echo "| batch | cache line median us | p99 | ring (spin) median us | p99 | ring - line us |"
+	echo "|---|---|---|---|---|---|"
+	awk '{ printf "| %d | %s | %s | %s | %s | %.3f |\n", $1, $2, $3, $4, $5, $4 - $2 }' "$tmp/rtt"
+	echo
+	local sm lm lo hi
+	sm=$(awk '{ print $4 }' "$tmp/rtt" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	lm=$(awk '{ print $2 }' "$tmp/rtt" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+	lo=$(awk '{ print $4 }' "$tmp/rtt" | sort -g | head -1) hi=$(awk '{ print $4 }' "$tmp/rtt" | sort -g | tail -1)
+	echo "Spinning: median of the batch medians $sm us (batches $lo..$hi; target <= 0.25: $(mark "$sm" "<=" 0.25)),"
+	echo "over a cache-line floor of $lm us; sleeping (IPCSH_RING_BLOCK): median $(awk '{ print $3 }' <<<"$block") us."
 	echo
 }
 

@@ -10,10 +10,10 @@ end
 complete -c ipcshd -f
 complete -c ipcshd -s h -l help -d 'Print usage and exit'
 complete -c ipcshd -s V -l version -d 'Print the version and exit'
-complete -c ipcshd -l genkey -r -F -d 'Create a key file (0600, never overwritten)'
 complete -c ipcshd -l genkey-host -r -F -d 'Create a host key pair (0600, never overwritten)'
 complete -c ipcshd -l listen -x -a '127.0.0.1:7433 [::1]:7433 0.0.0.0:7433 [::]:7433 127.0.0.1:0' -d 'Address and port to serve on'
-complete -c ipcshd -l key -r -F -d 'Key file'
+complete -c ipcshd -l host-key -r -F -d 'The host key (private half)'
+complete -c ipcshd -l authorized-keys -r -F -d 'The client keys admitted, with their options'
 complete -c ipcshd -l allow -x -a '(__ipcshd_commands)' -d 'Run only these commands'
 complete -c ipcshd -l allow-exact -x -d 'Run this command with exactly these arguments'
 complete -c ipcshd -l accept-env -x -d 'Also accept assignments to these name patterns'

@@ -19,10 +19,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char *no_capture(const char *src, size_t len)
+static char *no_capture(const struct word_part *cmd)
 {
-	(void)src;
-	(void)len;
+	(void)cmd;
 	return strdup("out put\n*");
 }
 
@@ -53,8 +52,8 @@ static void check_words(struct arena *a, const struct ast_script *sc)
 				const struct ast_cmd *st = &pl->stages[k];
 				for (size_t m = 0; m < st->nwords; m++) {
 					struct parse_error err;
-					const char *w = st->words[m];
-					if (!word_parse(a, w, strlen(w), 1, 1, 0, &err) &&
+					const struct word *w = st->words[m];
+					if (w->bad && !word_parse(a, w->raw, w->rawlen, 1, 1, 0, &err) &&
 					    err.incomplete)
 						__builtin_trap();
 				}

@@ -3,8 +3,10 @@
  *   0: the rest is a clear-mode byte stream (records of frames), fed in
  *      pieces; every frame is checked for both directions, EXECs decoded;
  *   1: the rest is a list of plaintext frames (u16 length, type, chan,
- *      payload) that the harness encrypts with a fresh stream, then
- *      decodes: the decrypting path and the decoders behind it;
+ *      payload) that the harness encrypts with a Noise CipherState
+ *      (AES-256-GCM when the type's top bit is set and the CPU has it,
+ *      else ChaCha20-Poly1305), then decodes: the decrypting path and the
+ *      decoders behind it;
  *   2: the rest is raw bytes fed to an encrypted decoder (must all fail
  *      authentication without a crash). */
 #include <string.h>
@@ -50,14 +52,21 @@ static void mode_clear(const uint8_t *p, size_t n)
 	rconn_free(c);
 }
 
+/* A CipherState with a fixed key: sender and receiver share it. */
+static struct noise_cs cs_of(uint8_t k0, bool aes)
+{
+	struct noise_cs cs = {.k = {k0}, .has_k = true, .cipher = NOISE_CHACHAPOLY};
+	if (aes && crypto_aead_aes256gcm_is_available())
+		cs.cipher = NOISE_AESGCM;
+	return cs;
+}
+
 static void mode_encrypted(const uint8_t *p, size_t n)
 {
-	uint8_t key[32] = {1}, hdr[24];
-	crypto_secretstream_xchacha20poly1305_state st;
-	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, key);
+	struct noise_cs cs = cs_of(1, n > 2 && (p[2] & 0x80));
 	struct rconn *tx = rconn_new(-1, -1), *rx = rconn_new(-1, -1);
-	if (rconn_set_crypto(tx, &st, key, hdr) < 0 || rconn_set_crypto(rx, &st, key, hdr) < 0)
-		goto out;
+	rconn_set_crypto(tx, &cs, &cs);
+	rconn_set_crypto(rx, &cs, &cs);
 	static uint8_t wire[1 << 20];
 	while (n >= 4) {
 		size_t len = (size_t)(p[0] << 8 | p[1]);
@@ -66,25 +75,22 @@ static void mode_encrypted(const uint8_t *p, size_t n)
 		n -= 4;
 		if (len > n)
 			len = n;
-		rconn_send_msg(tx, type & 0x7f, chan, p, len, (type & 0x80) != 0);
+		rconn_send_msg(tx, type & 0x7f, chan, p, len, false);
 		p += len;
 		n -= len;
 		size_t w = rconn_take_output(tx, wire, sizeof wire);
 		feed_all(rx, wire, w, w);
 	}
-out:
 	rconn_free(tx);
 	rconn_free(rx);
 }
 
 static void mode_raw_encrypted(const uint8_t *p, size_t n)
 {
-	uint8_t key[32] = {2}, hdr[24] = {3};
-	crypto_secretstream_xchacha20poly1305_state st;
-	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, key);
+	struct noise_cs cs = cs_of(2, n > 0 && (p[0] & 1));
 	struct rconn *rx = rconn_new(-1, -1);
-	if (rconn_set_crypto(rx, &st, key, hdr) == 0)
-		feed_all(rx, p, n, n ? n : 1);
+	rconn_set_crypto(rx, &cs, &cs);
+	feed_all(rx, p, n, n ? n : 1);
 	rconn_free(rx);
 }
 

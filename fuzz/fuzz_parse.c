@@ -1,6 +1,7 @@
 /* fuzz_parse.c — libFuzzer target for the parser: any bytes must give a
- * well-formed script or a well-formed error (never a crash, hang or leak),
- * and the scanners used by the expander must stay inside their input. */
+ * well-formed script or a well-formed error (never a crash, hang or leak):
+ * typed words whose command substitutions have their programs, and the
+ * scanners used by the expander stay inside their input. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,12 +10,68 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* A raw word read back as an argument is the same single word: words are
- * kept raw, so parsing is idempotent on them. (As an argument, so that a
+static void check_script(const struct ast_script *sc);
+
+/* Every command substitution in the parts has its program, itself well
+ * formed: the lexer checked it, so parsing it again cannot fail. */
+static void check_parts(const struct word_part *pt)
+{
+	for (; pt; pt = pt->next) {
+		switch (pt->kind) {
+		case WORD_DQUOTE:
+			check_parts(pt->u.dq.head);
+			break;
+		case WORD_PARAM:
+			if (pt->u.param.arg)
+				check_parts(pt->u.param.arg->head);
+			if (pt->u.param.arg2)
+				check_parts(pt->u.param.arg2->head);
+			break;
+		case WORD_ARITH:
+			check_parts(pt->u.arith.expr->head);
+			break;
+		case WORD_CMDSUB:
+			if (pt->u.cmd.tree) {
+				check_script(pt->u.cmd.tree);
+				break;
+			}
+			/* Without a program only when its text does not parse
+			 * by itself, and only for two reasons, which are errors
+			 * when it runs (as in bash): a here-document whose body
+			 * would follow the ')', or a `…` whose text, un-escaped
+			 * inside "…" (\" is "), does not parse. */
+			{
+				struct arena a = { 0 };
+				struct parse_error err;
+				if (parse_script(&a, pt->u.cmd.src, pt->u.cmd.len, 1, &err) ||
+				    (!pt->u.cmd.backquote && !strstr(err.msg, "here-document")))
+					__builtin_trap();
+				arena_free(&a);
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* A word of the tree: the word parser never finds it unterminated where
+ * the lexer found its end (the two scanners agree); and its raw text read
+ * back as an argument is the same single word. (As an argument, so that a
  * word such as `elif` or `!`, special in command position, is still
  * checked.) */
-static void check_word(const char *w)
+static void check_word(const struct word *word)
 {
+	if (word->bad) {
+		struct arena a = { 0 };
+		struct parse_error err;
+		if (!word_parse(&a, word->raw, word->rawlen, 1, 1, WORD_F_ASSIGN_WORD, &err) &&
+		    err.incomplete)
+			__builtin_trap();
+		arena_free(&a);
+	}
+	check_parts(word->head);
+	const char *w = word->raw;
 	size_t n = strlen(w);
 	char *src = malloc(n + 3);
 	if (!src)
@@ -29,13 +86,12 @@ static void check_word(const char *w)
 	const struct ast_pipeline *pl = &sc->items[0].andor.pipes[0];
 	const struct ast_cmd *st = &pl->stages[0];
 	if (pl->nstages != 1 || st->redirs || st->nassigns || st->nwords != 2 ||
-	    strcmp(st->words[1], w) != 0)
+	    strcmp(st->words[1]->raw, w) != 0)
 		__builtin_trap();
 	arena_free(&a);
 	free(src);
 }
 
-static void check_script(const struct ast_script *sc);
 
 /* A compound command: every list it holds is well formed; the lists that
  * POSIX requires to be non-empty are. */
@@ -73,9 +129,12 @@ static void check_compound(const struct ast_cmd *c)
 		check_script(c->u.for_->body);
 		break;
 	case CMD_CASE:
+		check_parts(c->u.case_->word->head);
 		for (size_t i = 0; i < c->u.case_->nitems; i++) {
 			if (!c->u.case_->items[i].npats)
 				__builtin_trap();
+			for (size_t k = 0; k < c->u.case_->items[i].npats; k++)
+				check_parts(c->u.case_->items[i].pats[k]->head);
 			check_script(c->u.case_->items[i].body);
 		}
 		break;
@@ -103,11 +162,16 @@ static void check_stage(const struct ast_cmd *st)
 	for (size_t i = 0; i < st->nwords; i++)
 		check_word(st->words[i]);
 	for (size_t i = 0; i < st->nassigns; i++)
-		if (!strchr(st->assigns[i], '='))
+		if (!strchr(st->assigns[i]->raw, '='))
 			__builtin_trap();
-	for (const struct ast_redir *r = st->redirs; r; r = r->next)
-		if (!r->word || r->fd < 0 || (r->op == REDIR_HEREDOC) != (r->body != NULL))
+	for (const struct ast_redir *r = st->redirs; r; r = r->next) {
+		if (!r->word || r->fd < 0 || (r->op == REDIR_HEREDOC) != (r->body != NULL) ||
+		    (r->op != REDIR_HEREDOC && !r->target) ||
+		    (r->op == REDIR_HEREDOC && !r->body_quoted && !r->bodyw))
 			__builtin_trap();
+		if (r->target)
+			check_parts(r->target->head);
+	}
 }
 
 static void check_script(const struct ast_script *sc)

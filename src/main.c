@@ -43,7 +43,8 @@ static const char usage_text[] =
 	"                   nothing; FORMAT text, json or dot (Graphviz)\n"
 	"  --stats[=json]   after each pipeline, print per-edge statistics to stderr\n"
 	"  --bench [OPTS]   compare the transports on one workload\n"
-	"  --key FILE       key file for remote stages\n"
+	"  --key FILE       private key for remote stages (default ~/.config/ipcsh/id)\n"
+	"  --accept-new-host  pin the key of a host not yet in known_hosts\n"
 	"  --keygen [OPTS]  make the user's key pair, or list fingerprints: see ipcsh(1)\n"
 	"  -h, --help       this help;  -V, --version  the version\n"
 	"edges: a | b, a |[pipe:size=1M] b, |[fifo:path=P] |[sock:buf=N] |[mq:msgsize=N,maxmsg=N,lines] |[shm:size=N,spin]\n"
@@ -144,6 +145,8 @@ static void long_option(const char *a, int argc, char **argv, int *i, struct opt
 		sh.keyfile = argv[*i];
 	} else if (!strncmp(a, "--key=", 6)) {
 		sh.keyfile = a + 6;
+	} else if (!strcmp(a, "--accept-new-host")) {
+		sh.accept_new_host = true;
 	} else if (!strcmp(a, "--keygen")) {
 		exit(keygen_main(argc - *i - 1, argv + *i + 1));
 	} else if (!strcmp(a, "--bench")) {
@@ -261,7 +264,7 @@ int main(int argc, char **argv)
 	if (interactive) {
 		/* before the startup files, so that they see an interactive shell */
 		sh.interactive = true;
-		if (job_control_init() < 0 && o.force_i)
+		if (job_control_init(true) < 0 && o.force_i)
 			msg_warn("no terminal: no job control");
 		sh.opt_m = sh.jobctl;
 	}

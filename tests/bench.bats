@@ -233,9 +233,15 @@ print("ok")' out.json
 	run --separate-stderr ipcsh --bench --crypto 8M 64K
 	assert_success
 	assert_line --index 0 "what,gbps"
-	assert_line --regexp '^secretstream-push,[0-9]+\.[0-9]{2}$'
-	assert_line --regexp '^secretstream-pull,[0-9]+\.[0-9]{2}$'
-	assert_line --regexp '^aes256gcm-seal,([0-9]+\.[0-9]{2}|n/a)$'
+	assert_line --regexp '^aesgcm-seal,([0-9]+\.[0-9]{2}|n/a)$'
+	assert_line --regexp '^aesgcm-open,([0-9]+\.[0-9]{2}|n/a)$'
+	assert_line --regexp '^chachapoly-seal,[0-9]+\.[0-9]{2}$'
+	assert_line --regexp '^chachapoly-open,[0-9]+\.[0-9]{2}$'
+	assert_line --regexp '^secretstream-v1-push,[0-9]+\.[0-9]{2}$'
+	assert_line --regexp '^secretstream-v1-pull,[0-9]+\.[0-9]{2}$'
+	if grep -qw aes /proc/cpuinfo; then
+		refute_line 'aesgcm-seal,n/a'
+	fi
 	run --separate-stderr ipcsh --bench --crypto 8M 0
 	assert_failure 2
 	[[ $stderr == *"usage: BYTES MSG"* ]] || fail "$stderr"
@@ -243,11 +249,14 @@ print("ok")' out.json
 
 @test "bench: --remote adds a verified row through ipcshd over loopback" {
 	[ -x "$IPCSHD" ] || skip "ipcshd is not built"
-	"$IPCSHD" --genkey key
+	export XDG_CONFIG_HOME=$PWD/cfg
+	ipcsh --keygen >/dev/null
+	"$IPCSHD" --genkey-host hk >/dev/null
 	local root=()
 	[ "$(id -u)" != 0 ] || root=(--allow-root)
 	: >daemon.err # exists before the daemon's own redirection runs
-	"$IPCSHD" --listen 127.0.0.1:0 --key key "${root[@]}" 2>>daemon.err &
+	"$IPCSHD" --listen 127.0.0.1:0 --host-key hk --authorized-keys cfg/ipcsh/id.pub "${root[@]}" \
+		2>>daemon.err &
 	DAEMON_PID=$!
 	local i port=
 	for ((i = 0; i < 200; i++)); do
@@ -256,7 +265,9 @@ print("ok")' out.json
 		sleep 0.05
 	done
 	[ -n "$port" ] || { cat daemon.err; false; }
-	run --separate-stderr ipcsh --bench "${SMALL[@]}" --transport pipe --remote "127.0.0.1:$port" --key key
+	echo "127.0.0.1:$port $(cut -d' ' -f1,2 hk.pub)" >cfg/ipcsh/known_hosts
+	run --separate-stderr ipcsh --bench "${SMALL[@]}" --transport pipe --remote "127.0.0.1:$port" \
+		--key cfg/ipcsh/id
 	assert_success
 	assert_line --regexp "^remote 127\.0\.0\.1:$port +[0-9.]+ .* verified\$"
 	grep -q -- "--bench --consume" daemon.err
@@ -284,6 +295,7 @@ print("ok")' out.json
 	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_IPCSHD="$IPCSHD" BENCH_OUT="$BATS_TEST_TMPDIR/out" \
 		BENCH_BYTES=4M BENCH_REPS=1 BENCH_LAUNCH_REPS=6 BENCH_SKIP="1 5 6" TMPDIR="$BATS_TEST_TMPDIR" \
 		BENCH_RING_BYTES=16M BENCH_RING_SMALL=1M BENCH_PIPEPAIR="$IPCSH_BUILD/bench/pipepair" \
+		BENCH_RTT_ROUNDS=2000 BENCH_RTT_BATCHES=2 \
 		bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	assert_line --regexp '^- machine: .+, [0-9]+ cores, Linux '
@@ -298,8 +310,9 @@ print("ok")' out.json
 	assert_line --regexp '^\| memcpy .* \| ring / memcpy [0-9.]+ \|'
 	assert_line --regexp '^\| raw C pair over a 1 MiB pipe, 64-byte writes \| [0-9.]+ \| ring / pipe [0-9.]+ \|'
 	assert_line --regexp '^\| ring-aware producer, relayed consumer .* vs relayed shm [0-9.]+ \|'
-	assert_output --regexp 'spinning .* median
-[0-9.]+ us'
+	# Round trips: each batch beside the cache-line floor of the same two vCPUs.
+	assert_line --regexp '^\| 2 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| -?[0-9.]+ \|$'
+	assert_line --regexp '^Spinning: median of the batch medians [0-9.]+ us \(batches [0-9.]+\.\.[0-9.]+; target <= 0.25: (ok|MISSED)\),$'
 	refute_output --partial "n/a"
 	[ -s "$BATS_TEST_TMPDIR/out/results.md" ]
 	# Its temp directory is gone.

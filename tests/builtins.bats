@@ -433,3 +433,23 @@ echo "$a|$b"; echo "x y" | read -r -- c; echo "${c-unset}"'
 	run ipcsh -c 'x=1; unset -f x; echo "$? $x"'
 	assert_output '0 1'
 }
+
+@test "set -m: a background job gets its own process group (kill -- -PID ends all of it); set +m: the shell's" {
+	command -v ps >/dev/null || skip "ps (procps) is not installed"
+	script='set -m
+sleep 30 | sleep 31 & p=$!
+mine=$(ps -o pgid= -p $$ | tr -d " "); its=$(ps -o pgid= -p $p | tr -d " ")
+[ "$its" != "$mine" ] && echo own-group
+case $- in *m*) echo flag-m ;; esac
+kill -- -"$its"; wait $p; echo "status $?"
+set +m
+sleep 30 & q=$!
+[ "$(ps -o pgid= -p $q | tr -d " ")" = "$mine" ] && echo shell-group
+case $- in *m*) ;; *) echo no-flag ;; esac
+kill $q'
+	like_bash "$script" "own-group
+flag-m
+status 143
+shell-group
+no-flag"
+}

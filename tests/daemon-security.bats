@@ -9,9 +9,7 @@ load helpers/remote_lib
 
 setup_file() {
 	export REMOTE_DIR=$BATS_FILE_TMPDIR
-	export REMOTE_KEY=$REMOTE_DIR/key
-	"$IPCSHD" --genkey "$REMOTE_KEY"
-	export IPCSH_KEY=$REMOTE_KEY
+	remote_keys "$REMOTE_DIR"
 }
 
 teardown_file() {
@@ -40,12 +38,14 @@ stat_fields() {
 	# admin starts it from a shell.
 	: >T.log
 	# shellcheck disable=SC2046
-	script -qec "exec '$IPCSHD' --listen 127.0.0.1:0 --key '$REMOTE_KEY' $(remote_root_flag) 2>'$PWD/T.log'" \
+	script -qec "exec '$IPCSHD' --listen 127.0.0.1:0 --host-key '$REMOTE_HOSTKEY' \
+--authorized-keys '$REMOTE_AUTHKEYS' $(remote_root_flag) 2>'$PWD/T.log'" \
 		/dev/null </dev/null >/dev/null 2>&1 &
 	echo $! >>remote.pids
 	remote_wait_file T.log 'listening on'
 	local port
 	port=$(sed -n 's/^ipcshd: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' T.log)
+	remote_pin "$REMOTE_HOSTKEY" "127.0.0.1:$port"
 	run "$RCLIENT" "127.0.0.1:$port" sh -c 'cat /proc/$$/stat; cat /proc/$PPID/stat'
 	assert_success
 	sed -n 1p <<<"$output" >cmd.stat
@@ -134,7 +134,7 @@ make_fakessh() {
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"MYVAR: environment variable not accepted"* ]]
 	# shellcheck disable=SC2046
-	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key "$REMOTE_KEY" \
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --host-key "$REMOTE_HOSTKEY" \
 		$(remote_root_flag) --accept-env 'A=B'
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"--accept-env: 'A=B' is not a name pattern"* ]]
@@ -187,33 +187,44 @@ make_fakessh() {
 	done
 	[ ! -e written ]
 	# shellcheck disable=SC2046
-	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key "$REMOTE_KEY" \
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --host-key "$REMOTE_HOSTKEY" \
 		$(remote_root_flag) --allow-exact ' '
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"--allow-exact: empty command"* ]]
 }
 
 @test "key files: a symlink, or a file of another user, is refused" {
-	cp "$REMOTE_KEY" real.key
+	cp "$REMOTE_HOSTKEY" real.key
 	ln -s real.key link.key
 	# shellcheck disable=SC2046
-	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key link.key $(remote_root_flag)
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --host-key link.key $(remote_root_flag)
 	[ "$status" -eq 1 ]
-	[[ $stderr == *"cannot open key file link.key: it is a symbolic link"* ]]
-	remote_start E --key real.key
-	run --separate-stderr "$RCLIENT" -k link.key "127.0.0.1:$E_PORT" true
+	[[ $stderr == *"cannot open link.key: it is a symbolic link"* ]]
+	remote_start E
+	cp "$REMOTE_KEY" my.key
+	ln -s my.key mylink.key
+	run --separate-stderr "$RCLIENT" -k mylink.key "127.0.0.1:$E_PORT" true
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"it is a symbolic link"* ]]
-	run "$RCLIENT" -k real.key "127.0.0.1:$E_PORT" echo honest
+	run "$RCLIENT" -k my.key "127.0.0.1:$E_PORT" echo honest
 	assert_output honest
+	# authorized_keys that others may write admits nothing.
+	cp "$REMOTE_AUTHKEYS" ak
+	chmod 666 ak
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --host-key real.key --authorized-keys ak \
+		$(remote_root_flag)
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"may be written by group or others (mode 666)"* ]]
 	[ "$(id -u)" -eq 0 ] || return 0
 	# Root reading a key that nobody owns (and so could have written).
-	cp "$REMOTE_KEY" nobody.key
+	cp "$REMOTE_HOSTKEY" nobody.key
 	chown nobody nobody.key
-	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key nobody.key --user nobody
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --host-key nobody.key --user nobody
 	[ "$status" -eq 1 ]
-	[[ $stderr == *"key file nobody.key is owned by uid $(id -u nobody), not by uid 0 or root"* ]]
-	run --separate-stderr "$RCLIENT" -k nobody.key "127.0.0.1:$E_PORT" true
+	[[ $stderr == *"nobody.key is owned by uid $(id -u nobody), not by uid 0"* ]]
+	cp "$REMOTE_KEY" nobody.id
+	chown nobody nobody.id
+	run --separate-stderr "$RCLIENT" -k nobody.id "127.0.0.1:$E_PORT" true
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"is owned by uid"* ]]
 }
@@ -228,7 +239,7 @@ make_fakessh() {
 	run "$RCLIENT" "$h" printf '%s' $'a\nipcshd: 127.0.0.1:2: FORGED\e]0;title\a'
 	assert_success
 	cat E.log
-	! grep -q 'FORGED' <(grep -v '^ipcshd: 127\.0\.0\.1:[0-9]*: ' E.log)
+	! grep -q 'FORGED' <(grep -v '^ipcshd: 127\.0\.0\.1:[0-9]* (tester): ' E.log)
 	! grep -q '^ipcshd: 127\.0\.0\.1:[12]: ' E.log
 	[ "$(tr -d '\n[:print:]' <E.log | wc -c)" -eq 0 ] # nothing but printable ASCII
 	grep -qF "printf %s 'a\\nipcshd: 127.0.0.1:2: FORGED\\x1b]0;title\\x07': exit 0" E.log
@@ -240,7 +251,7 @@ make_fakessh() {
 	cat >evil-server <<-'EOF2'
 		#!/bin/bash
 		head -c 12 >/dev/null # the client hello
-		printf '\0\0\0\10IPSH\1\1\2S'
+		printf '\0\0\0\10IPSH\2\2\2S'
 		t=$'A\e[31m\x9b2J\xc2\x9b2J\xe2\x80\xaeRLO\xe2\x81\xa6LRI\xe2\x80\x8fRLM\xd8\x9c caf\xc3\xa9 \xff\xc0\xaf Z'
 		n=$(($(printf '%s' "$t" | LC_ALL=C wc -c) + 3))
 		printf "\\0\\0\\0\\$(printf %o "$n")\\10\\0\\7%s" "$t"
@@ -363,4 +374,137 @@ flood_stop() {
 	assert_output served-again
 	flood_stop s2
 	flood_stop s4
+}
+
+# ---- authorized_keys: who may connect, and what each key may do ----------
+
+# A second user key in the test directory: $1 (private), $1.pub.
+second_key() {
+	"$IPCSH" --keygen -f "$1" -C "$1" >/dev/null
+}
+
+@test "allow= lets a key run only the listed commands (a quoted list)" {
+	second_key bob
+	{ cat "$REMOTE_AUTHKEYS"; echo "allow=\"printf,cat\" $(cat bob.pub)"; } >ak
+	remote_start E --authorized-keys "$PWD/ak"
+	local h=127.0.0.1:$E_PORT
+	run "$RCLIENT" -k bob "$h" printf ok
+	assert_output ok
+	run "$RCLIENT" -k bob "$h" "$(command -v cat)" /dev/null
+	assert_success
+	run -126 --separate-stderr "$RCLIENT" -k bob "$h" sh -c "touch '$PWD/marker'"
+	[[ $stderr == *"sh: not allowed on this server (allow= of this key)"* ]]
+	[ ! -e marker ]
+	ln -s "$(command -v sh)" cat
+	run -126 "$RCLIENT" -k bob "$h" "$PWD/cat" -c "touch '$PWD/marker'"
+	[ ! -e marker ]
+	# The other key of the file is not restricted by bob's line.
+	run "$RCLIENT" "$h" sh -c 'echo unrestricted'
+	assert_output unrestricted
+}
+
+@test "from= admits a key only from the listed networks" {
+	second_key bob
+	second_key carol
+	{
+		echo "from=\"10.0.0.0/8,192.168.1.1\" $(cat bob.pub)"
+		echo "from=127.0.0.0/8 $(cat carol.pub)"
+	} >ak
+	remote_start E --authorized-keys "$PWD/ak"
+	run --separate-stderr "$RCLIENT" -k bob "127.0.0.1:$E_PORT" touch "$PWD/marker"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"authentication failed: this server does not admit key SHA256:"* ]]
+	[ ! -e marker ]
+	grep -q "is not admitted from this address (from=)" E.log
+	run "$RCLIENT" -k carol "127.0.0.1:$E_PORT" echo from-loopback
+	assert_output from-loopback
+}
+
+@test "command= forces the command line, whatever the client asks" {
+	second_key bob
+	echo "command=\"printf <%s> forced 'two words'\" $(cat bob.pub)" >ak
+	cat "$REMOTE_AUTHKEYS" >>ak
+	remote_start E --authorized-keys "$PWD/ak"
+	run "$RCLIENT" -k bob "127.0.0.1:$E_PORT" sh -c "touch '$PWD/marker'"
+	assert_success
+	[ ! -e marker ]
+	[ "$output" = "<forced><'two><words'>" ] || [ "$output" = "<forced><two words>" ]
+	echo 'command="env" '"$(cat bob.pub)" >ak2
+	remote_start F --authorized-keys "$PWD/ak2"
+	run "$RCLIENT" -k bob "127.0.0.1:$F_PORT" ls -l 'a b'
+	assert_success
+	assert_line "IPCSH_ORIGINAL_COMMAND=ls -l 'a b'"
+}
+
+@test "env= names the variables a key may set, in place of --accept-env" {
+	second_key bob
+	{ cat "$REMOTE_AUTHKEYS"; echo "env=\"FOO,BAR\" $(cat bob.pub)"; } >ak
+	remote_start E --authorized-keys "$PWD/ak"
+	local h=127.0.0.1:$E_PORT
+	run "$RCLIENT" -k bob -e FOO=1 -e BAR=2 "$h" sh -c 'echo "$FOO$BAR"'
+	assert_output 12
+	run --separate-stderr "$RCLIENT" -k bob -e LANG=C "$h" true
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"LANG: environment variable not accepted by this server (env= of this key)"* ]]
+	# The key without env= has the daemon's list (LANG, LC_*), not bob's.
+	run --separate-stderr "$RCLIENT" -e FOO=1 "$h" true
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"FOO: environment variable not accepted by this server (--accept-env)"* ]]
+	run "$RCLIENT" -e LANG=C "$h" sh -c 'echo "$LANG"'
+	assert_output C
+}
+
+@test "a removed key is refused from the next connection on; the others keep working" {
+	second_key bob
+	cat "$REMOTE_AUTHKEYS" bob.pub >ak
+	remote_start E --authorized-keys "$PWD/ak"
+	run "$RCLIENT" -k bob "127.0.0.1:$E_PORT" echo bob-admitted
+	assert_output bob-admitted
+	grep -v bob ak >ak.new
+	mv ak.new ak # as an editor saves: a new file
+	run --separate-stderr "$RCLIENT" -k bob "127.0.0.1:$E_PORT" touch "$PWD/marker"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"authentication failed"* ]]
+	[ ! -e marker ]
+	run "$RCLIENT" "127.0.0.1:$E_PORT" echo others-still-work
+	assert_output others-still-work
+}
+
+@test "a malformed authorized_keys line is named by file and line; the rest is loaded" {
+	second_key bob
+	{
+		echo "# comment"
+		echo "allow=\"cat $(cat bob.pub)" # an unterminated quote
+		echo "bogus=1 $(cat bob.pub)"
+		cat "$REMOTE_AUTHKEYS"
+	} >ak
+	remote_start E --authorized-keys "$PWD/ak"
+	grep -q "ak:2: " E.log
+	grep -q "ak:3: unknown option 'bogus'" E.log
+	run "$RCLIENT" "127.0.0.1:$E_PORT" echo line-4-loaded
+	assert_output line-4-loaded
+	run --separate-stderr "$RCLIENT" -k bob "127.0.0.1:$E_PORT" true
+	[ "$status" -eq 255 ]
+}
+
+@test "a fake daemon holding every client-side secret but not the host key is refused" {
+	# Everything a client has: its key pair, known_hosts, the authorized_keys.
+	# The impostor makes its own host key: the pinned one is not in its hands.
+	"$IPCSHD" --genkey-host impostor.key >/dev/null
+	REMOTE_HOSTKEY=$PWD/impostor.key remote_start F
+	# The client believes it talks to the real daemon at this address.
+	grep -v "127.0.0.1:$F_PORT " "$XDG_CONFIG_HOME/ipcsh/known_hosts" >kh
+	cp kh "$XDG_CONFIG_HOME/ipcsh/known_hosts"
+	remote_pin "$REMOTE_HOSTKEY" "127.0.0.1:$F_PORT"
+	local fp
+	fp=$("$IPCSH" --keygen -l -f impostor.key.pub | cut -d' ' -f2)
+	for accept in "" --accept-new-host; do
+		run --separate-stderr "$IPCSH" $accept -c "echo SECRET | @127.0.0.1:$F_PORT touch '$PWD/marker'"
+		[ "$status" -eq 255 ]
+		[[ $stderr == *"WARNING: THE HOST KEY HAS CHANGED. The host now presents $fp"* ]]
+		[ ! -e marker ]
+	done
+	# It never even saw the client's key: no session got past the handshake.
+	! grep -q "touch" F.log
+	grep -q "closed during the handshake, after our host key" F.log
 }

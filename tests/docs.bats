@@ -36,7 +36,7 @@ render() {
 	assert_success
 	local got
 	got=$(grep -E '^[A-Z][A-Z ]+$' <<<"$output" | grep -v '^IPCSH' | tr '\n' ,)
-	assert_equal "$got" "NAME,SYNOPSIS,DESCRIPTION,OPTIONS,GRAMMAR,TRANSPORTS,JOB CONTROL,REMOTE STAGES,ENVIRONMENT,FILES,EXIT STATUS,EXAMPLES,SEE ALSO,"
+	assert_equal "$got" "NAME,SYNOPSIS,DESCRIPTION,OPTIONS,GRAMMAR,TRANSPORTS,JOB CONTROL,REMOTE STAGES,ENVIRONMENT,FILES,EXIT STATUS,EXAMPLES,SEE ALSO,SECURITY CONSIDERATIONS,"
 }
 
 @test "docs: mandoc -Tlint -Wwarning is clean for man/ipcsh.1" {
@@ -53,7 +53,8 @@ render() {
 	run --separate-stderr render "$SRC/man/ipcshd.8"
 	assert_success
 	assert_output --partial "--stdio"
-	assert_output --partial "--genkey"
+	assert_output --partial "--genkey-host"
+	assert_output --partial "--authorized-keys"
 }
 
 @test "docs: every option of ipcsh --help is in man/ipcsh.1" {
@@ -111,7 +112,8 @@ bash_complete() {
 	run bash_complete "$SRC/completions/ipcshd" "ipcshd --"
 	assert_success
 	local o
-	for o in --genkey --listen --key --allow --max-sessions --user --allow-root --stdio; do
+	for o in --genkey-host --listen --host-key --authorized-keys --allow --max-sessions --user \
+		--allow-root --stdio; do
 		assert_line -- "$o"
 	done
 }
@@ -184,7 +186,7 @@ zsh_complete() {
 	assert_line lines
 	assert_line maxmsg
 	run zsh_complete "$SRC/completions" "ipcshd --ge"
-	assert_line -- --genkey
+	assert_line -- --genkey-host
 }
 
 # fish_complete LINE: what fish offers for LINE, with the completion files

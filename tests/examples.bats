@@ -142,17 +142,21 @@ shm  $sum"
 
 @test "examples: remote-grep.ipcsh greps a file through a local ipcshd" {
 	printf 'INFO a\nERROR one\nINFO b\nERROR two\n' >app.log
-	"$IPCSHD" --genkey key
+	export XDG_CONFIG_HOME=$PWD/cfg
+	"$IPCSH" --keygen >/dev/null
+	"$IPCSHD" --genkey-host hk >/dev/null
 	local asroot=
 	[ "$(id -u)" -ne 0 ] || asroot=--allow-root
-	"$IPCSHD" --listen 127.0.0.1:0 --key key --allow grep $asroot 2>daemon.log &
+	"$IPCSHD" --listen 127.0.0.1:0 --host-key hk --authorized-keys cfg/ipcsh/id.pub --allow grep \
+		$asroot 2>daemon.log &
 	DAEMON=$!
 	wait_until grep -qE '[0-9]{2,5}' daemon.log
 	local port
 	port=$(grep -oE '127\.0\.0\.1:[0-9]+' daemon.log | head -1 | cut -d: -f2)
 	[ -n "$port" ] || port=$(grep -oE 'port [0-9]+' daemon.log | head -1 | cut -d' ' -f2)
 	[ -n "$port" ] || { cat daemon.log; false; }
-	run --separate-stderr env IPCSH_GREP_HOST="127.0.0.1:$port" IPCSH_KEY="$PWD/key" \
+	echo "127.0.0.1:$port $(cut -d' ' -f1,2 hk.pub)" >cfg/ipcsh/known_hosts
+	run --separate-stderr env IPCSH_GREP_HOST="127.0.0.1:$port" \
 		"$IPCSH" "$EX/remote-grep.ipcsh" ERROR "$PWD/app.log"
 	assert_success
 	assert_output "127.0.0.1:$port:2:ERROR one

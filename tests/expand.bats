@@ -144,6 +144,12 @@ b}' 'ab'
 		"[a	b][AAé][it's][\$'x']"
 	like_bash "printf '%s' \$'\\cA\\e' | od -An -tx1" ' 01 1b'
 	like_bash "printf '[%s]' \$'a\\0b' \$''" '[a][]'
+	# inside the argument of a \${…} within "…" it is quoting (bash), not in a here-document
+	like_bash "x=; printf '[%s]' \"\${x:-\$'a\\tb'}\" \"\${x:-\$'}'}\" \"\${x:-\"\$'in'\"}\"" \
+		"[a	b][}][\$'in']"
+	like_bash "x=; cat <<E
+\${x:-\$'a b'}
+E" "\$'a b'"
 }
 
 @test "expansion errors name the problem and stop the command" {

@@ -281,13 +281,12 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 _ish_tagged_yes() { pgrep -x -s "$ISH_PID" yes >/dev/null; }
 
 @test "a remote stage inside a substitution: diff <(@h1 cat f) <(@h2 cat f)" {
-	REMOTE_KEY=$BATS_TEST_TMPDIR/key
-	"$IPCSHD" --genkey "$REMOTE_KEY"
+	remote_keys "$BATS_TEST_TMPDIR"
 	remote_start A
 	remote_start B
 	printf 'a\nb\n' >f1
 	printf 'a\nc\n' >f2
-	run env IPCSH_KEY="$REMOTE_KEY" "$IPCSH" -c "
+	run "$IPCSH" -c "
 		diff <(@127.0.0.1:$A_PORT cat $PWD/f1) <[shm](@127.0.0.1:$B_PORT cat $PWD/f2)
 		echo \"st=\$? \$IPCSH_GRAPHSTATUS\""
 	assert_output --partial $'< b\n---\n> c\nst=1 1=1 1.<1=0 1.<2=0'

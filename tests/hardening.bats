@@ -24,19 +24,26 @@ teardown() {
 start_daemon() {
 	D=$BATS_TEST_TMPDIR/d
 	mkdir -p "$D/bin" "$D/mark" "$D/home"
-	"$IPCSHD" --genkey "$D/key"
+	# The user's key (its id.pub the daemon's authorized_keys), the host key.
+	export XDG_CONFIG_HOME=$D/config
+	ipcsh --keygen -C hardening >/dev/null
+	"$IPCSHD" --genkey-host "$D/hostkey" >/dev/null
 	# shellcheck disable=SC2016 # $1 is the script's
 	printf '#!/bin/sh\n: >"$1"\n' >"$D/bin/fire-marker"
 	chmod 755 "$D/bin/fire-marker"
 	local root=()
 	[ "$(id -u)" -ne 0 ] || root=(--allow-root)
-	HOME=$D/home PATH="$D/bin:$PATH" "$IPCSHD" --listen 127.0.0.1:0 --key "$D/key" \
-		--allow cat,fire-marker "${root[@]}" "$@" 2>"$D/log" &
+	HOME=$D/home PATH="$D/bin:$PATH" "$IPCSHD" --listen 127.0.0.1:0 --host-key "$D/hostkey" \
+		--authorized-keys "$D/config/ipcsh/id.pub" --allow cat,fire-marker "${root[@]}" "$@" 2>"$D/log" &
 	DPID=$!
 	local i
 	for i in $(seq 200); do
 		PORT=$(sed -n 's/^ipcshd: listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$D/log")
-		[ -n "$PORT" ] && return 0
+		if [ -n "$PORT" ]; then
+			echo "127.0.0.1:$PORT $(cut -d' ' -f1,2 "$D/hostkey.pub")" \
+				>>"$XDG_CONFIG_HOME/ipcsh/known_hosts"
+			return 0
+		fi
 		sleep 0.05
 	done
 	cat "$D/log" >&2
@@ -46,7 +53,7 @@ start_daemon() {
 @test "ipcshd stopped by SIGTERM exits 0 with nothing but its log on stderr (no leak report)" {
 	# Regression: a sanitized ipcshd reported its configuration as leaked.
 	start_daemon --max-sessions 8
-	echo hi | ipcsh --key "$D/key" -c "@127.0.0.1:$PORT cat"
+	echo hi | ipcsh --key "$D/config/ipcsh/id" -c "@127.0.0.1:$PORT cat"
 	kill "$DPID"
 	st=0
 	wait "$DPID" || st=$?
@@ -59,7 +66,7 @@ start_daemon() {
 @test "hostile connections: each is closed within the deadline and runs nothing" {
 	[ -x "$FIRE" ] || skip "daemon_fire helper not built"
 	start_daemon --handshake-timeout 1 --max-sessions 64
-	run "$FIRE" -p "$PORT" -k "$D/key" -m "$D/mark" -n 210 -j 8 -d 1
+	run "$FIRE" -p "$PORT" -k "$D/config/ipcsh/id" -m "$D/mark" -n 210 -j 8 -d 1
 	assert_success
 	assert_line --partial "hostile=210 closed=210 late=0 exits=0"
 	# An authenticated EXEC the daemon refuses (a command outside --allow,
@@ -82,9 +89,9 @@ start_daemon() {
 @test "the daemon keeps serving an honest client after hostile ones" {
 	[ -x "$FIRE" ] || skip "daemon_fire helper not built"
 	start_daemon --handshake-timeout 1
-	"$FIRE" -p "$PORT" -k "$D/key" -m "$D/mark" -n 42 -j 4 -d 1 >/dev/null
+	"$FIRE" -p "$PORT" -k "$D/config/ipcsh/id" -m "$D/mark" -n 42 -j 4 -d 1 >/dev/null
 	head -c 3000000 /dev/urandom >in
-	ipcsh --key "$D/key" -c "cat in |[shm] @127.0.0.1:$PORT cat |[mq] cat >out"
+	ipcsh --key "$D/config/ipcsh/id" -c "cat in |[shm] @127.0.0.1:$PORT cat |[mq] cat >out"
 	cmp in out
 }
 
@@ -138,7 +145,7 @@ start_daemon() {
 	# (491 of 600 connections here, with at most 12 open at a time).
 	[ -x "$FIRE" ] || skip "daemon_fire helper not built"
 	start_daemon --handshake-timeout 1 --max-sessions 24
-	run "$FIRE" -p "$PORT" -k "$D/key" -m "$D/mark" -n 600 -j 12 -d 1
+	run "$FIRE" -p "$PORT" -k "$D/config/ipcsh/id" -m "$D/mark" -n 600 -j 12 -d 1
 	assert_success
 	run grep -c 'refused: busy' "$D/log"
 	assert_output 0

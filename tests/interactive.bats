@@ -229,8 +229,8 @@ teardown() {
 
 @test "Ctrl-C of a remote stage: ^C, then the prompt on a line of its own" {
 	load helpers/remote_lib
-	REMOTE_KEY=$BATS_TEST_TMPDIR/key
-	"$IPCSHD" --genkey "$REMOTE_KEY"
+	# Keys where the interactive shell's XDG_CONFIG_HOME is (ish_start).
+	remote_keys "$BATS_TEST_TMPDIR/home"
 	remote_start D
 	ish_start IPCSH_KEY="$REMOTE_KEY"
 	ish_type "@127.0.0.1:$D_PORT sleep 4343"
@@ -336,4 +336,27 @@ teardown() {
 	run --separate-stderr ipcsh --bench --reps 2 --bytes 256K --transport pipe
 	assert_success
 	assert_line --regexp '^pipe +[0-9.]+ +[0-9.]+ +!?[0-9]+% .* verified$'
+}
+
+_ish_last_is() { [ "$(ish_last_line)" = "$1" ]; }
+
+@test "set -b: a background job's end is reported at once, and the line being typed is drawn again" {
+	ish_start
+	ish_run 'set -b; echo "[$-]"'
+	[[ $(ish_output) == *b* ]]
+	ish_run 'sleep 0.3 &'
+	ish_type 'echo typed'
+	# no Enter: the notice comes by itself, then the prompt and the line again
+	ish_wait 'Done +sleep 0.3'
+	ish_wait_for _ish_last_is 'ipc> echo typed'
+	ish_keys Enter
+	ish_wait '^typed$'
+	# without -b the notice waits for the next prompt, as bash
+	ish_run 'set +b; sleep 0.3 &'
+	ish_type 'echo two'
+	sleep 1
+	[ "$(ish_screen | grep -c 'Done')" = 1 ] || { ish_screen; false; }
+	ish_keys Enter
+	ish_wait_prompt
+	[ "$(ish_screen | grep -c 'Done')" = 2 ] || { ish_screen; false; }
 }

@@ -9,12 +9,10 @@ load helpers/remote_lib
 
 setup_file() {
 	export REMOTE_DIR=$BATS_FILE_TMPDIR
-	export REMOTE_KEY=$REMOTE_DIR/key
-	"$IPCSHD" --genkey "$REMOTE_KEY"
+	remote_keys "$REMOTE_DIR"
 	head -c $((32 << 20)) /dev/urandom >"$REMOTE_DIR/in.32M"
 	remote_start D --accept-env FOO
 	export D_PORT D_PID
-	export IPCSH_KEY=$REMOTE_KEY
 	export H=127.0.0.1:$D_PORT
 }
 
@@ -31,27 +29,20 @@ teardown() {
 	remote_stop_all "$BATS_TEST_TMPDIR"
 }
 
-@test "genkey: 64 hex digits, mode 0600, never overwrites" {
-	run "$IPCSHD" --genkey k
-	assert_success
-	[ "$(stat -c %a k)" = 600 ]
-	grep -Eqx '[0-9a-f]{64}' k
-	cp k k.before
-	run --separate-stderr "$IPCSHD" --genkey k
-	assert_failure
-	[[ $stderr == *"exists"* ]]
-	cmp k k.before
-}
-
 @test "a key file readable by others is refused by the client and the daemon" {
 	cp "$IPCSH_KEY" k
 	chmod 644 k
 	run --separate-stderr "$RCLIENT" -k k "$H" true
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"@$H:"*"chmod 600"* ]]
-	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key k --allow-root
+	cp "$REMOTE_HOSTKEY" hk
+	chmod 640 hk
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --host-key hk --allow-root
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"accessible by group or others"* ]]
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --allow-root
+	[ "$status" -eq 1 ]
+	[[ $stderr == *"no host key: use --host-key FILE (make one with --genkey-host FILE)"* ]]
 }
 
 @test "client helper: stdin, stdout, stderr and exit status" {
@@ -103,15 +94,17 @@ teardown() {
 	refute_output --partial LD_TESTVAR
 }
 
-@test "wrong key: refused, nothing runs, the daemon keeps serving" {
-	"$IPCSHD" --genkey wrong
+@test "a key not in authorized_keys: refused, nothing runs, the daemon keeps serving" {
+	"$IPCSH" --keygen -f wrong -C stranger >/dev/null
+	local fp
+	fp=$("$IPCSH" --keygen -l -f wrong.pub | cut -d' ' -f2)
 	run --separate-stderr "$IPCSH" --key wrong -c "@$H touch '$PWD/marker'"
 	[ "$status" -eq 255 ]
-	[ "$stderr" = "ipcsh: @$H: authentication failed" ]
+	[ "$stderr" = "ipcsh: @$H: authentication failed: this server does not admit key $fp" ]
 	[ ! -e marker ]
 	run "$IPCSH" -c "@$H echo still-serving"
 	assert_output still-serving
-	grep -q "refused: authentication failed" "$BATS_FILE_TMPDIR/D.log"
+	grep -q "refused: key $fp is not in $REMOTE_AUTHKEYS" "$BATS_FILE_TMPDIR/D.log"
 }
 
 @test "yes into a remote head, and a remote yes into head, end promptly" {
@@ -204,11 +197,17 @@ raw_wait_closed() {
 
 @test "as root, the daemon refuses to start without --user or --allow-root" {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
-	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --key "$IPCSH_KEY"
+	run --separate-stderr "$IPCSHD" --listen 127.0.0.1:0 --host-key "$REMOTE_HOSTKEY"
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"refusing to run commands as root"* ]]
-	remote_start E --user nobody
+	# authorized_keys is read as the user that runs the commands.
+	local d
+	d=$(mktemp -d)
+	chmod 755 "$d"
+	cp "$REMOTE_AUTHKEYS" "$d/ak"
+	remote_start E --user nobody --authorized-keys "$d/ak"
 	run "$RCLIENT" "127.0.0.1:$E_PORT" id -un
+	rm -r "$d"
 	assert_output nobody
 }
 
@@ -401,11 +400,16 @@ start_sshd() {
 	fi
 	: >v6.log
 	# shellcheck disable=SC2046 # no flag or one word
-	"$IPCSHD" --listen '[::1]:0' --key "$IPCSH_KEY" $(remote_root_flag) 2>>v6.log &
+	"$IPCSHD" --listen '[::1]:0' --host-key "$REMOTE_HOSTKEY" --authorized-keys "$REMOTE_AUTHKEYS" \
+		$(remote_root_flag) 2>>v6.log &
 	echo $! >>remote.pids
 	remote_wait_file v6.log 'listening on \[::1\]:'
 	local port
 	port=$(sed -n 's/^ipcshd: listening on \[::1\]:\([0-9]*\)$/\1/p' v6.log)
+	run --separate-stderr "$IPCSH" -c "@[::1]:$port true"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"[::1]:$port ipcsh-x25519 "* ]] # the line to add, IPv6 in brackets
+	remote_pin "$REMOTE_HOSTKEY" "[::1]:$port"
 	run "$IPCSH" -c "echo v6 | @[::1]:$port cat"
 	assert_output v6
 }
@@ -418,7 +422,7 @@ start_sshd() {
 	grep -q "sleep 30: idle timeout; process group killed" E.log
 	run "$RCLIENT" "127.0.0.1:$E_PORT" sh -c 'cat; echo x >&2' <<<"12345"
 	assert_success
-	grep -Eq "^ipcshd: 127\.0\.0\.1:[0-9]+: sh -c 'cat; echo x >&2': exit 0 \(in 6 B, out 6 B, err 2 B, [0-9.]+ s\)$" E.log
+	grep -Eq "^ipcshd: 127\.0\.0\.1:[0-9]+ \(tester\): sh -c 'cat; echo x >&2': exit 0 \(in 6 B, out 6 B, err 2 B, [0-9.]+ s\)$" E.log
 }
 
 @test "flow control: a flood of stdin that is never read, and output on both streams" {
@@ -433,20 +437,21 @@ start_sshd() {
 	assert_success
 }
 
-@test "key lookup: --key, then IPCSH_KEY, then XDG_CONFIG_HOME/ipcsh/key" {
+@test "key lookup: --key, then IPCSH_KEY, then XDG_CONFIG_HOME/ipcsh/id" {
 	mkdir -p cfg/ipcsh
-	cp "$IPCSH_KEY" cfg/ipcsh/key
-	"$IPCSHD" --genkey wrong
+	cp "$IPCSH_KEY" cfg/ipcsh/id
+	cp "$XDG_CONFIG_HOME/ipcsh/known_hosts" cfg/ipcsh/
+	"$IPCSH" --keygen -f wrong >/dev/null
 	run env -u IPCSH_KEY XDG_CONFIG_HOME="$PWD/cfg" "$IPCSH" -c "@$H echo xdg"
 	assert_output xdg
 	run --separate-stderr env IPCSH_KEY="$PWD/wrong" XDG_CONFIG_HOME="$PWD/cfg" "$IPCSH" -c "@$H echo x"
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"authentication failed"* ]]
-	run env IPCSH_KEY="$PWD/wrong" "$IPCSH" --key "$PWD/cfg/ipcsh/key" -c "@$H echo key-option"
+	run env IPCSH_KEY="$PWD/wrong" "$IPCSH" --key "$PWD/cfg/ipcsh/id" -c "@$H echo key-option"
 	assert_output key-option
 	run --separate-stderr env -u IPCSH_KEY XDG_CONFIG_HOME="$PWD/none" "$IPCSH" -c "@$H echo x"
 	[ "$status" -eq 255 ]
-	[[ $stderr == *"cannot open key file $PWD/none/ipcsh/key"* ]]
+	[[ $stderr == *"cannot open $PWD/none/ipcsh/id: No such file or directory (make your key pair with: ipcsh --keygen)"* ]]
 }
 
 # Start the man in the middle (tests/helpers/remote_mitm.py) in front of
@@ -458,6 +463,7 @@ start_mitm() {
 	echo $! >>remote.pids
 	remote_wait_file mitm.port '^[0-9]'
 	M_PORT=$(head -1 mitm.port)
+	remote_pin "$REMOTE_HOSTKEY" "127.0.0.1:$M_PORT" # it relays the real daemon's key
 }
 
 @test "a tampered or replayed frame after the command started ends the session and kills its group" {
@@ -491,5 +497,113 @@ start_mitm() {
 		run --separate-stderr "$RCLIENT" "127.0.0.1:$M_PORT" touch "$PWD/marker"
 		[ "$status" -eq 255 ]
 		[ ! -e marker ]
+		[[ $stderr != *"unknown host key"* ]]
 	done
+	start_mitm flip 9 # a record the session never has: the relay alone works
+	run "$RCLIENT" "127.0.0.1:$M_PORT" echo untampered-from-record-3
+	assert_output untampered-from-record-3
+}
+
+# ---- protocol version 2: host keys, ciphers, version 1 peers --------------
+
+@test "-x shows the cipher chosen: AES-256-GCM with hardware AES on both ends, else ChaCha20-Poly1305" {
+	run --separate-stderr "$IPCSH" -x -c "echo v2 | @$H cat"
+	assert_output v2
+	local fp
+	fp=$("$IPCSH" --keygen -l -f "$REMOTE_HOSTKEY.pub" | cut -d' ' -f2)
+	if grep -qw aes /proc/cpuinfo; then
+		[[ $stderr == *"+ @$H: AES-256-GCM (Noise_XX_25519_AESGCM_SHA256), host key $fp"* ]]
+	else
+		[[ $stderr == *"+ @$H: ChaCha20-Poly1305 (Noise_XX_25519_ChaChaPoly_SHA256), host key $fp"* ]]
+	fi
+	# A client that offers only ChaCha20-Poly1305 gets it, and the data is intact.
+	IPCSH_CIPHERS=chachapoly run --separate-stderr "$IPCSH" -x -c \
+		"cat '$BATS_FILE_TMPDIR/in.32M' | @$H cat | cmp - '$BATS_FILE_TMPDIR/in.32M' && echo same"
+	assert_output same
+	[[ $stderr == *"+ @$H: ChaCha20-Poly1305 (Noise_XX_25519_ChaChaPoly_SHA256)"* ]]
+	IPCSH_CIPHERS=rot13 run --separate-stderr "$IPCSH" -c "@$H true"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"no cipher in common"* ]]
+}
+
+@test "an unknown host is refused with its fingerprint and the line to add; nothing runs" {
+	export XDG_CONFIG_HOME=$PWD/fresh
+	mkdir -p fresh/ipcsh
+	cp "$IPCSH_KEY" fresh/ipcsh/id
+	local fp line
+	fp=$("$IPCSH" --keygen -l -f "$REMOTE_HOSTKEY.pub" | cut -d' ' -f2)
+	line="$H $(cut -d' ' -f1,2 "$REMOTE_HOSTKEY.pub")"
+	run --separate-stderr "$IPCSH" -c "echo SECRET | @$H touch '$PWD/marker'"
+	[ "$status" -eq 255 ]
+	[ ! -e marker ]
+	[[ $stderr == *"ipcsh: @$H: unknown host key $fp: not in $PWD/fresh/ipcsh/known_hosts"* ]]
+	grep -qxF "$line" <<<"$stderr" # the exact line, alone on its line
+	[ ! -e fresh/ipcsh/known_hosts ]
+	# Adding that line is all it takes.
+	grep -xF "$line" <<<"$stderr" >fresh/ipcsh/known_hosts
+	run "$IPCSH" -c "@$H echo pinned-by-hand"
+	assert_output pinned-by-hand
+}
+
+@test "--accept-new-host pins an unknown host's key, then it is known" {
+	export XDG_CONFIG_HOME=$PWD/fresh
+	mkdir -p fresh/ipcsh
+	cp "$IPCSH_KEY" fresh/ipcsh/id
+	run --separate-stderr "$IPCSH" --accept-new-host -c "@$H echo first"
+	assert_output first
+	[[ $stderr == *"added the host key SHA256:"*" to $PWD/fresh/ipcsh/known_hosts"* ]]
+	[ "$(cat fresh/ipcsh/known_hosts)" = "$H $(cut -d' ' -f1,2 "$REMOTE_HOSTKEY.pub")" ]
+	run --separate-stderr "$IPCSH" -c "@$H echo second"
+	assert_output second
+	[ -z "$stderr" ]
+	[ "$(wc -l <fresh/ipcsh/known_hosts)" -eq 1 ]
+}
+
+@test "a changed host key is refused, loudly, even with --accept-new-host" {
+	"$IPCSHD" --genkey-host new.key >/dev/null
+	REMOTE_HOSTKEY=$PWD/new.key remote_start E # the daemon's key replaced...
+	# ...while known_hosts still pins the old one for its address.
+	grep -v "127.0.0.1:$E_PORT " "$XDG_CONFIG_HOME/ipcsh/known_hosts" >kh
+	cp kh "$XDG_CONFIG_HOME/ipcsh/known_hosts"
+	remote_pin "$REMOTE_HOSTKEY" "127.0.0.1:$E_PORT"
+	local n
+	n=$(wc -l <"$XDG_CONFIG_HOME/ipcsh/known_hosts")
+	run --separate-stderr "$IPCSH" -c "@127.0.0.1:$E_PORT touch '$PWD/marker'"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"WARNING: THE HOST KEY HAS CHANGED."*"line $n of $XDG_CONFIG_HOME/ipcsh/known_hosts pins another key"* ]]
+	run --separate-stderr "$IPCSH" --accept-new-host -c "@127.0.0.1:$E_PORT touch '$PWD/marker'"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"THE HOST KEY HAS CHANGED"* ]]
+	[ ! -e marker ]
+	[ "$(wc -l <"$XDG_CONFIG_HOME/ipcsh/known_hosts")" -eq "$n" ]
+}
+
+@test "a version 1 peer gets a clear protocol version error, both ways" {
+	# A version 1 client's hello (72 bytes, versions 1 to 1, PSK mode) to
+	# this daemon: a 9-byte refusal VERSION naming version 2.
+	raw_open "$D_PORT"
+	raw_send '\0\0\0\110IPSH\1\1\1C%064d' 0
+	local reply
+	reply=$(timeout 5 head -c 13 <&5 | od -An -tx1 | tr -d ' \n')
+	exec 5<&-
+	[ "$reply" = 00000009495053480202015203 ] # IPSH 2 2, mode 1, R, VERSION
+	grep -q "refused: protocol version mismatch: the peer speaks version 1, this ipcsh speaks 2" \
+		"$BATS_FILE_TMPDIR/D.log"
+	# A version 1 daemon answers this client's hello with its refusal.
+	command -v python3 >/dev/null || skip "no python3"
+	: >v1.port
+	python3 -c '
+import socket, struct, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(4)
+print(s.getsockname()[1], flush=True)
+while True:
+    c, _ = s.accept()
+    n = struct.unpack(">I", c.recv(4))[0]; c.recv(n)
+    c.sendall(b"\0\0\0\x09IPSH\x01\x01\x01R\x03"); c.close()
+' >>v1.port &
+	echo $! >>remote.pids
+	remote_wait_file v1.port '^[0-9]'
+	run --separate-stderr "$IPCSH" -c "@127.0.0.1:$(head -1 v1.port) true"
+	[ "$status" -eq 255 ]
+	[[ $stderr == *"protocol version mismatch: the server speaks version 1, this ipcsh speaks 2"* ]]
 }

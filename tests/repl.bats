@@ -540,8 +540,8 @@ EOF
 
 @test "Ctrl-Z of a job with a remote stage stops the remote command; fg continues it; Ctrl-C ends it" {
 	load helpers/remote_lib
-	REMOTE_KEY=$BATS_TEST_TMPDIR/key
-	"$IPCSHD" --genkey "$REMOTE_KEY"
+	# Keys where the interactive shell's XDG_CONFIG_HOME is (ish_start).
+	remote_keys "$BATS_TEST_TMPDIR/home"
 	remote_start D
 	ish_start IPCSH_KEY="$REMOTE_KEY"
 	ish_type "seq 3 | @127.0.0.1:$D_PORT sleep 4242 |[shm] cat"

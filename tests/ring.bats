@@ -241,3 +241,11 @@ children_are() {
 	assert_failure 1
 	[[ $stderr == *"edge 1->2 (shm): the producer corrupted the ring"* ]] || fail "stderr: $stderr"
 }
+
+@test "--stats: the consumer's side keeps its relay, so every byte is counted; the producer still takes the ring" {
+	run --separate-stderr "$IPCSH" --stats -c "$RP prod 5000000 |[shm] $RP cons"
+	assert_success
+	assert_output "5000000 ok"
+	[ "$(notes)" = "cons fd prod ring " ] || fail "$(notes)"
+	[[ $stderr == *"edge 1->2 shm size=1M: 5000000 bytes"* ]] || fail "$stderr"
+}

@@ -11,16 +11,21 @@
  *
  *   ipcsh --bench --ring-rtt ROUNDS SIZE MODE
  *       two processes (pinned to two CPUs when there are two), a ring each
- *       way, MODE spin or block: "R rounds median_us p99_us min_us" */
+ *       way, MODE spin or block, or MODE line: one cache line each way and
+ *       no ring, the hardware's floor right now (SIZE unused);
+ *       "R rounds median_us p99_us min_us" after a warm-up of a tenth of
+ *       the rounds (at least 1,000) */
 #include "internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -122,15 +127,83 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* "R rounds median p99 min" of the round trips in us[] (sorted here). */
+static void rtt_print(double *us, uint64_t rounds)
+{
+	qsort(us, rounds, sizeof *us, cmp_double);
+	printf("R %" PRIu64 " %.3f %.3f %.3f\n", rounds, us[rounds / 2], us[rounds * 99 / 100], us[0]);
+}
+
+/* The floor under any ring round trip: one cache line each way, two
+ * processes spinning on plain atomics, no library. On a VM the two vCPUs
+ * may sit on near or distant host cores, and that changes from minute to
+ * minute (docs/BENCHMARKS.md): measured next to the ring, it says which. */
+static int rtt_line(uint64_t rounds, uint64_t warm, bool two)
+{
+	_Atomic uint64_t *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		msg_errno("--bench --ring-rtt: cannot map the line");
+		return 1;
+	}
+	_Atomic uint64_t *ping = m, *pong = m + 16; /* 128 bytes apart: two lines */
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (two)
+			(void)pin(1);
+		for (uint64_t i = 1; i <= warm + rounds; i++) {
+			while (atomic_load_explicit(ping, memory_order_acquire) != i)
+				if (atomic_load_explicit(ping, memory_order_relaxed) == UINT64_MAX)
+					_exit(1);
+			atomic_store_explicit(pong, i, memory_order_release);
+		}
+		_exit(0);
+	}
+	if (pid < 0) {
+		munmap(m, 4096);
+		return 1;
+	}
+	if (two)
+		(void)pin(0);
+	double *us = xcalloc(rounds, sizeof *us);
+	uint64_t i, stuck = 0;
+	for (i = 1; i <= warm + rounds && !stuck; i++) {
+		uint64_t t0 = now_ns();
+		atomic_store_explicit(ping, i, memory_order_release);
+		while (atomic_load_explicit(pong, memory_order_acquire) != i)
+			if (now_ns() - t0 > 5000000000ull) {
+				stuck = 1; /* the echo died: give up */
+				break;
+			}
+		if (i > warm && !stuck)
+			us[i - warm - 1] = (double)(now_ns() - t0) / 1e3;
+	}
+	if (stuck)
+		atomic_store(ping, UINT64_MAX);
+	int st;
+	waitpid(pid, &st, 0);
+	munmap(m, 4096);
+	if (!stuck)
+		rtt_print(us, rounds);
+	free(us);
+	return stuck || !WIFEXITED(st) || WEXITSTATUS(st);
+}
+
 int bench_ring_rtt(int argc, char **argv)
 {
 	uint64_t rounds, size;
 	if (argc != 4 || bench_arg_size("--ring-rtt", argv[1], &rounds) < 0 ||
 	    bench_arg_size("--ring-rtt", argv[2], &size) < 0 || !rounds || !size || size > 65536 ||
-	    (strcmp(argv[3], "spin") && strcmp(argv[3], "block"))) {
-		msg_err("--bench --ring-rtt: usage: ROUNDS SIZE spin|block");
+	    (strcmp(argv[3], "spin") && strcmp(argv[3], "block") && strcmp(argv[3], "line"))) {
+		msg_err("--bench --ring-rtt: usage: ROUNDS SIZE spin|block|line");
 		return 2;
 	}
+	bool two = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	/* Warm-up: a tenth of the rounds, at least 1,000 (caches, TLB, the
+	 * spinner's first sleeps while the peer starts). */
+	uint64_t warm = rounds / 10 > 1000 ? rounds / 10 : 1000;
+	if (!strcmp(argv[3], "line"))
+		return rtt_line(rounds, warm, two);
 	int mode = strcmp(argv[3], "spin") ? IPCSH_RING_BLOCK : IPCSH_RING_SPIN;
 	struct ring ab, ba;
 	int lab[2], lba[2];
@@ -140,7 +213,6 @@ int bench_ring_rtt(int argc, char **argv)
 		msg_errno("--bench --ring-rtt: cannot make the rings");
 		return 1;
 	}
-	bool two = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid == 0) {
@@ -166,7 +238,6 @@ int bench_ring_rtt(int argc, char **argv)
 		return 1;
 	(void)ipcsh_ring_set_mode(in, mode, 100);
 	(void)ipcsh_ring_set_mode(out, mode, 100);
-	unsigned warm = 1000;
 	double *us = xcalloc(rounds, sizeof *us);
 	char *msg = xcalloc(1, size);
 	int rc = 0;
@@ -186,12 +257,10 @@ int bench_ring_rtt(int argc, char **argv)
 	int st;
 	waitpid(pid, &st, 0);
 	(void)ipcsh_ring_close(in);
-	if (!rc) {
-		qsort(us, rounds, sizeof *us, cmp_double);
-		printf("R %" PRIu64 " %.3f %.3f %.3f\n", rounds, us[rounds / 2], us[rounds * 99 / 100], us[0]);
-	} else {
+	if (!rc)
+		rtt_print(us, rounds);
+	else
 		msg_err("--bench --ring-rtt: a message was lost or changed");
-	}
 	free(us);
 	free(msg);
 	return rc || !WIFEXITED(st) || WEXITSTATUS(st);

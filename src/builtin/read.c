@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../exec/shell.h"
@@ -9,35 +10,58 @@
 #include "../util/util.h"
 #include "internal.h"
 
-/* One line of fd 0, read a byte at a time so that nothing after the
- * newline is taken from a shared input. Without -r, a backslash quotes the
- * next character (esc[k] marks it) and backslash-newline continues the
- * line. Returns 1 when the line ended with a newline, 0 at EOF. */
+/* Mark line[at] as escaped (quoted by a backslash): esc holds one byte per
+ * byte of the line, made only when the first escape comes. */
+static void mark_escaped(struct strbuf *esc, size_t at)
+{
+	while (esc->len < at)
+		sb_addc(esc, 0);
+	sb_addc(esc, 1);
+}
+
+/* One line of fd 0. When fd 0 is a regular file it is read a block at a
+ * time and the offset put back just after the newline (as bash does): one
+ * read and one lseek a line. Anything else (a pipe, a terminal) is read a
+ * byte at a time, so that nothing after the newline is taken from a shared
+ * input. Without -r, a backslash quotes the next character (esc marks it)
+ * and backslash-newline continues the line. Returns 1 when the line ended
+ * with a newline, 0 at EOF. */
 static int read_line(bool raw, struct strbuf *line, struct strbuf *esc)
 {
+	struct stat st;
+	bool block = fstat(0, &st) == 0 && S_ISREG(st.st_mode);
+	char buf[4096];
+	bool quote = false; /* the last byte was an unquoted backslash */
 	for (;;) {
-		char c;
-		ssize_t n = read(0, &c, 1);
+		ssize_t n = read(0, buf, block ? sizeof buf : 1);
 		if (n < 0 && errno == EINTR && !sig_pending_any())
 			continue;
 		if (n <= 0)
 			return 0;
-		if (!raw && c == '\\') {
-			do
-				n = read(0, &c, 1);
-			while (n < 0 && errno == EINTR && !sig_pending_any());
-			if (n <= 0)
-				return 0;
-			if (c == '\n')
-				continue;
-			sb_addc(line, c);
-			sb_addc(esc, 1);
-			continue;
+		size_t run = 0; /* start of the bytes not yet added */
+		for (size_t k = 0; k < (size_t)n; k++) {
+			char c = buf[k];
+			if (quote) {
+				quote = false;
+				run = k + 1;
+				if (c == '\n')
+					continue;
+				mark_escaped(esc, line->len);
+				sb_addc(line, c);
+			} else if (c == '\n' || (c == '\\' && !raw)) {
+				sb_add(line, buf + run, k - run);
+				run = k + 1;
+				if (c == '\\') {
+					quote = true;
+					continue;
+				}
+				if (block && k + 1 < (size_t)n &&
+				    lseek(0, (off_t)k + 1 - n, SEEK_CUR) < 0)
+					block = false; /* cannot happen on a regular file */
+				return 1;
+			}
 		}
-		if (c == '\n')
-			return 1;
-		sb_addc(line, c);
-		sb_addc(esc, 0);
+		sb_add(line, buf + run, (size_t)n - run);
 	}
 }
 
@@ -64,14 +88,13 @@ int bi_read(int argc, char **argv)
 	if (prompt && isatty(0) && write_all(2, prompt, strlen(prompt)) < 0) { /* no terminal */ }
 	struct strbuf line = {0}, esc = {0};
 	sb_add(&line, "", 0);
-	sb_add(&esc, "", 0);
 	int got_nl = read_line(raw, &line, &esc);
 	const char *ifs = var_get("IFS");
 	if (!ifs)
 		ifs = " \t\n";
 	const char *s = line.buf, *q = esc.buf;
 	size_t n = line.len, p = 0;
-#define IS_IFS(k) (!q[k] && s[k] && strchr(ifs, s[k]))
+#define IS_IFS(k) (!(k < esc.len && q[k]) && s[k] && strchr(ifs, s[k]))
 #define IS_WS(k) (IS_IFS(k) && strchr(" \t\n", s[k]))
 	while (p < n && IS_WS(p))
 		p++;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../exec/shell.h"
+#include "../job/job.h"
 #include "../util/util.h"
 #include "internal.h"
 
@@ -25,6 +26,8 @@ int shell_option_set(char sign, char letter, const char *name)
 	for (size_t k = 0; k < ARRAY_LEN(set_opts); k++)
 		if (name ? strcmp(name, set_opts[k].name) == 0 : letter == set_opts[k].letter) {
 			*set_opts[k].flag = sign == '-';
+			if (set_opts[k].flag == &sh.opt_m)
+				job_control_set(sh.opt_m);
 			return 0;
 		}
 	return -1;

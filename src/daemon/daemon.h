@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "remote/keys.h"
 #include "remote/proto.h"
 
 /* One --allow or --allow-exact entry, resolved once at start. */
@@ -21,7 +22,8 @@ struct allow_rule {
 };
 
 struct dconf {
-	uint8_t key[RP_KEY_BYTES];
+	uint8_t host_key[RP_KEY_BYTES];  /* --host-key: the private half */
+	const char *authkeys;   /* --authorized-keys, or the daemon user's default */
 	struct allow_rule *allow; /* NULL: any command */
 	size_t nallow;
 	char **accept_env;      /* fnmatch patterns of the names a client may assign */
@@ -66,6 +68,20 @@ int listener_serve(const struct dconf *cf, int lfd, int sigr);
  * forgets its parent's pipe (daemon_signals_forget) before making its own. */
 int daemon_signals_setup(void);
 void daemon_signals_forget(int rfd);
+
+/* Load the authorized_keys file (auth.c): refused when group or others
+ * may write it or another user than us or root owns it. Malformed lines
+ * are skipped, each with "FILE:LINE: reason" in warn. NULL with e set. */
+struct authkeys *daemon_authkeys_load(const char *path, struct strbuf *warn, struct errbuf *e);
+/* The entry admitting the client key pub connecting from the peer of
+ * socket fd (from=), read from the file now, so that a key removed from it
+ * is refused from the next connection on; *ak holds it (free with
+ * authkeys_free). NULL with e set (the reason, for the log). */
+const struct authkey *daemon_authorize(const struct dconf *cf, int fd,
+				       const uint8_t pub[KEY_BYTES], struct authkeys **ak,
+				       struct errbuf *e);
+/* The default authorized_keys path of the user we run as (heap). */
+char *daemon_authkeys_default(const char *home);
 
 /* Resolve a command name as execvp would, through the daemon's PATH (never
  * the client's), to a heap path; relative names with a '/' are taken from

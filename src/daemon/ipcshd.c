@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 struct opts {
-	const char *genkey, *genkey_host, *listen, *keyfile, *user;
+	const char *genkey_host, *listen, *hostkey, *authkeys, *user;
 	struct strbuf allow, accept_env;
 	char **exact;   /* --allow-exact values (argv strings) */
 	size_t nexact;
@@ -31,9 +31,9 @@ struct opts {
 };
 
 static const char usage_text[] =
-	"usage: ipcshd --genkey FILE\n"
-	"       ipcshd --genkey-host FILE\n"
-	"       ipcshd [--listen ADDR:PORT] [--key FILE] [--allow CMD[,CMD...]]\n"
+	"usage: ipcshd --genkey-host FILE\n"
+	"       ipcshd --host-key FILE [--listen ADDR:PORT] [--authorized-keys FILE]\n"
+	"              [--allow CMD[,CMD...]]\n"
 	"              [--allow-exact 'CMD [ARG...]']\n"
 	"              [--accept-env PATTERN[,PATTERN...]]\n"
 	"              [--max-sessions N] [--max-startups START:RATE:FULL]\n"
@@ -84,8 +84,8 @@ static unsigned parse_uint(const char *opt, const char *s, unsigned min, unsigne
 }
 
 enum {
-	O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY, O_GENKEY_HOST,
-	O_ACCEPTENV, O_EXACT, O_STARTUPS, O_PERSOURCE, O_HELLO,
+	O_HS = 256, O_IDLE, O_MAXARGS, O_MAXENV, O_ALLOWROOT, O_STDIO, O_QUIET, O_GENKEY_HOST,
+	O_ACCEPTENV, O_EXACT, O_STARTUPS, O_PERSOURCE, O_HELLO, O_HOSTKEY, O_AUTHKEYS,
 };
 
 /* --max-startups START:RATE:FULL (or START alone: RATE 100, FULL START). */
@@ -119,10 +119,10 @@ static void list_add(struct strbuf *sb, const char *v)
 static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 {
 	static const struct option lo[] = {
-		{"genkey", required_argument, NULL, O_GENKEY},
 		{"genkey-host", required_argument, NULL, O_GENKEY_HOST},
 		{"listen", required_argument, NULL, 'l'},
-		{"key", required_argument, NULL, 'k'},
+		{"host-key", required_argument, NULL, O_HOSTKEY},
+		{"authorized-keys", required_argument, NULL, O_AUTHKEYS},
 		{"allow", required_argument, NULL, 'a'},
 		{"accept-env", required_argument, NULL, O_ACCEPTENV},
 		{"allow-exact", required_argument, NULL, O_EXACT},
@@ -145,10 +145,10 @@ static void parse_opts(int argc, char **argv, struct opts *o, struct dconf *cf)
 	int c;
 	while ((c = getopt_long(argc, argv, "hV", lo, NULL)) != -1) {
 		switch (c) {
-		case O_GENKEY: o->genkey = optarg; break;
 		case O_GENKEY_HOST: o->genkey_host = optarg; break;
 		case 'l': o->listen = optarg; break;
-		case 'k': o->keyfile = optarg; break;
+		case O_HOSTKEY: o->hostkey = optarg; break;
+		case O_AUTHKEYS: o->authkeys = optarg; break;
 		case 'a': list_add(&o->allow, optarg); break;
 		case O_ACCEPTENV: list_add(&o->accept_env, optarg); break;
 		case O_EXACT:
@@ -399,6 +399,31 @@ static void ensure_std_fds(void)
 	closedir(d);
 }
 
+/* The authorized_keys file: --authorized-keys, else the daemon user's
+ * (after --user). Read once now to report its malformed lines (each by
+ * file and line; the rest is loaded), and again for every session. A
+ * missing file is not fatal (every client is refused until it exists). */
+static int authkeys_check(struct opts *o, struct dconf *cf)
+{
+	cf->authkeys = o->authkeys ? xstrdup(o->authkeys) : daemon_authkeys_default(cf->home);
+	struct strbuf warn = {0};
+	struct errbuf e = {{0}};
+	struct authkeys *ak = daemon_authkeys_load(cf->authkeys, &warn, &e);
+	if (warn.len)
+		fprintf(stderr, "%s", warn.buf);
+	sb_free(&warn);
+	struct stat st;
+	if (!ak && (stat(cf->authkeys, &st) == 0 || errno != ENOENT)) {
+		msg_err("--authorized-keys: %s", e.msg);
+		return -1;
+	}
+	if (!ak || ak->n == 0)
+		msg_warn("%s: %s: every client is refused until a key is added", cf->authkeys,
+			 ak ? "no key in it yet" : "no such file yet");
+	authkeys_free(ak);
+	return 0;
+}
+
 static int run_listen(struct opts *o, struct dconf *cf)
 {
 	if (geteuid() == 0 && !o->user && !o->allow_root) {
@@ -406,19 +431,21 @@ static int run_listen(struct opts *o, struct dconf *cf)
 		return 1;
 	}
 	struct errbuf e = {{0}};
-	char *kp = o->keyfile ? xstrdup(o->keyfile) : rkey_default_path();
-	if (!kp || rkey_load(kp, cf->key, &e) < 0) {
-		msg_err("%s", kp ? e.msg : "no key: use --key FILE (create one with --genkey FILE)");
-		free(kp);
+	uint8_t pub[KEY_BYTES];
+	if (!o->hostkey) {
+		msg_err("no host key: use --host-key FILE (make one with --genkey-host FILE)");
 		return 1;
 	}
-	free(kp);
+	if (key_load_private(o->hostkey, cf->host_key, pub, &e) < 0) {
+		msg_err("--host-key: %s", e.msg);
+		return 1;
+	}
 	char shown[NI_MAXHOST + NI_MAXSERV + 4];
 	int lfd = listener_open(o->listen ? o->listen : "127.0.0.1:" RP_PORT_DEFAULT, shown,
 				sizeof shown);
 	if (lfd < 0)
 		return 1;
-	if (apply_restrictions(o, cf) < 0)
+	if (apply_restrictions(o, cf) < 0 || authkeys_check(o, cf) < 0)
 		return 1;
 	/* Commands run as our user: they must not read the key out of us
 	 * (ptrace, /proc/PID/mem). execve makes them dumpable again. */
@@ -449,6 +476,8 @@ static void config_free(struct opts *o, struct dconf *cf)
 	free(cf->accept_env);
 	sb_free(&o->accept_env);
 	free((char *)cf->home);
+	free((char *)cf->authkeys);
+	sodium_memzero(cf->host_key, sizeof cf->host_key);
 	sb_free(&o->allow);
 }
 
@@ -466,16 +495,8 @@ int main(int argc, char **argv)
 		msg_err("cannot initialise libsodium");
 		return 1;
 	}
-	struct errbuf e = {{0}};
 	if (o.genkey_host)
 		return genkey_host(o.genkey_host);
-	if (o.genkey) {
-		if (rkey_generate(o.genkey, &e) < 0) {
-			msg_err("%s", e.msg);
-			return 1;
-		}
-		return 0;
-	}
 	cf.home = own_home();
 	if (o.stdio) {
 		/* Under ssh: our stderr is the user's; log nothing per session.

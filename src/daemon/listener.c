@@ -5,7 +5,7 @@
  * so a connection passes three stages, each with its own limit:
  *
  *   waiting  accepted, held here as a bare fd until its client hello (the
- *            first record: 76 bytes in PSK mode) has arrived. It costs an
+ *            first record: 45 bytes) has arrived. It costs an
  *            fd and 100-odd bytes, no process. At most waiting_max at once
  *            (the oldest is closed for a new one); closed when the hello has
  *            not come within --hello-timeout.
@@ -36,7 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define HELLO_LEN (4 + RHS_H1_PSK)
+#define HELLO_LEN (4 + RHS_HELLO_NOISE)
 
 /* s into buf[n], cut to fit (numeric addresses always fit ours). */
 static void copy_trunc(char *buf, size_t n, const char *s)
@@ -182,7 +182,7 @@ static void refuse(struct server *sv, int fd, uint8_t code, const char *peer, co
 {
 	uint8_t rec[4 + RHS_REFUSAL];
 	rp_put32(rec, RHS_REFUSAL);
-	rhs_refusal(rec + 4, RP_MODE_PSK, code);
+	rhs_refusal(rec + 4, RP_MODE_NOISE, code);
 	if (send(fd, rec, sizeof rec, MSG_DONTWAIT | MSG_NOSIGNAL) < 0) { /* best effort */ }
 	close(fd);
 	note_refusal(sv, peer, why);
@@ -271,7 +271,7 @@ static void start_session(struct server *sv, size_t i)
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 			_exit(1);
 		struct session_start st = {.pre = w->hello, .npre = w->got, .ctl = sp[1]};
-		_exit(session_serve(sv->cf, w->fd, w->fd, RP_MODE_PSK, w->peer, &st));
+		_exit(session_serve(sv->cf, w->fd, w->fd, RP_MODE_NOISE, w->peer, &st));
 	}
 	close(sp[1]);
 	if (pid < 0) {
@@ -326,11 +326,13 @@ static void admit(struct server *sv, size_t i)
 	sv->w[i] = sv->w[--sv->nw];
 }
 
-/* Is what arrived so far the beginning of a PSK client hello record? */
+/* Is what arrived so far the beginning of a version 2 client hello record?
+ * (Anything else, a hello of another version too, goes to a session at
+ * once, which answers it.) */
 static bool hello_prefix_ok(const struct waiting *w)
 {
 	uint8_t len[4];
-	rp_put32(len, RHS_H1_PSK);
+	rp_put32(len, RHS_HELLO_NOISE);
 	size_t n = w->got < 8 ? w->got : 8;
 	return memcmp(w->hello, len, n < 4 ? n : 4) == 0 &&
 	       (n <= 4 || memcmp(w->hello + 4, "IPSH", n - 4) == 0);

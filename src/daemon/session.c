@@ -83,17 +83,20 @@ static int wait_frame(struct rconn *c, int rfd, uint64_t deadline, struct rframe
 	}
 }
 
+/* The handshake; in Noise mode pub gets the client's static key, which the
+ * caller still has to authorise. 0, or -1 with e set. */
 static int session_handshake(const struct dconf *cf, struct rconn *c, int mode,
-			     uint64_t deadline, struct errbuf *e)
+			     uint64_t deadline, uint8_t pub[RP_KEY_BYTES], struct errbuf *e)
 {
 	struct rhs hs;
-	rhs_init(&hs, 'S', (uint8_t)mode, mode == RP_MODE_PSK ? cf->key : NULL);
+	rhs_init(&hs, 'S', (uint8_t)mode, mode == RP_MODE_NOISE ? cf->host_key : NULL, 0);
 	const uint8_t *body;
 	size_t len, outlen;
 	uint8_t out[RHS_MAX];
 	int rc = -1;
-	size_t h1 = mode == RP_MODE_PSK ? RHS_H1_PSK : RHS_HDR;
-	int r = rconn_wait_raw(c, h1, deadline, &body, &len, e);
+	/* Up to RHS_MAX, not the exact size: a hello of another version is
+	 * answered with a VERSION refusal, not a bad record length. */
+	int r = rconn_wait_raw(c, RHS_MAX, deadline, &body, &len, e);
 	if (r == 0)
 		errbuf_set(e, "closed before the handshake");
 	if (r <= 0)
@@ -106,17 +109,16 @@ static int session_handshake(const struct dconf *cf, struct rconn *c, int mode,
 	}
 	if (!ok)
 		goto out;
-	if (mode == RP_MODE_PSK) {
-		r = rconn_wait_raw(c, RHS_H3_PSK, deadline, &body, &len, e);
+	if (mode == RP_MODE_NOISE) {
+		r = rconn_wait_raw(c, RHS_FINISH_NOISE, deadline, &body, &len, e);
 		if (r == 0)
-			errbuf_set(e, "closed during the handshake");
+			errbuf_set(e, "closed during the handshake, after our host key (a client "
+				   "that does not trust it closes there)");
 		if (r <= 0 || rhs_server_finish(&hs, body, len, e) < 0)
 			goto out;
+		memcpy(pub, hs.rs, RP_KEY_BYTES);
 	}
-	if (rhs_install(&hs, c) < 0) {
-		errbuf_set(e, "bad stream header");
-		goto out;
-	}
+	rhs_install(&hs, c);
 	rc = 0;
 out:
 	rhs_wipe(&hs);
@@ -178,15 +180,15 @@ static void send_error(struct rconn *c, int status, const char *text)
  * the rule's name (same basename: a multi-call binary such as busybox picks
  * its program by name), and an --allow-exact rule's arguments must be the
  * client's, exactly. */
-static const struct allow_rule *allowed_rule(const struct dconf *cf, const char *path,
-					     char *const *args)
+static const struct allow_rule *allowed_rule(const struct allow_rule *rules, size_t nrules,
+					     const char *path, char *const *args)
 {
 	char *real = realpath(path, NULL);
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	const struct allow_rule *found = NULL;
-	for (size_t i = 0; real && !found && i < cf->nallow; i++) {
-		const struct allow_rule *r = &cf->allow[i];
+	for (size_t i = 0; real && !found && i < nrules; i++) {
+		const struct allow_rule *r = &rules[i];
 		if (strcmp(real, r->path) != 0 || strcmp(base, r->base) != 0)
 			continue;
 		size_t k = 0;
@@ -202,7 +204,7 @@ static const struct allow_rule *allowed_rule(const struct dconf *cf, const char 
 /* Is NAME (up to '=') one that --accept-env lets a client assign? An
  * allow-list, as sshd's AcceptEnv: a deny-list cannot know every variable
  * that makes some program run code (BASH_ENV, SHELLOPTS, PS4, ENV...). */
-static bool env_accepted(const struct dconf *cf, const char *assign)
+static bool env_accepted(const struct dconf *cf, const struct authkey *k, const char *assign)
 {
 	size_t nl = strcspn(assign, "=");
 	char name[256];
@@ -210,6 +212,9 @@ static bool env_accepted(const struct dconf *cf, const char *assign)
 		return false;
 	memcpy(name, assign, nl);
 	name[nl] = '\0';
+	/* env= in authorized_keys: this key's own list, in place of --accept-env. */
+	if (k && k->env)
+		return authkey_env_ok(k, name);
 	for (size_t i = 0; cf->accept_env && cf->accept_env[i]; i++)
 		if (fnmatch(cf->accept_env[i], name, 0) == 0)
 			return true;
@@ -337,12 +342,66 @@ out:
 	return rc;
 }
 
-/* Check EXEC against the limits, PATH and --allow; returns the path to run
- * or NULL with *status and e set. Under --allow that is the rule's path,
- * resolved at start, and argv[0] becomes the rule's name: exactly what was
- * checked runs, whatever happens to the client's path after the check
- * (a symlink flipped in a writable directory). */
-static char *check_exec(const struct dconf *cf, struct rexec *x, int *status, struct errbuf *e)
+/* allow= of the client's key: the key may run only these names, resolved
+ * now through our PATH as --allow's are at start. The rule that allows
+ * path with args, or NULL (*rules, *n: to free with rules_free). */
+static const struct allow_rule *key_rule(const struct dconf *cf, const struct authkey *k,
+					 const char *path, char *const *args,
+					 struct allow_rule **rules, size_t *n)
+{
+	*rules = xcalloc(k->nallow, sizeof **rules);
+	*n = 0;
+	for (size_t i = 0; i < k->nallow; i++) {
+		char *p = daemon_resolve(k->allow[i], cf->home);
+		char *real = p ? realpath(p, NULL) : NULL;
+		if (real)
+			(*rules)[(*n)++] = (struct allow_rule){.path = real,
+							      .base = xstrdup(strrchr(p, '/') + 1)};
+		free(p);
+	}
+	return allowed_rule(*rules, *n, path, args);
+}
+
+static void rules_free(struct allow_rule *rules, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(rules[i].path);
+		free(rules[i].base);
+	}
+	free(rules);
+}
+
+/* command= of the client's key: what runs is that argv, whatever the client
+ * asked, which the command finds in IPCSH_ORIGINAL_COMMAND (as sshd's
+ * SSH_ORIGINAL_COMMAND), quoted for sh. */
+static void force_command(const struct authkey *k, struct rexec *x)
+{
+	struct strbuf orig = {0};
+	sb_adds(&orig, "IPCSH_ORIGINAL_COMMAND=");
+	for (size_t i = 0; i < x->argc; i++) {
+		if (i)
+			sb_addc(&orig, ' ');
+		sb_add_shquoted(&orig, x->argv[i]);
+		free(x->argv[i]);
+	}
+	free(x->argv);
+	x->argv = xcalloc(k->ncommand + 1, sizeof *x->argv);
+	for (size_t i = 0; i < k->ncommand; i++)
+		x->argv[i] = xstrdup(k->command[i]);
+	x->argc = k->ncommand;
+	x->env = xrealloc(x->env, (x->envc + 2) * sizeof *x->env);
+	x->env[x->envc++] = sb_detach(&orig);
+	x->env[x->envc] = NULL;
+}
+
+/* Check EXEC against the limits, PATH, --allow and the key's options;
+ * returns the path to run or NULL with *status and e set. Under --allow or
+ * allow= that is the rule's path, resolved before the check, and argv[0]
+ * becomes the rule's name: exactly what was checked runs, whatever happens
+ * to the client's path after the check (a symlink flipped in a writable
+ * directory). */
+static char *check_exec(const struct dconf *cf, const struct authkey *k, struct rexec *x,
+			int *status, struct errbuf *e)
 {
 	*status = 1;
 	if (x->argc > cf->max_args || x->envc > cf->max_env) {
@@ -351,12 +410,15 @@ static char *check_exec(const struct dconf *cf, struct rexec *x, int *status, st
 		return NULL;
 	}
 	for (size_t j = 0; j < x->envc; j++) {
-		if (!env_accepted(cf, x->env[j])) {
+		if (!env_accepted(cf, k, x->env[j])) {
 			errbuf_set(e, "%.*s: environment variable not accepted by this server "
-				   "(--accept-env)", (int)strcspn(x->env[j], "="), x->env[j]);
+				   "(%s)", (int)strcspn(x->env[j], "="), x->env[j],
+				   k && k->env ? "env= of this key" : "--accept-env");
 			return NULL;
 		}
 	}
+	if (k && k->command)
+		force_command(k, x);
 	char *path = daemon_resolve(x->argv[0], cf->home);
 	if (!path) {
 		*status = errno == ENOENT ? 127 : 126;
@@ -364,18 +426,29 @@ static char *check_exec(const struct dconf *cf, struct rexec *x, int *status, st
 			   errno == ENOENT ? "command not found" : strerror(errno));
 		return NULL;
 	}
-	if (!cf->allow)
-		return path;
-	const struct allow_rule *r = allowed_rule(cf, path, x->argv + 1);
-	free(path);
-	if (!r) {
+	const struct allow_rule *r = NULL;
+	struct allow_rule *krules = NULL;
+	size_t nk = 0;
+	const char *why = NULL;
+	if (cf->allow && !(r = allowed_rule(cf->allow, cf->nallow, path, x->argv + 1)))
+		why = "--allow";
+	else if (k && k->allow && !(r = key_rule(cf, k, path, x->argv + 1, &krules, &nk)))
+		why = "allow= of this key";
+	if (why || !r) {
+		rules_free(krules, nk);
+		if (!why)
+			return path;
+		free(path);
 		*status = 126;
-		errbuf_set(e, "%.200s: not allowed on this server (--allow)", x->argv[0]);
+		errbuf_set(e, "%.200s: not allowed on this server (%s)", x->argv[0], why);
 		return NULL;
 	}
+	free(path);
 	free(x->argv[0]);
 	x->argv[0] = xstrdup(r->base);
-	return xstrdup(r->path);
+	char *run = xstrdup(r->path);
+	rules_free(krules, nk);
+	return run;
 }
 
 /* The log line: peer, command, outcome, bytes, time; the command and the
@@ -469,6 +542,10 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 			  .idle_timeout = cf->idle_timeout};
 	struct rexec x = {0};
 	struct rframe f;
+	struct authkeys *ak = NULL;
+	const struct authkey *key = NULL;
+	uint8_t pub[RP_KEY_BYTES];
+	char *who = NULL;
 	int status, rc = 1;
 	char *path = NULL;
 	r.sigr = daemon_signals_setup();
@@ -481,9 +558,37 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 		msg_err("%s: cannot take the client hello", peer);
 		goto out;
 	}
-	if (session_handshake(cf, r.c, mode, deadline, &e) < 0) {
+	if (session_handshake(cf, r.c, mode, deadline, pub, &e) < 0) {
 		log_refused(cf, peer, e.msg);
 		goto out;
+	}
+	if (mode == RP_MODE_NOISE && !(key = daemon_authorize(cf, rfd, pub, &ak, &e))) {
+		/* The channel is encrypted to this client, whose key we do not
+		 * admit: tell it so, and run nothing. */
+		char fp[KEY_FP_MAX], *text;
+		log_refused(cf, peer, e.msg);
+		key_fingerprint(pub, fp);
+		text = xasprintf("authentication failed: this server does not admit key %s", fp);
+		send_error(r.c, 255, text);
+		free(text);
+		linger_close(r.c, rfd, wfd, cf->idle_timeout);
+		goto out;
+	}
+	if (key) {
+		/* From here on the log names the key too: its comment in
+		 * authorized_keys, else its fingerprint. */
+		char fp[KEY_FP_MAX];
+		struct strbuf sb = {0};
+		sb_adds(&sb, peer);
+		sb_adds(&sb, " (");
+		if (key->comment) {
+			sb_add_escaped(&sb, key->comment);
+		} else {
+			key_fingerprint(pub, fp);
+			sb_adds(&sb, fp);
+		}
+		sb_addc(&sb, ')');
+		peer = who = sb_detach(&sb);
 	}
 	bool slot = session_slot(st);
 	if (st && st->ctl >= 0)
@@ -509,7 +614,7 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 		linger_close(r.c, rfd, wfd, cf->idle_timeout);
 		goto out;
 	}
-	if (!(path = check_exec(cf, &x, &status, &e)) || spawn(cf, path, &x, &r, &status, &e) < 0) {
+	if (!(path = check_exec(cf, key, &x, &status, &e)) || spawn(cf, path, &x, &r, &status, &e) < 0) {
 		send_error(r.c, status, e.msg);
 		session_log(cf, peer, &x, e.msg, NULL, t0);
 		linger_close(r.c, rfd, wfd, cf->idle_timeout);
@@ -528,6 +633,8 @@ int session_serve(const struct dconf *cf, int rfd, int wfd, int mode, const char
 	linger_close(r.c, rfd, wfd, cf->idle_timeout);
 out:
 	free(path);
+	free(who);
+	authkeys_free(ak);
 	rexec_free(&x);
 	rqueue_clear(&r.qin);
 	rconn_free(r.c);

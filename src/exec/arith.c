@@ -63,6 +63,8 @@ static void blanks(struct ax *x)
 static bool take(struct ax *x, const char *op)
 {
 	blanks(x);
+	if (x->s[x->i] != op[0]) /* the usual answer, at once */
+		return false;
 	size_t n = strlen(op);
 	if (strncmp(x->s + x->i, op, n) != 0)
 		return false;
@@ -371,6 +373,19 @@ static long ternary(struct ax *x)
 	return c ? a : b;
 }
 
+/* The length of the assignment operator at s (=, +=, <<=, ...; not ==),
+ * or 0. */
+static size_t assign_op(const char *s)
+{
+	if (s[0] == '=')
+		return s[1] == '=' ? 0 : 1;
+	if (s[0] && strchr("*/%+-&^|", s[0]) && s[1] == '=' && s[2] != '=')
+		return 2;
+	if ((s[0] == '<' || s[0] == '>') && s[1] == s[0] && s[2] == '=' && s[3] != '=')
+		return 3;
+	return 0;
+}
+
 static long expr_assign(struct ax *x)
 {
 	if (++x->depth > ARITH_MAX_DEPTH) {
@@ -379,15 +394,12 @@ static long expr_assign(struct ax *x)
 	}
 	blanks(x);
 	size_t start = x->i, n = name_prefix(x->s + x->i);
-	static const char *const ops[] = {"<<=", ">>=", "*=", "/=", "%=", "+=", "-=",
-					  "&=", "^=", "|=", "="};
 	if (n) {
 		x->i += n;
 		blanks(x);
-		for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
-			size_t ol = strlen(ops[k]);
-			if (strncmp(x->s + x->i, ops[k], ol) != 0 || x->s[x->i + ol] == '=')
-				continue;
+		size_t ol = assign_op(x->s + x->i);
+		if (ol) {
+			const char *op = x->s + x->i;
 			x->i += ol;
 			char name[256];
 			if (n >= sizeof name) {
@@ -397,8 +409,10 @@ static long expr_assign(struct ax *x)
 			memcpy(name, x->s + start, n);
 			name[n] = '\0';
 			long v = expr_assign(x);
-			if (ol > 1)
-				v = apply(x, ops[k], var_number(x, name), v);
+			if (ol > 1) {
+				char bop[3] = {op[0], ol == 3 ? op[1] : '\0', '\0'};
+				v = apply(x, bop, var_number(x, name), v);
+			}
 			if (!x->failed && !x->noeval) {
 				char buf[32];
 				fmt_long(buf, v);

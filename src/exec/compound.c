@@ -59,9 +59,16 @@ static struct xs expansion_failed(void)
 	return (struct xs){.status = 1, .ctl = sh.interactive ? CTL_ABORT : CTL_EXIT};
 }
 
+/* Flags for a list that is not the last thing a forked shell runs (a
+ * condition, a loop body): not EV_LAST. */
+static unsigned not_last(unsigned flags)
+{
+	return flags & ~(unsigned)EV_LAST;
+}
+
 static struct xs exec_if(const struct ast_if *f, unsigned flags)
 {
-	struct xs r = exec_list(f->cond, flags | EV_TESTED);
+	struct xs r = exec_list(f->cond, not_last(flags) | EV_TESTED);
 	if (r.ctl != CTL_NONE)
 		return r;
 	if (r.status == 0)
@@ -74,6 +81,7 @@ static struct xs exec_if(const struct ast_if *f, unsigned flags)
 
 static struct xs exec_loop(const struct ast_loop *l, bool until, unsigned flags)
 {
+	flags = not_last(flags);
 	int status = 0;
 	sh.loop_depth++;
 	struct xs r = XS(0);
@@ -96,11 +104,12 @@ static struct xs exec_loop(const struct ast_loop *l, bool until, unsigned flags)
 
 static struct xs exec_for(const struct ast_for *f, unsigned flags)
 {
+	flags = not_last(flags);
 	struct arena a = {0};
 	struct strvec words = {0};
 	if (f->has_in) {
 		for (size_t i = 0; i < f->nwords; i++)
-			if (expand_fields(&a, f->words[i], &words) < 0) {
+			if (expand_word_fields(&a, f->words[i], &words) < 0) {
 				arena_free(&a);
 				return expansion_failed();
 			}
@@ -128,7 +137,7 @@ static struct xs exec_for(const struct ast_for *f, unsigned flags)
 static struct xs exec_case(const struct ast_case *cs, unsigned flags)
 {
 	struct arena a = {0};
-	char *word = expand_single(&a, cs->word);
+	char *word = expand_word_single(&a, cs->word);
 	if (!word) {
 		arena_free(&a);
 		return expansion_failed();
@@ -139,7 +148,7 @@ static struct xs exec_case(const struct ast_case *cs, unsigned flags)
 		const struct ast_case_item *ci = &cs->items[i];
 		bool hit = fall;
 		for (size_t k = 0; k < ci->npats && !hit; k++) {
-			char *pat = expand_pattern(&a, ci->pats[k]);
+			char *pat = expand_word_pattern(&a, ci->pats[k]);
 			if (!pat) {
 				arena_free(&a);
 				return expansion_failed();
@@ -148,7 +157,7 @@ static struct xs exec_case(const struct ast_case *cs, unsigned flags)
 		}
 		if (!hit)
 			continue;
-		r = exec_list(ci->body, flags);
+		r = exec_list(ci->body, ci->end == CASE_BREAK ? flags : not_last(flags));
 		if (r.ctl != CTL_NONE || ci->end == CASE_BREAK)
 			break;
 		fall = ci->end == CASE_FALL;
@@ -167,7 +176,7 @@ static struct xs exec_subshell(const struct ast_script *body, unsigned flags)
 		return XS(1);
 	}
 	if (pid == 0) {
-		struct xs r = exec_list(body, flags);
+		struct xs r = exec_list(body, flags | EV_LAST);
 		shell_exit(r.status);
 	}
 	int ws = 0;
@@ -185,7 +194,7 @@ struct xs exec_compound(const struct ast_cmd *c, unsigned flags)
 {
 	switch (c->kind) {
 	case CMD_GROUP: return exec_list(c->u.body, flags);
-	case CMD_SUBSHELL: return exec_subshell(c->u.body, flags);
+	case CMD_SUBSHELL: return exec_subshell(c->u.body, not_last(flags));
 	case CMD_IF: return exec_if(c->u.if_, flags);
 	case CMD_WHILE: return exec_loop(c->u.loop, false, flags);
 	case CMD_UNTIL: return exec_loop(c->u.loop, true, flags);

@@ -33,7 +33,7 @@
 #include "param.h"
 #include "shell.h"
 
-char *(*expand_capture)(const char *src, size_t len) = shell_capture;
+char *(*expand_capture)(const struct word_part *cmd) = shell_capture;
 char *(*expand_procsub)(struct arena *a, const struct word_part *p);
 
 void strvec_push(struct arena *a, struct strvec *sv, char *s)
@@ -425,7 +425,7 @@ static int pass_param(struct xctx *x, const struct word_part *p, struct xbuf *b,
 static void pass_cmdsub(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq)
 {
 	(void)x;
-	char *out = expand_capture(p->u.cmd.src, p->u.cmd.len);
+	char *out = expand_capture(p);
 	add_result(b, out, strlen(out), dq);
 	free(out);
 }
@@ -446,11 +446,20 @@ static int pass_procsub(struct xctx *x, const struct word_part *p, struct xbuf *
 	return 0;
 }
 
+/* A word that is one piece of unquoted literal text. */
+static const struct word_part *one_literal(const struct word *w)
+{
+	const struct word_part *p = w->head;
+	return p && !p->next && p->kind == WORD_LITERAL ? p : NULL;
+}
+
 /* $((…)): the text expanded (no splitting), then evaluated. */
 static int pass_arith(struct xctx *x, const struct word_part *p, struct xbuf *b, bool dq)
 {
 	long v;
-	char *t = expand_to_string(x, p->u.arith.expr, false);
+	const struct word_part *lit = one_literal(p->u.arith.expr);
+	char *t = lit ? arena_strndup(x->a, lit->u.text.s, lit->u.text.len)
+		      : expand_to_string(x, p->u.arith.expr, false);
 	if (!t)
 		return -1;
 	struct errbuf e = {{0}};
@@ -700,15 +709,25 @@ static char *arg_pattern(struct xctx *x, const struct word *w)
 	return s;
 }
 
-/* A word that is one piece of unquoted literal text. */
-static const struct word_part *one_literal(const struct word *w)
+/* A word the parser could not parse (word.h: bad): parse its raw text
+ * again for the message. */
+static void report_bad(const struct word *w)
 {
-	const struct word_part *p = w->head;
-	return p && !p->next && p->kind == WORD_LITERAL ? p : NULL;
+	struct parse_error err;
+	struct arena a = {0};
+	if (!word_parse(&a, w->raw, w->rawlen, w->line, w->col, 0, &err))
+		msg_err("%s", err.msg);
+	else
+		msg_err("%s: bad word", w->raw);
+	arena_free(&a);
 }
 
 int expand_word_fields(struct arena *a, const struct word *w, struct strvec *out)
 {
+	if (w->bad) {
+		report_bad(w);
+		return -1;
+	}
 	const struct word_part *lit = one_literal(w);
 	if (lit && !memchr(lit->u.text.s, '*', lit->u.text.len) &&
 	    !memchr(lit->u.text.s, '?', lit->u.text.len) &&
@@ -729,6 +748,10 @@ int expand_word_fields(struct arena *a, const struct word *w, struct strvec *out
 
 char *expand_word_single(struct arena *a, const struct word *w)
 {
+	if (w->bad) {
+		report_bad(w);
+		return NULL;
+	}
 	const struct word_part *lit = one_literal(w);
 	if (lit)
 		return arena_strndup(a, lit->u.text.s, lit->u.text.len);
@@ -737,18 +760,16 @@ char *expand_word_single(struct arena *a, const struct word *w)
 	return expand_to_string(&x, w, false);
 }
 
-char *expand_word_assignment(struct arena *a, const struct word *w)
-{
-	return expand_word_single(a, w);
-}
-
-char *expand_word_heredoc(struct arena *a, const struct word *w)
-{
-	return expand_word_single(a, w);
-}
-
 char *expand_word_pattern(struct arena *a, const struct word *w)
 {
+	if (w->bad) {
+		report_bad(w);
+		return NULL;
+	}
+	/* Unquoted literal text is the pattern as it is. */
+	const struct word_part *lit = one_literal(w);
+	if (lit)
+		return arena_strndup(a, lit->u.text.s, lit->u.text.len);
 	struct xctx x;
 	xctx_init(&x, a);
 	return arg_pattern(&x, w);
@@ -771,18 +792,6 @@ static bool plain(const char *raw)
 	return !raw[strcspn(raw, "$'\"\\`~*?[<>")];
 }
 
-int expand_fields(struct arena *a, const char *raw, struct strvec *out)
-{
-	if (plain(raw)) {
-		strvec_push(a, out, arena_strdup(a, raw));
-		return 0;
-	}
-	/* As bash does for `export PATH=~/bin:$PATH`: a word that looks like an
-	 * assignment gets ~ expanded after its '=' and after each ':'. */
-	struct word *w = parse_raw(a, raw, WORD_F_ASSIGN_WORD);
-	return w ? expand_word_fields(a, w, out) : -1;
-}
-
 char *expand_single(struct arena *a, const char *raw)
 {
 	if (plain(raw))
@@ -791,24 +800,10 @@ char *expand_single(struct arena *a, const char *raw)
 	return w ? expand_word_single(a, w) : NULL;
 }
 
-char *expand_assignment(struct arena *a, const char *value)
-{
-	if (plain(value))
-		return arena_strdup(a, value);
-	struct word *w = parse_raw(a, value, WORD_F_ASSIGN);
-	return w ? expand_word_assignment(a, w) : NULL;
-}
-
 char *expand_heredoc(struct arena *a, const char *body)
 {
 	if (!body[strcspn(body, "$`\\")])
 		return arena_strdup(a, body);
 	struct word *w = parse_raw(a, body, WORD_F_HEREDOC);
-	return w ? expand_word_heredoc(a, w) : NULL;
-}
-
-char *expand_pattern(struct arena *a, const char *raw)
-{
-	struct word *w = parse_raw(a, raw, 0);
-	return w ? expand_word_pattern(a, w) : NULL;
+	return w ? expand_word_single(a, w) : NULL;
 }

@@ -19,10 +19,11 @@ struct strvec {
 };
 void strvec_push(struct arena *a, struct strvec *sv, char *s);
 
-/* Runs the command of a command substitution and returns its output
- * (malloc'd, trailing newlines removed). shell_capture() by default; the
- * expansion fuzzer points it at a function that runs nothing. */
-extern char *(*expand_capture)(const char *src, size_t len);
+/* Runs the command of a command substitution (its parsed program, or its
+ * text when it has none) and returns its output (malloc'd, trailing
+ * newlines removed). shell_capture() by default; the expansion fuzzer
+ * points it at a function that runs nothing. */
+extern char *(*expand_capture)(const struct word_part *cmd);
 
 /* A process substitution (<(…), >(…)): returns the path that stands for it
  * (in a), or NULL after a message. Set by the executor while it expands a
@@ -38,29 +39,18 @@ int expand_word_fields(struct arena *a, const struct word *w, struct strvec *out
 /* Exactly one string: no field splitting, no pathname expansion ("$@"
  * joined by spaces): redirection targets, remote targets. NULL on error. */
 char *expand_word_single(struct arena *a, const struct word *w);
-/* An assignment's value, parsed with WORD_F_ASSIGN (so ~ expands after
- * each unquoted ':'): one string, as expand_word_single. */
-char *expand_word_assignment(struct arena *a, const struct word *w);
 /* A pattern for fnmatch (case patterns, ${x#p}): one string in which the
  * quoted characters that are special to fnmatch are escaped with '\', so
  * only the unquoted * ? [ ] are pattern characters. NULL on error. */
 char *expand_word_pattern(struct arena *a, const struct word *w);
-/* A here-document body parsed with WORD_F_HEREDOC: one string. */
-char *expand_word_heredoc(struct arena *a, const struct word *w);
+/* ---- on raw text: word_parse() then the above, for text that is not
+ * part of a parsed script (prompts, $ENV, a remote host); a word that
+ * cannot be parsed prints its error ---- */
 
-/* ---- on raw text: word_parse() then the above (for callers that keep
- * raw words); a word that cannot be parsed prints its error ---- */
-
-/* As expand_word_fields; a NAME=value-looking word gets ~ expanded after
- * '=' and each ':' (as bash does for `export PATH=~/bin:$PATH`). */
-int expand_fields(struct arena *a, const char *raw, struct strvec *out);
 /* As expand_word_single. */
 char *expand_single(struct arena *a, const char *raw);
-/* An assignment's value (the text after NAME=), as expand_word_assignment. */
-char *expand_assignment(struct arena *a, const char *value);
-/* A here-document body: $-expansions, `…`, and \$ \` \\ \newline escapes. */
+/* A here-document-like text (a prompt): $-expansions, `…`, and \$ \` \\
+ * \newline escapes. */
 char *expand_heredoc(struct arena *a, const char *body);
-/* As expand_word_pattern. */
-char *expand_pattern(struct arena *a, const char *raw);
 
 #endif

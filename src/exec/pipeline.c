@@ -169,20 +169,16 @@ int stage_expand(struct run *r, struct rstage *s, bool assign_now)
 		/* The NAME=value arguments of export, readonly and local are
 		 * assignments (POSIX 2024 "declaration utilities"): expanded
 		 * as one word each, never split or globbed. */
-		const char *w = as->words[i];
-		size_t eq = declaration ? name_prefix(w) : 0;
-		if (eq && w[eq] == '=') {
-			char *v = expand_assignment(&r->a, w + eq + 1);
-			if (!v)
+		const struct word *w = as->words[i];
+		size_t eq = declaration ? name_prefix(w->raw) : 0;
+		if (eq && w->raw[eq] == '=') {
+			char *pair = expand_word_single(&r->a, w);
+			if (!pair)
 				return -1;
-			size_t vl = strlen(v);
-			char *pair = arena_alloc(&r->a, eq + vl + 2);
-			memcpy(pair, w, eq + 1);
-			memcpy(pair + eq + 1, v, vl + 1);
 			strvec_push(&r->a, &s->argv, pair);
 			continue;
 		}
-		if (expand_fields(&r->a, w, &s->argv) < 0)
+		if (expand_word_fields(&r->a, w, &s->argv) < 0)
 			return -1;
 		if (i == 0 && s->argv.n)
 			declaration = strcmp(s->argv.v[0], "export") == 0 ||
@@ -194,19 +190,20 @@ int stage_expand(struct run *r, struct rstage *s, bool assign_now)
 	size_t mark = !assign_now && as->nassigns ? var_journal_begin() : 0;
 	int rc = 0;
 	for (size_t i = 0; i < as->nassigns && rc == 0; i++) {
-		const char *raw = as->assigns[i];
-		const char *eq = strchr(raw, '=');
-		size_t nl = (size_t)(eq - raw);
-		char *v = expand_assignment(&r->a, eq + 1);
-		char *nm = arena_strndup(&r->a, raw, nl);
-		if (!v || var_set(nm, v, 0) < 0) {
+		/* NAME=value, parsed as one word: the name is plain text. */
+		char *pair = expand_word_single(&r->a, as->assigns[i]);
+		char *eq = pair ? strchr(pair, '=') : NULL;
+		if (!eq) {
 			rc = -1;
 			break;
 		}
-		size_t vl = strlen(v);
-		char *pair = arena_alloc(&r->a, nl + vl + 2);
-		memcpy(pair, raw, nl + 1);
-		memcpy(pair + nl + 1, v, vl + 1);
+		*eq = '\0';
+		int set = var_set(pair, eq + 1, 0);
+		*eq = '=';
+		if (set < 0) {
+			rc = -1;
+			break;
+		}
 		strvec_push(&r->a, &s->assigns, pair);
 	}
 	if (!assign_now && as->nassigns)
@@ -637,7 +634,7 @@ static struct xs run_here(const struct rstage *s, unsigned flags)
 {
 	switch (s->kind) {
 	case SK_FLOW: return s->flow->fn((int)s->argv.n, s->argv.v);
-	case SK_FUNC: return func_call(s->fn, (int)s->argv.n, s->argv.v, flags);
+	case SK_FUNC: return func_call(s->fn, (int)s->argv.n, s->argv.v, flags & ~(unsigned)EV_LAST);
 	case SK_COMPOUND:
 		/* In a forked child a subshell is already one. */
 		if (s->ast->kind == CMD_SUBSHELL && sh.in_subshell && !s->fg_here)
@@ -660,6 +657,8 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 			.argv = s->argv.v,
 			.assigns = s->assigns.v ? s->assigns.v : (char *[]){NULL},
 			.keyfile = sh.keyfile,
+			.accept_new_host = sh.accept_new_host,
+			.trace = sh.opt_x,
 		};
 		int st = remote_stage_run(&rs);
 		if (st == 128 + SIGINT) {
@@ -674,7 +673,9 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 	}
 	for (size_t i = 0; i < s->assigns.n; i++)
 		builtin_assign(s->assigns.v[i], NULL);
-	struct xs x = run_here(s, r->flags);
+	/* The stage is the last thing this process runs: the tail of a
+	 * compound stage may exec in place (EV_LAST). */
+	struct xs x = run_here(s, r->flags | EV_LAST);
 	shell_exit(x.status);
 }
 
@@ -1195,8 +1196,54 @@ static bool runs_here(const struct rstage *s)
 	       (s->kind == SK_COMPOUND && s->ast->kind != CMD_SUBSHELL);
 }
 
+/* Can the lone program of s end this forked shell by exec'ing in its place
+ * (EV_LAST), as sh does, instead of forking once more and waiting? Not if
+ * anything must happen after it: a trap, a '!', --stats, job control. */
+static bool exec_in_place_ok(const struct run *r, const struct rstage *s, bool last)
+{
+	if (!last || !sh.in_subshell || r->n != 1 || s->kind != SK_EXEC || s->preset >= 0 ||
+	    r->p->bang || sh.stats || sh.jobctl)
+		return false;
+	for (int sg = 0; sg < NSIG; sg++)
+		if (sh.traps[sg] && *sh.traps[sg])
+			return false;
+	return true;
+}
+
+/* exec s in place of this (forked) shell; returns only when that fails. */
+static int exec_in_place(struct run *r, struct rstage *s)
+{
+	if (sh.opt_x)
+		trace(r);
+	char **env = var_environ(s->assigns.v);
+	if (fdacts_apply(&s->fa) < 0)
+		return 1;
+	sig_child_reset();
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fflush(NULL);
+	execve(s->path, s->argv.v, env);
+	int e = errno;
+	if (e == ENOEXEC) { /* a script without #!: /bin/sh runs it, as exec_start */
+		char **av = xcalloc(s->argv.n + 2, sizeof *av);
+		av[0] = "sh";
+		av[1] = (char *)s->path;
+		for (size_t i = 1; i < s->argv.n; i++)
+			av[i + 1] = s->argv.v[i];
+		execve("/bin/sh", av, env);
+		e = errno;
+		free(av);
+	}
+	errno = e;
+	msg_errno("%s", s->argv.v[0]);
+	return e == ENOENT ? 127 : 126;
+}
+
 struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned flags)
 {
+	bool last = flags & EV_LAST;
+	flags &= ~(unsigned)EV_LAST;
 	struct run r = {.p = p, .n = p->nstages, .fg = !background, .flags = flags, .t0 = now_ns()};
 	struct xs x = XS(1);
 	r.st = arena_alloc(&r.a, r.n * sizeof *r.st);
@@ -1263,6 +1310,10 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 		for (size_t i = 0; i < r.n; i++)
 			fdacts_close_owned(&r.st[i].fa);
 		x.status = 1;
+		goto out;
+	}
+	if (!background && !r.nsubs && exec_in_place_ok(&r, s0, last)) {
+		x.status = exec_in_place(&r, s0);
 		goto out;
 	}
 	if (r.n == 1 && !background && runs_here(s0)) {

@@ -4,6 +4,8 @@
  * nothing, runs nothing. */
 #include "plan.h"
 
+#include "../parse/word.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,16 +128,21 @@ static void graph_add_sub(struct graph *g, int host, const struct word_part *p, 
 	}
 }
 
-/* The substitutions in one raw word, numbered on from *k. */
-static void graph_word_subs(struct graph *g, int host, const char *raw, int *k)
+/* The substitutions in one word, numbered on from *k. */
+static void graph_word_subs(struct graph *g, int host, const struct word *w, int *k)
+{
+	for (const struct word_part *p = w ? w->head : NULL; p; p = p->next)
+		if (p->kind == WORD_PROCSUB)
+			graph_add_sub(g, host, p, ++*k);
+}
+
+/* A redirection's target is still raw text: parsed here. */
+static void graph_raw_subs(struct graph *g, int host, const char *raw, int *k)
 {
 	if (!strchr(raw, '<') && !strchr(raw, '>'))
 		return;
 	struct parse_error err;
-	struct word *w = word_parse(&g->a, raw, strlen(raw), 1, 1, 0, &err);
-	for (const struct word_part *p = w ? w->head : NULL; p; p = p->next)
-		if (p->kind == WORD_PROCSUB)
-			graph_add_sub(g, host, p, ++*k);
+	graph_word_subs(g, host, word_parse(&g->a, raw, strlen(raw), 1, 1, 0, &err), k);
 }
 
 /* In the order the executor expands them: words, assignments, redirections. */
@@ -148,7 +155,7 @@ static void graph_cmd_subs(struct graph *g, int host, const struct ast_cmd *c)
 		graph_word_subs(g, host, c->assigns[i], &k);
 	for (const struct ast_redir *r = c->redirs; r; r = r->next)
 		if (r->word && r->op != REDIR_HEREDOC && r->op != REDIR_CLOSE)
-			graph_word_subs(g, host, r->word, &k);
+			graph_raw_subs(g, host, r->word, &k);
 }
 
 /* The nodes of stage i (0-based) into g, which is emptied first. */
@@ -241,9 +248,9 @@ static void text_cmd(struct strbuf *sb, const struct ast_cmd *s)
 	if (s->remote)
 		sb_addf(sb, " @%s", s->remote);
 	for (size_t k = 0; k < s->nassigns; k++)
-		sb_addf(sb, " %s", s->assigns[k]);
+		sb_addf(sb, " %s", s->assigns[k]->raw);
 	for (size_t k = 0; k < s->nwords; k++)
-		sb_addf(sb, " %s", s->words[k]);
+		sb_addf(sb, " %s", s->words[k]->raw);
 	for (const struct ast_redir *r = s->redirs; r; r = r->next) {
 		if (r->op == REDIR_CLOSE)
 			sb_addf(sb, " %d>&-", r->fd);
@@ -252,13 +259,13 @@ static void text_cmd(struct strbuf *sb, const struct ast_cmd *s)
 	}
 }
 
-static void json_strs(struct strbuf *sb, char *const *v, size_t n)
+static void json_words(struct strbuf *sb, struct word *const *v, size_t n)
 {
 	sb_addc(sb, '[');
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sb_addc(sb, ',');
-		sb_add_json(sb, v[i]);
+		sb_add_json(sb, v[i]->raw);
 	}
 	sb_addc(sb, ']');
 }
@@ -325,7 +332,7 @@ static void json_graph(struct strbuf *sb, struct graph *g, const struct ast_pipe
 				nd->host < 0 ? "null" : nd->out ? "\">\"" : "\"<\"",
 				nd->cmd && !(nd->list && nd->host >= 0) ? cmd_kind_name(nd->cmd->kind) : "list");
 			if (nd->cmd)
-				json_strs(sb, nd->cmd->words, nd->cmd->nwords);
+				json_words(sb, nd->cmd->words, nd->cmd->nwords);
 			else
 				sb_adds(sb, "[]");
 			sb_adds(sb, ",\"text\":");
@@ -384,9 +391,9 @@ static void json_pipeline(struct strbuf *sb, struct graph *g, const struct ast_p
 		else
 			sb_adds(sb, "null");
 		sb_adds(sb, ",\"assigns\":");
-		json_strs(sb, s->assigns, s->nassigns);
+		json_words(sb, s->assigns, s->nassigns);
 		sb_adds(sb, ",\"argv\":");
-		json_strs(sb, s->words, s->nwords);
+		json_words(sb, s->words, s->nwords);
 		sb_adds(sb, ",\"redirects\":[");
 		for (const struct ast_redir *r = s->redirs; r; r = r->next) {
 			sb_addf(sb, "%s{\"fd\":%d,\"op\":\"%s\",\"target\":", r == s->redirs ? "" : ",", r->fd,

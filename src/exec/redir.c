@@ -133,14 +133,17 @@ int redir_prepare(struct arena *a, const struct ast_redir *r, struct fdacts *fa)
 		}
 		if (r->op == REDIR_HEREDOC) {
 			const char *body = r->body ? r->body : "";
-			char *text = r->body_quoted ? (char *)body : expand_heredoc(a, body);
+			char *text = r->body_quoted ? (char *)body
+				     : r->bodyw ? expand_word_single(a, r->bodyw)
+				     : expand_heredoc(a, body);
 			if (!text)
 				goto fail;
 			if (text_input(a, fa, r->fd, text, "here-document") < 0)
 				goto fail;
 			continue;
 		}
-		char *w = expand_single(a, r->word ? r->word : "");
+		char *w = r->target ? expand_word_single(a, r->target)
+				    : expand_single(a, r->word ? r->word : "");
 		if (!w)
 			goto fail;
 		if (r->op == REDIR_HERESTR) {

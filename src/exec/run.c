@@ -21,6 +21,7 @@
 #include "../job/job.h"
 #include "../job/sig.h"
 #include "../parse/parse.h"
+#include "../parse/word.h"
 #include "pipeline.h"
 
 struct shell sh;
@@ -71,31 +72,23 @@ static int line_at(const char *text, size_t off, int first_line)
 	return line;
 }
 
-struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
+/* Run s, parsed from text[0..len) (first_line: the number of its first
+ * line) in *a, or owned by someone else when a is NULL. */
+static struct xs run_parsed(struct ast_script *s, struct arena *a, const char *text, size_t len,
+			    const char *name, int first_line, unsigned last)
 {
-	struct arena a = {0};
 	struct parse_error err;
-	memset(&err, 0, sizeof err);
-	if (sh.depth > 100) {
-		msg_err("%s: nesting too deep", name);
-		return XS(2);
-	}
+	struct arena own = {0};
+	if (a)
+		own = *a;
 	unsigned long aliases = alias_generation();
-	struct ast_script *s = parse_script(&a, text, len, first_line, &err);
-	if (!s) {
-		msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
-		arena_free(&a);
-		/* A syntax error in eval or . text ends a non-interactive shell,
-		 * as a special built-in's error does in sh. */
-		return (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
-	}
 	sh.depth++;
 	unsigned flags = sh.depth == 1 ? EV_TOP : 0;
 	struct xs r = XS(sh.status);
 	size_t base = 0; /* offset in text of what s was parsed from */
 	for (size_t i = 0; i < s->nitems && r.ctl == CTL_NONE; i++) {
 		struct ast_script one = {.nitems = 1, .items = &s->items[i]};
-		r = exec_list(&one, flags);
+		r = exec_list(&one, flags | (i + 1 == s->nitems ? last : 0));
 		if (aliases == alias_generation() || i + 1 == s->nitems)
 			continue;
 		/* An alias was defined or removed: as sh reads a script command
@@ -112,14 +105,34 @@ struct xs shell_run_text(const char *text, size_t len, const char *name, int fir
 			r = (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
 			break;
 		}
-		arena_free(&a);
-		a = next;
+		arena_free(&own);
+		own = next;
 		s = ns;
 		i = (size_t)-1;
 	}
 	sh.depth--;
-	arena_free(&a);
+	arena_free(&own);
 	return r;
+}
+
+struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
+{
+	struct arena a = {0};
+	struct parse_error err;
+	memset(&err, 0, sizeof err);
+	if (sh.depth > 100) {
+		msg_err("%s: nesting too deep", name);
+		return XS(2);
+	}
+	struct ast_script *s = parse_script(&a, text, len, first_line, &err);
+	if (!s) {
+		msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
+		arena_free(&a);
+		/* A syntax error in eval or . text ends a non-interactive shell,
+		 * as a special built-in's error does in sh. */
+		return (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
+	}
+	return run_parsed(s, &a, text, len, name, first_line, 0);
 }
 
 /* Run an and-or list in the foreground; *eligible says whether its status
@@ -136,6 +149,8 @@ static struct xs exec_andor(const struct ast_andor *ao, unsigned flags, bool *el
 		const struct ast_pipeline *p = &ao->pipes[i];
 		/* Every pipeline but the last is tested; so is a negated one. */
 		unsigned f = flags | (i + 1 < ao->n || p->bang ? EV_TESTED : 0);
+		if (i + 1 < ao->n)
+			f &= ~(unsigned)EV_LAST;
 		r = pipeline_run(p, false, f);
 		if (p->bang)
 			r.status = !r.status;
@@ -166,7 +181,7 @@ static struct xs exec_background(const struct ast_item *it)
 	}
 	if (pid == 0) {
 		bool eligible;
-		struct xs r = exec_andor(&it->andor, 0, &eligible);
+		struct xs r = exec_andor(&it->andor, EV_LAST, &eligible);
 		shell_exit(r.status);
 	}
 	struct job *j = job_new(it->text, 1);
@@ -206,7 +221,8 @@ struct xs exec_list(const struct ast_script *s, unsigned flags)
 			r = exec_background(it);
 		} else {
 			bool eligible;
-			r = exec_andor(&it->andor, flags, &eligible);
+			unsigned f = i + 1 < s->nitems ? flags & ~(unsigned)EV_LAST : flags;
+			r = exec_andor(&it->andor, f, &eligible);
 			sh.status = r.status;
 			if (r.ctl == CTL_NONE && sh.opt_e && r.status != 0 && eligible)
 				r.ctl = CTL_EXIT;
@@ -259,7 +275,7 @@ _Noreturn void shell_exit(int status)
 	exit(status & 0xff);
 }
 
-char *shell_capture(const char *text, size_t len)
+char *shell_capture(const struct word_part *cmd)
 {
 	int p[2];
 	if (pipe2(p, O_CLOEXEC) < 0) {
@@ -285,7 +301,12 @@ char *shell_capture(const char *text, size_t len)
 			free(sh.traps[s]);
 			sh.traps[s] = NULL;
 		}
-		struct xs r = shell_run_text(text, len, sh.source_name, 1);
+		const char *text = cmd->u.cmd.src;
+		size_t len = cmd->u.cmd.len;
+		struct xs r = cmd->u.cmd.tree
+			? run_parsed(cmd->u.cmd.tree, NULL, text, len, sh.source_name, cmd->u.cmd.line,
+				     EV_LAST)
+			: shell_run_text(text, len, sh.source_name, cmd->u.cmd.line);
 		shell_exit(r.status);
 	}
 	close(p[1]);

@@ -27,7 +27,8 @@ struct shell {
 	enum plan_mode plan;
 	enum stats_mode stats;
 	struct edge_spec dflt_edge; /* -t: what a bare '|' means */
-	const char *keyfile;   /* --key */
+	const char *keyfile;   /* --key: the private key for remote stages */
+	bool accept_new_host;  /* --accept-new-host: pin unknown host keys */
 	const char *source_name; /* for syntax errors: the script file, or "-c" */
 
 	/* parameters */
@@ -78,6 +79,10 @@ enum {
 				  head, !): set -e does not act on it */
 	EV_TOP = 2,            /* the top-level list of a script: set -v echoes
 				  each item before it runs (not passed down) */
+	EV_LAST = 4,           /* the last command a forked shell runs (a $( ),
+				  a ( ) subshell, an & list): a lone program is
+				  exec'd in place, as sh does (pipeline_run;
+				  kept only down the tail of the list) */
 };
 
 extern struct shell sh;
@@ -118,9 +123,11 @@ _Noreturn void shell_exit(int status);
 /* Run pending traps (signals caught since the last call). */
 void shell_run_pending_traps(void);
 
-/* Command substitution: run text in a forked shell and capture stdout
- * (trailing newlines removed). Sets sh.status to its status. */
-char *shell_capture(const char *text, size_t len);
+/* Command substitution: run its program (the tree the parser made, or
+ * its text) in a forked shell and capture stdout (trailing newlines
+ * removed). Sets sh.cmdsub_status to its status. */
+struct word_part;
+char *shell_capture(const struct word_part *cmd);
 
 /* Variables ----------------------------------------------------------- */
 enum { VAR_EXPORT = 1, VAR_READONLY = 2 };

@@ -472,7 +472,7 @@ void job_control_end(void)
 	if (tcsetpgrp(sh.tty, orig_pgrp) < 0) { /* idem */ }
 }
 
-int job_control_init(void)
+int job_control_init(bool wait_fg)
 {
 	int fd = fcntl(2, F_DUPFD_CLOEXEC, 10);
 	if (fd < 0 || !isatty(fd)) {
@@ -492,7 +492,7 @@ int job_control_init(void)
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
 	sigaction(SIGTTIN, &dfl, &old);
 	for (int tries = 0; tcgetpgrp(fd) != (pg = getpgrp()); tries++) {
-		if (tries == 100 || tcgetpgrp(fd) < 0) {
+		if (tries == 100 || tcgetpgrp(fd) < 0 || !wait_fg) {
 			sigaction(SIGTTIN, &old, NULL);
 			close(fd);
 			return -1;
@@ -500,7 +500,10 @@ int job_control_init(void)
 		kill(-pg, SIGTTIN);
 	}
 	sigaction(SIGTTIN, &old, NULL);
-	sig_interactive();
+	if (wait_fg)
+		sig_interactive();
+	else
+		sig_job_control();
 	pid_t me = getpid();
 	orig_pgrp = pg;
 	if (pg != me && setpgid(0, me) < 0) {
@@ -516,4 +519,32 @@ int job_control_init(void)
 	sh.jobctl = true;
 	term_save_shell_modes();
 	return 0;
+}
+
+void job_control_set(bool on)
+{
+	if (!on || sh.jobctl) {
+		sh.jobctl = on;
+		return;
+	}
+	/* A shell that had the terminal keeps it; a script takes it only if
+	 * it is in the terminal's foreground already (it never stops to wait
+	 * for it). Without a terminal, jobs still get their own process
+	 * groups (`kill -- -PID` reaches a whole job), as in bash. */
+	if (sh.tty < 0 && job_control_init(false) == 0)
+		return;
+	if (sh.tty < 0) {
+		sig_job_control();
+		sh.pgid = getpgrp();
+	}
+	sh.jobctl = true;
+}
+
+bool job_has_news(void)
+{
+	job_reap(false);
+	for (struct job *j = jobs; j; j = j->next)
+		if (j->background && !j->notified && job_state(j) != JOB_RUNNING)
+			return true;
+	return false;
 }

@@ -103,8 +103,15 @@ void job_make_current(struct job *j);
 
 /* Interactive start: put ipcsh in its own process group in the terminal's
  * foreground, ignore the job-control signals, set sh.jobctl/tty/pgid.
- * Returns 0, or -1 when there is no usable terminal. */
-int job_control_init(void);
+ * wait_fg: wait (stopped by SIGTTIN) until ipcsh is in the foreground, as
+ * an interactive shell does; else give up at once. Returns 0, or -1 when
+ * there is no usable terminal. */
+int job_control_init(bool wait_fg);
+/* set -m (on) and set +m: each job in its own process group, the
+ * foreground one given the terminal when ipcsh has it. */
+void job_control_set(bool on);
+/* Has a background job stopped or ended and not been reported (set -b)? */
+bool job_has_news(void);
 /* Leaving: give the terminal back to the process group that had it when
  * job_control_init() ran (a parent without job control reads it next),
  * as bash does. No-op without job control. */

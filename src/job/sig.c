@@ -15,7 +15,20 @@ static bool trap_ignored[NSIG];   /* trap '' SIG */
 static volatile sig_atomic_t pending[NSIG];
 static volatile sig_atomic_t pending_some; /* any pending[] but SIGCHLD's set since the last look */
 static int wake[2] = {-1, -1};
-static bool job_control;          /* sig_interactive() ran */
+static bool job_control;          /* sig_job_control() ran */
+/* What ipcsh believes of each disposition: not SIG_DFL. Every change ipcsh
+ * makes goes through this file, so a child need not ask the kernel signal
+ * by signal (a forked stage would spend a system call on each of 64). The
+ * signals readline catches while it reads a line are asked anyway
+ * (readline_sig) once the shell is interactive. */
+static bool not_dfl[NSIG];
+static bool interactive;
+
+static bool readline_sig(int s)
+{
+	return s == SIGINT || s == SIGTERM || s == SIGHUP || s == SIGQUIT || s == SIGALRM ||
+	       s == SIGTSTP || s == SIGTTIN || s == SIGTTOU || s == SIGWINCH;
+}
 
 static void on_signal(int sig)
 {
@@ -39,12 +52,15 @@ static void catch_sig(int sig, bool restart)
 	sigfillset(&sa.sa_mask);
 	sa.sa_flags = restart ? SA_RESTART : 0;
 	sigaction(sig, &sa, NULL);
+	not_dfl[sig] = true;
 }
 
 void sig_init(void)
 {
-	for (int s = 1; s < NSIG; s++)
+	for (int s = 1; s < NSIG; s++) {
 		sigaction(s, NULL, &inherited[s]);
+		not_dfl[s] = inherited[s].sa_handler != SIG_DFL;
+	}
 	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) < 0)
 		wake[0] = wake[1] = -1;
 	else {
@@ -55,14 +71,22 @@ void sig_init(void)
 	 * script waits in waitpid() and needs no wake-up per child. */
 }
 
-void sig_interactive(void)
+void sig_job_control(void)
 {
 	job_control = true;
-	catch_sig(SIGCHLD, true);
-	signal(SIGQUIT, SIG_IGN);
 	signal(SIGTSTP, SIG_IGN);
 	signal(SIGTTIN, SIG_IGN);
 	signal(SIGTTOU, SIG_IGN);
+	not_dfl[SIGTSTP] = not_dfl[SIGTTIN] = not_dfl[SIGTTOU] = true;
+}
+
+void sig_interactive(void)
+{
+	sig_job_control();
+	interactive = true;
+	catch_sig(SIGCHLD, true);
+	signal(SIGQUIT, SIG_IGN);
+	not_dfl[SIGQUIT] = true;
 	/* Not SA_RESTART: readline's read must return so the line is cleared. */
 	catch_sig(SIGINT, false);
 }
@@ -110,10 +134,14 @@ int sig_trap(int sig, const char *cmd)
 		return -1;
 	}
 	trap_ignored[sig] = cmd && !*cmd;
-	if (!cmd)
+	if (!cmd) {
+		not_dfl[sig] = inherited[sig].sa_handler != SIG_DFL;
 		return sigaction(sig, &inherited[sig], NULL);
-	if (!*cmd)
+	}
+	if (!*cmd) {
+		not_dfl[sig] = true;
 		return signal(sig, SIG_IGN) == SIG_ERR ? -1 : 0;
+	}
 	catch_sig(sig, false);
 	return 0;
 }
@@ -135,7 +163,10 @@ void sig_child_default_set(sigset_t *set)
 		 * saves the child a system call per signal (posix_spawn does
 		 * one per member of the set, for every stage). */
 		struct sigaction cur;
-		if (sigaction(s, NULL, &cur) == 0 && cur.sa_handler == SIG_DFL)
+		bool dfl = interactive && readline_sig(s)
+			? sigaction(s, NULL, &cur) == 0 && cur.sa_handler == SIG_DFL
+			: !not_dfl[s];
+		if (dfl)
 			continue;
 		sigaddset(set, s);
 	}
@@ -146,8 +177,10 @@ void sig_child_reset(void)
 	sigset_t set;
 	sig_child_default_set(&set);
 	for (int s = 1; s < NSIG; s++)
-		if (sigismember(&set, s) == 1)
+		if (sigismember(&set, s) == 1) {
 			signal(s, SIG_DFL);
+			not_dfl[s] = false;
+		}
 	if (wake[0] >= 0) {
 		close(wake[0]);
 		close(wake[1]);

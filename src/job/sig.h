@@ -11,6 +11,9 @@
 void sig_init(void);
 /* Prompt-time dispositions of an interactive shell: ignore QUIT, TSTP,
  * TTIN, TTOU; catch INT into a flag. */
+/* Job control on (set -m, or interactive): ipcsh itself ignores SIGTSTP,
+ * SIGTTIN and SIGTTOU; its jobs get them at their defaults. */
+void sig_job_control(void);
 void sig_interactive(void);
 /* The read end of the self-pipe that gets a byte per caught signal. */
 int sig_wake_fd(void);

@@ -10,10 +10,12 @@
  *                them may carry redirections and stand in a pipeline
  *
  * Everything is allocated in the arena passed to parse_script() and freed
- * with it. Words are kept *raw*: exactly the source text of the word, with
- * its quotes, backslashes and $-expressions, minus backslash-newline pairs
- * outside single quotes. Expansion (src/exec/expand.c) interprets them at
- * run time; --plan prints them as they are.
+ * with it. Every word is parsed once, here, into the typed parts of
+ * word.h (literal, quoted, parameter, command substitution with its own
+ * parsed program, arithmetic, tilde); struct word keeps the raw text too
+ * (the source of the word minus backslash-newline pairs outside single
+ * quotes), for --plan and messages. The expander (src/exec/expand.c) walks
+ * the parts and never scans text again.
  */
 #ifndef IPCSH_AST_H
 #define IPCSH_AST_H
@@ -22,6 +24,8 @@
 #include <stddef.h>
 
 #include "../transport/spec.h"
+
+struct word; /* word.h */
 
 enum redir_op {
 	REDIR_IN,      /* [n]<word      n defaults to 0 */
@@ -40,7 +44,9 @@ struct ast_redir {
 	int fd;
 	enum redir_op op;
 	char *word;        /* raw target word; HEREDOC: the delimiter after quote removal */
+	struct word *target; /* the target word, parsed (not for HEREDOC) */
 	char *body;        /* HEREDOC: the body, delimiter line removed (<<-: leading tabs stripped) */
+	struct word *bodyw;  /* HEREDOC with an unquoted delimiter: the body, parsed */
 	bool body_quoted;  /* HEREDOC: delimiter was quoted: the body is literal */
 	struct ast_redir *next;
 };
@@ -72,7 +78,7 @@ struct ast_loop {                    /* while, until */
 struct ast_for {
 	char *name;
 	bool has_in;                 /* false: over "$@" */
-	char **words;                /* raw */
+	struct word **words;
 	size_t nwords;
 	struct ast_script *body;
 };
@@ -80,14 +86,14 @@ struct ast_for {
 enum case_end { CASE_BREAK /* ;; */, CASE_FALL /* ;& */, CASE_NEXT /* ;;& */ };
 
 struct ast_case_item {
-	char **pats;                 /* raw pattern words */
+	struct word **pats;
 	size_t npats;
 	struct ast_script *body;     /* may be empty */
 	enum case_end end;
 };
 
 struct ast_case {
-	char *word;                  /* raw */
+	struct word *word;
 	struct ast_case_item *items;
 	size_t nitems;
 };
@@ -104,9 +110,9 @@ struct ast_cmd {
 	char *text;                  /* source text of a compound command (plan, messages) */
 	/* CMD_SIMPLE */
 	char *remote;            /* raw text after '@' ("host", "host:7433", "[::1]:7433", "ssh:user@h"), or NULL */
-	char **assigns;          /* raw "NAME=value" words written before the command */
+	struct word **assigns;   /* "NAME=value" words written before the command */
 	size_t nassigns;
-	char **words;            /* raw words; nwords may be 0 (only assignments and/or redirections) */
+	struct word **words;     /* nwords may be 0 (only assignments and/or redirections) */
 	size_t nwords;
 	/* compound commands */
 	union {

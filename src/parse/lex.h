@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "parse.h"
+#include "word.h"
 
 /* Nesting bound for $( ), ${ }, quotes inside them and sub-parses: deep
  * input fails with a syntax error instead of exhausting the stack. */
@@ -45,6 +46,8 @@ struct lexer {
 	const char *src;
 	size_t len, pos;
 	int depth;               /* sub-parse depth (0 for the top level) */
+	bool check;              /* only check the syntax (finding where a $( )
+				    or `…` ends): words keep their raw text only */
 	size_t synced;           /* line/line_start are correct for offsets < synced */
 	int first_line, line;
 	size_t line_start;
@@ -68,16 +71,32 @@ void lex_error(struct lexer *lx, int line, int col, bool incomplete, const char 
 /* Line and column of a source offset (offsets must not go backwards much). */
 void lex_where(struct lexer *lx, size_t off, int *line, int *col);
 
+/* parser.c: a word of the tree, parsed into the parts of word.h with the
+ * program of each command substitution parsed too (depth: of the text the
+ * word is in). A word word_parse() refuses comes back with .bad set and
+ * only its raw text: the expander reports the error when the word runs,
+ * as sh reports a bad substitution. check: keep the raw text only. */
+struct word *parse_tree_word(struct arena *a, const char *raw, size_t len, int line, int col,
+			     unsigned flags, int depth, bool check);
+/* parse_script_depth() that only checks (lexer.check): for the lexer's
+ * look at a `…` body. */
+bool parse_check_depth(struct arena *a, const char *src, size_t len, int first_line, int depth,
+		       struct parse_error *err);
+
 /* scan.c: skip constructs in raw text. Each takes s[0..len) starting just
  * after the opening characters and returns the offset of the closing
  * character, -1 if the text ends first, or -2 if nesting exceeds depth
  * PARSE_MAX_DEPTH. */
 long scan_paren(const char *s, size_t len, int depth);     /* after "$(" -> ')' */
 long scan_brace(const char *s, size_t len, int depth);     /* after "${" -> '}' */
+long scan_brace_dq(const char *s, size_t len, int depth);  /* the same inside "…" */
 long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' */
 long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
 long scan_ansi(const char *s, size_t len);                 /* after "$'" -> '\'' */
+/* The length of s[0..len) without the line continuations at its end: the
+ * text of a $( ) or `…` read alone would end inside one. */
+size_t trim_continuations(const char *s, size_t len);
 /* A process substitution opening at s[i]: "<(", ">(", "<[SPEC](" or
  * ">[SPEC](" (SPEC an edge spec, checked by the caller). Returns the
  * offset of its '(' (the body follows), or 0 when s[i] opens none. */

@@ -115,6 +115,9 @@ static void read_doc(struct lexer *lx, struct pending_doc *d)
 		lx->pos = nl ? (size_t)(nl - lx->src) + 1 : lx->len;
 		if ((size_t)(le - ls) == dlen && memcmp(ls, delim, dlen) == 0) {
 			d->r->body = arena_strndup(lx->a, body.buf ? body.buf : "", body.len);
+			if (!d->r->body_quoted)
+				d->r->bodyw = parse_tree_word(lx->a, d->r->body, body.len, d->line + 1, 1,
+							      WORD_F_HEREDOC, lx->depth, lx->check);
 			sb_free(&body);
 			return;
 		}
@@ -149,9 +152,9 @@ static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 		return;
 	}
 	/* One parse of the body, with the real grammar, finds the ')' that
-	 * closes it and checks it. Only the verdict matters: the expander
-	 * parses the text again when it runs, so the tree goes into a scratch
-	 * arena. */
+	 * closes it and checks it. Only the verdict matters here: the tree of
+	 * the word (parse_tree_word) parses the text again, so this one is a
+	 * check (no typed words, so nesting stays linear) in a scratch arena. */
 	int line, col;
 	lex_where(lx, in, &line, &col);
 	struct parse_error sub;
@@ -177,10 +180,11 @@ static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 	lx->pos = in + (size_t)r + 1;
 }
 
-/* ${ ... } opening at open, text from in: append verbatim. */
-static void word_brace(struct lexer *lx, size_t open, size_t in)
+/* ${ ... } opening at open, text from in: append verbatim. dq: inside "…". */
+static void word_brace(struct lexer *lx, size_t open, size_t in, bool dq)
 {
-	long r = scan_brace(lx->src + in, lx->len - in, lx->depth);
+	long r = dq ? scan_brace_dq(lx->src + in, lx->len - in, lx->depth)
+		    : scan_brace(lx->src + in, lx->len - in, lx->depth);
 	if (r < 0) {
 		error_at(lx, open, r == -1, r == -2 ? "nesting too deep" : "unterminated '${'");
 		return;
@@ -206,7 +210,8 @@ static void word_backquote(struct lexer *lx, size_t open)
 	lex_where(lx, open, &line, &col);
 	struct parse_error sub;
 	struct arena scratch = { 0 };
-	bool ok = parse_script_depth(&scratch, body.buf, body.len, line, lx->depth + 1, &sub);
+	bool ok = parse_check_depth(&scratch, body.buf, trim_continuations(body.buf, body.len), line,
+				    lx->depth + 1, &sub);
 	arena_free(&scratch);
 	if (ok) {
 		sb_add(&lx->tmp, lx->src + open, (size_t)r + 2);
@@ -269,7 +274,7 @@ static void word_procsub(struct lexer *lx, size_t paren)
 /* A '$' or '`' at lx->pos, inside or outside double quotes. A
  * backslash-newline between '$' and '(' or '{' is a line continuation
  * like any other: dropping it must not change what the word means later. */
-static void word_dollar(struct lexer *lx)
+static void word_dollar(struct lexer *lx, bool dq)
 {
 	size_t open = lx->pos, k = open + 1;
 	if (lx->src[open] == '`') {
@@ -282,7 +287,7 @@ static void word_dollar(struct lexer *lx)
 	if (n == '(')
 		word_cmdsubst(lx, open, k + 1);
 	else if (n == '{')
-		word_brace(lx, open, k + 1);
+		word_brace(lx, open, k + 1, dq);
 	else if (n == '$' && k == open + 1) {
 		/* $$ is the shell's pid: the second '$' opens nothing ($$( is
 		 * $$ then '(', as in sh). */
@@ -325,7 +330,7 @@ static void word_dquote(struct lexer *lx)
 			if (!word_backslash(lx))
 				break;
 		} else if (c == '$' || c == '`') {
-			word_dollar(lx);
+			word_dollar(lx, true);
 		} else {
 			sb_addc(&lx->tmp, c);
 			lx->pos++;
@@ -382,7 +387,7 @@ static void lex_word(struct lexer *lx, struct token *t)
 		} else if (c == '$' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\'') {
 			word_ansi(lx);
 		} else if (c == '$' || c == '`') {
-			word_dollar(lx);
+			word_dollar(lx, false);
 		} else {
 			sb_addc(&lx->tmp, c);
 			lx->pos++;

@@ -56,4 +56,7 @@ void parse_backquote_body(const char *s, size_t len, struct strbuf *out);
  * where a word ends. */
 long parse_brace_end(const char *s, size_t len);
 
+/* The words of the tree (ast.h) are word.h's. */
+#include "word.h"
+
 #endif

@@ -12,9 +12,11 @@
  * continuation line (an open quote, a trailing '|', an 'if' without 'fi').
  *
  * What the tree holds (for the expander and --plan):
- * - words, assignments, redirection targets and the remote host are raw
- *   source text; only backslash-newline outside single quotes and outside
- *   $( ), ${ } and `...` is removed.
+ * - words, assignments, redirection targets and here-document bodies are
+ *   typed words (word.h), parsed here once, each command substitution with
+ *   its program (parse_tree_word); their raw text is the source with only
+ *   backslash-newline outside single quotes and outside $( ), ${ } and
+ *   `...` removed. The remote host stays raw text.
  * - reserved words are recognised only where POSIX says: as the first word
  *   of a command ('if', '{', 'for'...), as the third word of 'for' and
  *   'case' ('in'), after a list ('then', 'do', 'fi', '}'...). Anywhere else
@@ -74,6 +76,13 @@ static void *grow(struct arena *a, void *arr, size_t n, size_t *cap, size_t el)
 	arr = arena_realloc(a, arr, n * el, nc * el);
 	*cap = nc;
 	return arr;
+}
+
+/* The current word token as a word of the tree. */
+static struct word *tok_word(struct parser *p, unsigned flags)
+{
+	return parse_tree_word(p->lx.a, p->tok.word, strlen(p->tok.word), p->tok.line, p->tok.col,
+			       flags, p->lx.depth, p->lx.check);
 }
 
 static void skip_newlines(struct parser *p)
@@ -236,6 +245,7 @@ static void parse_redir(struct parser *p, struct ast_redir ***tail)
 		lex_add_doc(&p->lx, r, strip, line, col);
 	} else {
 		r->word = p->tok.word;
+		r->target = tok_word(p, 0);
 		if ((r->op == REDIR_DUPIN || r->op == REDIR_DUPOUT) && strcmp(w, "-") == 0)
 			r->op = REDIR_CLOSE;
 	}
@@ -376,7 +386,7 @@ static void parse_for(struct parser *p, struct ast_cmd *c)
 		size_t cap = 0;
 		while (!failed(p) && p->tok.kind == T_WORD) {
 			f->words = grow(p->lx.a, f->words, f->nwords, &cap, sizeof *f->words);
-			f->words[f->nwords++] = p->tok.word;
+			f->words[f->nwords++] = tok_word(p, WORD_F_ASSIGN_WORD);
 			advance(p);
 		}
 		if (failed(p))
@@ -408,7 +418,7 @@ static void parse_patterns(struct parser *p, struct ast_case_item *ci)
 			return;
 		}
 		ci->pats = grow(p->lx.a, ci->pats, ci->npats, &cap, sizeof *ci->pats);
-		ci->pats[ci->npats++] = p->tok.word;
+		ci->pats[ci->npats++] = tok_word(p, 0);
 		advance(p);
 		if (p->tok.kind == T_PIPE && p->tok.spec.dflt) {
 			advance(p);
@@ -435,7 +445,7 @@ static void parse_case(struct parser *p, struct ast_cmd *c)
 		unexpected(p);
 		return;
 	}
-	cs->word = p->tok.word;
+	cs->word = tok_word(p, 0);
 	advance(p);
 	skip_newlines(p);
 	if (!expect_word(p, "in"))
@@ -582,12 +592,14 @@ static void simple_add_word(struct parser *p, struct ast_cmd *c, size_t *capw, s
 	if ((next || (c->nwords == 0 && c->nassigns > 0 && !is_assignment(p->tok.word))) &&
 	    expand_aliases(p) && p->tok.kind != T_WORD)
 		return;
-	char *w = p->tok.word;
-	if (c->nwords == 0 && is_assignment(w)) {
-		c->assigns = grow(p->lx.a, c->assigns, c->nassigns, capa, sizeof(char *));
+	/* A NAME=value word, also as an argument (`export PATH=~/bin:$PATH`,
+	 * as bash): ~ after the '=' and after each ':'. */
+	struct word *w = tok_word(p, WORD_F_ASSIGN_WORD);
+	if (c->nwords == 0 && is_assignment(p->tok.word)) {
+		c->assigns = grow(p->lx.a, c->assigns, c->nassigns, capa, sizeof *c->assigns);
 		c->assigns[c->nassigns++] = w;
 	} else {
-		c->words = grow(p->lx.a, c->words, c->nwords, capw, sizeof(char *));
+		c->words = grow(p->lx.a, c->words, c->nwords, capw, sizeof *c->words);
 		c->words[c->nwords++] = w;
 	}
 	advance(p);
@@ -625,7 +637,7 @@ static void parse_simple(struct parser *p, struct ast_cmd *c)
 	if (p->tok.kind == T_LPAREN) {
 		/* NAME ( ) : a function definition, if nothing else was written. */
 		if (c->nwords != 1 || c->nassigns || c->redirs || c->remote ||
-		    !is_func_name(c->words[0])) {
+		    !is_func_name(c->words[0]->raw)) {
 			unexpected(p);
 			return;
 		}
@@ -637,7 +649,7 @@ static void parse_simple(struct parser *p, struct ast_cmd *c)
 			return;
 		}
 		advance(p);
-		parse_funcdef_body(p, c, c->words[0], start);
+		parse_funcdef_body(p, c, c->words[0]->raw, start);
 		return;
 	}
 	if (c->remote && c->nwords == 0)
@@ -827,13 +839,14 @@ static struct ast_script *parse_list(struct parser *p)
 	}
 }
 
-struct ast_script *parse_script_depth(struct arena *a, const char *src, size_t len,
-				      int first_line, int depth, struct parse_error *err)
+static struct ast_script *parse_all(struct arena *a, const char *src, size_t len, int first_line,
+				    int depth, bool check, struct parse_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct parser p;
 	memset(&p, 0, sizeof p);
 	lex_init(&p.lx, a, src, len, first_line, depth, err);
+	p.lx.check = check;
 	const char *nul = len ? memchr(src, '\0', len) : NULL;
 	if (depth > PARSE_MAX_DEPTH) {
 		lex_error(&p.lx, first_line, 1, false, "syntax error: command substitutions nested too deeply");
@@ -853,6 +866,71 @@ struct ast_script *parse_script_depth(struct arena *a, const char *src, size_t l
 	return p.lx.failed ? NULL : sc;
 }
 
+struct ast_script *parse_script_depth(struct arena *a, const char *src, size_t len,
+				      int first_line, int depth, struct parse_error *err)
+{
+	return parse_all(a, src, len, first_line, depth, false, err);
+}
+
+bool parse_check_depth(struct arena *a, const char *src, size_t len, int first_line, int depth,
+		       struct parse_error *err)
+{
+	return parse_all(a, src, len, first_line, depth, true, err) != NULL;
+}
+
+/* Parse the program of every command substitution in the parts. One that
+ * does not parse (it parsed when the lexer checked it, so only with other
+ * aliases) keeps tree NULL: it is parsed, and its error told, when it runs. */
+static void parse_cmdsubs(struct arena *a, struct word_part *pt, int depth)
+{
+	for (; pt; pt = pt->next) {
+		switch (pt->kind) {
+		case WORD_DQUOTE:
+			parse_cmdsubs(a, pt->u.dq.head, depth);
+			break;
+		case WORD_PARAM:
+			if (pt->u.param.arg)
+				parse_cmdsubs(a, pt->u.param.arg->head, depth);
+			if (pt->u.param.arg2)
+				parse_cmdsubs(a, pt->u.param.arg2->head, depth);
+			break;
+		case WORD_ARITH:
+			parse_cmdsubs(a, pt->u.arith.expr->head, depth);
+			break;
+		case WORD_CMDSUB: {
+			/* A line continuation just before the ')' joins nothing;
+			 * the text alone would end inside it. */
+			const char *src = pt->u.cmd.src;
+			size_t len = trim_continuations(src, pt->u.cmd.len);
+			struct parse_error err;
+			pt->u.cmd.tree = parse_all(a, src, len, pt->u.cmd.line, depth + 1, false, &err);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+struct word *parse_tree_word(struct arena *a, const char *raw, size_t len, int line, int col,
+			     unsigned flags, int depth, bool check)
+{
+	struct parse_error err;
+	struct word *w = check ? NULL : word_parse(a, raw, len, line, col, flags, &err);
+	if (w) {
+		parse_cmdsubs(a, w->head, depth);
+		return w;
+	}
+	w = arena_alloc(a, sizeof *w);
+	memset(w, 0, sizeof *w);
+	w->raw = arena_strndup(a, raw, len);
+	w->rawlen = len;
+	w->line = line;
+	w->col = col;
+	w->bad = !check;
+	return w;
+}
+
 long parse_paren_end(struct arena *a, const char *src, size_t len, int first_line, int depth,
 		     struct parse_error *err)
 {
@@ -860,6 +938,7 @@ long parse_paren_end(struct arena *a, const char *src, size_t len, int first_lin
 	struct parser p;
 	memset(&p, 0, sizeof p);
 	lex_init(&p.lx, a, src, len, first_line, depth, err);
+	p.lx.check = true;
 	long r = -1;
 	if (depth > PARSE_MAX_DEPTH) {
 		lex_error(&p.lx, first_line, 1, false, "syntax error: command substitutions nested too deeply");

@@ -18,10 +18,12 @@ static long skip_squote(const char *s, size_t len, size_t i)
 }
 
 /* A '$' at s[i]: if it opens $( or ${, return the offset just past the
- * closing character (or a negative error); otherwise return i + 1. */
-static long skip_quoted(const char *s, size_t len, size_t i, int depth);
+ * closing character (or a negative error); otherwise return i + 1. dq: the
+ * '$' stands inside "…" (which changes how a ${ }'s word is quoted). */
+static long skip_quoted(const char *s, size_t len, size_t i, int depth, bool dq);
+static long brace_end(const char *s, size_t len, int depth, bool dq);
 
-static long skip_dollar(const char *s, size_t len, size_t i, int depth)
+static long skip_dollar(const char *s, size_t len, size_t i, int depth, bool dq)
 {
 	size_t k = i + 1; /* past line continuations, as the lexer does */
 	while (k + 2 < len && s[k] == '\\' && s[k + 1] == '\n')
@@ -35,7 +37,7 @@ static long skip_dollar(const char *s, size_t len, size_t i, int depth)
 		return r < 0 ? r : (long)k + 2 + r + 2;
 	}
 	long r = s[k] == '(' ? scan_paren(s + k + 1, len - k - 1, depth + 1)
-			     : scan_brace(s + k + 1, len - k - 1, depth + 1);
+			     : brace_end(s + k + 1, len - k - 1, depth + 1, dq);
 	return r < 0 ? r : (long)k + 1 + r + 1;
 }
 
@@ -55,7 +57,7 @@ long scan_arith(const char *s, size_t len, int depth)
 			open--;
 			i++;
 		} else {
-			long r = skip_quoted(s, len, i, depth);
+			long r = skip_quoted(s, len, i, depth, false);
 			if (r < 0)
 				return r;
 			i = (size_t)r;
@@ -106,7 +108,7 @@ long scan_dquote(const char *s, size_t len, int depth)
 			continue;
 		}
 		if (c == '$') {
-			r = skip_dollar(s, len, i, depth);
+			r = skip_dollar(s, len, i, depth, true);
 		} else if (c == '`') {
 			r = scan_backtick(s + i + 1, len - i - 1);
 			r = r < 0 ? r : (long)i + 1 + r + 1;
@@ -122,14 +124,17 @@ long scan_dquote(const char *s, size_t len, int depth)
 
 /* One quoting construct starting at s[i] (quote, backslash, $, backtick),
  * or one plain character: returns the offset just past it, or a negative
- * error. */
-static long skip_quoted(const char *s, size_t len, size_t i, int depth)
+ * error. dq: in a word of a ${ } within "…" that is not a pattern, where
+ * a single quote is an ordinary character (the word parser reads it so). */
+static long skip_quoted(const char *s, size_t len, size_t i, int depth, bool dq)
 {
 	long r;
 	switch (s[i]) {
 	case '\\':
 		return i + 1 < len ? (long)i + 2 : -1;
 	case '\'':
+		if (dq)
+			return (long)i + 1;
 		r = skip_squote(s, len, i + 1);
 		return r < 0 ? r : r + 1;
 	case '"':
@@ -143,27 +148,81 @@ static long skip_quoted(const char *s, size_t len, size_t i, int depth)
 			r = scan_ansi(s + i + 2, len - i - 2);
 			return r < 0 ? r : (long)i + 2 + r + 1;
 		}
-		return skip_dollar(s, len, i, depth);
+		return skip_dollar(s, len, i, depth, dq);
 	default:
 		return (long)i + 1;
 	}
 }
 
-long scan_brace(const char *s, size_t len, int depth)
+/* Where the word of ${name OP word} starts in s (just after "${"), and
+ * whether it is a pattern (# ## % %% / // /# /% ^ ^^ , ,, and :off:len
+ * read their quotes as their own even inside "…"); *repl: a / operator,
+ * whose replacement after the next '/' is not a pattern. */
+static size_t brace_word(const char *s, size_t len, bool *pattern, bool *repl)
+{
+	size_t i = 0;
+	if (i < len && s[i] == '#' && i + 1 < len && s[i + 1] != '}')
+		i++; /* ${#name} */
+	if (i < len && (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+		while (i < len && (s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') ||
+				   (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+			i++;
+	else if (i < len && s[i] >= '0' && s[i] <= '9')
+		while (i < len && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else if (i < len && strchr("@*#?-$!", s[i]))
+		i++;
+	*pattern = *repl = false;
+	if (i >= len)
+		return i;
+	if (s[i] == ':')
+		*pattern = !(i + 1 < len && strchr("-=?+", s[i + 1]));
+	else if (strchr("#%^,", s[i]))
+		*pattern = true;
+	else if (s[i] == '/')
+		*pattern = *repl = true;
+	return i;
+}
+
+/* The end of ${ } (s just after "${"). Inside "…" (dq) its word, when not
+ * a pattern, takes the double quotes around it: a single quote there is
+ * an ordinary character, as the word parser (word.c) reads it. */
+static long brace_end(const char *s, size_t len, int depth, bool dq)
 {
 	if (depth > PARSE_MAX_DEPTH)
 		return -2;
-	size_t i = 0;
+	bool pattern = true, repl = false;
+	size_t i = dq ? brace_word(s, len, &pattern, &repl) : 0;
+	if (repl) { /* the operator itself: / // /# /% */
+		i++;
+		if (i < len && strchr("/#%", s[i]))
+			i++;
+	}
 	while (i < len) {
 		char c = s[i];
 		if (c == '}')
 			return (long)i;
-		long r = skip_quoted(s, len, i, depth);
+		if (repl && c == '/') { /* the replacement: not a pattern */
+			repl = pattern = false;
+			i++;
+			continue;
+		}
+		long r = skip_quoted(s, len, i, depth, dq && !pattern);
 		if (r < 0)
 			return r;
 		i = (size_t)r;
 	}
 	return -1;
+}
+
+long scan_brace(const char *s, size_t len, int depth)
+{
+	return brace_end(s, len, depth, false);
+}
+
+long scan_brace_dq(const char *s, size_t len, int depth)
+{
+	return brace_end(s, len, depth, true);
 }
 
 /* The end of $( ) is where the grammar says (a ')' in a case pattern
@@ -275,4 +334,17 @@ char *unquote_delim(struct arena *a, const char *raw, bool *quoted)
 	char *out = arena_alloc(a, n + 1);
 	unquote_into(raw, n, out, quoted);
 	return out;
+}
+
+size_t trim_continuations(const char *s, size_t len)
+{
+	while (len >= 2 && s[len - 1] == '\n' && s[len - 2] == '\\') {
+		size_t bs = 0;
+		while (bs < len - 1 && s[len - 2 - bs] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			break; /* an escaped backslash, then a newline */
+		len -= 2;
+	}
+	return len;
 }

@@ -555,7 +555,10 @@ static void read_dollar(struct wp *p, const struct ctx *c, struct plist *out)
 	while (k + 1 < p->len && p->s[k] == '\\' && p->s[k + 1] == '\n')
 		k += 2;
 	char n = k < p->len ? p->s[k] : '\0';
-	if (n == '\'' && !c->dq && !c->heredoc) {
+	/* $'…' is quoting outside "…", and (as bash, and as the lexer's
+	 * scanner skips it) in the argument of a ${…} inside "…" too. */
+	if (n == '\'' && (!c->dq || strchr(c->stop, '}')) && !c->heredoc &&
+	    !(p->flags & WORD_F_HEREDOC)) {
 		read_ansi(p, out);
 	} else if (n == '(') {
 		read_paren(p, out, k);

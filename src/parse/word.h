@@ -54,6 +54,7 @@ enum param_op {
 };
 
 struct word;
+struct ast_script;
 
 struct word_part {
 	enum word_kind kind;
@@ -83,8 +84,8 @@ struct word_part {
 			size_t len;
 			int line, col;      /* of its first character */
 			bool backquote;
-			void *tree;         /* the parsed program, filled by the parser
-					       when it has one; NULL: run src */
+			struct ast_script *tree; /* the parsed program, filled by the
+						    parser; NULL: parse and run src */
 		} cmd;
 		/* ARITH */
 		struct {
@@ -108,6 +109,8 @@ struct word {
 	size_t rawlen;
 	int line, col;
 	bool literal_only;      /* no expansion part anywhere: fast paths */
+	bool bad;               /* word_parse() refused it: no parts; the
+				   expander parses raw again to report why */
 };
 
 /* word_parse() flags */

@@ -23,6 +23,7 @@
 
 #include "dial.h"
 #include "proto.h"
+#include "trust.h"
 
 #define HANDSHAKE_MS 15000
 #define HANDSHAKE_RETRY (-2) /* client_handshake_once: refused, try again */
@@ -30,6 +31,7 @@
 
 struct client {
 	const char *name;         /* "@target" for messages */
+	const struct remote_stage *rs;
 	struct rconn *c;
 	int rfd, wfd;
 	pid_t ssh_pid;
@@ -378,7 +380,27 @@ static int client_loop(struct client *cl, int sigr)
 	return cl->status;
 }
 
-/* Open the transport (TCP with the key loaded, or ssh) and start the
+/* Which ciphers to offer: $IPCSH_CIPHERS ("aesgcm", "chachapoly" or both,
+ * comma-separated) narrows what this machine has; unset, all of it. */
+static uint8_t cipher_offer(void)
+{
+	const char *v = getenv("IPCSH_CIPHERS");
+	if (!v || !*v)
+		return 0;
+	uint8_t o = 0;
+	for (const char *p = v; *p; p += *p == ',') {
+		size_t n = strcspn(p, ",");
+		if (n == 6 && !strncmp(p, "aesgcm", 6))
+			o |= RP_CIPHER_AESGCM;
+		else if (n == 10 && !strncmp(p, "chachapoly", 10))
+			o |= RP_CIPHER_CHACHAPOLY;
+		p += n;
+	}
+	/* Nothing we know: offer nothing usable rather than everything. */
+	return o ? o : 0x80;
+}
+
+/* Open the transport (TCP with our key loaded, or ssh) and start the
  * handshake state. Returns 0, or -1 with e set. */
 static int client_open(struct client *cl, const struct rtarget *t, const char *keyfile,
 		       struct rhs *hs, struct errbuf *e)
@@ -386,21 +408,34 @@ static int client_open(struct client *cl, const struct rtarget *t, const char *k
 	if (t->ssh) {
 		if (rdial_ssh(t, &cl->rfd, &cl->wfd, &cl->ssh_pid, e) < 0)
 			return -1;
-		rhs_init(hs, 'C', RP_MODE_CLEAR, NULL);
+		rhs_init(hs, 'C', RP_MODE_CLEAR, NULL, 0);
 		return 0;
 	}
 	uint8_t key[RP_KEY_BYTES];
-	char *path = keyfile ? xstrdup(keyfile) : rkey_default_path();
-	if (!path) {
-		errbuf_set(e, "no key: use --key, set IPCSH_KEY or create ~/.config/ipcsh/key");
+	if (trust_load_identity(keyfile, key, e) < 0 ||
+	    (cl->rfd = cl->wfd = rdial_tcp(t, HANDSHAKE_MS, e)) < 0) {
+		sodium_memzero(key, sizeof key);
 		return -1;
 	}
-	int r = rkey_load(path, key, e);
-	free(path);
-	if (r < 0 || (cl->rfd = cl->wfd = rdial_tcp(t, HANDSHAKE_MS, e)) < 0)
-		return -1;
-	rhs_init(hs, 'C', RP_MODE_PSK, key);
+	rhs_init(hs, 'C', RP_MODE_NOISE, key, cipher_offer());
 	sodium_memzero(key, sizeof key);
+	return 0;
+}
+
+/* The server proved it holds the private half of hs->rs: is that the
+ * host's pinned key? Also the -x line. 0, or -1 (reported). */
+static int client_check_host(struct client *cl, const struct rtarget *t, const struct rhs *hs)
+{
+	if (hs->mode != RP_MODE_NOISE)
+		return 0;
+	if (trust_check_host(cl->name, t->host, t->port, hs->rs, cl->rs->accept_new_host) < 0)
+		return -1;
+	if (cl->rs->trace) {
+		char fp[KEY_FP_MAX];
+		key_fingerprint(hs->rs, fp);
+		fprintf(stderr, "+ %s: %s (%s), host key %s\n", cl->name, rhs_cipher_name(hs->cipher),
+			hs->protocol, fp);
+	}
 	return 0;
 }
 
@@ -448,13 +483,17 @@ static int client_handshake_once(struct client *cl, const struct rtarget *t,
 			   t->ssh ? " (is ipcshd installed there? see IPCSH_REMOTE_CMD)" : "");
 	int hr = r == 1 ? rhs_client_finish(&hs, body, len, out, &outlen, &e) : RHS_E_PROTO;
 	if (r == 1 && hr == RHS_OK) {
+		/* Nothing more goes out (not our identity, not EXEC) to a
+		 * host whose key is not the pinned one. */
+		if (client_check_host(cl, t, &hs) < 0) {
+			rhs_wipe(&hs);
+			return STATUS_FAIL;
+		}
 		if (outlen)
 			rconn_send_raw(cl->c, out, outlen);
-		if (rhs_install(&hs, cl->c) == 0) {
-			rhs_wipe(&hs);
-			return -1;
-		}
-		errbuf_set(&e, "cannot start the encrypted stream");
+		rhs_install(&hs, cl->c);
+		rhs_wipe(&hs);
+		return -1;
 	}
 	rhs_wipe(&hs);
 	if (status >= 0)
@@ -541,6 +580,7 @@ int remote_stage_run(const struct remote_stage *rs)
 			    .credit0 = RP_WINDOW, .recv_credit = {0, RP_WINDOW, RP_WINDOW}};
 	char *name = xasprintf("@%s", rs->target);
 	cl.name = name;
+	cl.rs = rs;
 	struct rtarget t;
 	struct errbuf e = {{0}};
 	int sigr = -1, status;

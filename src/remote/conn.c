@@ -1,5 +1,6 @@
 /* conn.c — records over an fd pair (docs/PROTOCOL.md §1, §3): buffered
- * input parsed into frames, queued output, secretstream in TCP mode.
+ * input parsed into frames, queued output, the Noise transport ciphers
+ * (AES-256-GCM or ChaCha20-Poly1305, noise_cs_*) in TCP mode.
  *
  * Copies: the caller reads stream data straight into rconn_payload_buf();
  * in TCP mode encryption moves it into the output queue (the one copy the
@@ -44,7 +45,7 @@ struct rconn {
 	int rfd, wfd;
 	int phase;
 	bool rx_final;
-	crypto_secretstream_xchacha20poly1305_state tx, rx;
+	struct noise_cs tx, rx;
 	uint8_t *in;
 	size_t in_off, in_len;
 	uint64_t moved;            /* input bytes moved to make room (tests) */
@@ -80,8 +81,8 @@ void rconn_free(struct rconn *c)
 {
 	if (!c)
 		return;
-	sodium_memzero(&c->tx, sizeof c->tx);
-	sodium_memzero(&c->rx, sizeof c->rx);
+	noise_cs_wipe(&c->tx);
+	noise_cs_wipe(&c->rx);
 	free(c->in);
 	free(c->plain);
 	free(c->stage);
@@ -95,16 +96,11 @@ void rconn_set_clear(struct rconn *c)
 	c->phase = PHASE_CLEAR;
 }
 
-int rconn_set_crypto(struct rconn *c, const crypto_secretstream_xchacha20poly1305_state *tx,
-		     const uint8_t rx_key[32], const uint8_t rx_header[24])
+void rconn_set_crypto(struct rconn *c, const struct noise_cs *tx, const struct noise_cs *rx)
 {
-	if (crypto_secretstream_xchacha20poly1305_init_pull(&c->rx, rx_header, rx_key) != 0) {
-		errno = EPROTO;
-		return -1;
-	}
 	c->tx = *tx;
+	c->rx = *rx;
 	c->phase = PHASE_CRYPTO;
-	return 0;
 }
 
 bool rconn_got_final(const struct rconn *c)
@@ -228,32 +224,21 @@ static int open_frame(struct rconn *c, const uint8_t *hdr, size_t n, struct rfra
 {
 	const uint8_t *fp = hdr + 4;
 	size_t flen = n;
-	bool final_tag = false;
 	if (c->phase == PHASE_CRYPTO) {
-		unsigned long long mlen;
-		unsigned char tag;
-		if (crypto_secretstream_xchacha20poly1305_pull(&c->rx, c->plain, &mlen, &tag, fp, n,
-							       hdr, 4) != 0) {
+		/* The nonce is the count of frames received: a frame modified,
+		 * replayed, reordered, dropped or reflected does not open. */
+		long m = noise_cs_decrypt(&c->rx, hdr, 4, fp, n, c->plain);
+		if (m < (long)RP_FRAME_HDR) {
 			errbuf_set(e, "frame failed authentication");
 			return -1;
 		}
-		if (tag != crypto_secretstream_xchacha20poly1305_TAG_MESSAGE &&
-		    tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
-			errbuf_set(e, "frame with an unexpected tag");
-			return -1;
-		}
-		final_tag = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
 		fp = c->plain;
-		flen = (size_t)mlen;
+		flen = (size_t)m;
 	}
 	f->type = fp[0];
 	f->chan = fp[1];
 	f->payload = fp + RP_FRAME_HDR;
 	f->len = flen - RP_FRAME_HDR;
-	if (c->phase == PHASE_CRYPTO && final_tag != is_final_type(f->type)) {
-		errbuf_set(e, "final tag on the wrong frame");
-		return -1;
-	}
 	c->rx_final = is_final_type(f->type);
 	return 1;
 }
@@ -349,10 +334,9 @@ void rconn_send(struct rconn *c, uint8_t type, uint8_t chan, size_t len, bool fi
 	rp_put32(p, (uint32_t)clen);
 	c->stage[0] = type;
 	c->stage[1] = chan;
-	unsigned char tag = final ? crypto_secretstream_xchacha20poly1305_TAG_FINAL
-				  : crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-	crypto_secretstream_xchacha20poly1305_push(&c->tx, p + 4, NULL, c->stage,
-						   RP_FRAME_HDR + len, p, 4, tag);
+	(void)final; /* the type marks the last frame (EXIT, ERROR) */
+	if (noise_cs_encrypt(&c->tx, p, 4, c->stage, RP_FRAME_HDR + len, p + 4) < 0)
+		abort(); /* 2^64 frames: cannot happen */
 	out_commit(c, 4 + clen);
 }
 

@@ -1,99 +1,68 @@
-/* handshake.c — mutual authentication with a pre-shared key over ephemeral
- * X25519 (docs/PROTOCOL.md §2), as pure functions over byte buffers so that
- * tests and the fuzzer drive them without sockets. libsodium does all the
- * cryptography; this file only decides what is hashed, MACed and compared.
+/* handshake.c — protocol version 2's handshake (docs/PROTOCOL.md §2):
+ * a clear hello carrying the version and the cipher offer, the server's
+ * choice, and Noise_XX_25519_<cipher>_SHA256 with static keys on both
+ * sides (src/remote/noise.c), whose prologue is the hello and the choice.
+ * Pure functions over byte buffers, so that tests and the fuzzer drive
+ * them without sockets. Who may connect (authorized_keys) and which host
+ * is trusted (known_hosts) are the callers' decisions, made from h->rs.
+ *
+ * The client's hello already carries Noise message 1 (its ephemeral key
+ * e): XX's first message is e alone, whose bytes do not depend on the
+ * cipher, so it travels before the choice is known, and the client starts
+ * its HandshakeState with that same e once it is. 1.5 round trips.
  */
 #include "proto.h"
 
+#include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 static const uint8_t magic[4] = {'I', 'P', 'S', 'H'};
 
-void rhs_init(struct rhs *h, uint8_t role, uint8_t mode, const uint8_t *key)
+uint8_t rhs_ciphers_local(void)
+{
+	uint8_t c = RP_CIPHER_CHACHAPOLY;
+	if (sodium_init() >= 0 && crypto_aead_aes256gcm_is_available())
+		c |= RP_CIPHER_AESGCM;
+	return c;
+}
+
+const char *rhs_cipher_name(uint8_t cipher)
+{
+	return cipher == RP_CIPHER_AESGCM ? "AES-256-GCM" : "ChaCha20-Poly1305";
+}
+
+void rhs_init(struct rhs *h, uint8_t role, uint8_t mode, const uint8_t *s, uint8_t offer)
 {
 	memset(h, 0, sizeof *h);
 	h->role = role;
 	h->mode = mode;
-	if (key)
-		memcpy(h->key, key, RP_KEY_BYTES);
-	if (mode == RP_MODE_PSK)
-		crypto_kx_keypair(h->pk, h->sk);
+	h->offer = offer ? offer & rhs_ciphers_local() : rhs_ciphers_local();
+	if (s)
+		memcpy(h->s, s, RP_KEY_BYTES);
+	if (mode == RP_MODE_NOISE && role == 'C' && noise_keypair(h->e, h->epub, false) < 0)
+		h->offer = 0; /* cannot happen after sodium_init; refused as no cipher */
 }
 
 void rhs_wipe(struct rhs *h)
 {
+	noise_hs_free(h->hs);
 	sodium_memzero(h, sizeof *h);
 }
 
-static void put_hdr(uint8_t *out, uint8_t vmin, uint8_t vmax, uint8_t mode, uint8_t role)
+static void put_hdr(uint8_t *out, uint8_t mode, uint8_t role)
 {
 	memcpy(out, magic, 4);
-	out[4] = vmin;
-	out[5] = vmax;
+	out[4] = RP_VERSION;
+	out[5] = RP_VERSION;
 	out[6] = mode;
 	out[7] = role;
 }
 
 void rhs_refusal(uint8_t *out, uint8_t mode, uint8_t code)
 {
-	put_hdr(out, RP_VERSION, RP_VERSION, mode, 'R');
+	put_hdr(out, mode, 'R');
 	out[8] = code;
-}
-
-/* HMAC(key, label || a || b || c) */
-static void mac3(uint8_t out[32], const uint8_t *key, const char *label, const uint8_t *a,
-		 size_t alen, const uint8_t *b, size_t blen)
-{
-	crypto_auth_hmacsha512256_state st;
-	crypto_auth_hmacsha512256_init(&st, key, 32);
-	crypto_auth_hmacsha512256_update(&st, (const uint8_t *)label, strlen(label));
-	crypto_auth_hmacsha512256_update(&st, a, alen);
-	if (blen)
-		crypto_auth_hmacsha512256_update(&st, b, blen);
-	crypto_auth_hmacsha512256_final(&st, out);
-	sodium_memzero(&st, sizeof st);
-}
-
-/* H(key, label || a || b || c), 32 bytes */
-static void hash3(uint8_t out[32], const uint8_t *key, const char *label, const uint8_t *a,
-		  size_t alen, const uint8_t *b, size_t blen, const uint8_t *c, size_t clen)
-{
-	crypto_generichash_state st;
-	crypto_generichash_init(&st, key, 32, 32);
-	crypto_generichash_update(&st, (const uint8_t *)label, strlen(label));
-	crypto_generichash_update(&st, a, alen);
-	if (blen)
-		crypto_generichash_update(&st, b, blen);
-	if (clen)
-		crypto_generichash_update(&st, c, clen);
-	crypto_generichash_final(&st, out, 32);
-	sodium_memzero(&st, sizeof st);
-}
-
-size_t rhs_client_hello(struct rhs *h, uint8_t *out)
-{
-	put_hdr(out, RP_VERSION, RP_VERSION, h->mode, 'C');
-	if (h->mode != RP_MODE_PSK)
-		return RHS_HDR;
-	memcpy(out + RHS_HDR, h->pk, 32);
-	mac3(out + 40, h->key, "ipcsh-v1 client hello", out, 40, NULL, 0);
-	memcpy(h->h1, out, RHS_H1_PSK);
-	return RHS_H1_PSK;
-}
-
-/* Derive th, the direction keys and k_fin from the DH outputs (x_c2s, x_s2c),
- * H1 and H2a. Initialises our push state; stores the rx key. */
-static void derive(struct rhs *h, const uint8_t *x_c2s, const uint8_t *x_s2c, const uint8_t *h2a,
-		   uint8_t *tx_header)
-{
-	uint8_t k_tx[32];
-	hash3(h->th, h->key, "ipcsh-v1 transcript", h->h1, RHS_H1_PSK, h2a, 72, NULL, 0);
-	bool client = h->role == 'C';
-	hash3(client ? k_tx : h->k_rx, h->key, "ipcsh-v1 c2s", x_c2s, 32, h->th, 32, NULL, 0);
-	hash3(client ? h->k_rx : k_tx, h->key, "ipcsh-v1 s2c", x_s2c, 32, h->th, 32, NULL, 0);
-	hash3(h->k_fin, h->key, "ipcsh-v1 finish", x_c2s, 32, x_s2c, 32, h->th, 32);
-	crypto_secretstream_xchacha20poly1305_init_push(&h->tx, tx_header, k_tx);
-	sodium_memzero(k_tx, sizeof k_tx);
 }
 
 /* Check a header: magic, version range containing ours, mode, role. */
@@ -107,64 +76,99 @@ static int check_hdr(const uint8_t *in, uint8_t mode, uint8_t role, uint8_t *cod
 	}
 	if (in[4] > RP_VERSION || in[5] < RP_VERSION || in[4] > in[5]) {
 		*code = RP_REFUSE_VERSION;
-		errbuf_set(e, "no common protocol version (peer speaks %u to %u, we speak %u)",
-			   in[4], in[5], RP_VERSION);
+		errbuf_set(e, "protocol version mismatch: the peer speaks version %u%s%.0u, this "
+			   "ipcsh speaks %u", in[4], in[4] != in[5] ? " to " : "",
+			   in[4] != in[5] ? in[5] : 0, RP_VERSION);
 		return -1;
 	}
 	if (in[6] != mode) {
 		*code = RP_REFUSE_MODE;
-		errbuf_set(e, "peer wants %s mode", in[6] == RP_MODE_PSK ? "key" : "clear");
+		errbuf_set(e, "peer wants %s mode", in[6] == RP_MODE_NOISE ? "key" : "clear");
 		return -1;
 	}
 	return 0;
 }
 
+/* Start the Noise HandshakeState once the cipher is chosen. */
+static int noise_start(struct rhs *h, struct errbuf *e)
+{
+	struct noise_protocol p;
+	snprintf(h->protocol, sizeof h->protocol, "Noise_XX_25519_%s_SHA256",
+		 h->cipher == RP_CIPHER_AESGCM ? "AESGCM" : "ChaChaPoly");
+	if (noise_protocol_parse(h->protocol, &p, e) < 0)
+		return -1;
+	struct noise_keys k = {.s = h->s, .e = h->role == 'C' ? h->e : NULL,
+			       .prologue = h->prologue, .prologue_len = h->nprologue};
+	h->hs = noise_hs_new(&p, h->role == 'C', &k, e);
+	return h->hs ? 0 : -1;
+}
+
+size_t rhs_client_hello(struct rhs *h, uint8_t *out)
+{
+	put_hdr(out, h->mode, 'C');
+	if (h->mode != RP_MODE_NOISE)
+		return RHS_HDR;
+	out[RHS_HDR] = h->offer;
+	memcpy(out + RHS_HDR + 1, h->epub, RP_KEY_BYTES);
+	memcpy(h->prologue, out, RHS_HELLO_NOISE);
+	h->nprologue = RHS_HELLO_NOISE;
+	return RHS_HELLO_NOISE;
+}
+
+/* The server's pick from an offer: AES-GCM when both have hardware AES. */
+static uint8_t choose(uint8_t offer)
+{
+	uint8_t both = offer & rhs_ciphers_local();
+	if (both & RP_CIPHER_AESGCM)
+		return RP_CIPHER_AESGCM;
+	return both & RP_CIPHER_CHACHAPOLY;
+}
+
 int rhs_server_hello(struct rhs *h, const uint8_t *in, size_t len, uint8_t *out, size_t *outlen,
 		     struct errbuf *e)
 {
-	uint8_t code, mac[32];
+	uint8_t code = RP_REFUSE_PROTOCOL;
 	*outlen = RHS_REFUSAL;
 	if (len < RHS_HDR) {
 		errbuf_set(e, "short handshake message");
-		rhs_refusal(out, h->mode, RP_REFUSE_PROTOCOL);
-		return -1;
+		goto refuse;
 	}
-	if (check_hdr(in, h->mode, 'C', &code, e) < 0) {
-		rhs_refusal(out, h->mode, code);
-		return -1;
-	}
-	if (len != (h->mode == RP_MODE_PSK ? RHS_H1_PSK : RHS_HDR)) {
+	if (check_hdr(in, h->mode, 'C', &code, e) < 0)
+		goto refuse;
+	code = RP_REFUSE_PROTOCOL;
+	if (len != (h->mode == RP_MODE_NOISE ? RHS_HELLO_NOISE : RHS_HDR)) {
 		errbuf_set(e, "malformed client hello");
-		rhs_refusal(out, h->mode, RP_REFUSE_PROTOCOL);
-		return -1;
+		goto refuse;
 	}
-	put_hdr(out, RP_VERSION, RP_VERSION, h->mode, 'S');
+	put_hdr(out, h->mode, 'S');
 	*outlen = RHS_HDR;
-	if (h->mode != RP_MODE_PSK)
+	if (h->mode != RP_MODE_NOISE)
 		return 0;
-	mac3(mac, h->key, "ipcsh-v1 client hello", in, 40, NULL, 0);
-	if (crypto_verify_32(mac, in + 40) != 0) {
-		errbuf_set(e, "authentication failed");
-		rhs_refusal(out, h->mode, RP_REFUSE_AUTH);
-		*outlen = RHS_REFUSAL;
-		return -1;
+	if (!(h->cipher = choose(in[RHS_HDR]))) {
+		code = RP_REFUSE_CIPHER;
+		errbuf_set(e, "no common cipher (offer %#x)", in[RHS_HDR]);
+		goto refuse;
 	}
-	memcpy(h->h1, in, RHS_H1_PSK);
-	uint8_t x_c2s[32], x_s2c[32];
-	if (crypto_kx_server_session_keys(x_c2s, x_s2c, h->pk, h->sk, in + RHS_HDR) != 0) {
-		errbuf_set(e, "bad client public key");
-		rhs_refusal(out, h->mode, RP_REFUSE_PROTOCOL);
-		*outlen = RHS_REFUSAL;
-		return -1;
+	out[RHS_HDR] = h->cipher;
+	memcpy(h->prologue, in, RHS_HELLO_NOISE);
+	memcpy(h->prologue + RHS_HELLO_NOISE, out, RHS_HDR + 1);
+	h->nprologue = RHS_HELLO_NOISE + RHS_HDR + 1;
+	uint8_t pl[16];
+	long n;
+	if (noise_start(h, e) < 0 ||
+	    noise_hs_read(h->hs, in + RHS_HDR + 1, RP_KEY_BYTES, pl, sizeof pl, e) != 0 ||
+	    (n = noise_hs_write(h->hs, NULL, 0, out + RHS_HDR + 1, RHS_MAX - RHS_HDR - 1, e)) < 0 ||
+	    (size_t)n != RHS_ANSWER_NOISE - RHS_HDR - 1) {
+		if (!e->msg[0])
+			errbuf_set(e, "malformed client hello");
+		goto refuse;
 	}
-	memcpy(out + RHS_HDR, h->pk, 32);
-	mac3(out + 40, h->key, "ipcsh-v1 server hello", h->h1, RHS_H1_PSK, out, 40);
-	derive(h, x_c2s, x_s2c, out, out + 104);
-	mac3(out + 72, h->k_fin, "ipcsh-v1 server finish", h->th, 32, NULL, 0);
-	sodium_memzero(x_c2s, 32);
-	sodium_memzero(x_s2c, 32);
-	*outlen = RHS_H2_PSK;
+	*outlen = RHS_ANSWER_NOISE;
 	return 0;
+refuse:
+	*outlen = RHS_REFUSAL;
+	rhs_refusal(out, h->mode, code);
+	return -1;
 }
 
 static int client_refused(const uint8_t *in, struct errbuf *e)
@@ -180,10 +184,15 @@ static int client_refused(const uint8_t *in, struct errbuf *e)
 		errbuf_set(e, "authentication failed");
 		return RHS_E_AUTH;
 	case RP_REFUSE_VERSION:
-		errbuf_set(e, "no common protocol version (server speaks %u to %u)", in[4], in[5]);
+		errbuf_set(e, "protocol version mismatch: the server speaks version %u%s%.0u, this "
+			   "ipcsh speaks %u", in[4], in[4] != in[5] ? " to " : "",
+			   in[4] != in[5] ? in[5] : 0, RP_VERSION);
 		return RHS_E_VERSION;
 	case RP_REFUSE_MODE:
 		errbuf_set(e, "server refused the connection mode (key vs. ssh)");
+		return RHS_E_PROTO;
+	case RP_REFUSE_CIPHER:
+		errbuf_set(e, "server has no cipher in common with us");
 		return RHS_E_PROTO;
 	default:
 		errbuf_set(e, "server refused the handshake");
@@ -196,63 +205,80 @@ int rhs_client_finish(struct rhs *h, const uint8_t *in, size_t len, uint8_t *out
 {
 	uint8_t code;
 	*outlen = 0;
+	/* A refusal of any version names the version in its header. */
 	if (len == RHS_REFUSAL && memcmp(in, magic, 4) == 0 && in[7] == 'R')
 		return client_refused(in, e);
-	size_t want = h->mode == RP_MODE_PSK ? RHS_H2_PSK : RHS_HDR;
 	if (len < RHS_HDR) {
 		errbuf_set(e, "malformed server hello");
 		return RHS_E_PROTO;
 	}
 	if (check_hdr(in, h->mode, 'S', &code, e) < 0)
 		return code == RP_REFUSE_VERSION ? RHS_E_VERSION : RHS_E_PROTO;
+	size_t want = h->mode == RP_MODE_NOISE ? RHS_ANSWER_NOISE : RHS_HDR;
 	if (len != want || in[4] != in[5]) {
 		errbuf_set(e, "malformed server hello");
 		return RHS_E_PROTO;
 	}
-	if (h->mode != RP_MODE_PSK)
+	if (h->mode != RP_MODE_NOISE)
 		return RHS_OK;
-	uint8_t mac[32], x_c2s[32], x_s2c[32];
-	mac3(mac, h->key, "ipcsh-v1 server hello", h->h1, RHS_H1_PSK, in, 40);
-	if (crypto_verify_32(mac, in + 40) != 0 ||
-	    crypto_kx_client_session_keys(x_s2c, x_c2s, h->pk, h->sk, in + RHS_HDR) != 0) {
-		errbuf_set(e, "authentication failed");
+	h->cipher = in[RHS_HDR];
+	if ((h->cipher != RP_CIPHER_AESGCM && h->cipher != RP_CIPHER_CHACHAPOLY) ||
+	    !(h->cipher & h->offer)) {
+		errbuf_set(e, "the server chose a cipher we did not offer");
+		return RHS_E_PROTO;
+	}
+	memcpy(h->prologue + RHS_HELLO_NOISE, in, RHS_HDR + 1);
+	h->nprologue = RHS_HELLO_NOISE + RHS_HDR + 1;
+	/* Message 1 again, now in the HandshakeState: the same e, so the same
+	 * bytes as the hello carried. */
+	uint8_t m1[RP_KEY_BYTES + 16], pl[16];
+	long n;
+	if (noise_start(h, e) < 0 || (n = noise_hs_write(h->hs, NULL, 0, m1, sizeof m1, e)) < 0 ||
+	    (size_t)n != RP_KEY_BYTES || memcmp(m1, h->epub, RP_KEY_BYTES) != 0) {
+		errbuf_set(e, "cannot start the handshake");
+		return RHS_E_PROTO;
+	}
+	if (noise_hs_read(h->hs, in + RHS_HDR + 1, RHS_ANSWER_NOISE - RHS_HDR - 1, pl, sizeof pl,
+			  e) != 0) {
+		/* Only a server holding the private half of the static key it
+		 * sent can produce a message 2 that reads. */
+		errbuf_set(e, "authentication failed (the server's handshake did not verify)");
 		return RHS_E_AUTH;
 	}
-	memcpy(h->rx_hdr, in + 104, sizeof h->rx_hdr);
-	derive(h, x_c2s, x_s2c, in, out + 32);
-	sodium_memzero(x_c2s, 32);
-	sodium_memzero(x_s2c, 32);
-	mac3(mac, h->k_fin, "ipcsh-v1 server finish", h->th, 32, NULL, 0);
-	if (crypto_verify_32(mac, in + 72) != 0) {
-		errbuf_set(e, "authentication failed");
-		return RHS_E_AUTH;
+	memcpy(h->rs, noise_hs_remote_static(h->hs), RP_KEY_BYTES);
+	if (noise_hs_write(h->hs, NULL, 0, out, RHS_MAX, e) != (long)RHS_FINISH_NOISE ||
+	    noise_hs_split(h->hs, &h->tx, &h->rx) < 0) {
+		errbuf_set(e, "cannot finish the handshake");
+		return RHS_E_PROTO;
 	}
-	mac3(out, h->k_fin, "ipcsh-v1 client finish", h->th, 32, NULL, 0);
-	*outlen = RHS_H3_PSK;
+	*outlen = RHS_FINISH_NOISE;
 	return RHS_OK;
 }
 
 int rhs_server_finish(struct rhs *h, const uint8_t *in, size_t len, struct errbuf *e)
 {
-	uint8_t mac[32];
-	if (len != RHS_H3_PSK) {
+	uint8_t pl[16];
+	if (len != RHS_FINISH_NOISE) {
 		errbuf_set(e, "malformed client finish");
 		return -1;
 	}
-	mac3(mac, h->k_fin, "ipcsh-v1 client finish", h->th, 32, NULL, 0);
-	if (crypto_verify_32(mac, in) != 0) {
-		errbuf_set(e, "authentication failed");
+	if (noise_hs_read(h->hs, in, len, pl, sizeof pl, e) != 0) {
+		errbuf_set(e, "authentication failed (the client's handshake did not verify)");
 		return -1;
 	}
-	memcpy(h->rx_hdr, in + 32, sizeof h->rx_hdr);
+	memcpy(h->rs, noise_hs_remote_static(h->hs), RP_KEY_BYTES);
+	if (noise_hs_split(h->hs, &h->tx, &h->rx) < 0) {
+		errbuf_set(e, "cannot finish the handshake");
+		return -1;
+	}
 	return 0;
 }
 
-int rhs_install(struct rhs *h, struct rconn *c)
+void rhs_install(struct rhs *h, struct rconn *c)
 {
-	if (h->mode != RP_MODE_PSK) {
+	if (h->mode != RP_MODE_NOISE) {
 		rconn_set_clear(c);
-		return 0;
+		return;
 	}
-	return rconn_set_crypto(c, &h->tx, h->k_rx, h->rx_hdr);
+	rconn_set_crypto(c, &h->tx, &h->rx);
 }

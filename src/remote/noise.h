@@ -73,12 +73,14 @@ void noise_cs_rekey(struct noise_cs *cs);
 void noise_cs_wipe(struct noise_cs *cs);
 
 /* What a party brings to a handshake. Pointers may be NULL where the
- * pattern does not need the key; e is for tests (fixed ephemerals): NULL
+ * pattern does not need the key; e is for tests (fixed ephemerals) and for
+ * an initiator that sent its first message (e alone) before the protocol
+ * name was known (src/remote/handshake.c): NULL
  * makes a fresh one. */
 struct noise_keys {
 	const uint8_t *s;              /* our static private key */
 	const uint8_t *rs;             /* the peer's static public key, known in advance */
-	const uint8_t *e;              /* our ephemeral private key: tests only */
+	const uint8_t *e;              /* our ephemeral private key, when already made */
 	const uint8_t (*psk)[NOISE_KEYLEN];
 	size_t npsk;
 	const uint8_t *prologue;

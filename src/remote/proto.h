@@ -13,12 +13,13 @@
 #include <stdint.h>
 
 #include "../util/util.h"
+#include "noise.h"
 
-#define RP_VERSION 1
+#define RP_VERSION 2
 #define RP_PORT_DEFAULT "7433"
 #define RP_PAYLOAD_MAX 262144u             /* frame payload bound */
 #define RP_FRAME_HDR 2u                     /* type, chan */
-#define RP_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
+#define RP_ABYTES 16u                      /* AEAD tag (NOISE_TAGLEN) */
 #define RP_RECORD_MAX_CLEAR (RP_FRAME_HDR + RP_PAYLOAD_MAX)
 #define RP_RECORD_MAX_CRYPTO (RP_ABYTES + RP_FRAME_HDR + RP_PAYLOAD_MAX)
 #define RP_WINDOW 2097152u                 /* initial credit per stream */
@@ -27,17 +28,23 @@
 #define RP_ENVC_MAX 1024u
 #define RP_ERROR_TEXT_MAX 1024u
 #define RP_KEEPALIVE_SEC 30
-#define RP_KEY_BYTES 32u
+#define RP_KEY_BYTES 32u                   /* an X25519 key */
 
 enum rp_type {
 	RP_EXEC = 1, RP_DATA, RP_EOF, RP_CLOSE, RP_WINDOW_T, RP_SIGNAL, RP_EXIT, RP_ERROR,
 };
 
-enum rp_mode { RP_MODE_PSK = 1, RP_MODE_CLEAR = 2 };
+/* RP_MODE_NOISE: TCP, Noise_XX with static keys on both sides; RP_MODE_CLEAR:
+ * stdio under ssh, which authenticates and encrypts. */
+enum rp_mode { RP_MODE_NOISE = 1, RP_MODE_CLEAR = 2 };
+
+/* The cipher offer (a bit set in the client hello) and choice (one bit). */
+enum rp_cipher { RP_CIPHER_CHACHAPOLY = 1, RP_CIPHER_AESGCM = 2 };
 
 enum rp_refusal {
 	RP_REFUSE_BUSY = 1, RP_REFUSE_AUTH, RP_REFUSE_VERSION, RP_REFUSE_MODE, RP_REFUSE_PROTOCOL,
 	RP_REFUSE_RETRY, /* too many handshakes at once: try again shortly */
+	RP_REFUSE_CIPHER, /* no cipher of the offer is available here */
 };
 
 /* One decoded frame. payload points into the connection's buffers and
@@ -87,10 +94,9 @@ struct rconn *rconn_new(int rfd, int wfd);
 void rconn_free(struct rconn *c);
 /* After the handshake: frames in clear (stdio) ... */
 void rconn_set_clear(struct rconn *c);
-/* ... or encrypted: tx already initialised by init_push, rx from the peer's
- * header and key. Returns 0, or -1 (bad header). */
-int rconn_set_crypto(struct rconn *c, const crypto_secretstream_xchacha20poly1305_state *tx,
-		     const uint8_t rx_key[32], const uint8_t rx_header[24]) WUR;
+/* ... or encrypted with the Noise transport CipherStates (copied; the
+ * caller wipes its own). */
+void rconn_set_crypto(struct rconn *c, const struct noise_cs *tx, const struct noise_cs *rx);
 
 /* Read what is available into the input buffer (one read()). Returns the
  * byte count, 0 at EOF, -1 with errno (EAGAIN when nothing is there). */
@@ -99,8 +105,8 @@ ssize_t rconn_read(struct rconn *c) WUR;
  * taken (less than n when the buffer is full: call rconn_next first). */
 size_t rconn_feed(struct rconn *c, const uint8_t *p, size_t n);
 /* The next frame from the buffered input: 1 and *f, 0 when more bytes are
- * needed, -1 with e set on a bad length, authentication failure, a frame
- * after the final one, or a FINAL tag on a non-final frame. */
+ * needed, -1 with e set on a bad length, authentication failure, or a frame
+ * after the final one. */
 int rconn_next(struct rconn *c, struct rframe *f, struct errbuf *e) WUR;
 /* Handshake: the next clear record of at most max bytes: 1 with *body and *len,
  * 0 when more bytes are needed, -1 with e set when too long. */
@@ -140,14 +146,15 @@ int rconn_wait_raw(struct rconn *c, size_t max, uint64_t deadline, const uint8_t
 /* Take out queued bytes without writing them (tests, fuzzing). */
 size_t rconn_take_output(struct rconn *c, uint8_t *buf, size_t cap);
 
-/* ---- handshake ----------------------------------------------------------- */
+/* ---- handshake (docs/PROTOCOL.md §2) --------------------------------------- */
 
-#define RHS_HDR 8u
-#define RHS_H1_PSK 72u
-#define RHS_H2_PSK 128u
-#define RHS_H3_PSK 56u
+#define RHS_HDR 8u                          /* magic, ver_min, ver_max, mode, role */
+#define RHS_HELLO_NOISE (RHS_HDR + 1 + 32)  /* + cipher offer, e */
+#define RHS_ANSWER_NOISE (RHS_HDR + 1 + 96) /* + cipher, Noise message 2 */
+#define RHS_FINISH_NOISE 64u                /* Noise message 3 */
 #define RHS_REFUSAL 9u
 #define RHS_MAX 128u
+#define RHS_PROLOGUE_MAX (RHS_HELLO_NOISE + RHS_HDR + 1)
 
 /* Results of the client's check of the server's answer. */
 enum rhs_result {
@@ -155,48 +162,52 @@ enum rhs_result {
 	RHS_E_RETRY = -5,
 };
 
+/* One side of a handshake. Plain data but for hs; rhs_wipe() frees it. */
 struct rhs {
 	uint8_t role, mode;
-	uint8_t key[RP_KEY_BYTES];
-	uint8_t pk[crypto_kx_PUBLICKEYBYTES], sk[crypto_kx_SECRETKEYBYTES];
-	uint8_t h1[RHS_H1_PSK];
-	uint8_t th[32], k_fin[32], k_rx[32];
-	uint8_t rx_hdr[crypto_secretstream_xchacha20poly1305_HEADERBYTES];
-	crypto_secretstream_xchacha20poly1305_state tx;
+	uint8_t offer;                     /* client: RP_CIPHER_* bits offered */
+	uint8_t cipher;                    /* the choice, once made */
+	uint8_t s[RP_KEY_BYTES];           /* our static private key (Noise mode) */
+	uint8_t e[RP_KEY_BYTES], epub[RP_KEY_BYTES]; /* client: the ephemeral of the hello */
+	uint8_t prologue[RHS_PROLOGUE_MAX];
+	size_t nprologue;
+	uint8_t rs[RP_KEY_BYTES];          /* the peer's static public key, once known */
+	char protocol[NOISE_NAME_MAX];     /* the Noise protocol name, once chosen */
+	struct noise_hs *hs;
+	struct noise_cs tx, rx;            /* after the last message */
 };
 
-/* Start a handshake as 'C' or 'S' in mode RP_MODE_*; key is NULL in clear mode. */
-void rhs_init(struct rhs *h, uint8_t role, uint8_t mode, const uint8_t *key);
-/* Wipe secrets. */
+/* The ciphers this machine can offer or choose: ChaChaPoly always,
+ * AESGCM with hardware AES (libsodium's crypto_aead_aes256gcm_is_available). */
+uint8_t rhs_ciphers_local(void);
+/* Start a handshake as 'C' or 'S' in mode RP_MODE_*. s is our static
+ * private key (NULL in clear mode); offer the client's cipher set (0: all
+ * of rhs_ciphers_local()). */
+void rhs_init(struct rhs *h, uint8_t role, uint8_t mode, const uint8_t *s, uint8_t offer);
+/* Wipe secrets and free the Noise state. */
 void rhs_wipe(struct rhs *h);
-/* Client: write H1 into out[RHS_MAX]; returns its length. */
+/* Client: write the hello into out[RHS_MAX]; returns its length. */
 size_t rhs_client_hello(struct rhs *h, uint8_t *out);
-/* Server: check H1; on success write H2 into out and return 0. On failure
- * return -1 with e set and out/outlen holding the refusal to send. */
+/* Server: check the hello; on success write the answer (choice and Noise
+ * message 2) into out and return 0. On failure return -1 with e set and
+ * out/outlen holding the refusal to send. */
 int rhs_server_hello(struct rhs *h, const uint8_t *in, size_t len, uint8_t *out, size_t *outlen,
 		     struct errbuf *e) WUR;
-/* Client: check H2 (or a refusal); on success write H3 (PSK mode, else
- * outlen 0) and return RHS_OK, else an RHS_E_* with e set. */
+/* Client: check the answer (or a refusal); on success h->rs holds the
+ * server's static key (its identity: check it before sending anything),
+ * out the last message (Noise message 3; outlen 0 in clear mode), and
+ * RHS_OK is returned, else an RHS_E_* with e set. */
 int rhs_client_finish(struct rhs *h, const uint8_t *in, size_t len, uint8_t *out, size_t *outlen,
 		      struct errbuf *e) WUR;
-/* Server, PSK mode: check H3. Returns 0, or -1 with e set. */
+/* Server, Noise mode: check message 3. Returns 0 with h->rs the client's
+ * static key (not yet authorised: that is the caller's), or -1 with e set. */
 int rhs_server_finish(struct rhs *h, const uint8_t *in, size_t len, struct errbuf *e) WUR;
 /* After a successful handshake: switch the connection to frames. */
-int rhs_install(struct rhs *h, struct rconn *c) WUR;
+void rhs_install(struct rhs *h, struct rconn *c);
 /* Build a refusal record body (RHS_REFUSAL bytes) into out. */
 void rhs_refusal(uint8_t *out, uint8_t mode, uint8_t code);
-
-/* ---- keys ---------------------------------------------------------------- */
-
-/* Load a key file: 64 hex digits (and optional trailing newline), refused
- * when it is a symlink, owned by neither the effective user nor root, or
- * when group or others have any permission. Returns 0, or -1 with e set. */
-int rkey_load(const char *path, uint8_t key[RP_KEY_BYTES], struct errbuf *e) WUR;
-/* Create a new key file with mode 0600; never overwrites (EEXIST). */
-int rkey_generate(const char *path, struct errbuf *e) WUR;
-/* The default key path: $IPCSH_KEY, else $XDG_CONFIG_HOME/ipcsh/key, else
- * ~/.config/ipcsh/key. Returns a heap string, or NULL when none can be formed. */
-char *rkey_default_path(void);
+/* "AES-256-GCM" or "ChaCha20-Poly1305" for an RP_CIPHER_* value. */
+const char *rhs_cipher_name(uint8_t cipher);
 
 /* ---- output queues: stream bytes waiting for a local fd ------------------ */
 

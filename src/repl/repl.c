@@ -126,8 +126,16 @@ static enum read_result read_line(const char *prompt, char **out)
 			rl_resize_terminal();
 		/* Reap now so no zombie waits for the next command; the report
 		 * still comes before the next prompt, as in bash. */
-		if (got & GOT_CHLD)
+		if (got & GOT_CHLD && sh.opt_b && job_has_news()) {
+			/* set -b: report at once, on lines of its own, then
+			 * draw the prompt and the line being edited again. */
+			rl_crlf();
+			job_notify(stderr);
+			rl_on_new_line();
+			rl_redisplay();
+		} else if (got & GOT_CHLD) {
 			(void)job_reap(false);
+		}
 		if (got & GOT_INT) {
 			cancel_line();
 			return READ_INTR;

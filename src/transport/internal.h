@@ -72,6 +72,10 @@ bool relay_batch_nap(unsigned streak);
 
 /* "edge 1->2 (shm)" into buf. */
 void edge_label(const struct edge *e, char *buf, size_t len);
+/* The ring of a shared-memory edge (shm, sysvshm, mmap): its size= or the
+ * default, rounded up to a power of two into *size. 0, or -1 with the
+ * reason in err (a size beyond the largest ring). */
+int edge_ring_size(const struct edge *e, uint64_t *size, struct errbuf *err) WUR;
 /* In a relay: print "ipcsh: edge 1->2 (T): TEXT" to stderr. */
 void relay_msg(const struct edge *e, const char *fmt, ...) PRINTF(2, 3);
 /* Stats helpers for relays (no-ops unless e->want_stats). */

@@ -49,7 +49,12 @@ static int psem_post(struct slots *s, int which)
 	return sem_post(&s->h->sem[which]);
 }
 
-static const struct slots_sync posix_sync = {psem_take, psem_post};
+static void mmap_unmap(struct slots *s)
+{
+	munmap(s->h, s->map_len);
+}
+
+static const struct slots_sync posix_sync = {psem_take, psem_post, mmap_unmap};
 
 /* An absolute name for the guardian (it runs in "/"). */
 static char *abs_path(const char *path)
@@ -108,15 +113,11 @@ static char *mmap_default_path(void)
 
 static int mmap_prepare(struct edge *e, struct errbuf *err)
 {
+	uint64_t size;
+	if (edge_ring_size(e, &size, err) < 0)
+		return -1;
 	char label[64];
 	edge_label(e, label, sizeof label);
-	uint64_t want = (e->spec.set & EOPT_SIZE) ? e->spec.size : RING_DEFAULT_SIZE;
-	uint64_t size = ring_round_size(want);
-	if (!size) {
-		errbuf_set(err, "%s: size=%llu exceeds the largest ring (1G): use a smaller size", label,
-			   (unsigned long long)want);
-		return -1;
-	}
 	size_t len = slots_map_len(size);
 	bool named = e->spec.set & EOPT_PATH;
 	char *path = named ? abs_path(e->spec.path) : mmap_default_path();
@@ -156,20 +157,8 @@ static int mmap_prepare(struct edge *e, struct errbuf *err)
 		return -1;
 	}
 	p->path = named ? path : (free(path), NULL);
-	e->priv = p;
-	e->rfd = e->wfd = -1;
-	slots_actual(&p->s, size, e->actual, sizeof e->actual);
+	slots_publish(e, &p->s, size);
 	return 0;
-}
-
-static void mmap_release(struct edge *e)
-{
-	struct mmap_priv *p = e->priv;
-	if (!p || !p->s.h)
-		return;
-	slots_close_live(&p->s);
-	munmap(p->s.h, p->s.map_len);
-	p->s.h = NULL;
 }
 
 static void mmap_finish(struct edge *e)
@@ -194,6 +183,6 @@ const struct transport_ops transport_mmap = {
 	.relay_in = slots_relay_in,
 	.relay_out = slots_relay_out,
 	.relay_fds = slots_relay_fds,
-	.release = mmap_release,
+	.release = slots_release,
 	.finish = mmap_finish,
 };

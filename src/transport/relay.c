@@ -2,6 +2,7 @@
  * and relay_count(), the counting relay the executor inserts for --stats on
  * edges that have no relay of their own. */
 #include "internal.h"
+#include "ring.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -95,6 +96,19 @@ void edge_label(const struct edge *e, char *buf, size_t len)
 	char ends[64];
 	edge_ends(e, ends, sizeof ends);
 	snprintf(buf, len, "edge %s (%s)", ends, e->ops ? e->ops->name : transport_name(e->spec.kind));
+}
+
+int edge_ring_size(const struct edge *e, uint64_t *size, struct errbuf *err)
+{
+	uint64_t want = (e->spec.set & EOPT_SIZE) ? e->spec.size : RING_DEFAULT_SIZE;
+	*size = ring_round_size(want);
+	if (*size)
+		return 0;
+	char label[64];
+	edge_label(e, label, sizeof label);
+	errbuf_set(err, "%s: size=%llu exceeds the largest ring (1G): use a smaller size", label,
+		   (unsigned long long)want);
+	return -1;
 }
 
 void relay_msg(const struct edge *e, const char *fmt, ...)

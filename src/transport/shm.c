@@ -60,15 +60,11 @@ struct shm_priv {
 
 static int shm_prepare(struct edge *e, struct errbuf *err)
 {
+	uint64_t size;
+	if (edge_ring_size(e, &size, err) < 0)
+		return -1;
 	char label[64];
 	edge_label(e, label, sizeof label);
-	uint64_t want = (e->spec.set & EOPT_SIZE) ? e->spec.size : RING_DEFAULT_SIZE;
-	uint64_t size = ring_round_size(want);
-	if (!size) {
-		errbuf_set(err, "%s: size=%llu exceeds the largest ring (1G): use a smaller size", label,
-			   (unsigned long long)want);
-		return -1;
-	}
 	struct shm_priv *p = xcalloc(1, sizeof *p);
 	p->lis[0] = p->lis[1] = -1;
 	if (ring_create_memfd(&p->ring, size) < 0) {
@@ -100,7 +96,9 @@ static void shm_stage_pipe(struct edge *e, int side, int fd)
 {
 	struct shm_priv *p = e->priv;
 	struct stat st;
-	if (!p || fstat(fd, &st) < 0)
+	/* --stats counts what relay_out writes: with it, the consumer's side
+	 * keeps its relay, so every byte is counted (LIFETIME.md). */
+	if (!p || (side && e->want_stats) || fstat(fd, &st) < 0)
 		return;
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (s < 0)
@@ -246,6 +244,67 @@ static size_t shm_chunk(const struct ring *r)
 	return r->size / 4 > RING_MIN_SIZE ? r->size / 4 : RING_MIN_SIZE;
 }
 
+/* relay_in's read: into the reserved space after `held` uncommitted bytes.
+ * Batching (relay_batch_nap, internal.h): while the producer streams, a
+ * dry pipe with bytes held earns one nap before they are committed, so a
+ * producer writing 4 KiB blocks wakes the consumer side once per nap, not
+ * once per block. One nap per commit: no byte waits longer than the window
+ * (a trickling producer cannot hold bytes back nap after nap), and a lone
+ * write after a pause is committed at once. */
+struct shm_in {
+	size_t held;     /* read into the ring, not yet committed */
+	unsigned streak; /* reads since relay_in last waited for input */
+	bool napped;     /* napped since the last commit */
+};
+
+static void shm_in_commit(struct ring *r, struct shm_in *st)
+{
+	if (st->held)
+		ring_commit(r, st->held);
+	st->held = 0;
+	st->napped = false;
+}
+
+/* One read from the producer's pipe into the ring at dst (the reserved
+ * space, `want` bytes of it usable) and what follows from it: -1 go on,
+ * else relay_in's exit status. `handing`: a program asked for the ring. */
+static int shm_in_step(struct edge *e, struct shm_priv *p, struct shm_in *st, int in, char *dst,
+		       size_t want, int handing)
+{
+	ssize_t got = read(in, dst + st->held, want - st->held);
+	int rerr = got < 0 ? errno : 0;
+	if (rerr == EINTR)
+		return -1;
+	if (got > 0) {
+		st->held += (size_t)got;
+		st->streak++;
+		if (st->held >= want)
+			shm_in_commit(&p->ring, st);
+		return -1;
+	}
+	if (rerr == EAGAIN && st->held) {
+		if (!st->napped && relay_batch_nap(st->streak))
+			st->napped = true;
+		else
+			shm_in_commit(&p->ring, st);
+		return -1;
+	}
+	shm_in_commit(&p->ring, st);
+	if (handing >= 0 && (got == 0 || rerr == EAGAIN)) {
+		/* Everything written to the pipe is in the ring. */
+		return attach_reply(p, handing, 0) < 0 ? 1 : 0;
+	}
+	if (rerr == EAGAIN) {
+		st->streak = 0;
+		int l = shm_in_wait(e, p, in);
+		return l ? l < 0 : -1;
+	}
+	if (got < 0)
+		relay_msg(e, "cannot read from the producer: %s", strerror(rerr));
+	ring_close_write(&p->ring); /* or got == 0: the producer is done */
+	return got < 0;
+}
+
 static int shm_relay_in(struct edge *e, int in)
 {
 	struct shm_priv *p = e->priv;
@@ -253,6 +312,7 @@ static int shm_relay_in(struct edge *e, int in)
 	size_t chunk = shm_chunk(r);
 	uint64_t checked = now_ns();
 	int handing = -1; /* a program asked for the ring: drain the pipe, then give it */
+	struct shm_in st = {0, 0, false};
 	/* Non-blocking, so that while the producer is idle we wait in poll()
 	 * with the liveness socket and stop as soon as the consumer is gone. */
 	if (fd_set_nonblock(in, true) < 0) {
@@ -260,6 +320,7 @@ static int shm_relay_in(struct edge *e, int in)
 		return 1;
 	}
 	attach_arm(p->lis[0]);
+	relay_batch_init();
 	for (;;) {
 		if (attach_pending && handing < 0)
 			handing = attach_accept(p->lis[0], 0);
@@ -284,29 +345,10 @@ static int shm_relay_in(struct edge *e, int in)
 			return l < 0;
 		if (n == 0)
 			continue;
-		ssize_t got = read(in, dst, n < chunk ? n : chunk);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (handing >= 0 && (got == 0 || (got < 0 && errno == EAGAIN))) {
-			/* Everything written to the pipe is in the ring. */
-			return attach_reply(p, handing, 0) < 0 ? 1 : 0;
-		}
-		if (got < 0 && errno == EAGAIN) {
-			l = shm_in_wait(e, p, in);
-			if (l)
-				return l < 0;
-			continue;
-		}
-		if (got < 0) {
-			relay_msg(e, "cannot read from the producer: %s", strerror(errno));
-			ring_close_write(r);
-			return 1;
-		}
-		if (got == 0) {
-			ring_close_write(r);
-			return 0;
-		}
-		ring_commit(r, (size_t)got);
+		size_t want = n < chunk ? n : chunk; /* held < want: committed at want */
+		int rc = shm_in_step(e, p, &st, in, (char *)dst, want, handing);
+		if (rc >= 0)
+			return rc;
 	}
 }
 

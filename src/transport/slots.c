@@ -93,7 +93,6 @@ static ssize_t in_fill(struct edge *e, struct slots *s, int in, unsigned char *d
 		ssize_t r = read(in, dst + n, cap - n);
 		if (r > 0) {
 			n += (size_t)r;
-			napped = false;
 			s->streak++;
 			continue;
 		}
@@ -108,7 +107,8 @@ static ssize_t in_fill(struct edge *e, struct slots *s, int in, unsigned char *d
 			*stop = -1;
 			return -1;
 		}
-		/* A slot partly filled: batch (once) while the producer streams. */
+		/* A slot partly filled: batch while the producer streams, once
+		 * per slot, so that a trickle waits at most one window. */
 		if (n && !napped && relay_batch_nap(s->streak)) {
 			napped = true;
 			continue;
@@ -238,16 +238,23 @@ int slots_relay_fds(const struct edge *e, int side, int *fds, int max)
 	return 1;
 }
 
-void slots_actual(const struct slots *s, uint64_t size, char *actual, size_t n)
+void slots_publish(struct edge *e, struct slots *s, uint64_t size)
 {
 	char sz[32], ss[32];
 	format_size(size, sz, sizeof sz);
 	format_size(s->h->slot_size, ss, sizeof ss);
-	snprintf(actual, n, "size=%s,slots=%ux%s", sz, s->h->nslots, ss);
+	snprintf(e->actual, sizeof e->actual, "size=%s,slots=%ux%s", sz, s->h->nslots, ss);
+	e->priv = s;
+	e->rfd = e->wfd = -1;
 }
 
-void slots_close_live(struct slots *s)
+void slots_release(struct edge *e)
 {
+	struct slots *s = e->priv;
+	if (!s || !s->h)
+		return;
 	close(s->live[0]);
 	close(s->live[1]);
+	s->sync->unmap(s);
+	s->h = NULL;
 }

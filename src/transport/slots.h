@@ -35,11 +35,14 @@ struct slots_hdr {
 };
 
 struct slots;
+/* What differs between the two mechanisms. */
 struct slots_sync {
 	/* Take one of semaphore `which`, waiting at most ms: 0, or -1 with
 	 * errno (EAGAIN/ETIMEDOUT: timed out, EINTR, others: an error). */
 	int (*take)(struct slots *s, int which, int ms);
 	int (*post)(struct slots *s, int which);
+	/* Undo ipcsh's own mapping of s->h (munmap, shmdt). */
+	void (*unmap)(struct slots *s);
 };
 
 struct slots {
@@ -61,10 +64,13 @@ size_t slots_map_len(uint64_t size);
 int slots_init(struct slots *s, const struct slots_sync *sync, void *map, size_t map_len,
 	       uint64_t size) WUR;
 
-/* What the system granted, for -x and --stats: "size=1M,slots=16x64K". */
-void slots_actual(const struct slots *s, uint64_t size, char *actual, size_t n);
-/* ipcsh's side after spawning: close its ends of the liveness pair. */
-void slots_close_live(struct slots *s);
+/* The end of a slots transport's prepare: `s` (the first member of the
+ * transport's own struct) becomes e->priv, the edge has no fds of its own,
+ * and e->actual says what the system granted ("size=1M,slots=16x64K"). */
+void slots_publish(struct edge *e, struct slots *s, uint64_t size);
+/* The transports' release(): after spawning, ipcsh closes its ends of the
+ * liveness pair and unmaps; the relays keep theirs. */
+void slots_release(struct edge *e);
 
 int slots_relay_in(struct edge *e, int in);
 int slots_relay_out(struct edge *e, int out);

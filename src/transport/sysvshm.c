@@ -45,7 +45,13 @@ static int sem_post1(struct slots *s, int which)
 	return semop(s->semid, &op, 1);
 }
 
-static const struct slots_sync sysv_sync = {sem_take, sem_post1};
+/* After spawning: ipcsh detaches; the relays hold the segment. */
+static void sysvshm_unmap(struct slots *s)
+{
+	shmdt(s->h);
+}
+
+static const struct slots_sync sysv_sync = {sem_take, sem_post1, sysvshm_unmap};
 
 /* Check the segment against shmmax/shmall before asking. */
 static int sysvshm_check(const char *label, size_t len, struct errbuf *err)
@@ -119,15 +125,11 @@ static int sysvshm_semaphores(struct sysvshm_priv *p, const char *label, struct 
 
 static int sysvshm_prepare(struct edge *e, struct errbuf *err)
 {
+	uint64_t size;
+	if (edge_ring_size(e, &size, err) < 0)
+		return -1;
 	char label[64];
 	edge_label(e, label, sizeof label);
-	uint64_t want = (e->spec.set & EOPT_SIZE) ? e->spec.size : RING_DEFAULT_SIZE;
-	uint64_t size = ring_round_size(want);
-	if (!size) {
-		errbuf_set(err, "%s: size=%llu exceeds the largest ring (1G): use a smaller size", label,
-			   (unsigned long long)want);
-		return -1;
-	}
 	size_t len = slots_map_len(size);
 	if (sysvshm_check(label, len, err) < 0)
 		return -1;
@@ -148,21 +150,8 @@ static int sysvshm_prepare(struct edge *e, struct errbuf *err)
 		free(p);
 		return -1;
 	}
-	e->priv = p;
-	e->rfd = e->wfd = -1;
-	slots_actual(&p->s, size, e->actual, sizeof e->actual);
+	slots_publish(e, &p->s, size);
 	return 0;
-}
-
-/* After spawning: ipcsh detaches; the relays hold the segment. */
-static void sysvshm_release(struct edge *e)
-{
-	struct sysvshm_priv *p = e->priv;
-	if (!p || !p->s.h)
-		return;
-	slots_close_live(&p->s);
-	shmdt(p->s.h);
-	p->s.h = NULL;
 }
 
 /* The pipeline has ended (or failed to start): the semaphore set goes. */
@@ -182,6 +171,6 @@ const struct transport_ops transport_sysvshm = {
 	.relay_in = slots_relay_in,
 	.relay_out = slots_relay_out,
 	.relay_fds = slots_relay_fds,
-	.release = sysvshm_release,
+	.release = slots_release,
 	.finish = sysvshm_finish,
 };

@@ -12,7 +12,9 @@
  * First one honest session runs `fire-marker MARKDIR/recorded` and its
  * client-to-server bytes are recorded (the replay material); its marker is
  * checked and removed. Then each connection is one of the kinds below. Kinds
- * marked (key) hold the key and misbehave after authenticating. fire-marker
+ * marked (key) hold an authorised client key (KEYFILE, a private key) and
+ * misbehave after authenticating; unlisted-key completes the handshake with
+ * a key the daemon does not admit and asks for a command. fire-marker
  * (allowed by the daemon) creates the file named by its argument, so any
  * command run by a hostile connection leaves a file in MARKDIR: the caller
  * checks that none appears. Prints one line per kind and a summary; exits 1
@@ -33,6 +35,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "remote/keyfile.h"
 #include "remote/proto.h"
 #include "util/util.h"
 
@@ -42,7 +45,7 @@ enum kind {
 	K_LD_ENV, K_NO_EXEC, K_SLOWLORIS, K_SILENCE, K_NKINDS
 };
 static const char *const kind_name[K_NKINDS] = {
-	"garbage", "http-request", "length-2^32-1", "bad-mac(wrong key)", "bit-flipped-hello",
+	"garbage", "http-request", "length-2^32-1", "unlisted-key", "bit-flipped-hello",
 	"truncated-hello", "replayed-session", "reflected-server-hello", "wrong-mode", "wrong-version",
 	"connect-close", "connect-reset", "reordered-frames(key)", "replayed-frame(key)",
 	"length-2^32-1-after-auth(key)", "tampered-exec(key)", "command-outside-allow(key)",
@@ -62,7 +65,8 @@ static uint8_t key[RP_KEY_BYTES];
 static const char *markdir;
 static unsigned deadline_s = 10, slack_s = 3;
 /* The honest session's client bytes: H1 record, H3 record, frames. */
-static uint8_t rec_h1[4 + RHS_H1_PSK], rec_h3[4 + RHS_H3_PSK], rec_h2[4 + RHS_H2_PSK];
+static uint8_t rec_h1[4 + RHS_HELLO_NOISE], rec_h3[4 + RHS_FINISH_NOISE],
+	rec_h2[4 + RHS_ANSWER_NOISE];
 static uint8_t *rec_frames;
 static size_t rec_frames_len;
 
@@ -114,22 +118,22 @@ static int wait_closed(int fd, struct rconn *c, unsigned wait_ms)
 	}
 }
 
-/* An honest PSK handshake on fd; returns the connection, or NULL. When rec
- * is set, the records are kept for replay. */
-static struct rconn *handshake(int fd, bool rec, bool *busy)
+/* An honest handshake on fd with the client key k; returns the
+ * connection, or NULL. When rec is set, the records are kept for replay. */
+static struct rconn *handshake(int fd, const uint8_t *k, bool rec, bool *busy)
 {
 	struct rconn *c = rconn_new(fd, fd);
 	struct rhs h;
 	struct errbuf e = {{0}};
 	uint8_t out[RHS_MAX], tmp[4 + RHS_MAX];
 	uint64_t dl = now_ns() + 5000000000u;
-	rhs_init(&h, 'C', RP_MODE_PSK, key);
+	rhs_init(&h, 'C', RP_MODE_NOISE, k, 0);
 	size_t n = rhs_client_hello(&h, out);
 	rconn_send_raw(c, out, n);
-	size_t k = rconn_take_output(c, tmp, sizeof tmp);
+	size_t taken = rconn_take_output(c, tmp, sizeof tmp);
 	if (rec)
 		memcpy(rec_h1, tmp, sizeof rec_h1);
-	send_bytes(fd, tmp, k);
+	send_bytes(fd, tmp, taken);
 	const uint8_t *body;
 	size_t len;
 	int r = rconn_wait_raw(c, RHS_MAX, dl, &body, &len, &e);
@@ -147,15 +151,14 @@ static struct rconn *handshake(int fd, bool rec, bool *busy)
 		goto fail;
 	if (rec) {
 		rp_put32(rec_h2, (uint32_t)len);
-		memcpy(rec_h2 + 4, body, len < RHS_H2_PSK ? len : RHS_H2_PSK);
+		memcpy(rec_h2 + 4, body, len < RHS_ANSWER_NOISE ? len : RHS_ANSWER_NOISE);
 	}
 	rconn_send_raw(c, out, n);
-	k = rconn_take_output(c, tmp, sizeof tmp);
+	taken = rconn_take_output(c, tmp, sizeof tmp);
 	if (rec)
 		memcpy(rec_h3, tmp, sizeof rec_h3);
-	send_bytes(fd, tmp, k);
-	if (rhs_install(&h, c) < 0)
-		goto fail;
+	send_bytes(fd, tmp, taken);
+	rhs_install(&h, c);
 	rhs_wipe(&h);
 	return c;
 fail:
@@ -203,7 +206,7 @@ static int record_session(void)
 		perror("daemon_fire: connect");
 		return -1;
 	}
-	struct rconn *c = handshake(fd, true, NULL);
+	struct rconn *c = handshake(fd, key, true, NULL);
 	if (!c)
 		return -1;
 	char *path = xasprintf("%s/recorded", markdir);
@@ -248,20 +251,9 @@ static size_t build_clear(enum kind k, uint8_t *b, size_t cap)
 		random_bytes(b + 4, 60);
 		n = 64;
 		break;
-	case K_BAD_MAC: {
-		uint8_t wrong[RP_KEY_BYTES];
-		struct rhs h;
-		random_bytes(wrong, sizeof wrong);
-		rhs_init(&h, 'C', RP_MODE_PSK, wrong);
-		n = rhs_client_hello(&h, b + 4);
-		rp_put32(b, (uint32_t)n);
-		n += 4;
-		rhs_wipe(&h);
-		break;
-	}
 	case K_FLIP: {
 		struct rhs h;
-		rhs_init(&h, 'C', RP_MODE_PSK, key);
+		rhs_init(&h, 'C', RP_MODE_NOISE, key, 0);
 		n = rhs_client_hello(&h, b + 4);
 		rp_put32(b, (uint32_t)n);
 		rhs_wipe(&h);
@@ -321,7 +313,9 @@ static void note_close(struct kstat *st, unsigned long i, int closed, uint64_t t
 static void keyed(enum kind k, int fd, struct kstat *st, unsigned long i, uint64_t t0)
 {
 	bool busy = false;
-	struct rconn *c = handshake(fd, false, &busy);
+	uint8_t wrong[RP_KEY_BYTES];
+	random_bytes(wrong, sizeof wrong);
+	struct rconn *c = handshake(fd, k == K_BAD_MAC ? wrong : key, false, &busy);
 	if (!c) { /* refused (BUSY) or the handshake failed */
 		note_close(st, i, busy, t0);
 		if (busy)
@@ -387,6 +381,10 @@ static void keyed(enum kind k, int fd, struct kstat *st, unsigned long i, uint64
 		b = take_all(c, &n);
 		break;
 	}
+	case K_BAD_MAC:
+		queue_exec(c, fire, NULL);
+		b = take_all(c, &n);
+		break;
 	case K_NO_EXEC:
 		rconn_send_msg(c, RP_DATA, 0, "hello", 5, false);
 		b = take_all(c, &n);
@@ -439,7 +437,7 @@ static void one(unsigned long i)
 		fprintf(stderr, "daemon_fire: connect: %s\n", strerror(errno));
 		return;
 	}
-	if (k >= K_REORDER && k != K_SLOWLORIS) {
+	if ((k >= K_REORDER && k != K_SLOWLORIS) || k == K_BAD_MAC) {
 		keyed(k, fd, st, i, t0);
 		close(fd);
 		return;
@@ -557,8 +555,9 @@ int main(int argc, char **argv)
 		}
 	}
 	struct errbuf e = {{0}};
+	uint8_t pub[RP_KEY_BYTES];
 	if (!port || !keyfile || !markdir || !jobs || sodium_init() < 0 ||
-	    rkey_load(keyfile, key, &e) < 0) {
+	    key_load_private(keyfile, key, pub, &e) < 0) {
 		fprintf(stderr, "usage: daemon_fire -p PORT -k KEYFILE -m MARKDIR [-n N] [-j J] "
 				"[-d DEADLINE] [-S SLACK] %s\n", e.msg);
 		return 2;

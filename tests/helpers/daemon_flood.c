@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "remote/keyfile.h"
 #include "remote/proto.h"
 #include "util/util.h"
 
@@ -62,7 +63,7 @@ static void die(const char *what, const char *why)
 	exit(1);
 }
 
-/* An honest PSK handshake on fd (blocking). */
+/* An honest handshake on fd (blocking) with the client key. */
 static struct rconn *handshake(int fd, const uint8_t *key)
 {
 	struct rconn *c = rconn_new(fd, fd);
@@ -70,7 +71,7 @@ static struct rconn *handshake(int fd, const uint8_t *key)
 	struct errbuf e = {{0}};
 	uint8_t out[RHS_MAX];
 	uint64_t dl = now_ns() + 10000000000u;
-	rhs_init(&h, 'C', RP_MODE_PSK, key);
+	rhs_init(&h, 'C', RP_MODE_NOISE, key, 0);
 	size_t n = rhs_client_hello(&h, out);
 	rconn_send_raw(c, out, n);
 	if (rconn_flush_wait(c, dl) < 0)
@@ -81,8 +82,7 @@ static struct rconn *handshake(int fd, const uint8_t *key)
 	    rhs_client_finish(&h, body, len, out, &n, &e) != RHS_OK)
 		die("handshake", e.msg[0] ? e.msg : "refused");
 	rconn_send_raw(c, out, n);
-	if (rhs_install(&h, c) < 0)
-		die("handshake", "bad stream header");
+	rhs_install(&h, c);
 	rhs_wipe(&h);
 	return c;
 }
@@ -242,13 +242,13 @@ static int stall_one(const uint8_t *key, int *fdp)
 	struct rhs h;
 	struct errbuf e = {{0}};
 	uint8_t out[RHS_MAX];
-	rhs_init(&h, 'C', RP_MODE_PSK, key);
+	rhs_init(&h, 'C', RP_MODE_NOISE, key, 0);
 	rconn_send_raw(c, out, rhs_client_hello(&h, out));
 	uint64_t dl = now_ns() + 10000000000u;
 	const uint8_t *body;
 	size_t len;
 	int ok = rconn_flush_wait(c, dl) == 0 && rconn_wait_raw(c, RHS_MAX, dl, &body, &len, &e) == 1 &&
-		 len == RHS_H2_PSK;
+		 len == RHS_ANSWER_NOISE;
 	rhs_wipe(&h);
 	rconn_free(c);
 	return ok;
@@ -291,9 +291,9 @@ int main(int argc, char **argv)
 		die("libsodium", "cannot initialise");
 	if (strcmp(mode, "idle") == 0)
 		return run_idle(n ? (unsigned)n : 200);
-	uint8_t key[RP_KEY_BYTES];
+	uint8_t key[RP_KEY_BYTES], pub[RP_KEY_BYTES];
 	struct errbuf e = {{0}};
-	if (!keyfile || rkey_load(keyfile, key, &e) < 0)
+	if (!keyfile || key_load_private(keyfile, key, pub, &e) < 0)
 		die("key", keyfile ? e.msg : "-k KEYFILE is needed");
 	if (strcmp(mode, "frames") == 0)
 		return run_frames(key, n ? n : 2097152);

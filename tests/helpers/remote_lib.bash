@@ -9,15 +9,40 @@ remote_root_flag() {
 	[ "$(id -u)" -eq 0 ] && echo --allow-root
 }
 
+# remote_keys DIR: the keys of protocol version 2 for a test: the user's
+# key pair in DIR/config/ipcsh/id (XDG_CONFIG_HOME=DIR/config, where
+# known_hosts goes too; IPCSH_KEY and REMOTE_KEY name it), a host key
+# REMOTE_HOSTKEY=DIR/hostkey, and REMOTE_AUTHKEYS=DIR/authorized_keys that
+# admits the user's key.
+remote_keys() {
+	local d=$1
+	mkdir -p "$d"
+	export XDG_CONFIG_HOME=$d/config
+	"$IPCSH" --keygen -C tester >/dev/null || return 1
+	"$IPCSHD" --genkey-host "$d/hostkey" >/dev/null || return 1
+	cp "$XDG_CONFIG_HOME/ipcsh/id.pub" "$d/authorized_keys"
+	export REMOTE_KEY=$XDG_CONFIG_HOME/ipcsh/id IPCSH_KEY=$XDG_CONFIG_HOME/ipcsh/id
+	export REMOTE_HOSTKEY=$d/hostkey REMOTE_AUTHKEYS=$d/authorized_keys
+}
+
+# remote_pin HOSTKEY HOST:PORT: pin that host key for HOST:PORT in the
+# user's known_hosts (what --accept-new-host would add).
+remote_pin() {
+	mkdir -p "$XDG_CONFIG_HOME/ipcsh"
+	echo "$2 $(cut -d' ' -f1,2 "$1.pub")" >>"$XDG_CONFIG_HOME/ipcsh/known_hosts"
+}
+
 # remote_start NAME [ipcshd options...]: start a daemon on 127.0.0.1:0 with
-# the test key; sets ${NAME}_PORT and ${NAME}_PID, log in $dir/NAME.log.
+# the test's host key and authorized_keys (remote_keys), its key pinned in
+# known_hosts; sets ${NAME}_PORT and ${NAME}_PID, log in $dir/NAME.log.
+# Options given later win (--host-key, --authorized-keys).
 remote_start() {
 	local name=$1 dir=${REMOTE_DIR:-$BATS_TEST_TMPDIR}
 	shift
 	: >"$dir/$name.log" # exists before the background job opens it
 	# shellcheck disable=SC2046
-	"$IPCSHD" --listen 127.0.0.1:0 --key "$REMOTE_KEY" $(remote_root_flag) "$@" \
-		2>>"$dir/$name.log" &
+	"$IPCSHD" --listen 127.0.0.1:0 --host-key "$REMOTE_HOSTKEY" \
+		--authorized-keys "$REMOTE_AUTHKEYS" $(remote_root_flag) "$@" 2>>"$dir/$name.log" &
 	local pid=$!
 	echo "$pid" >>"$dir/remote.pids"
 	local i port=
@@ -32,6 +57,7 @@ remote_start() {
 		cat "$dir/$name.log" >&2
 		return 1
 	fi
+	remote_pin "$REMOTE_HOSTKEY" "127.0.0.1:$port"
 	printf -v "${name}_PORT" %s "$port"
 	printf -v "${name}_PID" %s "$pid"
 }

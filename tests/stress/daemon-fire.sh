@@ -47,7 +47,9 @@ fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
 mkdir -p "$dir/bin" "$dir/mark" "$dir/home"
-"$IPCSHD" --genkey "$dir/key" || exit 2
+export XDG_CONFIG_HOME=$dir/config
+"$IPCSH" --keygen -C stress >/dev/null || exit 2
+"$IPCSHD" --genkey-host "$dir/hostkey" >/dev/null || exit 2
 # shellcheck disable=SC2016 # $1 is for the script
 printf '#!/bin/sh\n: >"$1"\n' >"$dir/bin/fire-marker"
 chmod 755 "$dir/bin/fire-marker"
@@ -58,7 +60,8 @@ root_flag=()
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
 HOME=$dir/home PATH="$dir/bin:$PATH" \
-	"$IPCSHD" --listen 127.0.0.1:0 --key "$dir/key" --allow cat,fire-marker "${root_flag[@]}" \
+	"$IPCSHD" --listen 127.0.0.1:0 --host-key "$dir/hostkey" \
+	--authorized-keys "$dir/config/ipcsh/id.pub" --allow cat,fire-marker "${root_flag[@]}" \
 	--max-sessions 4096 --handshake-timeout "$DEADLINE" 2>"$dir/log" &
 dpid=$!
 port=
@@ -68,6 +71,7 @@ for _ in $(seq 200); do
 	sleep 0.05
 done
 [ -n "$port" ] || { cat "$dir/log"; echo "daemon-fire: ipcshd did not start" >&2; exit 1; }
+echo "127.0.0.1:$port $(cut -d' ' -f1,2 "$dir/hostkey.pub")" >"$XDG_CONFIG_HOME/ipcsh/known_hosts"
 
 sessions() { pgrep -c -P "$dpid" || true; }
 wait_idle() { # until the daemon has no session left (at most 30 s)
@@ -82,7 +86,7 @@ rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$dpid/status"; }
 sanitizer_reports() { grep -cE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer' "$dir/log"; }
 
 # Warm up (first session, lazily initialised libraries), then the baseline.
-echo warm | "$IPCSH" --key "$dir/key" -c "@127.0.0.1:$port cat" >/dev/null ||
+echo warm | "$IPCSH" --key "$dir/config/ipcsh/id" -c "@127.0.0.1:$port cat" >/dev/null ||
 	fail "warm-up session failed: $(tail -3 "$dir/log")"
 wait_idle
 fd0=$(fdcount) rss0=$(rss_kb)
@@ -90,7 +94,7 @@ ran0=$(grep -cE ': (exit [0-9]+|killed by signal [0-9]+) \(in ' "$dir/log")
 
 echo "== daemon under fire: $CONNS hostile connections (ipcshd from $SAN_BUILD, port $port," \
 	"handshake deadline ${DEADLINE}s)"
-"$FIRE" -p "$port" -k "$dir/key" -m "$dir/mark" -n "$CONNS" -j "$JOBS" -d "$DEADLINE" -S "$SLACK" |
+"$FIRE" -p "$port" -k "$dir/config/ipcsh/id" -m "$dir/mark" -n "$CONNS" -j "$JOBS" -d "$DEADLINE" -S "$SLACK" |
 	tee "$dir/fire.out"
 fire_rc=${PIPESTATUS[0]}
 [ "$fire_rc" -eq 0 ] || fail "a hostile connection was not closed in time or got an answer (status $fire_rc)"
@@ -121,7 +125,7 @@ for i in $(seq "$HONEST"); do
 	2) t=mq:lines ;;
 	*) t=${ts[$((i % ${#ts[@]}))]} ;;
 	esac
-	(cd "$dir" && exec "$IPCSH" --key key -c \
+	(cd "$dir" && exec "$IPCSH" --key config/ipcsh/id -c \
 		"cat in |[$t] @127.0.0.1:$port cat |[$t] cat >out.$i") 2>"$dir/err.$i" &
 	pids+=($!)
 done

@@ -12,13 +12,22 @@
 #include "exec/shell.h"
 #include "tap.h"
 
-static char *fake_capture(const char *src, size_t len)
+static char *fake_capture(const struct word_part *cmd)
 {
+	const char *src = cmd->u.cmd.src;
+	size_t len = cmd->u.cmd.len;
 	/* "echo X" prints X; anything else prints its text and two newlines,
 	 * trimmed as a command substitution trims them */
 	if (len > 5 && strncmp(src, "echo ", 5) == 0)
 		return strndup(src + 5, len - 5);
 	return strndup(src, len);
+}
+
+/* raw as the parser makes a word of it (flags: word.h), or NULL. */
+static struct word *word(struct arena *a, const char *raw, unsigned flags)
+{
+	struct parse_error err;
+	return word_parse(a, raw, strlen(raw), 1, 1, flags, &err);
 }
 
 static void fields(const char *raw, const char *want)
@@ -27,7 +36,8 @@ static void fields(const char *raw, const char *want)
 	struct strvec out = {0};
 	struct strbuf sb = {0};
 	sb_add(&sb, "", 0);
-	int r = expand_fields(&a, raw, &out);
+	struct word *w = word(&a, raw, WORD_F_ASSIGN_WORD);
+	int r = w ? expand_word_fields(&a, w, &out) : -1;
 	for (size_t i = 0; i < out.n; i++)
 		sb_addf(&sb, "[%s]", out.v[i]);
 	TAP_OK(r == 0 && strcmp(sb.buf, want) == 0, "fields %s -> %s (got %s)", raw, want, sb.buf);
@@ -46,7 +56,8 @@ static void single(const char *raw, const char *want)
 static void assign(const char *raw, const char *want)
 {
 	struct arena a = {0};
-	char *s = expand_assignment(&a, raw);
+	struct word *w = word(&a, raw, WORD_F_ASSIGN);
+	char *s = w ? expand_word_single(&a, w) : NULL;
 	TAP_OK(s && strcmp(s, want) == 0, "assignment %s -> %s (got %s)", raw, want,
 	       s ? s : "NULL");
 	arena_free(&a);
@@ -55,7 +66,8 @@ static void assign(const char *raw, const char *want)
 static void pattern(const char *raw, const char *want)
 {
 	struct arena a = {0};
-	char *s = expand_pattern(&a, raw);
+	struct word *w = word(&a, raw, 0);
+	char *s = w ? expand_word_pattern(&a, w) : NULL;
 	TAP_OK(s && strcmp(s, want) == 0, "pattern %s -> %s (got %s)", raw, want, s ? s : "NULL");
 	arena_free(&a);
 }
@@ -84,7 +96,8 @@ static void fails(const char *raw)
 {
 	struct arena a = {0};
 	struct strvec out = {0};
-	TAP_OK(expand_fields(&a, raw, &out) < 0, "%s fails", raw);
+	struct word *w = word(&a, raw, WORD_F_ASSIGN_WORD);
+	TAP_OK(!w || expand_word_fields(&a, w, &out) < 0, "%s fails", raw);
 	arena_free(&a);
 }
 

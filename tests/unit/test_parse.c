@@ -57,17 +57,17 @@ static void dump_compound(struct strbuf *sb, const struct ast_cmd *c)
 		if (c->u.for_->has_in)
 			sb_adds(sb, " in");
 		for (size_t i = 0; i < c->u.for_->nwords; i++)
-			sb_addf(sb, " %s", c->u.for_->words[i]);
+			sb_addf(sb, " %s", c->u.for_->words[i]->raw);
 		sb_adds(sb, "{");
 		dump_list(sb, c->u.for_->body);
 		sb_adds(sb, "}");
 		break;
 	case CMD_CASE:
-		sb_addf(sb, "case %s{", c->u.case_->word);
+		sb_addf(sb, "case %s{", c->u.case_->word->raw);
 		for (size_t i = 0; i < c->u.case_->nitems; i++) {
 			const struct ast_case_item *ci = &c->u.case_->items[i];
 			for (size_t k = 0; k < ci->npats; k++)
-				sb_addf(sb, "%s%s", k ? "|" : "", ci->pats[k]);
+				sb_addf(sb, "%s%s", k ? "|" : "", ci->pats[k]->raw);
 			sb_adds(sb, "){");
 			dump_list(sb, ci->body);
 			sb_adds(sb, ci->end == CASE_BREAK ? "};;" : ci->end == CASE_FALL ? "};&" : "};;&");
@@ -99,9 +99,9 @@ static void dump_stage(struct strbuf *sb, const struct ast_cmd *st)
 		sep = " ";
 	}
 	for (size_t i = 0; i < st->nassigns; i++, sep = " ")
-		sb_addf(sb, "%sA:%s", sep, st->assigns[i]);
+		sb_addf(sb, "%sA:%s", sep, st->assigns[i]->raw);
 	for (size_t i = 0; i < st->nwords; i++, sep = " ")
-		sb_addf(sb, "%s%s", sep, st->words[i]);
+		sb_addf(sb, "%s%s", sep, st->words[i]->raw);
 	for (const struct ast_redir *r = st->redirs; r; r = r->next, sep = " ") {
 		sb_addf(sb, "%s<%d%s%s%s", sep, r->fd, opname(r->op),
 			r->op == REDIR_HEREDOC && r->body_quoted ? "q" : "", r->word);
@@ -584,6 +584,152 @@ static void test_aliases(void)
 	good("ll /tmp", "ll /tmp");
 }
 
+/* ---- typed words: every word is parsed into its parts once, here ---- */
+
+static struct ast_script *parse1(struct arena *a, const char *src)
+{
+	struct parse_error err;
+	struct ast_script *sc = parse_script(a, src, strlen(src), 1, &err);
+	if (!sc)
+		printf("#   error %d:%d %s\n", err.line, err.column, err.msg);
+	return sc;
+}
+
+static const struct ast_cmd *first_cmd(const struct ast_script *sc)
+{
+	return &sc->items[0].andor.pipes[0].stages[0];
+}
+
+/* The parts of word i of src's first command, as word_dump() shows them. */
+static void word_parts(const char *src, size_t i, const char *want)
+{
+	struct arena a = { 0 };
+	struct ast_script *sc = parse1(&a, src);
+	struct strbuf sb = { 0 };
+	sb_adds(&sb, "");
+	if (sc && first_cmd(sc)->nwords > i)
+		word_dump(first_cmd(sc)->words[i], &sb);
+	TAP_OK(sc && strcmp(sb.buf, want) == 0, "word %zu of %s is %s", i, esc(src), want);
+	if (strcmp(sb.buf, want) != 0)
+		printf("#   got  [%s]\n", sb.buf);
+	sb_free(&sb);
+	arena_free(&a);
+}
+
+/* The first command substitution in a word's parts (depth first). */
+static const struct word_part *find_cmdsub(const struct word_part *pt)
+{
+	for (; pt; pt = pt->next) {
+		if (pt->kind == WORD_CMDSUB)
+			return pt;
+		if (pt->kind == WORD_DQUOTE) {
+			const struct word_part *in = find_cmdsub(pt->u.dq.head);
+			if (in)
+				return in;
+		}
+		if (pt->kind == WORD_PARAM && pt->u.param.arg) {
+			const struct word_part *in = find_cmdsub(pt->u.param.arg->head);
+			if (in)
+				return in;
+		}
+	}
+	return NULL;
+}
+
+/* Word i of src's first command holds a command substitution whose
+ * program is already parsed, with the dump want, its first command on
+ * line `line`. */
+static void cmdsub_tree(const char *src, size_t i, const char *want, int line)
+{
+	struct arena a = { 0 };
+	struct ast_script *sc = parse1(&a, src);
+	const struct word_part *c = sc && first_cmd(sc)->nwords > i
+		? find_cmdsub(first_cmd(sc)->words[i]->head) : NULL;
+	const struct ast_script *t = c ? c->u.cmd.tree : NULL;
+	char *d = t ? dump(t) : NULL;
+	bool ok = d && strcmp(d, want) == 0 && t->nitems && t->items[0].line == line;
+	TAP_OK(ok, "$( ) in %s is parsed: %s (line %d)", esc(src), want, line);
+	if (!ok)
+		printf("#   got  [%s] line %d\n", d ? d : "(no tree)", t && t->nitems ? t->items[0].line : 0);
+	free(d);
+	arena_free(&a);
+}
+
+static void test_typed_words(void)
+{
+	word_parts("echo a\"b $x\"'c'", 1, "L(a) D[Q(b ) P(x)] Q(c)");
+	word_parts("echo ${x:-\"a b\"}", 1, "P(x:-[D[Q(a b)]])");
+	word_parts("echo ~/d", 1, "T() L(/d)");
+	word_parts("export P=~/b:~/c", 1, "L(P=) T() L(/b:) T() L(/c)");
+	word_parts("echo $((1+$n))", 1, "A[L(1+) P(n)]");
+	cmdsub_tree("echo $(a | b; c)", 1, "a | b ;; c", 1);
+	cmdsub_tree("echo \"x $(a && b)\"", 1, "a && b", 1);
+	cmdsub_tree("echo `a | b`", 1, "a | b", 1);
+	cmdsub_tree("echo ${u:-$(f x)}", 1, "f x", 1);
+	cmdsub_tree("echo \"a\nb\" $(\n\nc)", 2, "c", 4);
+	cmdsub_tree("echo $(case x in x) echo $(y);; esac)", 1,
+		    "case x{x){echo $(y)};;}", 1);
+	/* nested: the inner program is parsed too */
+	{
+		struct arena a = { 0 };
+		struct ast_script *sc = parse1(&a, "echo $(echo $(inner arg))");
+		const struct word_part *o = sc ? find_cmdsub(first_cmd(sc)->words[1]->head) : NULL;
+		const struct word_part *in = o && o->u.cmd.tree
+			? find_cmdsub(first_cmd(o->u.cmd.tree)->words[1]->head) : NULL;
+		char *d = in && in->u.cmd.tree ? dump(in->u.cmd.tree) : NULL;
+		TAP_OK(d && strcmp(d, "inner arg") == 0, "a $( ) inside a $( ) has its program");
+		free(d);
+		arena_free(&a);
+	}
+	/* redirection targets, assignments, case words, here-document bodies */
+	{
+		struct arena a = { 0 };
+		struct ast_script *sc = parse1(&a, "A=$v cat >\"$f\" <<E\n$x y\nE\ncat <<'Q'\n$z\nQ\n");
+		struct strbuf sb = { 0 };
+		const struct ast_cmd *c = sc ? first_cmd(sc) : NULL;
+		if (c) {
+			word_dump(c->assigns[0], &sb);
+			sb_adds(&sb, " | ");
+			word_dump(c->redirs->target, &sb);
+			sb_adds(&sb, " | ");
+			word_dump(c->redirs->next->bodyw, &sb);
+		}
+		TAP_OK(c && strcmp(sb.buf, "L(A=) P(v) | D[P(f)] | P(x) Q( y\n)") == 0,
+		       "assignment, target and here-document body are typed words");
+		const struct ast_cmd *q = sc && sc->nitems > 1 ? first_cmd(&(struct ast_script){1, &sc->items[1]}) : NULL;
+		TAP_OK(q && q->redirs->body_quoted && !q->redirs->bodyw,
+		       "a quoted here-document body stays text");
+		sb_free(&sb);
+		arena_free(&a);
+	}
+	{
+		struct arena a = { 0 };
+		struct ast_script *sc = parse1(&a, "case $w in a*|\"b\") ;; esac");
+		struct strbuf sb = { 0 };
+		const struct ast_case *cs = sc ? first_cmd(sc)->u.case_ : NULL;
+		if (cs) {
+			word_dump(cs->word, &sb);
+			sb_adds(&sb, " | ");
+			word_dump(cs->items[0].pats[0], &sb);
+			sb_adds(&sb, " | ");
+			word_dump(cs->items[0].pats[1], &sb);
+		}
+		TAP_OK(cs && strcmp(sb.buf, "P(w) | L(a*) | D[Q(b)]") == 0,
+		       "case word and patterns are typed words (got %s)", sb.buf ? sb.buf : "");
+		sb_free(&sb);
+		arena_free(&a);
+	}
+	/* a word the word parser refuses is kept, marked, for a run-time error */
+	{
+		struct arena a = { 0 };
+		struct ast_script *sc = parse1(&a, "echo ${}; echo ok");
+		const struct word *w = sc ? first_cmd(sc)->words[1] : NULL;
+		TAP_OK(w && w->bad && !w->head && strcmp(w->raw, "${}") == 0,
+		       "a bad substitution parses, marked bad, for the expander to report");
+		arena_free(&a);
+	}
+}
+
 int main(void)
 {
 	test_aliases();
@@ -591,6 +737,7 @@ int main(void)
 	test_compound_bad();
 	test_lists();
 	test_words();
+	test_typed_words();
 	test_assign_redir();
 	test_edges();
 	test_remote();

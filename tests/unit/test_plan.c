@@ -75,7 +75,9 @@ static char *fields(const char *raw)
 	struct arena a = {0};
 	struct strvec sv = {0};
 	struct strbuf sb = {0};
-	if (expand_fields(&a, raw, &sv) < 0)
+	struct parse_error err;
+	struct word *w = word_parse(&a, raw, strlen(raw), 1, 1, WORD_F_ASSIGN_WORD, &err);
+	if (!w || expand_word_fields(&a, w, &sv) < 0)
 		sb_adds(&sb, "ERR");
 	for (size_t i = 0; i < sv.n; i++)
 		sb_addf(&sb, "<%s>", sv.v[i]);

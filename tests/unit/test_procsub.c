@@ -21,9 +21,9 @@ static void words(const char *src, const char *want)
 	if (sc && sc->nitems) {
 		const struct ast_cmd *c = &sc->items[0].andor.pipes[0].stages[0];
 		for (size_t i = 0; i < c->nwords; i++)
-			sb_addf(&sb, "%s%s", i ? "|" : "", c->words[i]);
+			sb_addf(&sb, "%s%s", i ? "|" : "", c->words[i]->raw);
 		for (size_t i = 0; i < c->nassigns; i++)
-			sb_addf(&sb, "|A:%s", c->assigns[i]);
+			sb_addf(&sb, "|A:%s", c->assigns[i]->raw);
 		for (const struct ast_redir *r = c->redirs; r; r = r->next)
 			sb_addf(&sb, "|%d%s%s", r->fd, r->op == REDIR_IN ? "<" : ">", r->word);
 	}

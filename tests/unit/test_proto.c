@@ -19,6 +19,10 @@ struct pair {
 	struct rconn *tx, *rx;
 };
 
+/* The cipher of the encrypted pairs: each test runs with both where the
+ * CPU has hardware AES. */
+static uint8_t cipher = NOISE_CHACHAPOLY;
+
 /* Two connections sharing keys: tx pushes (writing wfd), rx pulls (reading
  * rfd) (server → client). */
 static struct pair pair_new_mode(bool crypto, int wfd, int rfd)
@@ -29,18 +33,13 @@ static struct pair pair_new_mode(bool crypto, int wfd, int rfd)
 		rconn_set_clear(p.rx);
 		return p;
 	}
-	uint8_t key[32], hdr[24];
-	crypto_secretstream_xchacha20poly1305_keygen(key);
-	crypto_secretstream_xchacha20poly1305_state st;
-	crypto_secretstream_xchacha20poly1305_init_push(&st, hdr, key);
-	/* tx pushes with st; rx pulls with (key, hdr). The unused directions
-	 * get throwaway states. */
-	uint8_t k2[32], h2[24];
-	crypto_secretstream_xchacha20poly1305_state st2;
-	crypto_secretstream_xchacha20poly1305_keygen(k2);
-	crypto_secretstream_xchacha20poly1305_init_push(&st2, h2, k2);
-	if (rconn_set_crypto(p.tx, &st, k2, h2) < 0 || rconn_set_crypto(p.rx, &st2, key, hdr) < 0)
-		abort();
+	/* tx seals with cs, rx opens with the same key and nonce; the unused
+	 * directions get a throwaway key. */
+	struct noise_cs cs = {.has_k = true, .cipher = cipher}, other = cs;
+	randombytes_buf(cs.k, sizeof cs.k);
+	randombytes_buf(other.k, sizeof other.k);
+	rconn_set_crypto(p.tx, &cs, &other);
+	rconn_set_crypto(p.rx, &other, &cs);
 	return p;
 }
 
@@ -301,17 +300,9 @@ static void test_lengths(void)
 static void test_final(void)
 {
 	struct rframe f;
-	struct pair p = pair_new(true);
-	rconn_send_msg(p.tx, RP_DATA, 1, "x", 1, true);
-	size_t n = drain(&p);
-	TAP_OK(feed_count(&p, wire, n, &f) == -1, "a FINAL tag on a DATA frame is rejected");
-	pair_free(&p);
-	p = pair_new(true);
+	struct pair p;
+	size_t n;
 	uint8_t ex[2] = {0, 0};
-	rconn_send_msg(p.tx, RP_EXIT, 0, ex, 2, false);
-	n = drain(&p);
-	TAP_OK(feed_count(&p, wire, n, &f) == -1, "EXIT without the FINAL tag is rejected");
-	pair_free(&p);
 	for (int crypto = 0; crypto < 2; crypto++) {
 		p = pair_new(crypto);
 		rconn_send_msg(p.tx, RP_EXIT, 0, ex, 2, true);
@@ -412,42 +403,22 @@ static void test_target(void)
 	}
 }
 
-static void test_keyfile(void)
-{
-	char path[] = "/tmp/ipcsh-test-key.XXXXXX";
-	int fd = mkstemp(path);
-	uint8_t key[32];
-	struct errbuf e;
-	const char hex[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n";
-	bool w = fd >= 0 && write(fd, hex, sizeof hex - 1) == (ssize_t)(sizeof hex - 1);
-	TAP_OK(w && fchmod(fd, 0600) == 0 && rkey_load(path, key, &e) == 0 && key[1] == 0x11 &&
-	       key[31] == 0xff, "a 0600 key file of 64 hex digits loads");
-	TAP_OK(fchmod(fd, 0640) == 0 && rkey_load(path, key, &e) == -1,
-	       "a group-readable key file is refused");
-	TAP_OK(fchmod(fd, 0600) == 0 && ftruncate(fd, 20) == 0 && rkey_load(path, key, &e) == -1,
-	       "a short key file is refused");
-	TAP_OK(rkey_generate(path, &e) == -1, "generate never overwrites");
-	unlink(path);
-	TAP_OK(rkey_generate(path, &e) == 0 && rkey_load(path, key, &e) == 0,
-	       "a generated key loads");
-	unlink(path);
-	if (fd >= 0)
-		close(fd);
-}
-
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
 	test_roundtrip(false);
-	test_roundtrip(true);
-	test_stream();
-	test_tamper();
+	for (int aes = 0; aes < 1 + crypto_aead_aes256gcm_is_available(); aes++) {
+		cipher = aes ? NOISE_AESGCM : NOISE_CHACHAPOLY;
+		printf("# cipher %s\n", aes ? "AES-256-GCM" : "ChaCha20-Poly1305");
+		test_roundtrip(true);
+		test_stream();
+		test_tamper();
+		test_final();
+	}
 	test_lengths();
-	test_final();
 	test_check();
 	test_exec();
 	test_target();
-	test_keyfile();
 	return tap_done();
 }

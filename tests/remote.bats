@@ -506,21 +506,29 @@ start_mitm() {
 
 # ---- protocol version 2: host keys, ciphers, version 1 peers --------------
 
-@test "-x shows the cipher chosen: AES-256-GCM with hardware AES on both ends, else ChaCha20-Poly1305" {
+@test "-x shows the cipher chosen (AES-256-GCM with hardware AES on both ends, else ChaCha20-Poly1305) and the library; libsodium and OpenSSL interoperate" {
 	run --separate-stderr "$IPCSH" -x -c "echo v2 | @$H cat"
 	assert_output v2
 	local fp
 	fp=$("$IPCSH" --keygen -l -f "$REMOTE_HOSTKEY.pub" | cut -d' ' -f2)
 	if grep -qw aes /proc/cpuinfo; then
-		[[ $stderr == *"+ @$H: AES-256-GCM (Noise_XX_25519_AESGCM_SHA256), host key $fp"* ]]
+		[[ $stderr == *"+ @$H: AES-256-GCM (Noise_XX_25519_AESGCM_SHA256, OpenSSL), host key $fp"* ]]
 	else
-		[[ $stderr == *"+ @$H: ChaCha20-Poly1305 (Noise_XX_25519_ChaChaPoly_SHA256), host key $fp"* ]]
+		[[ $stderr == *"+ @$H: ChaCha20-Poly1305 (Noise_XX_25519_ChaChaPoly_SHA256, OpenSSL), host key $fp"* ]]
 	fi
 	# A client that offers only ChaCha20-Poly1305 gets it, and the data is intact.
 	IPCSH_CIPHERS=chachapoly run --separate-stderr "$IPCSH" -x -c \
 		"cat '$BATS_FILE_TMPDIR/in.32M' | @$H cat | cmp - '$BATS_FILE_TMPDIR/in.32M' && echo same"
 	assert_output same
-	[[ $stderr == *"+ @$H: ChaCha20-Poly1305 (Noise_XX_25519_ChaChaPoly_SHA256)"* ]]
+	[[ $stderr == *"+ @$H: ChaCha20-Poly1305 (Noise_XX_25519_ChaChaPoly_SHA256, OpenSSL)"* ]]
+	# libsodium's AEADs (IPCSH_AEAD=sodium) speak with the daemon's OpenSSL ones: same bytes.
+	for c in aesgcm chachapoly; do
+		grep -qw aes /proc/cpuinfo || [ $c = chachapoly ] || continue
+		IPCSH_AEAD=sodium IPCSH_CIPHERS=$c run --separate-stderr "$IPCSH" -x -c \
+			"cat '$BATS_FILE_TMPDIR/in.32M' | @$H cat | cmp - '$BATS_FILE_TMPDIR/in.32M' && echo same"
+		assert_output same
+		[[ $stderr == *"_SHA256, libsodium), host key"* ]]
+	done
 	IPCSH_CIPHERS=rot13 run --separate-stderr "$IPCSH" -c "@$H true"
 	[ "$status" -eq 255 ]
 	[[ $stderr == *"no cipher in common"* ]]

@@ -2,7 +2,7 @@
 # Installs the Debian packages ipcsh needs to build and to run its tests.
 # Quiet and quick when everything is already there.
 set -e
-PKGS="build-essential pkg-config libreadline-dev libsodium-dev clang \
+PKGS="build-essential pkg-config libreadline-dev libsodium-dev libssl-dev clang \
 bats bats-assert bats-support bats-file tmux mandoc openssh-server openssh-client \
 tcpdump python3 shellcheck cppcheck procps util-linux psmisc man-db zsh fish bash-completion dash less \
 graphviz"

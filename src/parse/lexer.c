@@ -288,11 +288,11 @@ static void word_dollar(struct lexer *lx, bool dq)
 		word_cmdsubst(lx, open, k + 1);
 	else if (n == '{')
 		word_brace(lx, open, k + 1, dq);
-	else if (n == '$' && k == open + 1) {
+	else if (n == '$') {
 		/* $$ is the shell's pid: the second '$' opens nothing ($$( is
-		 * $$ then '(', as in sh). */
+		 * $$ then '(', as in sh), also across a line continuation. */
 		sb_add(&lx->tmp, "$$", 2);
-		lx->pos += 2;
+		lx->pos = k + 1;
 	} else
 		sb_addc(&lx->tmp, lx->src[lx->pos++]);
 }

@@ -28,8 +28,8 @@ static long skip_dollar(const char *s, size_t len, size_t i, int depth, bool dq)
 	size_t k = i + 1; /* past line continuations, as the lexer does */
 	while (k + 2 < len && s[k] == '\\' && s[k + 1] == '\n')
 		k += 2;
-	if (k == i + 1 && k < len && s[k] == '$')
-		return (long)i + 2; /* $$: the second '$' opens nothing */
+	if (k < len && s[k] == '$')
+		return (long)k + 1; /* $$: the second '$' opens nothing */
 	if (k >= len || (s[k] != '(' && s[k] != '{'))
 		return (long)i + 1;
 	if (s[k] == '(' && k + 1 < len && s[k + 1] == '(') {

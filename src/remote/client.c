@@ -9,6 +9,7 @@
  * fds 1/2 may block, which is harmless because the daemon never blocks on
  * us (flow control, §3.2) and a signal interrupts the write.
  */
+#include "noise.h"
 #include "remote.h"
 
 #include <errno.h>
@@ -433,8 +434,8 @@ static int client_check_host(struct client *cl, const struct rtarget *t, const s
 	if (cl->rs->trace) {
 		char fp[KEY_FP_MAX];
 		key_fingerprint(hs->rs, fp);
-		fprintf(stderr, "+ %s: %s (%s), host key %s\n", cl->name, rhs_cipher_name(hs->cipher),
-			hs->protocol, fp);
+		fprintf(stderr, "+ %s: %s (%s, %s), host key %s\n", cl->name,
+			rhs_cipher_name(hs->cipher), hs->protocol, noise_aead_library(), fp);
 	}
 	return 0;
 }

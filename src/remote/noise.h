@@ -60,6 +60,11 @@ struct noise_cs {
 	uint8_t cipher;
 };
 
+/* Which library seals and opens records: "OpenSSL" (libcrypto, loaded at
+ * the first use, in the default build) or "libsodium" (CRYPTO=sodium, no
+ * libcrypto.so.3, or IPCSH_AEAD=sodium). */
+const char *noise_aead_library(void);
+
 /* EncryptWithAd: writes len (+ NOISE_TAGLEN with a key) bytes to out, which
  * may be in; returns that length, or -1 (nonce exhausted). */
 long noise_cs_encrypt(struct noise_cs *cs, const uint8_t *ad, size_t adlen,

@@ -1,0 +1,5 @@
+# $$ is the pid also when a line continuation separates the two $
+a=$\
+$; [ "$a" = $$ ] && echo pid
+b="$\
+$"; [ "$b" = $$ ] && echo pid-in-quotes

@@ -23,6 +23,9 @@
 #      C pair (bench/pipepair.c, 1 MiB pipe) and memcpy, 64 KiB and 64-byte
 #      records, one ring-aware side vs relayed shm, ring round trips (each
 #      batch next to the cache-line floor of the same two vCPUs)
+#   8. graphs (issue 17): process substitution, ipcsh vs bash in the same
+#      run: a tee >( ) >( ) fan-out and a paste <( ) <( ) fan-in of BYTES,
+#      pipe and shm edges, and the launch cost of a two-substitution command
 # Timings come from ipcsh's own engine (`ipcsh --bench --time`): each
 # command is spawned directly (no shell around it), the commands of a table
 # interleaved, a warm-up first, medians reported.
@@ -614,6 +617,48 @@ section_rtt() {
 	echo
 }
 
+# Section 8. bash does not wait for >( ): the fan-out runs inside
+# `{ ...; } | cat >/dev/null` with the consumers writing to that pipe, so
+# both shells end only when every consumer has (the same work for both).
+section_graph() {
+	echo "## 8. Pipeline graphs (issue 17): process substitution, $BYTES"
+	echo
+	local half=$((NBYTES / 2)) f="$tmp/lines"
+	yes 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde | head -c "$half" >"$f" || return
+	local z="head -c $NBYTES /dev/zero"
+	local out_b="{ $z | tee >(cat) >(cat) >/dev/null; } | cat >/dev/null"
+	local out_p="{ $z | tee >(cat) >(cat) >/dev/null; } | cat >/dev/null"
+	local out_s="{ $z | tee >[shm](cat) >[shm](cat) >/dev/null; } | cat >/dev/null"
+	local qf in_b in_s
+	qf=$(q "$f")
+	in_b="paste <(cat $qf) <(cat $qf) >/dev/null"
+	in_s="paste <[shm](cat $qf) <[shm](cat $qf) >/dev/null"
+	timeit graph_out "$REPS" -- bash bash -c "$out_b" ::: pipe "$IPCSH" -c "$out_p" ::: shm "$IPCSH" -c "$out_s"
+	timeit graph_in "$REPS" -- bash bash -c "$in_b" ::: pipe "$IPCSH" -c "$in_b" ::: shm "$IPCSH" -c "$in_s"
+	local l='cat <(true) <(true)'
+	timeit graph_launch "$LAUNCH_REPS" -- bash bash -c "$l" ::: ipcsh "$IPCSH" -c "$l"
+	rm -f "$f"
+	echo "Fan-out: \`{ head -c $BYTES /dev/zero | tee >(cat) >(cat) >/dev/null; } | cat >/dev/null\`;"
+	echo "fan-in: \`paste <(cat F) <(cat F) >/dev/null\` with F $((half >> 20)) MiB of 64-byte lines;"
+	echo "ratio = bash's median wall time / ipcsh's (above 1: ipcsh is faster)."
+	echo
+	echo "| graph | bash ms | ipcsh pipe ms | pipe vs bash | ipcsh shm ms | shm vs bash | target |"
+	echo "|---|---|---|---|---|---|---|"
+	local w b p sh r
+	for w in graph_out graph_in; do
+		b=$(get "$w" bash median_ms) p=$(get "$w" pipe median_ms) sh=$(get "$w" shm median_ms)
+		r=$(ratio "$b" "$p")
+		echo "| ${w#graph_} | $b | $p | $r | $sh | $(ratio "$b" "$sh") | pipe >= 1.0x bash: $(mark "$r" ">=" 1.0) |"
+	done
+	b=$(get graph_launch bash median_ms) p=$(get graph_launch ipcsh median_ms)
+	r=$(ratio "$p" "$b")
+	echo
+	echo "Launch of \`$l\`: bash $b ms, ipcsh $p ms, ipcsh/bash $r (target <= 1.1: $(mark "$r" "<=" 1.1));" \
+		"fastest runs ipcsh/bash $(ratio "$(get graph_launch ipcsh min_ms)" "$(get graph_launch bash min_ms)")" \
+		"(bash does not wait for its substitutions, ipcsh does)."
+	echo
+}
+
 main() {
 	machine
 	start_ipcshd || echo "(ipcshd not available: no remote rows)" >&2
@@ -624,6 +669,7 @@ main() {
 	skip 5 || section_remote
 	skip 6 || section_scripts
 	skip 7 || section_ring
+	skip 8 || section_graph
 }
 
 start=$(date +%s)

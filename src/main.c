@@ -39,7 +39,8 @@ static const char usage_text[] =
 	"  -s               read commands from stdin; operands are $1...\n"
 	"  -x               print each pipeline with its wiring before running it\n"
 	"  -n               parse only: report syntax errors, run nothing\n"
-	"  --plan[=json]    print the plan (stages, edges, transports) and run nothing\n"
+	"  --plan[=FORMAT]  print the plan (stages, substitutions, edges, transports) and run\n"
+	"                   nothing; FORMAT text, json or dot (Graphviz)\n"
 	"  --stats[=json]   after each pipeline, print per-edge statistics to stderr\n"
 	"  --bench [OPTS]   compare the transports on one workload\n"
 	"  --key FILE       private key for remote stages (default ~/.config/ipcsh/id)\n"
@@ -132,6 +133,8 @@ static void long_option(const char *a, int argc, char **argv, int *i, struct opt
 		sh.plan = PLAN_JSON;
 	} else if (!strcmp(a, "--plan=text")) {
 		sh.plan = PLAN_TEXT;
+	} else if (!strcmp(a, "--plan=dot")) {
+		sh.plan = PLAN_DOT;
 	} else if (!strcmp(a, "--stats") || !strcmp(a, "--stats=text")) {
 		sh.stats = STATS_TEXT;
 	} else if (!strcmp(a, "--stats=json")) {
@@ -240,7 +243,9 @@ static int run_main_text(const char *text, size_t len, const char *name)
 	}
 	if (sh.plan != PLAN_NONE) {
 		struct strbuf sb = {0};
-		plan_format(&sb, s, &sh.dflt_edge, sh.plan == PLAN_JSON, name);
+		plan_format_as(&sb, s, &sh.dflt_edge,
+			       sh.plan == PLAN_JSON ? PLAN_FMT_JSON : sh.plan == PLAN_DOT ? PLAN_FMT_DOT
+										  : PLAN_FMT_TEXT, name);
 		if (sb.len && write_all(1, sb.buf, sb.len) < 0) { /* stdout gone */ }
 		sb_free(&sb);
 	}

@@ -310,6 +310,10 @@ print("ok")' out.json
 	assert_line --regexp '^\| memcpy .* \| ring / memcpy [0-9.]+ \|'
 	assert_line --regexp '^\| raw C pair over a 1 MiB pipe, 64-byte writes \| [0-9.]+ \| ring / pipe [0-9.]+ \|'
 	assert_line --regexp '^\| ring-aware producer, relayed consumer .* vs relayed shm [0-9.]+ \|'
+	# graphs (issue 17): process substitution against bash's
+	assert_line --regexp '^\| out \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| pipe >= 1.0x bash: (ok|MISSED) \|$'
+	assert_line --regexp '^\| in \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| pipe >= 1.0x bash: (ok|MISSED) \|$'
+	assert_line --regexp '^Launch of `cat <\(true\) <\(true\)`: bash [0-9.]+ ms, ipcsh [0-9.]+ ms, ipcsh/bash [0-9.]+ '
 	# Round trips: each batch beside the cache-line floor of the same two vCPUs.
 	assert_line --regexp '^\| 2 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| -?[0-9.]+ \|$'
 	assert_line --regexp '^Spinning: median of the batch medians [0-9.]+ us \(batches [0-9.]+\.\.[0-9.]+; target <= 0.25: (ok|MISSED)\),$'
@@ -324,7 +328,7 @@ print("ok")' out.json
 @test "bench: the script section (6) times dash and bash, and ipcsh only when it gives dash's answer" {
 	local rows='^\| .+ \| [0-9.]+ \| [0-9.]+ \| '
 	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
-		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7 8" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	assert_line --partial '## 6. Scripts (issue 12)'
 	# Six scripts; ipcsh's cell is a time or "n/a (why)", the check decides.
@@ -337,13 +341,13 @@ print("ok")' out.json
 	printf '#!/bin/bash\ncase $1 in --*) exec "%s" "$@" ;; esac\nf=$1; shift\nsed -E "s/\\|\\[[a-z:]+\\]/|/g" "$f" >"$f.plain.$$"\nbash "$f.plain.$$" "$@"; r=$?; rm -f "$f.plain.$$"; exit $r\n' "$IPCSH" >fake
 	chmod +x fake
 	run --separate-stderr env BENCH_IPCSH="$PWD/fake" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
-		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7 8" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	[ "$(grep -cE "$rows"'[0-9.]+ \| [0-9.]+ \| [0-9.]+ \| <= 1.0: (ok|MISSED) \|' <<<"$output")" -eq 6 ] || fail "$output"
 	assert_line --regexp '^ipcsh/bash peak RSS: [0-9.]+ '
 	printf '#!/bin/sh\ncase $1 in --*) exec "%s" "$@" ;; esac\necho 42\n' "$IPCSH" >fake
 	run --separate-stderr env BENCH_IPCSH="$PWD/fake" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
-		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
+		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7 8" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	[ "$(grep -cE "$rows"'n/a \(wrong answer: 42 instead of .+\) \|' <<<"$output")" -eq 6 ] || fail "$output"
 	run compgen -G "$BATS_TEST_TMPDIR/ipcsh-bench.*"

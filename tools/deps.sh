@@ -4,7 +4,8 @@
 set -e
 PKGS="build-essential pkg-config libreadline-dev libsodium-dev libssl-dev clang \
 bats bats-assert bats-support bats-file tmux mandoc openssh-server openssh-client \
-tcpdump python3 shellcheck cppcheck procps util-linux psmisc man-db zsh fish bash-completion dash less"
+tcpdump python3 shellcheck cppcheck procps util-linux psmisc man-db zsh fish bash-completion dash less \
+graphviz"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"

@@ -35,6 +35,7 @@
 #include "shell.h"
 
 char *(*expand_capture)(const struct word_part *cmd) = shell_capture;
+char *(*expand_procsub)(struct arena *a, const struct word_part *p);
 
 void strvec_push(struct arena *a, struct strvec *sv, char *s)
 {
@@ -504,6 +505,22 @@ static void pass_cmdsub(struct xctx *x, const struct word_part *p, struct xbuf *
 	free(out);
 }
 
+/* <(…) >(…): the path that stands for the substitution, never split. */
+static int pass_procsub(struct xctx *x, const struct word_part *p, struct xbuf *b)
+{
+	if (!expand_procsub) {
+		msg_err("%c(%.*s): process substitution is only run in a command's words and "
+			"redirections", p->u.procsub.out ? '>' : '<', (int)p->u.procsub.len,
+			p->u.procsub.src);
+		return -1;
+	}
+	char *path = expand_procsub(x->a, p);
+	if (!path)
+		return -1;
+	xbuf_add(b, path, strlen(path), X_QUOTED);
+	return 0;
+}
+
 /* A word that is one piece of unquoted literal text. */
 static const struct word_part *one_literal(const struct word *w)
 {
@@ -566,6 +583,10 @@ static int expand_parts(struct xctx *x, const struct word_part *p, struct xbuf *
 			break;
 		case WORD_ARITH:
 			if (pass_arith(x, p, b, dq) < 0)
+				return -1;
+			break;
+		case WORD_PROCSUB:
+			if (pass_procsub(x, p, b) < 0)
 				return -1;
 			break;
 		}
@@ -843,7 +864,7 @@ static struct word *parse_raw(struct arena *a, const char *raw, unsigned flags)
 /* No character that quotes or expands: the word is itself. */
 static bool plain(const char *raw)
 {
-	return !raw[strcspn(raw, "$'\"\\`~*?[")];
+	return !raw[strcspn(raw, "$'\"\\`~*?[<>")];
 }
 
 char *expand_single(struct arena *a, const char *raw)

@@ -25,6 +25,12 @@ void strvec_push(struct arena *a, struct strvec *sv, char *s);
  * points it at a function that runs nothing. */
 extern char *(*expand_capture)(const struct word_part *cmd);
 
+/* A process substitution (<(…), >(…)): returns the path that stands for it
+ * (in a), or NULL after a message. Set by the executor while it expands a
+ * command's words and redirections (src/exec/procsub.c); NULL elsewhere,
+ * where a substitution is an error. */
+extern char *(*expand_procsub)(struct arena *a, const struct word_part *p);
+
 /* ---- on typed words (what the parser produces) ---- */
 
 /* A command argument: all passes, zero or more fields appended to out.

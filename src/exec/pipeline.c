@@ -10,6 +10,7 @@
  */
 #include "pipeline.h"
 #include "pipestatus.h"
+#include "runner.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -20,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,59 +33,10 @@
 #include "../remote/remote.h"
 #include "expand.h"
 #include "flow.h"
+#include "procsub.h"
 #include "redir.h"
 #include "shell.h"
 #include "stats.h"
-
-enum stage_kind {
-	SK_NONE,      /* assignments and redirections only */
-	SK_EXEC,      /* a program */
-	SK_BUILTIN,   /* a built-in (src/builtin/) */
-	SK_FLOW,      /* break, continue, return, exit, eval, ., exec (flow.c) */
-	SK_FUNC,      /* a shell function */
-	SK_COMPOUND,  /* { }, ( ), if, while, until, for, case, NAME() */
-	SK_REMOTE,    /* @host cmd */
-};
-
-struct rstage {
-	const struct ast_cmd *ast;
-	enum stage_kind kind;
-	struct strvec argv;
-	struct strvec assigns;
-	char *remote;
-	const char *path;             /* SK_EXEC: resolved program */
-	const struct builtin *bi;
-	const struct flow_builtin *flow;
-	struct func *fn;
-	struct fdacts fa;
-	int in_fd, out_fd;            /* from edges, -1 = inherit */
-	bool fg_here;                 /* runs in ipcsh itself (a lone stage) */
-	int preset;                   /* status when not started, -1 otherwise */
-};
-
-struct redge {
-	struct edge e;
-	bool prepared, released;
-	int prod_fd, cons_fd;         /* what the stages get */
-	int relay_in_fd, relay_out_fd, count_in, count_out;
-	bool count_producer;          /* the counting relay writes into the object */
-	uint64_t budget[2];           /* pipe budget taken for our own pipes */
-};
-
-struct run {
-	struct arena a;
-	const struct ast_pipeline *p;
-	size_t n;
-	struct rstage *st;
-	struct redge *ed;
-	struct edge_stats *stats;     /* MAP_SHARED, n-1 entries */
-	struct job *job;
-	sigset_t child_dflt;          /* signals exec'd stages get reset to default */
-	pid_t pgid;
-	bool fg;
-	unsigned flags;               /* EV_* for stages that run shell code */
-	uint64_t t0;
-};
 
 /* ---- command lookup ---------------------------------------------------- */
 
@@ -204,7 +158,7 @@ static void builtin_unassign(struct saved_var *sv)
 /* Expand a stage's words. assign_now (a command of assignments only): set
  * each variable as soon as it is expanded, so that `a=1 b=$a` sees the new
  * a, as in sh. */
-static int expand_stage(struct run *r, struct rstage *s, bool assign_now)
+int stage_expand(struct run *r, struct rstage *s, bool assign_now)
 {
 	const struct ast_cmd *as = s->ast;
 	/* The words first, then the assignments in order, each visible to
@@ -290,36 +244,123 @@ static void trace(struct run *r)
 		}
 	}
 	sb_addc(&sb, '\n');
+	procsub_trace(r, ps4 ? ps4 : "+ ", &sb);
 	if (write_all(2, sb.buf, sb.len) < 0) { /* stderr gone */ }
 	sb_free(&sb);
 }
 
 /* ---- edges --------------------------------------------------------------- */
 
+void redge_release(struct redge *e)
+{
+	int *fds[] = {&e->relay_in_fd, &e->relay_out_fd, &e->count_in, &e->count_out};
+	for (size_t k = 0; k < ARRAY_LEN(fds); k++) {
+		/* A counting relay's transport end is the transport's to close. */
+		if (*fds[k] >= 0 && *fds[k] != e->e.wfd && *fds[k] != e->e.rfd)
+			close(*fds[k]);
+		*fds[k] = -1;
+	}
+	/* prod_fd/cons_fd are either the transport's (released below) or ours. */
+	if (e->prod_fd >= 0 && e->prod_fd != e->e.wfd)
+		close(e->prod_fd);
+	if (e->cons_fd >= 0 && e->cons_fd != e->e.rfd)
+		close(e->cons_fd);
+	e->prod_fd = e->cons_fd = -1;
+	pipe_budget_release(e->budget[0] + e->budget[1]);
+	e->budget[0] = e->budget[1] = 0;
+	if (e->prepared && e->e.ops->release)
+		e->e.ops->release(&e->e);
+	e->released |= e->prepared;
+	e->prepared = false;
+}
+
 static void edges_release(struct run *r)
 {
-	for (size_t i = 0; i + 1 < r->n; i++) {
-		struct redge *e = &r->ed[i];
-		int *fds[] = {&e->relay_in_fd, &e->relay_out_fd, &e->count_in, &e->count_out};
-		for (size_t k = 0; k < ARRAY_LEN(fds); k++) {
-			/* A counting relay's transport end is the transport's to close. */
-			if (*fds[k] >= 0 && *fds[k] != e->e.wfd && *fds[k] != e->e.rfd)
-				close(*fds[k]);
-			*fds[k] = -1;
-		}
-		/* prod_fd/cons_fd are either the transport's (released below) or ours. */
-		if (e->prod_fd >= 0 && e->prod_fd != e->e.wfd)
-			close(e->prod_fd);
-		if (e->cons_fd >= 0 && e->cons_fd != e->e.rfd)
-			close(e->cons_fd);
-		e->prod_fd = e->cons_fd = -1;
-		pipe_budget_release(e->budget[0] + e->budget[1]);
-		e->budget[0] = e->budget[1] = 0;
-		if (e->prepared && e->e.ops->release)
-			e->e.ops->release(&e->e);
-		e->released |= e->prepared;
-		e->prepared = false;
+	for (size_t i = 0; i + 1 < r->n; i++)
+		redge_release(&r->ed[i]);
+	procsub_release(r);
+}
+
+/* An fd that a "/dev/fd/N" path cannot stand for: a socket (open fails)
+ * or a named FIFO (open waits for a peer that may be gone). */
+static bool path_unsafe(int fd)
+{
+	struct stat stt;
+	struct statfs sfs;
+	if (fd < 0 || fstat(fd, &stt) < 0)
+		return false;
+	return S_ISSOCK(stt.st_mode) ||
+	       (S_ISFIFO(stt.st_mode) && fstatfs(fd, &sfs) == 0 && sfs.f_type != PIPEFS_MAGIC);
+}
+
+int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct edge_stats *st,
+		  int pipe_side)
+{
+	e->e.index = index;
+	e->e.spec = *sp;
+	e->e.ops = transport_ops_for(e->e.spec.kind);
+	e->e.rfd = e->e.wfd = -1;
+	e->e.stats = st;
+	e->e.want_stats = sh.stats != STATS_NONE;
+	e->prod_fd = e->cons_fd = e->relay_in_fd = e->relay_out_fd = e->count_in = e->count_out = -1;
+	char ends[64];
+	edge_ends(&e->e, ends, sizeof ends);
+	if (!e->e.ops) {
+		msg_err("edge %s: transport '%s' is not available in this build", ends,
+			transport_name(e->e.spec.kind));
+		return -1;
 	}
+	struct errbuf err = {{0}};
+	if (e->e.ops->prepare(&e->e, &err) < 0) {
+		msg_err("%s", err.msg[0] ? err.msg : "cannot prepare edge");
+		return -1;
+	}
+	e->prepared = true;
+	/* A side whose end is opened by a /dev/fd path gets a pipe, with the
+	 * counting relay between it and a socket or named FIFO. */
+	bool sock_w = pipe_side == 0 && !e->e.ops->relay_in && path_unsafe(e->e.wfd);
+	bool sock_r = pipe_side == 1 && !e->e.ops->relay_out && path_unsafe(e->e.rfd);
+	int p[2];
+	if (e->e.ops->relay_in) {
+		if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
+			goto pipe_fail;
+		e->prod_fd = p[1];
+		e->relay_in_fd = p[0];
+		if (e->e.ops->stage_pipe)
+			e->e.ops->stage_pipe(&e->e, 0, p[1]);
+	} else if (sock_w || (e->e.want_stats && !e->e.ops->relay_out &&
+				e->e.ops->count_at_producer && !sock_r)) {
+		/* producer -> pipe -> counting relay -> the object -> consumer */
+		if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
+			goto pipe_fail;
+		e->prod_fd = p[1];
+		e->count_in = p[0];
+		e->count_out = e->e.wfd;
+		e->cons_fd = e->e.rfd;
+		e->count_producer = true;
+		return 0;
+	} else {
+		e->prod_fd = e->e.wfd;
+	}
+	if (e->e.ops->relay_out || e->e.want_stats || sock_r) {
+		if (pipe_make(p, 1u << 20, &e->budget[1]) < 0)
+			goto pipe_fail;
+		e->cons_fd = p[0];
+		if (e->e.ops->relay_out) {
+			e->relay_out_fd = p[1];
+			if (e->e.ops->stage_pipe)
+				e->e.ops->stage_pipe(&e->e, 1, p[0]);
+		} else {
+			e->count_in = e->e.rfd;
+			e->count_out = p[1];
+		}
+	} else {
+		e->cons_fd = e->e.rfd;
+	}
+	return 0;
+pipe_fail:
+	msg_errno("edge %s (%s): cannot create relay pipe", ends, transport_name(e->e.spec.kind));
+	return -1;
 }
 
 static int edges_prepare(struct run *r)
@@ -334,67 +375,10 @@ static int edges_prepare(struct run *r)
 		}
 	}
 	for (size_t i = 0; i + 1 < r->n; i++) {
-		struct redge *e = &r->ed[i];
 		const struct edge_spec *sp = &r->p->edges[i];
-		e->e.index = (int)i + 1;
-		e->e.spec = sp->dflt ? sh.dflt_edge : *sp;
-		e->e.ops = transport_ops_for(e->e.spec.kind);
-		e->e.rfd = e->e.wfd = -1;
-		e->e.stats = &r->stats[i];
-		e->e.want_stats = sh.stats != STATS_NONE;
-		e->prod_fd = e->cons_fd = e->relay_in_fd = e->relay_out_fd = e->count_in = e->count_out = -1;
-		if (!e->e.ops) {
-			msg_err("edge %d->%d: transport '%s' is not available in this build", e->e.index,
-				e->e.index + 1, transport_name(e->e.spec.kind));
+		if (redge_prepare(&r->ed[i], sp->dflt ? &sh.dflt_edge : sp, (int)i + 1, &r->stats[i],
+				  -1) < 0)
 			return -1;
-		}
-		struct errbuf err = {{0}};
-		if (e->e.ops->prepare(&e->e, &err) < 0) {
-			msg_err("%s", err.msg[0] ? err.msg : "cannot prepare edge");
-			return -1;
-		}
-		e->prepared = true;
-		int p[2];
-		if (e->e.ops->relay_in) {
-			if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
-				goto pipe_fail;
-			e->prod_fd = p[1];
-			e->relay_in_fd = p[0];
-			if (e->e.ops->stage_pipe)
-				e->e.ops->stage_pipe(&e->e, 0, p[1]);
-		} else if (e->e.want_stats && !e->e.ops->relay_out && e->e.ops->count_at_producer) {
-			/* producer -> pipe -> counting relay -> the object -> consumer */
-			if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
-				goto pipe_fail;
-			e->prod_fd = p[1];
-			e->count_in = p[0];
-			e->count_out = e->e.wfd;
-			e->cons_fd = e->e.rfd;
-			e->count_producer = true;
-			continue;
-		} else {
-			e->prod_fd = e->e.wfd;
-		}
-		if (e->e.ops->relay_out || e->e.want_stats) {
-			if (pipe_make(p, 1u << 20, &e->budget[1]) < 0)
-				goto pipe_fail;
-			e->cons_fd = p[0];
-			if (e->e.ops->relay_out) {
-				e->relay_out_fd = p[1];
-				if (e->e.ops->stage_pipe)
-					e->e.ops->stage_pipe(&e->e, 1, p[0]);
-			} else {
-				e->count_in = e->e.rfd;
-				e->count_out = p[1];
-			}
-		} else {
-			e->cons_fd = e->e.rfd;
-		}
-		continue;
-pipe_fail:
-		msg_errno("edge %d->%d (%s): cannot create relay pipe", e->e.index, e->e.index + 1,
-			  transport_name(e->e.spec.kind));
-		return -1;
 	}
 	for (size_t i = 0; i < r->n; i++) {
 		r->st[i].in_fd = i > 0 ? r->ed[i - 1].cons_fd : -1;
@@ -406,8 +390,18 @@ pipe_fail:
 /* ---- what outlives pipeline_run: edges whose transports want to hear
  * about the consumer's exit and the pipeline's end ------------------------ */
 
+struct kept_edges;
+
+/* The consumer node whose exit a process's on_exit reports. */
+struct kept_hook {
+	struct kept_edges *k;
+	int node;
+};
+
 struct kept_edges {
 	size_t n;
+	int *cons;                /* the consumer node of each edge */
+	struct kept_hook *hooks;  /* one per edge (the first edge of each consumer is used) */
 	struct edge e[];
 };
 
@@ -417,46 +411,90 @@ static void kept_edges_finish(void *ctx)
 	for (size_t i = 0; i < k->n; i++)
 		if (k->e[i].ops && k->e[i].ops->finish)
 			k->e[i].ops->finish(&k->e[i]);
+	free(k->cons);
+	free(k->hooks);
 	free(k);
 }
 
+/* A consumer has exited: tell every edge it consumed (a command may read
+ * several substitutions). */
 static void kept_edge_consumer_exit(void *ctx)
 {
-	struct edge *e = ctx;
-	e->ops->consumer_exit(e);
+	struct kept_hook *h = ctx;
+	for (size_t i = 0; i < h->k->n; i++) {
+		struct edge *e = &h->k->e[i];
+		if (h->k->cons[i] == h->node && e->ops && e->ops->consumer_exit)
+			e->ops->consumer_exit(e);
+	}
+}
+
+/* Every edge of the job, index 1..: the pipeline's, then the
+ * substitutions' (runner.h), with the nodes at its two ends. */
+static size_t edge_count(const struct run *r)
+{
+	return r->n - 1 + r->nsubs;
+}
+
+static struct redge *edge_at(struct run *r, int index, int *prod, int *cons)
+{
+	if (index < (int)r->n) {
+		*prod = index - 1;
+		*cons = index;
+		return &r->ed[index - 1];
+	}
+	return procsub_edge(r, index, prod, cons);
+}
+
+/* The process running node idx, or NULL. */
+static struct proc *node_proc(struct job *j, int idx)
+{
+	for (size_t p = 0; p < j->nprocs; p++)
+		if (j->procs[p].role == ROLE_STAGE && j->procs[p].index == idx)
+			return &j->procs[p];
+	return NULL;
 }
 
 /* Keep a copy of the released edges with the job, and hook the consumers. */
 static void edges_keep(struct run *r)
 {
+	size_t ne = edge_count(r);
 	bool any = false;
-	for (size_t i = 0; i + 1 < r->n; i++)
-		any |= r->ed[i].e.ops && (r->ed[i].e.ops->finish || r->ed[i].e.ops->consumer_exit);
+	int prod, cons;
+	for (size_t i = 1; i <= ne; i++) {
+		const struct redge *e = edge_at(r, (int)i, &prod, &cons);
+		any |= e->e.ops && (e->e.ops->finish || e->e.ops->consumer_exit);
+	}
 	if (!any)
 		return;
-	struct kept_edges *k = xcalloc(1, sizeof *k + (r->n - 1) * sizeof k->e[0]);
-	k->n = r->n - 1;
-	for (size_t i = 0; i + 1 < r->n; i++) {
-		k->e[i] = r->ed[i].e;
+	struct kept_edges *k = xcalloc(1, sizeof *k + ne * sizeof k->e[0]);
+	k->n = ne;
+	k->cons = xcalloc(ne, sizeof *k->cons);
+	k->hooks = xcalloc(ne, sizeof *k->hooks);
+	for (size_t i = 0; i < ne; i++) {
+		struct redge *re = edge_at(r, (int)i + 1, &prod, &cons);
+		k->e[i] = re->e;
+		k->cons[i] = cons;
 		k->e[i].stats = NULL; /* the shared page is unmapped when pipeline_run returns */
 		/* Who writes into the object: the producer, or the counting relay
 		 * that --stats put on the producer's side. */
-		enum proc_role role = r->ed[i].count_producer ? ROLE_RELAY : ROLE_STAGE;
-		for (size_t p = 0; p < r->job->nprocs; p++)
-			if (r->job->procs[p].role == role && r->job->procs[p].index == (int)i)
-				k->e[i].producer_pid = r->job->procs[p].pid;
+		for (size_t p = 0; p < r->job->nprocs; p++) {
+			const struct proc *pr = &r->job->procs[p];
+			if (re->count_producer ? pr->role == ROLE_RELAY && pr->index == (int)i + 1
+					       : pr->role == ROLE_STAGE && pr->index == prod)
+				k->e[i].producer_pid = pr->pid;
+		}
 	}
-	for (size_t i = 1; i < r->n; i++) {
-		struct edge *e = &k->e[i - 1];
+	for (size_t i = 0; i < ne; i++) {
+		struct edge *e = &k->e[i];
 		if (!e->ops || !e->ops->consumer_exit)
 			continue;
-		struct proc *pr = NULL;
-		for (size_t p = 0; p < r->job->nprocs && !pr; p++)
-			if (r->job->procs[p].role == ROLE_STAGE && r->job->procs[p].index == (int)i)
-				pr = &r->job->procs[p];
+		struct proc *pr = node_proc(r->job, k->cons[i]);
 		if (pr && pr->state != PROC_DONE) {
-			pr->on_exit = kept_edge_consumer_exit;
-			pr->ctx = e;
+			if (!pr->on_exit) {
+				k->hooks[i] = (struct kept_hook){k, k->cons[i]};
+				pr->on_exit = kept_edge_consumer_exit;
+				pr->ctx = &k->hooks[i];
+			}
 		} else {
 			e->ops->consumer_exit(e); /* the consumer never started, or is gone */
 		}
@@ -490,6 +528,7 @@ pid_t shell_fork(pid_t pgid, bool foreground)
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		sh.in_subshell = true;
+		procsub_forget();
 		sh.jobctl = false;
 		sh.interactive = false;
 		job_forget_all();
@@ -530,11 +569,13 @@ static _Noreturn void child_exit(int status)
 	_exit(status & 0xff);
 }
 
-static void spawn_relay(struct run *r, struct redge *e, int side)
+void spawn_relay(struct run *r, struct redge *e, int side)
 {
 	pid_t pid = fork_internal(r);
 	if (pid < 0) {
-		msg_errno("edge %d->%d: cannot start relay", e->e.index, e->e.index + 1);
+		char ends[64];
+		edge_ends(&e->e, ends, sizeof ends);
+		msg_errno("edge %s: cannot start relay", ends);
 		return;
 	}
 	if (pid > 0) {
@@ -556,9 +597,9 @@ static void spawn_relay(struct run *r, struct redge *e, int side)
 		child_exit(e->e.ops->relay_in(&e->e, fd));
 	if (side == 1)
 		child_exit(e->e.ops->relay_out(&e->e, fd));
-	char what[64];
-	snprintf(what, sizeof what, "edge %d->%d (%s)", e->e.index, e->e.index + 1,
-		 transport_name(e->e.spec.kind));
+	char what[96], ends[64];
+	edge_ends(&e->e, ends, sizeof ends);
+	snprintf(what, sizeof what, "edge %s (%s)", ends, transport_name(e->e.spec.kind));
 	child_exit(relay_count(e->count_in, e->count_out, e->e.stats, what));
 }
 
@@ -573,6 +614,7 @@ static bool fork_stage(struct run *r, struct rstage *s, int idx, int fail_status
 	if (pid < 0) {
 		msg_errno("%s: cannot fork", s->argv.n ? s->argv.v[0] : "stage");
 		job_set_stage_status(r->job, idx, fail_status);
+		s->preset = fail_status;
 		return false;
 	}
 	if (pid > 0) {
@@ -582,6 +624,7 @@ static bool fork_stage(struct run *r, struct rstage *s, int idx, int fail_status
 	if ((s->in_fd >= 0 && dup2(s->in_fd, 0) < 0) || (s->out_fd >= 0 && dup2(s->out_fd, 1) < 0) ||
 	    fdacts_apply(&s->fa) < 0)
 		child_exit(1);
+	procsub_child_keep(r, idx);
 	return true;
 }
 
@@ -685,6 +728,7 @@ static int exec_start(const struct run *r, const struct rstage *s, char **env, p
 	if (s->out_fd >= 0)
 		posix_spawn_file_actions_adddup2(&fa, s->out_fd, 1);
 	int err = fdacts_to_spawn(&s->fa, &fa) < 0 ? errno : 0;
+	procsub_spawn_actions(r, s->node, &fa);
 	*pid = -1;
 	if (!err)
 		err = posix_spawn(pid, s->path, &fa, &at, s->argv.v, env);
@@ -710,6 +754,7 @@ static void exec_record(struct run *r, struct rstage *s, int idx, int err, pid_t
 		errno = err;
 		msg_errno("%s", s->argv.v[0]);
 		job_set_stage_status(r->job, idx, err == ENOENT ? 127 : 126);
+		s->preset = err == ENOENT ? 127 : 126;
 		return;
 	}
 	note_proc(r, pid, ROLE_STAGE, idx);
@@ -803,6 +848,15 @@ static void spawn_exec_parallel(struct run *r, size_t first, bool *done)
 	}
 }
 
+void stage_spawn(struct run *r, struct rstage *s)
+{
+	if (s->kind == SK_EXEC)
+		spawn_exec(r, s, s->node);
+	else
+		spawn_internal(r, s, s->node);
+	fdacts_close_owned(&s->fa);
+}
+
 static void spawn_all(struct run *r)
 {
 	bool *done = arena_alloc(&r->a, r->n * sizeof *done);
@@ -814,15 +868,12 @@ static void spawn_all(struct run *r)
 			job_set_stage_status(r->job, (int)i, s->preset);
 			continue;
 		}
-		if (s->kind == SK_EXEC)
-			spawn_exec(r, s, (int)i);
-		else
-			spawn_internal(r, s, (int)i);
-		fdacts_close_owned(&s->fa);
+		stage_spawn(r, s);
 		/* Once the job's process group exists, the rest may start in parallel. */
 		if (i == 0 && (r->pgid || !sh.jobctl))
 			spawn_exec_parallel(r, 1, done);
 	}
+	procsub_spawn(r);
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		struct redge *e = &r->ed[i];
 		if (e->relay_in_fd >= 0)
@@ -838,7 +889,7 @@ static void spawn_all(struct run *r)
 
 /* ---- the whole pipeline --------------------------------------------------- */
 
-static int classify(struct run *r, struct rstage *s)
+void stage_classify(struct run *r, struct rstage *s)
 {
 	s->preset = -1;
 	if (s->remote) {
@@ -847,16 +898,16 @@ static int classify(struct run *r, struct rstage *s)
 			msg_err("@%s: no command for the remote stage", s->remote);
 			s->preset = 2;
 		}
-		return 0;
+		return;
 	}
 	if (s->ast->kind != CMD_SIMPLE) {
 		s->kind = SK_COMPOUND;
-		return 0;
+		return;
 	}
 	if (!s->argv.n) {
 		s->kind = SK_NONE;
 		s->bi = builtin_find("true");
-		return 0;
+		return;
 	}
 	/* `command [-p] [--] NAME ARGS`: NAME, but never a function; the
 	 * describing forms (-v, -V) are the built-in's. */
@@ -887,19 +938,19 @@ static int classify(struct run *r, struct rstage *s)
 	/* POSIX's order: special built-ins, functions, built-ins, $PATH. */
 	if ((s->flow = flow_find(name))) {
 		s->kind = SK_FLOW;
-		return 0;
+		return;
 	}
 	if ((s->bi = builtin_find(name)) && is_special_builtin(name)) {
 		s->kind = SK_BUILTIN;
-		return 0;
+		return;
 	}
 	if (!no_func && (s->fn = func_find(name))) {
 		s->kind = SK_FUNC;
-		return 0;
+		return;
 	}
 	if (s->bi) {
 		s->kind = SK_BUILTIN;
-		return 0;
+		return;
 	}
 	s->kind = SK_EXEC;
 	/* `PATH=dir cmd` looks cmd up in the new PATH. */
@@ -914,7 +965,6 @@ static int classify(struct run *r, struct rstage *s)
 		var_journal_rollback(mark);
 	if (st)
 		s->preset = st;
-	return 0;
 }
 
 /* Whether a stage of the job was killed by sig (the signal that ended it). */
@@ -939,8 +989,11 @@ static int relay_verdict(struct run *r)
 			continue;
 		int ws = p->wstatus;
 		if (WIFSIGNALED(ws) && WTERMSIG(ws) != SIGPIPE && !stage_killed_by(r->job, WTERMSIG(ws))) {
-			const struct redge *e = &r->ed[p->index - 1];
-			msg_err("edge %d->%d (%s): relay killed by signal %d (%s)", p->index, p->index + 1,
+			int prod, cons;
+			const struct redge *e = edge_at(r, p->index, &prod, &cons);
+			char ends[64];
+			edge_ends(&e->e, ends, sizeof ends);
+			msg_err("edge %s (%s): relay killed by signal %d (%s)", ends,
 				transport_name(e->e.spec.kind), WTERMSIG(ws), strsignal(WTERMSIG(ws)));
 			bad = 1;
 		} else if (WIFEXITED(ws) && WEXITSTATUS(ws) != 0) {
@@ -952,14 +1005,16 @@ static int relay_verdict(struct run *r)
 
 static int finish(struct run *r)
 {
-	int status = job_status(r->job, sh.opt_pipefail);
+	int status = procsub_status(r, sh.opt_pipefail, job_status(r->job, sh.opt_pipefail));
 	if (relay_verdict(r) && status == 0)
 		status = 1;
-	if (sh.stats != STATS_NONE && r->n > 1) {
-		struct edge **ev = arena_alloc(&r->a, (r->n - 1) * sizeof *ev);
-		for (size_t i = 0; i + 1 < r->n; i++)
-			ev[i] = &r->ed[i].e;
-		stats_print(r->p->text, ev, r->n - 1, now_ns() - r->t0);
+	size_t ne = edge_count(r);
+	if (sh.stats != STATS_NONE && ne) {
+		struct edge **ev = arena_alloc(&r->a, ne * sizeof *ev);
+		int prod, cons;
+		for (size_t i = 0; i < ne; i++)
+			ev[i] = &edge_at(r, (int)i + 1, &prod, &cons)->e;
+		stats_print(r->p->text, ev, ne, now_ns() - r->t0);
 	}
 	/* A foreground job killed by a signal: say so, as interactive shells do. */
 	for (size_t i = 0; sh.interactive && i < r->job->nprocs; i++) {
@@ -1066,6 +1121,7 @@ static int run_job(struct run *r, bool background)
 		for (size_t i = 0; i + 1 < r->n; i++)
 			if (r->ed[i].released && r->ed[i].e.ops->finish)
 				r->ed[i].e.ops->finish(&r->ed[i].e);
+		procsub_abandon(r);
 		return 1;
 	}
 	pipeline_fault("prepared");
@@ -1104,6 +1160,44 @@ static int run_job(struct run *r, bool background)
 	if (job_state(r->job) == JOB_STOPPED)
 		return 128 + SIGTSTP;
 	int status = finish(r);
+	job_remove(r->job);
+	return status;
+}
+
+/* A stage that runs in ipcsh itself with substitutions in its words
+ * (`while read l; do …; done < <(cmd)`, `f <(cmd)`): the substitutions
+ * are a job of their own in ipcsh's process group, started before and
+ * waited for after it; their
+ * host fds stay open across exec meanwhile, so the programs it runs can
+ * open "/dev/fd/N" too, as in bash. */
+static void here_start(struct run *r)
+{
+	if (!r->nsubs)
+		return;
+	sig_child_default_set(&r->child_dflt);
+	r->job = job_new(r->p->text, (int)r->n);
+	/* ipcsh keeps the terminal while it runs the stage, and the
+	 * substitutions join its process group: Ctrl-C reaches them with
+	 * the foreground that ipcsh is (the job has no group of its own). */
+	r->fg = false;
+	r->pgid = sh.jobctl ? sh.pgid : 0;
+	procsub_spawn(r);
+	procsub_hand_to_host(r, 0);
+}
+
+static int here_finish(struct run *r, int status)
+{
+	if (!r->job)
+		return procsub_status(r, false, status);
+	procsub_release(r);
+	job_set_stage_status(r->job, 0, status);
+	edges_keep(r);
+	job_wait_fg(r->job, false);
+	if (job_state(r->job) == JOB_STOPPED)
+		return status;
+	status = finish(r);
+	if (sh.interactive && stage_killed_by(r->job, SIGINT))
+		fputc('\n', stderr); /* ^C ended the substitutions, and with them the stage */
 	job_remove(r->job);
 	return status;
 }
@@ -1180,14 +1274,19 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 	 * expansions assign (`echo ${b=2} &`) does not stay. */
 	size_t mark = background ? var_journal_begin() : 0;
 	bool expanded = true;
+	struct procsub_scope scope;
+	procsub_open(&r, &scope);
 	for (size_t i = 0; i < r.n && expanded; i++) {
 		r.st[i].ast = &p->stages[i];
 		r.st[i].in_fd = r.st[i].out_fd = -1;
-		expanded = expand_stage(&r, &r.st[i], only_assigns && !background) == 0;
+		r.st[i].node = (int)i;
+		procsub_host(&scope, (int)i);
+		expanded = stage_expand(&r, &r.st[i], only_assigns && !background) == 0;
 	}
 	if (background)
 		var_journal_rollback(mark);
 	if (!expanded) {
+		procsub_close(&scope);
 		/* An expansion error (${x:?}, a bad substitution) ends a
 		 * script, as in sh; at the prompt it drops the rest of the
 		 * line. */
@@ -1198,25 +1297,44 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 	if (only_assigns) {
 		if (sh.opt_x && s0->assigns.n)
 			trace(&r);
-		if (redir_prepare(&r.a, s0->ast->redirs, &s0->fa) < 0)
+		procsub_host(&scope, 0);
+		int rc = redir_prepare(&r.a, s0->ast->redirs, &s0->fa);
+		procsub_close(&scope);
+		if (rc < 0 || r.graph_failed) {
+			fdacts_close_owned(&s0->fa);
+			x.status = 1;
 			goto out;
+		}
+		here_start(&r);
 		x.status = run_assignments_only(&r, s0) ? 1 : sh.cmdsub_status;
+		x.status = here_finish(&r, x.status);
 		goto out;
 	}
 	for (size_t i = 0; i < r.n; i++) {
-		classify(&r, &r.st[i]);
+		stage_classify(&r, &r.st[i]);
+		procsub_host(&scope, (int)i);
 		if (r.st[i].preset < 0 && redir_prepare(&r.a, r.st[i].ast->redirs, &r.st[i].fa) < 0)
 			r.st[i].preset = 1;
 	}
-	if (!background && exec_in_place_ok(&r, s0, last)) {
+	procsub_close(&scope);
+	if (r.graph_failed) {
+		/* A substitution's edge could not be prepared: nothing starts. */
+		for (size_t i = 0; i < r.n; i++)
+			fdacts_close_owned(&r.st[i].fa);
+		x.status = 1;
+		goto out;
+	}
+	if (!background && !r.nsubs && exec_in_place_ok(&r, s0, last)) {
 		x.status = exec_in_place(&r, s0);
 		goto out;
 	}
 	if (r.n == 1 && !background && runs_here(s0)) {
+		here_start(&r);
 		if (s0->preset >= 0)
 			x.status = s0->preset;
 		else
 			x = run_lone_here(&r, s0, flags);
+		x.status = here_finish(&r, x.status);
 		goto out;
 	}
 	x.status = run_job(&r, background);
@@ -1228,6 +1346,7 @@ out:
 	if (!background && !(r.n == 1 && r.st[0].kind == SK_COMPOUND && r.st[0].fg_here))
 		pipestatus_set1(x.status);
 done:
+	procsub_abandon(&r);
 	if (r.stats)
 		munmap(r.stats, (r.n - 1) * sizeof *r.stats);
 	arena_free(&r.a);

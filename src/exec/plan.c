@@ -10,6 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../parse/parse.h"
+#include "../parse/word.h"
+
 static const char *redir_op_text(enum redir_op op)
 {
 	switch (op) {
@@ -68,8 +71,146 @@ static void add_first_line(struct strbuf *sb, const char *text)
 		sb_adds(sb, text);
 }
 
-static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const struct edge_spec *dflt,
-			  int num, const char *conn, bool bg, const char *where)
+/* ---- the graph of a pipeline: its stages and process substitutions ----- */
+
+/* A node: a stage ("2") or a substitution ("2.<1"), in plan order (a node,
+ * then its substitutions, each followed by its own). A substitution whose
+ * list is one simple command has that command (its own substitutions are
+ * nodes too, as the executor expands it with the job); any other list runs
+ * in a forked ipcsh and is planned as pipelines of its own. */
+struct gnode {
+	char label[40];
+	const struct ast_cmd *cmd;    /* the command, or NULL for a list */
+	const struct ast_script *list;
+	const char *text;             /* the list as written */
+	int host;                     /* the node it feeds or reads; -1 for a stage */
+	bool out;                     /* >( ): the host writes */
+	struct edge_spec spec;        /* the substitution's edge (dflt: a plain pipe) */
+};
+
+struct graph {
+	struct arena a;               /* parsed words and lists */
+	struct gnode *v;
+	size_t n, cap;
+};
+
+static void graph_cmd_subs(struct graph *g, int host, const struct ast_cmd *c);
+
+static void graph_add_sub(struct graph *g, int host, const struct word_part *p, int k)
+{
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 8;
+		g->v = arena_realloc(&g->a, g->v, g->n * sizeof *g->v, g->cap * sizeof *g->v);
+	}
+	int me = (int)g->n++;
+	struct gnode *nd = &g->v[me];
+	memset(nd, 0, sizeof *nd);
+	if (snprintf(nd->label, sizeof nd->label, "%.24s.%c%d", g->v[host].label,
+		     p->u.procsub.out ? '>' : '<', k) >= (int)sizeof nd->label) {
+		/* deep nesting: a shortened label */
+	}
+	nd->host = host;
+	nd->out = p->u.procsub.out;
+	nd->spec = p->u.procsub.spec;
+	nd->text = arena_strndup(&g->a, p->u.procsub.src, p->u.procsub.len);
+	struct parse_error err;
+	const struct ast_script *sc = parse_script(&g->a, p->u.procsub.src, p->u.procsub.len,
+						   p->u.procsub.line, &err);
+	if (sc && sc->nitems == 1 && !sc->items[0].background && sc->items[0].andor.n == 1 &&
+	    sc->items[0].andor.pipes[0].nstages == 1 && !sc->items[0].andor.pipes[0].bang) {
+		nd->cmd = &sc->items[0].andor.pipes[0].stages[0];
+		if (nd->cmd->kind != CMD_SIMPLE)
+			nd->list = sc;
+		else
+			graph_cmd_subs(g, me, nd->cmd);
+	} else {
+		nd->list = sc;
+	}
+}
+
+/* The substitutions in one word, numbered on from *k. */
+static void graph_word_subs(struct graph *g, int host, const struct word *w, int *k)
+{
+	for (const struct word_part *p = w ? w->head : NULL; p; p = p->next)
+		if (p->kind == WORD_PROCSUB)
+			graph_add_sub(g, host, p, ++*k);
+}
+
+/* A redirection's target is still raw text: parsed here. */
+static void graph_raw_subs(struct graph *g, int host, const char *raw, int *k)
+{
+	if (!strchr(raw, '<') && !strchr(raw, '>'))
+		return;
+	struct parse_error err;
+	graph_word_subs(g, host, word_parse(&g->a, raw, strlen(raw), 1, 1, 0, &err), k);
+}
+
+/* In the order the executor expands them: words, assignments, redirections. */
+static void graph_cmd_subs(struct graph *g, int host, const struct ast_cmd *c)
+{
+	int k = 0;
+	for (size_t i = 0; i < c->nwords; i++)
+		graph_word_subs(g, host, c->words[i], &k);
+	for (size_t i = 0; i < c->nassigns; i++)
+		graph_word_subs(g, host, c->assigns[i], &k);
+	for (const struct ast_redir *r = c->redirs; r; r = r->next)
+		if (r->word && r->op != REDIR_HEREDOC && r->op != REDIR_CLOSE)
+			graph_raw_subs(g, host, r->word, &k);
+}
+
+/* The nodes of stage i (0-based) into g, which is emptied first. */
+static void graph_stage(struct graph *g, const struct ast_pipeline *p, size_t i)
+{
+	g->n = 0;
+	if (!g->cap) {
+		g->cap = 8;
+		g->v = arena_alloc(&g->a, g->cap * sizeof *g->v);
+	}
+	struct gnode *nd = &g->v[g->n++];
+	memset(nd, 0, sizeof *nd);
+	snprintf(nd->label, sizeof nd->label, "%zu", i + 1);
+	nd->cmd = &p->stages[i];
+	nd->host = -1;
+	if (p->stages[i].kind == CMD_SIMPLE)
+		graph_cmd_subs(g, 0, &p->stages[i]);
+}
+
+/* A substitution's edge as planned: a bare <( ) is a plain pipe. */
+static struct edge_spec sub_spec(const struct gnode *nd)
+{
+	return nd->spec.dflt ? (struct edge_spec){.kind = EDGE_PIPE} : nd->spec;
+}
+
+static void text_cmd(struct strbuf *sb, const struct ast_cmd *s);
+
+/* The substitutions of stage i, after its line. */
+static void text_subs(struct strbuf *sb, struct graph *g)
+{
+	for (size_t k = 1; k < g->n; k++) {
+		const struct gnode *nd = &g->v[k];
+		sb_addf(sb, "  node %s:", nd->label);
+		if (nd->cmd && !nd->list) {
+			text_cmd(sb, nd->cmd);
+		} else {
+			sb_addc(sb, ' ');
+			add_first_line(sb, nd->text);
+		}
+		struct edge_spec e = sub_spec(nd);
+		const char *host = g->v[nd->host].label;
+		sb_addf(sb, "\n  edge %s->%s: %s", nd->out ? host : nd->label, nd->out ? nd->label : host,
+			transport_name(e.kind));
+		struct strbuf o = {0};
+		planned_options(&e, &o);
+		if (o.len)
+			sb_addf(sb, " %s", o.buf);
+		sb_free(&o);
+		sb_addc(sb, '\n');
+	}
+}
+
+static void text_pipeline(struct strbuf *sb, struct graph *g, const struct ast_pipeline *p,
+			  const struct edge_spec *dflt, int num, const char *conn, bool bg,
+			  const char *where)
 {
 	sb_addf(sb, "pipeline %d (line %d)%s%s%s%s%s: ", num, p->line, conn ? " after " : "",
 		conn ? conn : "", bg ? ", background" : "", where ? ", in " : "", where ? where : "");
@@ -93,23 +234,30 @@ static void text_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 			sb_adds(sb, p->edges[i - 1].dflt ? " (default edge)\n" : "\n");
 		}
 		sb_addf(sb, "  stage %zu:", i + 1);
-		if (s->kind != CMD_SIMPLE) {
-			sb_addf(sb, " %s: ", cmd_kind_name(s->kind));
-			add_first_line(sb, s->text ? s->text : "");
-		}
-		if (s->remote)
-			sb_addf(sb, " @%s", s->remote);
-		for (size_t k = 0; k < s->nassigns; k++)
-			sb_addf(sb, " %s", s->assigns[k]->raw);
-		for (size_t k = 0; k < s->nwords; k++)
-			sb_addf(sb, " %s", s->words[k]->raw);
-		for (const struct ast_redir *r = s->redirs; r; r = r->next) {
-			if (r->op == REDIR_CLOSE)
-				sb_addf(sb, " %d>&-", r->fd);
-			else
-				sb_addf(sb, " %d%s%s", r->fd, redir_op_text(r->op), r->word ? r->word : "");
-		}
+		text_cmd(sb, s);
 		sb_addc(sb, '\n');
+		graph_stage(g, p, i);
+		text_subs(sb, g);
+	}
+}
+
+static void text_cmd(struct strbuf *sb, const struct ast_cmd *s)
+{
+	if (s->kind != CMD_SIMPLE) {
+		sb_addf(sb, " %s: ", cmd_kind_name(s->kind));
+		add_first_line(sb, s->text ? s->text : "");
+	}
+	if (s->remote)
+		sb_addf(sb, " @%s", s->remote);
+	for (size_t k = 0; k < s->nassigns; k++)
+		sb_addf(sb, " %s", s->assigns[k]->raw);
+	for (size_t k = 0; k < s->nwords; k++)
+		sb_addf(sb, " %s", s->words[k]->raw);
+	for (const struct ast_redir *r = s->redirs; r; r = r->next) {
+		if (r->op == REDIR_CLOSE)
+			sb_addf(sb, " %d>&-", r->fd);
+		else
+			sb_addf(sb, " %d%s%s", r->fd, redir_op_text(r->op), r->word ? r->word : "");
 	}
 }
 
@@ -147,8 +295,80 @@ static void json_options(struct strbuf *sb, const struct edge_spec *e)
 	sb_addc(sb, '}');
 }
 
-static void json_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const struct edge_spec *dflt,
-			  const char *conn, bool bg, const char *where)
+/* One edge of the graph as JSON or DOT (from, to: labels). */
+static void json_graph_edge(struct strbuf *sb, const char *from, const char *to,
+			    const struct edge_spec *e, bool dflt, bool first)
+{
+	sb_addf(sb, "%s{\"from\":", first ? "" : ",");
+	sb_add_json(sb, from);
+	sb_adds(sb, ",\"to\":");
+	sb_add_json(sb, to);
+	sb_addf(sb, ",\"transport\":\"%s\",\"default_edge\":%s,\"options\":", transport_name(e->kind),
+		dflt ? "true" : "false");
+	json_options(sb, e);
+	sb_adds(sb, ",\"planned\":");
+	struct strbuf o = {0};
+	planned_options(e, &o);
+	sb_add_json(sb, o.buf ? o.buf : "");
+	sb_free(&o);
+	sb_addc(sb, '}');
+}
+
+/* "nodes" and "graph_edges": every stage and substitution, in plan order. */
+static void json_graph(struct strbuf *sb, struct graph *g, const struct ast_pipeline *p,
+		       const struct edge_spec *dflt)
+{
+	sb_adds(sb, ",\"nodes\":[");
+	for (size_t i = 0; i < p->nstages; i++) {
+		graph_stage(g, p, i);
+		for (size_t k = 0; k < g->n; k++) {
+			const struct gnode *nd = &g->v[k];
+			sb_addf(sb, "%s{\"label\":", i || k ? "," : "");
+			sb_add_json(sb, nd->label);
+			sb_adds(sb, ",\"host\":");
+			if (nd->host >= 0)
+				sb_add_json(sb, g->v[nd->host].label);
+			else
+				sb_adds(sb, "null");
+			sb_addf(sb, ",\"direction\":%s,\"kind\":\"%s\",\"argv\":",
+				nd->host < 0 ? "null" : nd->out ? "\">\"" : "\"<\"",
+				nd->cmd && !(nd->list && nd->host >= 0) ? cmd_kind_name(nd->cmd->kind) : "list");
+			if (nd->cmd)
+				json_words(sb, nd->cmd->words, nd->cmd->nwords);
+			else
+				sb_adds(sb, "[]");
+			sb_adds(sb, ",\"text\":");
+			sb_add_json(sb, nd->text ? nd->text : nd->cmd && nd->cmd->text ? nd->cmd->text : "");
+			sb_addc(sb, '}');
+		}
+	}
+	sb_adds(sb, "],\"graph_edges\":[");
+	bool first = true;
+	for (size_t i = 0; i < p->nstages; i++) {
+		if (i) {
+			struct edge_spec e;
+			char a[24], b[24];
+			plan_edge_resolve(&p->edges[i - 1], dflt, &e);
+			snprintf(a, sizeof a, "%zu", i);
+			snprintf(b, sizeof b, "%zu", i + 1);
+			json_graph_edge(sb, a, b, &e, p->edges[i - 1].dflt, first);
+			first = false;
+		}
+		graph_stage(g, p, i);
+		for (size_t k = 1; k < g->n; k++) {
+			const struct gnode *nd = &g->v[k];
+			struct edge_spec e = sub_spec(nd);
+			const char *host = g->v[nd->host].label;
+			json_graph_edge(sb, nd->out ? host : nd->label, nd->out ? nd->label : host, &e,
+					false, first);
+			first = false;
+		}
+	}
+	sb_addc(sb, ']');
+}
+
+static void json_pipeline(struct strbuf *sb, struct graph *g, const struct ast_pipeline *p,
+			  const struct edge_spec *dflt, const char *conn, bool bg, const char *where)
 {
 	sb_addf(sb, "{\"line\":%d,\"text\":", p->line);
 	sb_add_json(sb, p->text ? p->text : "");
@@ -199,13 +419,98 @@ static void json_pipeline(struct strbuf *sb, const struct ast_pipeline *p, const
 		sb_free(&o);
 		sb_addc(sb, '}');
 	}
-	sb_adds(sb, "]}");
+	sb_addc(sb, ']');
+	json_graph(sb, g, p, dflt);
+	sb_addc(sb, '}');
+}
+
+/* ---- DOT (Graphviz) ------------------------------------------------------- */
+
+static void dot_quoted(struct strbuf *sb, const char *s, size_t max)
+{
+	sb_addc(sb, '"');
+	for (size_t i = 0; s[i] && i < max; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			sb_addc(sb, '\\');
+		if (s[i] == '\n') {
+			sb_adds(sb, "\\n");
+			continue;
+		}
+		sb_addc(sb, s[i]);
+	}
+	sb_addc(sb, '"');
+}
+
+static void dot_node(struct strbuf *sb, int num, const struct gnode *nd)
+{
+	struct strbuf t = {0};
+	sb_addf(&t, "%s:", nd->label);
+	if (nd->cmd && !(nd->list && nd->host >= 0))
+		text_cmd(&t, nd->cmd);
+	else
+		sb_addf(&t, " (%s)", nd->text);
+	sb_addf(sb, "    \"p%d.%s\" [label=", num, nd->label);
+	dot_quoted(sb, t.buf, 200);
+	sb_adds(sb, nd->host >= 0 ? ", style=dashed];\n" : "];\n");
+	sb_free(&t);
+}
+
+static void dot_edge(struct strbuf *sb, int num, const char *from, const char *to,
+		     const struct edge_spec *e)
+{
+	struct strbuf o = {0};
+	sb_adds(&o, transport_name(e->kind));
+	struct strbuf opts = {0};
+	planned_options(e, &opts);
+	if (opts.len)
+		sb_addf(&o, " %s", opts.buf);
+	sb_free(&opts);
+	sb_addf(sb, "    \"p%d.%s\" -> \"p%d.%s\" [label=", num, from, num, to);
+	dot_quoted(sb, o.buf, 200);
+	sb_adds(sb, "];\n");
+	sb_free(&o);
+}
+
+/* One pipeline as a cluster: its stages and substitutions, its edges. */
+static void dot_pipeline(struct strbuf *sb, struct graph *g, const struct ast_pipeline *p,
+			 const struct edge_spec *dflt, int num, const char *where)
+{
+	sb_addf(sb, "  subgraph cluster_p%d {\n    label=", num);
+	struct strbuf t = {0};
+	sb_addf(&t, "pipeline %d (line %d)%s%s: ", num, p->line, where ? ", in " : "", where ? where : "");
+	add_first_line(&t, p->text ? p->text : "");
+	dot_quoted(sb, t.buf, 300);
+	sb_free(&t);
+	sb_adds(sb, ";\n");
+	for (size_t i = 0; i < p->nstages; i++) {
+		graph_stage(g, p, i);
+		for (size_t k = 0; k < g->n; k++)
+			dot_node(sb, num, &g->v[k]);
+	}
+	for (size_t i = 0; i < p->nstages; i++) {
+		if (i) {
+			struct edge_spec e;
+			char a[24], b[24];
+			plan_edge_resolve(&p->edges[i - 1], dflt, &e);
+			snprintf(a, sizeof a, "%zu", i);
+			snprintf(b, sizeof b, "%zu", i + 1);
+			dot_edge(sb, num, a, b, &e);
+		}
+		graph_stage(g, p, i);
+		for (size_t k = 1; k < g->n; k++) {
+			const struct gnode *nd = &g->v[k];
+			struct edge_spec e = sub_spec(nd);
+			const char *host = g->v[nd->host].label;
+			dot_edge(sb, num, nd->out ? host : nd->label, nd->out ? nd->label : host, &e);
+		}
+	}
+	sb_adds(sb, "  }\n");
 }
 
 struct plan_walk {
 	struct strbuf *sb;
 	const struct edge_spec *dflt;
-	bool json;
+	enum plan_format fmt;
 	int num;
 };
 
@@ -251,13 +556,31 @@ static void plan_list(struct plan_walk *w, const struct ast_script *s, const cha
 			const struct ast_pipeline *p = &it->andor.pipes[k];
 			const char *conn = k == 0 ? NULL : it->andor.ops[k] == ANDOR_AND ? "&&" : "||";
 			int num = ++w->num;
-			if (w->json) {
+			struct graph g = {0};
+			if (w->fmt == PLAN_FMT_JSON) {
 				if (num > 1)
 					sb_addc(w->sb, ',');
-				json_pipeline(w->sb, p, w->dflt, conn, it->background, where);
+				json_pipeline(w->sb, &g, p, w->dflt, conn, it->background, where);
+			} else if (w->fmt == PLAN_FMT_DOT) {
+				dot_pipeline(w->sb, &g, p, w->dflt, num, where);
 			} else {
-				text_pipeline(w->sb, p, w->dflt, num, conn, it->background, where);
+				text_pipeline(w->sb, &g, p, w->dflt, num, conn, it->background, where);
 			}
+			/* Lists of substitutions that run in a forked ipcsh. */
+			for (size_t j = 0; j < p->nstages; j++) {
+				graph_stage(&g, p, j);
+				for (size_t n = 1; n < g.n; n++) {
+					if (!g.v[n].list)
+						continue;
+					char *in = xasprintf("pipeline %d substitution %s", num, g.v[n].label);
+					if (g.v[n].cmd)
+						plan_compound(w, g.v[n].cmd, in);
+					else
+						plan_list(w, g.v[n].list, in);
+					free(in);
+				}
+			}
+			arena_free(&g.a);
 			for (size_t j = 0; j < p->nstages; j++) {
 				const struct ast_cmd *c = &p->stages[j];
 				if (c->kind == CMD_SIMPLE)
@@ -274,13 +597,25 @@ static void plan_list(struct plan_walk *w, const struct ast_script *s, const cha
 void plan_format(struct strbuf *sb, const struct ast_script *s, const struct edge_spec *dflt, bool json,
 		 const char *name)
 {
-	struct plan_walk w = {.sb = sb, .dflt = dflt, .json = json};
-	if (json) {
+	plan_format_as(sb, s, dflt, json ? PLAN_FMT_JSON : PLAN_FMT_TEXT, name);
+}
+
+void plan_format_as(struct strbuf *sb, const struct ast_script *s, const struct edge_spec *dflt,
+		    enum plan_format fmt, const char *name)
+{
+	struct plan_walk w = {.sb = sb, .dflt = dflt, .fmt = fmt};
+	if (fmt == PLAN_FMT_JSON) {
 		sb_adds(sb, "{\"script\":");
 		sb_add_json(sb, name ? name : "");
 		sb_adds(sb, ",\"pipelines\":[");
+	} else if (fmt == PLAN_FMT_DOT) {
+		sb_adds(sb, "digraph ipcsh {\n  rankdir=LR;\n  node [shape=box];\n  label=");
+		dot_quoted(sb, name ? name : "", 200);
+		sb_adds(sb, ";\n");
 	}
 	plan_list(&w, s, NULL);
-	if (json)
+	if (fmt == PLAN_FMT_JSON)
 		sb_adds(sb, "]}\n");
+	else if (fmt == PLAN_FMT_DOT)
+		sb_adds(sb, "}\n");
 }

@@ -14,7 +14,7 @@
 #include "../transport/transport.h"
 #include "../util/arena.h"
 
-enum plan_mode { PLAN_NONE, PLAN_TEXT, PLAN_JSON };
+enum plan_mode { PLAN_NONE, PLAN_TEXT, PLAN_JSON, PLAN_DOT };
 enum stats_mode { STATS_NONE, STATS_TEXT, STATS_JSON };
 
 struct shell {

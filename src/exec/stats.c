@@ -33,9 +33,11 @@ void stats_print(const char *text, struct edge *const *edges, size_t n, uint64_t
 		double secs = edge_seconds(e, elapsed_ns);
 		double rate = secs > 0 ? (double)s->bytes / secs : 0;
 		const char *tn = transport_name(e->spec.kind);
+		char ends[64];
+		edge_ends(e, ends, sizeof ends);
 		if (sh.stats == STATS_JSON) {
-			sb_addf(&sb, "%s{\"edge\":\"%d->%d\",\"transport\":\"%s\",\"options\":", i ? "," : "",
-				e->index, e->index + 1, tn);
+			sb_addf(&sb, "%s{\"edge\":\"%s\",\"transport\":\"%s\",\"options\":", i ? "," : "",
+				ends, tn);
 			sb_add_json(&sb, e->actual);
 			sb_addf(&sb, ",\"bytes\":%llu,", (unsigned long long)s->bytes);
 			if (stats_counts_messages(e->spec.kind))
@@ -43,7 +45,7 @@ void stats_print(const char *text, struct edge *const *edges, size_t n, uint64_t
 			sb_addf(&sb, "\"seconds\":%.6f,\"bytes_per_second\":%.0f}", secs, rate);
 			continue;
 		}
-		sb_addf(&sb, "ipcsh: stats: edge %d->%d %s%s%s: %llu bytes", e->index, e->index + 1, tn,
+		sb_addf(&sb, "ipcsh: stats: edge %s %s%s%s: %llu bytes", ends, tn,
 			e->actual[0] ? " " : "", e->actual, (unsigned long long)s->bytes);
 		if (stats_counts_messages(e->spec.kind))
 			sb_addf(&sb, ", %llu messages", (unsigned long long)s->msgs);

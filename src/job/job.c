@@ -304,9 +304,19 @@ static void print_long(FILE *f, struct job *j, const char *state)
 			fprintf(f, "%*s%5ld\n", w, "", (long)p->pid);
 	}
 	for (size_t i = 0; i < j->nprocs; i++)
-		if (j->procs[i].role == ROLE_RELAY)
-			fprintf(f, "%*s%5ld %-24s(relay of edge %d->%d)\n", w, "", (long)j->procs[i].pid, "",
-				j->procs[i].index, j->procs[i].index + 1);
+		if (j->procs[i].role == ROLE_STAGE && j->procs[i].index >= j->nstages)
+			fprintf(f, "%*s%5ld %-24s(%s)\n", w, "", (long)j->procs[i].pid, "",
+				j->procs[i].label ? j->procs[i].label : "substitution");
+	for (size_t i = 0; i < j->nprocs; i++) {
+		if (j->procs[i].role != ROLE_RELAY)
+			continue;
+		if (j->procs[i].label)
+			fprintf(f, "%*s%5ld %-24s(%s)\n", w, "", (long)j->procs[i].pid, "",
+				j->procs[i].label);
+		else
+			fprintf(f, "%*s%5ld %-24s(relay of edge %d->%d)\n", w, "", (long)j->procs[i].pid,
+				"", j->procs[i].index, j->procs[i].index + 1);
+	}
 }
 
 void job_print(FILE *f, struct job *j, bool longfmt)
@@ -349,6 +359,8 @@ void job_remove(struct job *j)
 	pick_current();
 	if (j->cleanup)
 		j->cleanup(j->cleanup_ctx);
+	for (size_t i = 0; i < j->nprocs; i++)
+		free(j->procs[i].label);
 	free(j->procs);
 	free(j->stage_status);
 	free(j->text);

@@ -21,7 +21,12 @@ struct proc {
 	int wstatus;           /* raw wait status once done */
 	enum proc_state state;
 	enum proc_role role;
-	int index;             /* stage index (0-based) or edge index (1-based) for relays */
+	int index;             /* node index (0-based: the stages, then process
+				  substitutions from nstages on) or edge index
+				  (1-based) for relays (src/exec/runner.h) */
+	char *label;           /* what jobs -l says of a process substitution or
+				  its relay ("substitution 2.<1"), or NULL; freed
+				  with the job */
 	/* Called once when the process is reaped (e.g. to tell the edge that
 	 * fed this stage that its consumer is gone); NULL for none. */
 	void (*on_exit)(void *ctx);

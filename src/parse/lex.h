@@ -93,10 +93,14 @@ long scan_brace_dq(const char *s, size_t len, int depth);  /* the same inside "â
 long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' */
 long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
-long scan_ansi(const char *s, size_t len);
+long scan_ansi(const char *s, size_t len);                 /* after "$'" -> '\'' */
 /* The length of s[0..len) without the line continuations at its end: the
  * text of a $( ) or `â€¦` read alone would end inside one. */
-size_t trim_continuations(const char *s, size_t len);                 /* after "$'" -> '\'' */
+size_t trim_continuations(const char *s, size_t len);
+/* A process substitution opening at s[i]: "<(", ">(", "<[SPEC](" or
+ * ">[SPEC](" (SPEC an edge spec, checked by the caller). Returns the
+ * offset of its '(' (the body follows), or 0 when s[i] opens none. */
+size_t scan_procsub_open(const char *s, size_t len, size_t i);
 /* Quote removal for a here-document delimiter; *quoted if any quoting was seen. */
 char *unquote_delim(struct arena *a, const char *raw, bool *quoted);
 

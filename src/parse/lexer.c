@@ -228,6 +228,49 @@ static void word_backquote(struct lexer *lx, size_t open)
 	sb_free(&body);
 }
 
+/* <(…), >(…), <[SPEC](…) or >[SPEC](…) at lx->pos, its '(' at paren: a
+ * process substitution is part of a word (bash: `cat <(a)`, `x<(a)y`).
+ * The spec is checked as an edge's, the body by parsing it; the word
+ * keeps the text as written (src/parse/word.c reads it again). */
+static void word_procsub(struct lexer *lx, size_t paren)
+{
+	size_t open = lx->pos;
+	if (paren > open + 1) {
+		struct edge_spec spec;
+		struct errbuf eb;
+		if (edge_spec_parse(lx->src + open + 2, paren - open - 3, &spec, &eb) < 0) {
+			error_at(lx, open, false, eb.msg);
+			return;
+		}
+		edge_spec_clear(&spec);
+	}
+	int line, col;
+	lex_where(lx, paren + 1, &line, &col);
+	struct parse_error sub;
+	struct arena scratch = { 0 };
+	long r = parse_paren_end(&scratch, lx->src + paren + 1, lx->len - paren - 1, line,
+				 lx->depth + 1, &sub);
+	arena_free(&scratch);
+	if (r == -2) {
+		error_at(lx, open, false, "nesting too deep");
+		return;
+	}
+	if (r < 0) {
+		if (sub.incomplete) {
+			error_at(lx, open, true, lx->src[open] == '<' ? "unterminated '<('"
+								       : "unterminated '>('");
+			return;
+		}
+		if (sub.line == line)
+			sub.column += col - 1;
+		lex_error(lx, sub.line, sub.column, false, "%s", sub.msg);
+		return;
+	}
+	size_t end = paren + 1 + (size_t)r + 1;
+	sb_add(&lx->tmp, lx->src + open, end - open);
+	lx->pos = end;
+}
+
 /* A '$' or '`' at lx->pos, inside or outside double quotes. A
  * backslash-newline between '$' and '(' or '{' is a line continuation
  * like any other: dropping it must not change what the word means later. */
@@ -327,6 +370,11 @@ static void lex_word(struct lexer *lx, struct token *t)
 	lx->tmp.len = 0;
 	while (lx->pos < lx->len && !lx->failed) {
 		char c = lx->src[lx->pos];
+		size_t paren = c == '<' || c == '>' ? scan_procsub_open(lx->src, lx->len, lx->pos) : 0;
+		if (paren) {
+			word_procsub(lx, paren);
+			continue;
+		}
 		if (is_word_break(c))
 			break;
 		if (c == '\\') {
@@ -415,8 +463,9 @@ static bool lex_fd_redir(struct lexer *lx, struct token *t)
 			fd = fd * 10 + (lx->src[i] - '0');
 		i = after_cont(lx, i + 1);
 	}
-	if (i >= lx->len || (lx->src[i] != '<' && lx->src[i] != '>'))
-		return false;
+	if (i >= lx->len || (lx->src[i] != '<' && lx->src[i] != '>') ||
+	    scan_procsub_open(lx->src, lx->len, i))
+		return false; /* 2>(cmd) is a word, as in bash */
 	if (fd > INT_MAX) {
 		error_at(lx, lx->pos, false, "file descriptor number too large");
 		return true;
@@ -528,7 +577,12 @@ static void lex_dispatch(struct lexer *lx, struct token *t)
 	case '(': t->kind = T_LPAREN; lx->pos++; break;
 	case ')': t->kind = T_RPAREN; lx->pos++; break;
 	case '<':
-	case '>': lex_redir(lx, t, -1); break;
+	case '>':
+		if (scan_procsub_open(lx->src, lx->len, lx->pos))
+			lex_word(lx, t); /* a process substitution starts a word */
+		else
+			lex_redir(lx, t, -1);
+		break;
 	default:
 		if (!(c >= '0' && c <= '9' && lex_fd_redir(lx, t)))
 			lex_word(lx, t);

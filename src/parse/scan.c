@@ -259,6 +259,25 @@ void parse_backquote_body(const char *s, size_t len, struct strbuf *out)
 		sb_addc(out, '\n');
 }
 
+size_t scan_procsub_open(const char *s, size_t len, size_t i)
+{
+	if (i + 1 >= len || (s[i] != '<' && s[i] != '>'))
+		return 0;
+	if (s[i + 1] == '(')
+		return i + 1;
+	if (s[i + 1] != '[')
+		return 0;
+	/* <[SPEC]( : the spec is one run of characters that cannot end a word */
+	for (size_t k = i + 2; k < len; k++) {
+		char c = s[k];
+		if (c == ']')
+			return k > i + 2 && k + 1 < len && s[k + 1] == '(' ? k + 1 : 0;
+		if (strchr(" \t\n()<>;|&'\"\\$`", c))
+			return 0;
+	}
+	return 0;
+}
+
 long parse_cmdsubst_end(const char *s, size_t len)
 {
 	long r = scan_paren(s, len, 0);

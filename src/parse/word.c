@@ -39,6 +39,7 @@ struct ctx {
 	bool dq;                /* inside "…": plain text is quoted */
 	bool heredoc;           /* here-document body: only $ ` \ special */
 	bool assign;            /* ~ after unquoted ':' (assignment) */
+	bool procsub;           /* <( and >( open a process substitution */
 };
 
 struct plist {
@@ -91,7 +92,8 @@ static struct word_part *add_part(struct wp *p, struct plist *l, enum word_kind 
 	*l->tail = w;
 	l->tail = &w->next;
 	l->last = w;
-	if (k == WORD_PARAM || k == WORD_CMDSUB || k == WORD_ARITH || k == WORD_TILDE)
+	if (k == WORD_PARAM || k == WORD_CMDSUB || k == WORD_ARITH || k == WORD_TILDE ||
+	    k == WORD_PROCSUB)
 		p->literal_only = false;
 	return w;
 }
@@ -356,6 +358,41 @@ static void read_paren(struct wp *p, struct plist *out, size_t k)
 	p->i = k + 1 + (size_t)e + 1;
 }
 
+/* <(…) >(…) <[EDGE](…) >[EDGE](…) at s[i], its '(' at paren. */
+static void read_procsub(struct wp *p, struct plist *out, size_t paren)
+{
+	size_t open = p->i;
+	struct edge_spec spec = { .kind = EDGE_PIPE, .dflt = true };
+	if (paren > open + 1) {
+		struct errbuf eb;
+		if (edge_spec_parse(p->s + open + 2, paren - open - 3, &spec, &eb) < 0) {
+			fail(p, open, false, "syntax error: %s", eb.msg);
+			return;
+		}
+		if (spec.path) {
+			char *path = arena_strdup(p->a, spec.path);
+			edge_spec_clear(&spec);
+			spec.path = path;
+		}
+		spec.dflt = false;
+	}
+	long e = scan_paren(p->s + paren + 1, p->len - paren - 1, p->depth);
+	if (e < 0) {
+		if (e == -1)
+			fail(p, open, true, "unterminated '%c('", p->s[open]);
+		else
+			fail(p, open, false, "nesting too deep");
+		return;
+	}
+	struct word_part *w = add_part(p, out, WORD_PROCSUB);
+	w->u.procsub.src = p->s + paren + 1;
+	w->u.procsub.len = (size_t)e;
+	w->u.procsub.out = p->s[open] == '>';
+	w->u.procsub.spec = spec;
+	where(p, paren + 1, &w->u.procsub.line, &w->u.procsub.col);
+	p->i = paren + 1 + (size_t)e + 1;
+}
+
 /* ---- parameters -------------------------------------------------------- */
 
 /* Length of a parameter name at s[k]: NAME, digits (all of them in
@@ -400,7 +437,7 @@ static struct word_part *add_param(struct wp *p, struct plist *out, size_t at, s
 static struct word *read_arg(struct wp *p, const char *stop, bool dq, bool tilde, bool assign)
 {
 	size_t from = p->i;
-	struct ctx c = { stop, dq, false, assign };
+	struct ctx c = { stop, dq, false, assign, false };
 	struct word *w = new_word(p, from, from);
 	struct plist l = { NULL, &w->head };
 	if (tilde && !dq && p->i < p->len && p->s[p->i] == '~')
@@ -596,7 +633,7 @@ static void read_dquote(struct wp *p, const struct ctx *c, struct plist *out)
 	}
 	struct word_part *w = add_part(p, out, WORD_DQUOTE);
 	struct plist l = { NULL, &w->u.dq.head };
-	struct ctx in = { "\"", true, false, false };
+	struct ctx in = { "\"", true, false, false, false };
 	(void)c;
 	p->i++;
 	parse_parts(p, &in, &l);
@@ -619,7 +656,8 @@ static bool is_special(const struct ctx *c, char ch)
 	/* '"' inside the "…" of ${x:-"…"} opens a nested group */
 	if (ch == '"')
 		return true;
-	return !c->dq && (ch == '\'' || ch == '~' || (c->assign && ch == ':'));
+	return !c->dq && (ch == '\'' || ch == '~' || (c->assign && ch == ':') ||
+			  (c->procsub && (ch == '<' || ch == '>')));
 }
 
 static void parse_parts(struct wp *p, const struct ctx *c, struct plist *out)
@@ -643,6 +681,17 @@ static void parse_parts(struct wp *p, const struct ctx *c, struct plist *out)
 		case '`': read_backquote(p, c, out); break;
 		case '\'': read_squote(p, out); break;
 		case '"': read_dquote(p, c, out); break;
+		case '<':
+		case '>': {
+			size_t paren = scan_procsub_open(p->s, p->len, p->i);
+			if (paren) {
+				read_procsub(p, out, paren);
+			} else {
+				add_text(p, out, plain, p->s + p->i, 1);
+				p->i++;
+			}
+			break;
+		}
 		case ':':
 			add_text(p, out, plain, p->s + p->i, 1);
 			p->i++;
@@ -750,7 +799,8 @@ struct word *word_parse(struct arena *a, const char *raw, size_t len, int line, 
 	memset(err, 0, sizeof *err);
 	struct word *w = new_word(&p, 0, len);
 	struct plist l = { NULL, &w->head };
-	struct ctx c = { "", false, (flags & WORD_F_HEREDOC) != 0, (flags & WORD_F_ASSIGN) != 0 };
+	struct ctx c = { "", false, (flags & WORD_F_HEREDOC) != 0, (flags & WORD_F_ASSIGN) != 0,
+			 !(flags & (WORD_F_HEREDOC | WORD_F_NO_TILDE)) };
 	if (flags & WORD_F_ASSIGN_WORD) {
 		/* NAME=: the name is plain text; ~ may follow the '='. */
 		size_t n = name_prefix(p.s);
@@ -828,6 +878,15 @@ static void dump_parts(const struct word_part *w, struct strbuf *out)
 		case WORD_ARITH:
 			sb_adds(out, "A");
 			dump_word(w->u.arith.expr, out);
+			break;
+		case WORD_PROCSUB:
+			sb_addf(out, "S%c", w->u.procsub.out ? '>' : '<');
+			if (!w->u.procsub.spec.dflt) {
+				sb_addc(out, '[');
+				edge_spec_format(&w->u.procsub.spec, out);
+				sb_addc(out, ']');
+			}
+			sb_addf(out, "(%.*s)", (int)w->u.procsub.len, w->u.procsub.src);
 			break;
 		}
 		if (w->next)

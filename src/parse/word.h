@@ -27,6 +27,8 @@ enum word_kind {
 	WORD_CMDSUB,    /* $(…) or `…` */
 	WORD_ARITH,     /* $((…)) */
 	WORD_TILDE,     /* ~ or ~user at a tilde-prefix position */
+	WORD_PROCSUB,   /* <(…) >(…) <[EDGE](…) >[EDGE](…): process substitution,
+			   only at the top level of an unquoted word */
 };
 
 enum param_op {
@@ -89,6 +91,15 @@ struct word_part {
 		struct {
 			struct word *expr;
 		} arith;
+		/* PROCSUB: the command runs as a node of the job; the word
+		 * gets a path the command opens (src/exec/procsub.c) */
+		struct {
+			const char *src;    /* the list between the parentheses */
+			size_t len;
+			int line, col;      /* of its first character */
+			bool out;           /* >(…): the command writes, the list reads */
+			struct edge_spec spec; /* dflt: a plain pipe; path in the arena */
+		} procsub;
 	} u;
 };
 

@@ -121,8 +121,9 @@ static int pipe_prepare(struct edge *e, struct errbuf *err)
 	int fds[2];
 	uint64_t got;
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		errbuf_set(err, "edge %d->%d (pipe): cannot create pipe: %s", e->index, e->index + 1,
-			   strerror(errno));
+		char label[64];
+		edge_label(e, label, sizeof label);
+		errbuf_set(err, "%s: cannot create pipe: %s", label, strerror(errno));
 		return -1;
 	}
 	if (pipe_size_edge(e, fds[1], &got, err) < 0) {

@@ -83,10 +83,19 @@ bool relay_batch_nap(unsigned streak)
 	return true;
 }
 
+void edge_ends(const struct edge *e, char *buf, size_t len)
+{
+	if (e->ends[0])
+		snprintf(buf, len, "%s", e->ends);
+	else
+		snprintf(buf, len, "%d->%d", e->index, e->index + 1);
+}
+
 void edge_label(const struct edge *e, char *buf, size_t len)
 {
-	snprintf(buf, len, "edge %d->%d (%s)", e->index, e->index + 1,
-		 e->ops ? e->ops->name : transport_name(e->spec.kind));
+	char ends[64];
+	edge_ends(e, ends, sizeof ends);
+	snprintf(buf, len, "edge %s (%s)", ends, e->ops ? e->ops->name : transport_name(e->spec.kind));
 }
 
 int edge_ring_size(const struct edge *e, uint64_t *size, struct errbuf *err)

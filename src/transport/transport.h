@@ -46,6 +46,8 @@ struct edge {
 	struct edge_stats *stats;   /* shared page; never NULL while running */
 	bool want_stats;            /* --stats: count bytes */
 	char actual[160];           /* options actually obtained, for -x / --stats ("size=1M") */
+	char ends[56];              /* its two ends when not index->index+1: "2.<1->2" for
+				       a process substitution's edge (src/exec/procsub.c) */
 };
 
 struct transport_ops {
@@ -122,5 +124,8 @@ void pipe_budget_release(uint64_t bytes);
  * EPIPE, or on a SIGPIPE sent to it while blocked (transport sock).
  * Returns 0, or 1 after a message. */
 int relay_count(int in, int out, struct edge_stats *st, const char *what);
+
+/* The edge's two ends as messages name them: e->ends, else "I->I+1". */
+void edge_ends(const struct edge *e, char *buf, size_t len);
 
 #endif

@@ -206,12 +206,17 @@ FAULTS = [
     ("prepared", ["touch ran |[mq] cat |[fifo] cat |[shm] cat |[sock] cat |[mq:lines] cat",
                   "touch ran |[fifo:path=PATH] cat |[shm] cat",
                   "touch ran |[msg] cat |[sysvshm] cat |[mmap:path=PATH] cat |[dgram] cat "
-                  "|[seqpacket] cat |[tcp] cat"]),
+                  "|[seqpacket] cat |[tcp] cat",
+                  # process substitutions: their edges are prepared with the words
+                  "cat <[mq](touch ran) <[fifo](true) <[shm](true) | tee >[sock](cat) "
+                  ">[msg:lines](cat) >[sysvshm](cat) >/dev/null"]),
     # ... and every stage and relay running, ipcsh still holding the edges.
     ("spawned", ["yes |[mq] head -c 10M |[fifo] cat |[shm] cat |[sock] wc -c",
                  "yes |[fifo:path=PATH] head -c 1M |[mq:lines] cat |[shm] wc -l",
                  "yes |[msg] head -c 1M |[sysvshm] cat |[mmap:path=PATH] cat |[dgram:lines] cat "
-                 "|[seqpacket] cat |[tcp] wc -c"]),
+                 "|[seqpacket] cat |[tcp] wc -c",
+                 "paste <[mq](yes) <[fifo](yes) <[shm](yes) | head -c 1M | tee >[sock](wc -c) "
+                 ">[msg:lines](cat) >[mmap:path=PATH](cat) | wc -c"]),
 ]
 
 
@@ -250,6 +255,12 @@ def kill_scripts(work):
     out.append("yes |[mq:lines] cat |[mq] cat |[shm:size=64K] cat |[sock] head -c 20M |[fifo] wc -l")
     out.append(w + " |[msg] cat |[sysvshm] cat |[mmap] cat |[dgram] cat |[seqpacket] cat |[tcp] wc -c")
     out.append("yes |[mmap:path=%s/path-m] cat |[msg:lines] head -c 5M |[sysvshm:size=64K] wc -l" % work)
+    # process substitutions: a graph of every kind of edge (each ends on its own)
+    out.append("paste <[mq](%s) <[shm](yes) <[fifo](yes) | head -c 50M | tee >[mq:lines](wc -l) "
+               ">[sysvshm](cat >/dev/null) >[sock](wc -c) | cat <[msg](head -c 1M /dev/zero) - "
+               "| wc -c" % w)
+    out.append("diff <[tcp](%s) <[seqpacket](head -c 5M <[dgram](yes)) | cat "
+               "> >[mmap:path=%s/path-s](wc -c)" % (w, work))
     return out
 
 

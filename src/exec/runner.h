@@ -1,0 +1,103 @@
+/* runner.h — what src/exec/pipeline.c and src/exec/procsub.c share: one
+ * job being run as a graph of nodes joined by edges.
+ *
+ * Nodes are numbered in one sequence: the pipeline's stages 0..n-1, then
+ * its process substitutions n, n+1, ... in the order their words were
+ * expanded. Edges too: the pipeline's edges 1..n-1 (edge i joins stages
+ * i-1 and i), then one per substitution, numbered as its node. A process
+ * of the job (struct proc) carries the node index of what it runs, or the
+ * edge index for a relay. Private to src/exec/.
+ */
+#ifndef IPCSH_RUNNER_H
+#define IPCSH_RUNNER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "../parse/ast.h"
+#include "../transport/transport.h"
+#include "../util/arena.h"
+#include "expand.h"
+#include "redir.h"
+
+enum stage_kind {
+	SK_NONE,      /* assignments and redirections only */
+	SK_EXEC,      /* a program */
+	SK_BUILTIN,   /* a built-in (src/builtin/) */
+	SK_FLOW,      /* break, continue, return, exit, eval, ., exec (flow.c) */
+	SK_FUNC,      /* a shell function */
+	SK_COMPOUND,  /* { }, ( ), if, while, until, for, case, NAME() */
+	SK_REMOTE,    /* @host cmd */
+};
+
+struct rstage {
+	const struct ast_cmd *ast;
+	enum stage_kind kind;
+	struct strvec argv;
+	struct strvec assigns;
+	char *remote;
+	const char *path;             /* SK_EXEC: resolved program */
+	const struct builtin *bi;
+	const struct flow_builtin *flow;
+	struct func *fn;
+	struct fdacts fa;
+	int in_fd, out_fd;            /* from edges, -1 = inherit */
+	bool fg_here;                 /* runs in ipcsh itself (a lone stage) */
+	int preset;                   /* status when not started, -1 otherwise */
+	int node;                     /* node index (see above) */
+};
+
+struct redge {
+	struct edge e;
+	bool prepared, released;
+	int prod_fd, cons_fd;         /* what the stages get */
+	int relay_in_fd, relay_out_fd, count_in, count_out;
+	bool count_producer;          /* the counting relay writes into the object */
+	uint64_t budget[2];           /* pipe budget taken for our own pipes */
+};
+
+struct psub;
+
+struct run {
+	struct arena a;
+	const struct ast_pipeline *p;
+	size_t n;
+	struct rstage *st;
+	struct redge *ed;
+	struct edge_stats *stats;     /* MAP_SHARED, n-1 entries */
+	struct job *job;
+	sigset_t child_dflt;          /* signals exec'd stages get reset to default */
+	pid_t pgid;
+	bool fg;
+	unsigned flags;               /* EV_* for stages that run shell code */
+	uint64_t t0;
+	struct psub **subs;           /* process substitutions (procsub.c), node n + k */
+	size_t nsubs, capsubs;
+	bool graph_failed;            /* a substitution's edge could not be prepared */
+};
+
+/* Expand a stage's words, assignments and remote host (pipeline.c).
+ * assign_now: a command of assignments only sets them as it goes. 0/-1. */
+int stage_expand(struct run *r, struct rstage *s, bool assign_now);
+/* What a stage is (program, built-in, ...); a program is looked up, and
+ * one not found gets s->preset 127/126 after a message. */
+void stage_classify(struct run *r, struct rstage *s);
+/* Start a stage's process into r->job (posix_spawn or fork); a stage
+ * that cannot start gets s->preset. Closes the stage's owned fds. */
+void stage_spawn(struct run *r, struct rstage *s);
+/* Prepare one edge with the resolved spec sp: the transport's objects,
+ * relay and counting pipes; prod_fd/cons_fd are what the two ends get.
+ * pipe_side 0 or 1: the producer's or consumer's end must not be a
+ * socket (it is opened by a path), -1: either may. 0, or -1 after a
+ * message (what was made is undone by redge_release). */
+int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct edge_stats *st,
+		  int pipe_side);
+/* Close ipcsh's copies of an edge's fds and release its transport. Safe
+ * to call again. */
+void redge_release(struct redge *e);
+/* Fork the relay of side 0 (in), 1 (out) or 2 (counting) of an edge. */
+void spawn_relay(struct run *r, struct redge *e, int side);
+
+#endif

@@ -20,7 +20,7 @@ static const struct {
 	const char *name;
 	bool *flag;
 } set_opts[] = {
-	{'a', "allexport", &sh.opt_a}, {'e', "errexit", &sh.opt_e}, {'H', "histexpand", &sh.opt_H},
+	{'a', "allexport", &sh.opt_a}, {'B', "braceexpand", &sh.opt_B}, {'e', "errexit", &sh.opt_e}, {'H', "histexpand", &sh.opt_H},
 	{'m', "monitor", &sh.opt_m},
 	{'C', "noclobber", &sh.opt_C}, {'n', "noexec", &sh.opt_n},  {'f', "noglob", &sh.opt_f},
 	{'b', "notify", &sh.opt_b},    {'u', "nounset", &sh.opt_u}, {0, "pipefail", &sh.opt_pipefail},
@@ -92,7 +92,7 @@ int bi_set(int argc, char **argv)
 	}
 	struct bopt g = BOPT_INIT;
 	int c;
-	while ((c = builtin_getopt(&g, argc, argv, ":+abCefHmnuvxo:")) != -1) {
+	while ((c = builtin_getopt(&g, argc, argv, ":+aBbCefHmnuvxo:")) != -1) {
 		if (c == ':' && g.opt == 'o') {
 			set_list(g.sign == '+'); /* -o at the end: the listing */
 			return 0;

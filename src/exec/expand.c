@@ -797,12 +797,30 @@ static void report_bad(const struct word *w)
 	arena_free(&a);
 }
 
+static int word_fields(struct arena *a, const struct word *w, struct strvec *out);
+
 int expand_word_fields(struct arena *a, const struct word *w, struct strvec *out)
 {
 	if (w->bad) {
 		report_bad(w);
 		return -1;
 	}
+	if (sh.opt_B && brace_candidate(w)) {
+		struct word **ws;
+		long n = brace_expand(a, w, &ws);
+		if (n < 0)
+			return -1;
+		for (long i = 0; i < n; i++)
+			if (word_fields(a, ws[i], out) < 0)
+				return -1;
+		return 0;
+	}
+	return word_fields(a, w, out);
+}
+
+/* All passes but brace expansion. */
+static int word_fields(struct arena *a, const struct word *w, struct strvec *out)
+{
 	const struct word_part *lit = one_literal(w);
 	if (lit && !memchr(lit->u.text.s, '*', lit->u.text.len) &&
 	    !memchr(lit->u.text.s, '?', lit->u.text.len) &&

@@ -43,6 +43,13 @@ char *expand_word_single(struct arena *a, const struct word *w);
  * quoted characters that are special to fnmatch are escaped with '\', so
  * only the unquoted * ? [ ] are pattern characters. NULL on error. */
 char *expand_word_pattern(struct arena *a, const struct word *w);
+/* brace.c: bash's brace expansion, the first pass of expand_word_fields.
+ * brace_candidate: w has an unquoted '{' before an unquoted '}' (cheap).
+ * brace_expand: the words w becomes (*out, in a), or -1 after a message
+ * (too many words). */
+bool brace_candidate(const struct word *w);
+long brace_expand(struct arena *a, const struct word *w, struct word ***out);
+
 /* ---- on raw text: word_parse() then the above, for text that is not
  * part of a parsed script (prompts, $ENV, a remote host); a word that
  * cannot be parsed prints its error ---- */

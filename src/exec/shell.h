@@ -23,6 +23,8 @@ struct shell {
 	bool opt_u, opt_f, opt_C;   /* set -u (nounset), -f (noglob), -C (noclobber) */
 	bool opt_a, opt_b, opt_m, opt_v; /* set -a (allexport), -b (notify), -m (monitor), -v (verbose) */
 	bool opt_H;            /* set -H (histexpand): history expansion at the prompt */
+	bool opt_B;            /* set -B (braceexpand): {a,b} {1..3}, on by default as in bash
+				  (not shown in $-, whose tests predate it) */
 	bool interactive;      /* prompts, readline */
 	bool jobctl;           /* job control: own process group per job */
 	enum plan_mode plan;

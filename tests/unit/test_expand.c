@@ -197,5 +197,32 @@ int main(void)
 	single("*", "*");
 	heredoc("a 'q' \"$x\" \\$x \\\\ \\y `echo hi`", "a 'q' \"hello\" $x \\ \\y hi");
 	pattern("a*'*'\"?\"$p\\[", "a*\\*\\?*.txt\\[");
+	/* brace expansion (bash), the first pass: only unquoted literal
+	 * braces, alternatives nested and empty, sequences of numbers (padded,
+	 * stepped, backwards) and letters; what is not one stays text */
+	sh.opt_B = true;
+	var_set("x", "X", 0);
+	fields("a{b,c}d", "[abd][acd]");
+	fields("{a,b}{1,2}", "[a1][a2][b1][b2]");
+	fields("x{,y}z", "[xz][xyz]");
+	fields("{a,{b,c}}d", "[ad][bd][cd]");
+	fields("{{a,b}}", "[{a}][{b}]");
+	fields("{1..4}", "[1][2][3][4]");
+	fields("{4..1..2}", "[4][2]");
+	fields("{01..10..3}", "[01][04][07][10]");
+	fields("{-2..2..2}", "[-2][0][2]");
+	fields("{a..e..2}", "[a][c][e]");
+	fields("{$x,y}", "[X][y]");
+	fields("pre{\"q r\",s}", "[preq r][pres]");
+	fields("{}", "[{}]");
+	fields("{a}", "[{a}]");
+	fields("{1..x}", "[{1..x}]");
+	fields("a{b", "[a{b]");
+	fields("\"{a,b}\"", "[{a,b}]");
+	fields("'{c,d}'", "[{c,d}]");
+	fields("\\{e,f}", "[{e,f}]");
+	fields("${u-{a,b}}", "[{a,b}]");
+	sh.opt_B = false;
+	fields("{a,b}", "[{a,b}]");
 	return tap_done();
 }

@@ -494,3 +494,21 @@ no-flag"
 	[[ $stderr == '{"pipeline":"true |[shm] cat"'* ]] || fail "$stderr"
 	[ "$(wc -l <<<"$stderr")" = 1 ] || fail "$stderr"
 }
+
+@test "RANDOM and SECONDS as bash: new numbers, a seed repeats them, SECONDS= counts on, unset makes them plain" {
+	script='a=$RANDOM b=$RANDOM c=$RANDOM; [ "$a$b$c" != "$a$a$a" ] && echo differ
+case $a in *[!0-9]*) echo bad;; esac; [ "$a" -le 32767 ] && echo in-range
+RANDOM=42; x="$RANDOM $RANDOM"; RANDOM=42; y="$RANDOM $RANDOM"; [ "$x" = "$y" ] && echo seeded-repeats
+p=$(echo $RANDOM) q=$(echo $RANDOM) r=$(echo $RANDOM); [ "$p$q$r" != "$p$p$p" ] && echo subshells-differ
+echo "s=$SECONDS"; SECONDS=100; echo "s=$SECONDS"
+unset RANDOM; RANDOM=5; echo "plain $RANDOM $RANDOM"
+unset SECONDS; echo "[$SECONDS]"'
+	like_bash "$script" "differ
+in-range
+seeded-repeats
+subshells-differ
+s=0
+s=100
+plain 5 5
+[]"
+}

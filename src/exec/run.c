@@ -34,6 +34,7 @@ void (*shell_exit_hook)(void);
 void shell_init(char **environ_, const char *arg0)
 {
 	sh.opt_B = true; /* brace expansion, as bash */
+	var_dyn_start();
 	for (char **e = environ_; e && *e; e++) {
 		const char *eq = strchr(*e, '=');
 		if (!eq || !is_name(*e, (size_t)(eq - *e)))

@@ -139,6 +139,8 @@ char *shell_capture(const struct word_part *cmd);
 /* Variables ----------------------------------------------------------- */
 enum { VAR_EXPORT = 1, VAR_READONLY = 2 };
 const char *var_get(const char *name);
+/* SECONDS counts from now (shell start). */
+void var_dyn_start(void);
 /* Set (value copied); flags |= VAR_EXPORT to export. Returns 0/-1 (readonly names). */
 int var_set(const char *name, const char *value, unsigned flags);
 /* Returns 0, or -1 after a message for a readonly name. */

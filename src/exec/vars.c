@@ -6,8 +6,11 @@
 #include "shell.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 struct var {
 	struct var *next;
@@ -89,8 +92,67 @@ static struct var *lookup(const char *name)
 	return NULL;
 }
 
+/* ---- RANDOM and SECONDS (bash) ------------------------------------------
+ * Read, RANDOM is a new number in 0..32767 and SECONDS the whole seconds
+ * since the shell started; assigned, RANDOM=n seeds the sequence (the same
+ * n, the same numbers) and SECONDS=n counts on from n; unset, they are
+ * ordinary variables from then on. A forked shell that was not seeded
+ * draws its own numbers, as bash's subshells do. */
+static bool dyn_random = true, dyn_seconds = true, dyn_writing;
+static uint64_t rnd_state;
+static pid_t rnd_pid; /* the process rnd_state belongs to */
+static time_t sec_base;
+
+void var_dyn_start(void)
+{
+	sec_base = time(NULL);
+}
+
+static void dyn_refresh(const char *name, long value)
+{
+	char buf[24];
+	fmt_long(buf, value);
+	dyn_writing = true;
+	if (var_set(name, buf, 0) < 0) { /* readonly: keeps its value */ }
+	dyn_writing = false;
+}
+
+static long next_random(void)
+{
+	if (rnd_pid != getpid()) {
+		/* the shell's first number, or a forked shell's (seeded or
+		 * not, it draws its own, as bash's subshells do) */
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		rnd_pid = getpid();
+		rnd_state ^= ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^ ((uint64_t)rnd_pid << 40);
+	}
+	/* splitmix64: any seed, the whole period */
+	uint64_t z = (rnd_state += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return (long)((z ^ (z >> 31)) & 0x7fff);
+}
+
+/* An assignment to RANDOM or SECONDS (not one of ours). */
+static void dyn_assigned(const char *name, const char *value)
+{
+	if (dyn_writing || !value)
+		return;
+	if (dyn_random && strcmp(name, "RANDOM") == 0) {
+		rnd_state = strtoull(value, NULL, 10);
+		rnd_pid = getpid();
+	} else if (dyn_seconds && strcmp(name, "SECONDS") == 0) {
+		sec_base = time(NULL) - strtol(value, NULL, 10);
+	}
+}
+
 const char *var_get(const char *name)
 {
+	if (name[0] == 'R' && dyn_random && strcmp(name, "RANDOM") == 0)
+		dyn_refresh(name, next_random());
+	else if (name[0] == 'S' && dyn_seconds && strcmp(name, "SECONDS") == 0)
+		dyn_refresh(name, (long)(time(NULL) - sec_base));
 	struct var *v = lookup(name);
 	return v ? v->value : NULL;
 }
@@ -102,6 +164,8 @@ int var_set(const char *name, const char *value, unsigned flags)
 		msg_err("%s: readonly variable", name);
 		return -1;
 	}
+	if ((name[0] == 'R' || name[0] == 'S') && (dyn_random || dyn_seconds))
+		dyn_assigned(name, value);
 	journal_note(name);
 	if (journaling)
 		v = lookup(name);
@@ -179,6 +243,10 @@ int var_unset(const char *name)
 		return -1;
 	}
 	journal_note(name);
+	if (strcmp(name, "RANDOM") == 0)
+		dyn_random = false;
+	else if (strcmp(name, "SECONDS") == 0)
+		dyn_seconds = false;
 	*pp = v->next;
 	if (v->exported)
 		env_dirty = true;

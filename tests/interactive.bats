@@ -360,3 +360,25 @@ _ish_last_is() { [ "$(ish_last_line)" = "$1" ]; }
 	ish_wait_prompt
 	[ "$(ish_screen | grep -c 'Done')" = 2 ] || { ish_screen; false; }
 }
+
+@test "Ctrl-X Ctrl-E edits the line in \$VISUAL, then runs what it holds; an editor that fails runs nothing" {
+	printf '#!/bin/sh\nsed -i "s/foo/bar/" "$1"\n' >"$BATS_TEST_TMPDIR/ed"
+	printf '#!/bin/sh\nexit 1\n' >"$BATS_TEST_TMPDIR/fail"
+	chmod +x "$BATS_TEST_TMPDIR/ed" "$BATS_TEST_TMPDIR/fail"
+	ish_start VISUAL="$BATS_TEST_TMPDIR/ed"
+	ish_type 'echo foo-edited'
+	ish_mark
+	ish_keys C-x C-e
+	ish_wait '^bar-edited$'
+	ish_wait_prompt
+	ish_run 'history | tail -n 2'
+	[[ $(ish_output) == *"echo bar-edited"* ]] || { ish_screen; false; }
+	ish_run "VISUAL=$BATS_TEST_TMPDIR/fail"
+	ish_type 'echo not-run'
+	ish_keys C-x C-e
+	ish_wait_for _ish_last_is 'ipc> echo not-run'
+	ish_keys C-u
+	ish_run 'echo after'
+	[ "$(ish_output)" = after ]
+	! ish_screen | grep -qx 'not-run'
+}

@@ -327,6 +327,7 @@ static void repl_setup(void)
 	histexp_setup();
 	shell_exit_hook = on_shell_exit;
 	complete_setup();
+	edit_setup();
 }
 
 int repl_main(void)

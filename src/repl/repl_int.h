@@ -32,6 +32,9 @@ enum histexp {
 /* Expand the history references of one input line. */
 enum histexp histexp_line(const char *line, char **out);
 
+/* Ctrl-X Ctrl-E: edit the line in $VISUAL/$EDITOR, then run it (edit.c). */
+void edit_setup(void);
+
 /* Completion: install readline's hooks (syntax-aware, see complete.c). */
 void complete_setup(void);
 

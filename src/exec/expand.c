@@ -839,7 +839,9 @@ static int word_fields(struct arena *a, const struct word *w, struct strvec *out
 	return r;
 }
 
-char *expand_word_single(struct arena *a, const struct word *w)
+/* One string: a single field (pattern: escaped for fnmatch). A word of one
+ * unquoted literal part is its text, as a value and as a pattern. */
+static char *one_string(struct arena *a, const struct word *w, bool pattern)
 {
 	if (w->bad) {
 		report_bad(w);
@@ -850,22 +852,17 @@ char *expand_word_single(struct arena *a, const struct word *w)
 		return arena_strndup(a, lit->u.text.s, lit->u.text.len);
 	struct xctx x;
 	xctx_init(&x, a);
-	return expand_to_string(&x, w, false);
+	return pattern ? arg_pattern(&x, w) : expand_to_string(&x, w, false);
+}
+
+char *expand_word_single(struct arena *a, const struct word *w)
+{
+	return one_string(a, w, false);
 }
 
 char *expand_word_pattern(struct arena *a, const struct word *w)
 {
-	if (w->bad) {
-		report_bad(w);
-		return NULL;
-	}
-	/* Unquoted literal text is the pattern as it is. */
-	const struct word_part *lit = one_literal(w);
-	if (lit)
-		return arena_strndup(a, lit->u.text.s, lit->u.text.len);
-	struct xctx x;
-	xctx_init(&x, a);
-	return arg_pattern(&x, w);
+	return one_string(a, w, true);
 }
 
 /* ---- on raw text --------------------------------------------------------- */

@@ -939,6 +939,7 @@ static void parse_cmdsubs(struct arena *a, struct word_part *pt, int depth)
 			 * the text alone would end inside it. */
 			const char *src = pt->u.cmd.src;
 			size_t len = trim_continuations(src, pt->u.cmd.len);
+			pt->u.cmd.len = len; /* also what runs if this does not parse */
 			struct parse_error err;
 			pt->u.cmd.tree = parse_all(a, src, len, pt->u.cmd.line, depth + 1, false, &err);
 			break;

@@ -80,7 +80,10 @@ void procsub_forget(void)
 static const char *node_label(const struct run *r, int node, char *buf, size_t len)
 {
 	if (node < (int)r->n) {
-		snprintf(buf, len, "%d", node + 1);
+		if (len >= 24)
+			fmt_long(buf, node + 1);
+		else
+			snprintf(buf, len, "%d", node + 1);
 		return buf;
 	}
 	return r->subs[node - (int)r->n]->label;
@@ -335,6 +338,13 @@ static void graph_walk(const struct run *r, int node, int here, struct strbuf *s
 
 int procsub_status(struct run *r, bool pipefail, int status)
 {
+	if (!r->nsubs && r->n == 1 && !r->job) {
+		/* A lone command run here, the usual case in a loop: no
+		 * formatting machinery (it was 44% of a `while` loop's time). */
+		char lab[32];
+		var_graphstatus_lazy(node_label(r, 0, lab, sizeof lab), status);
+		return status;
+	}
 	struct strbuf sb = {0};
 	int rightmost = 0;
 	sb_add(&sb, "", 0);

@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -147,8 +148,41 @@ static void dyn_assigned(const char *name, const char *value)
 	}
 }
 
+/* IPCSH_GRAPHSTATUS after a lone command run here (the usual case in a
+ * loop) is kept as its label and status and written out only when read:
+ * setting a variable after every command cost 11% of a `case` loop. */
+static bool graph_lazy;
+static char graph_label[32];
+static int graph_status;
+
+void var_graphstatus_lazy(const char *label, int status)
+{
+	size_t n = strlen(label);
+	if (n >= sizeof graph_label)
+		n = sizeof graph_label - 1;
+	memcpy(graph_label, label, n);
+	graph_label[n] = '\0';
+	graph_status = status;
+	graph_lazy = true;
+}
+
+static void graph_materialize(void)
+{
+	char val[64];
+	size_t ll = strlen(graph_label);
+	memcpy(val, graph_label, ll);
+	val[ll] = '=';
+	fmt_long(val + ll + 1, graph_status);
+	graph_lazy = false;
+	dyn_writing = true;
+	if (var_set("IPCSH_GRAPHSTATUS", val, 0) < 0) { /* readonly: the message is printed */ }
+	dyn_writing = false;
+}
+
 const char *var_get(const char *name)
 {
+	if (name[0] == 'I' && graph_lazy && strcmp(name, "IPCSH_GRAPHSTATUS") == 0)
+		graph_materialize();
 	if (name[0] == 'R' && dyn_random && strcmp(name, "RANDOM") == 0)
 		dyn_refresh(name, next_random());
 	else if (name[0] == 'S' && dyn_seconds && strcmp(name, "SECONDS") == 0)
@@ -166,6 +200,8 @@ int var_set(const char *name, const char *value, unsigned flags)
 	}
 	if ((name[0] == 'R' || name[0] == 'S') && (dyn_random || dyn_seconds))
 		dyn_assigned(name, value);
+	if (name[0] == 'I' && graph_lazy && !dyn_writing && strcmp(name, "IPCSH_GRAPHSTATUS") == 0)
+		graph_lazy = false;
 	journal_note(name);
 	if (journaling)
 		v = lookup(name);
@@ -243,6 +279,8 @@ int var_unset(const char *name)
 		return -1;
 	}
 	journal_note(name);
+	if (strcmp(name, "IPCSH_GRAPHSTATUS") == 0)
+		graph_lazy = false;
 	if (strcmp(name, "RANDOM") == 0)
 		dyn_random = false;
 	else if (strcmp(name, "SECONDS") == 0)

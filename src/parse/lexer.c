@@ -135,6 +135,40 @@ static void read_docs(struct lexer *lx)
 	lx->ndocs = 0;
 }
 
+/* The body of a $( ) or of a process substitution, its text from in (the
+ * construct opening at open, named what in messages): one parse with the
+ * real grammar finds the ')' that closes it and checks it. Only the
+ * verdict matters here: the tree of the word (parse_tree_word) parses the
+ * text again, so this one is a check (no typed words, so nesting stays
+ * linear) in a scratch arena. Returns the offset of the ')' from in, or
+ * -1 with the error recorded. */
+static long paren_body(struct lexer *lx, size_t open, size_t in, const char *what)
+{
+	int line, col;
+	lex_where(lx, in, &line, &col);
+	struct parse_error sub;
+	struct arena scratch = { 0 };
+	long r = parse_paren_end(&scratch, lx->src + in, lx->len - in, line, lx->depth + 1, &sub);
+	arena_free(&scratch);
+	if (r == -2) {
+		error_at(lx, open, false, "nesting too deep");
+		return -1;
+	}
+	if (r < 0) {
+		if (sub.incomplete) {
+			char msg[32];
+			snprintf(msg, sizeof msg, "unterminated '%s'", what);
+			error_at(lx, open, true, msg);
+			return -1;
+		}
+		if (sub.line == line)
+			sub.column += col - 1;
+		lex_error(lx, sub.line, sub.column, false, "%s", sub.msg);
+		return -1;
+	}
+	return r;
+}
+
 /* $( ... ) with '$' at open and its text from in: append it verbatim and
  * check its inside by parsing it. */
 static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
@@ -151,30 +185,9 @@ static void word_cmdsubst(struct lexer *lx, size_t open, size_t in)
 		lx->pos = in + 1 + (size_t)a + 2;
 		return;
 	}
-	/* One parse of the body, with the real grammar, finds the ')' that
-	 * closes it and checks it. Only the verdict matters here: the tree of
-	 * the word (parse_tree_word) parses the text again, so this one is a
-	 * check (no typed words, so nesting stays linear) in a scratch arena. */
-	int line, col;
-	lex_where(lx, in, &line, &col);
-	struct parse_error sub;
-	struct arena scratch = { 0 };
-	long r = parse_paren_end(&scratch, lx->src + in, lx->len - in, line, lx->depth + 1, &sub);
-	arena_free(&scratch);
-	if (r == -2) {
-		error_at(lx, open, false, "nesting too deep");
+	long r = paren_body(lx, open, in, "$(");
+	if (r < 0)
 		return;
-	}
-	if (r < 0) {
-		if (sub.incomplete) {
-			error_at(lx, open, true, "unterminated '$('");
-			return;
-		}
-		if (sub.line == line)
-			sub.column += col - 1;
-		lex_error(lx, sub.line, sub.column, false, "%s", sub.msg);
-		return;
-	}
 	sb_add(&lx->tmp, "$(", 2);
 	sb_add(&lx->tmp, lx->src + in, (size_t)r + 1);
 	lx->pos = in + (size_t)r + 1;
@@ -244,28 +257,9 @@ static void word_procsub(struct lexer *lx, size_t paren)
 		}
 		edge_spec_clear(&spec);
 	}
-	int line, col;
-	lex_where(lx, paren + 1, &line, &col);
-	struct parse_error sub;
-	struct arena scratch = { 0 };
-	long r = parse_paren_end(&scratch, lx->src + paren + 1, lx->len - paren - 1, line,
-				 lx->depth + 1, &sub);
-	arena_free(&scratch);
-	if (r == -2) {
-		error_at(lx, open, false, "nesting too deep");
+	long r = paren_body(lx, open, paren + 1, lx->src[open] == '<' ? "<(" : ">(");
+	if (r < 0)
 		return;
-	}
-	if (r < 0) {
-		if (sub.incomplete) {
-			error_at(lx, open, true, lx->src[open] == '<' ? "unterminated '<('"
-								       : "unterminated '>('");
-			return;
-		}
-		if (sub.line == line)
-			sub.column += col - 1;
-		lex_error(lx, sub.line, sub.column, false, "%s", sub.msg);
-		return;
-	}
 	size_t end = paren + 1 + (size_t)r + 1;
 	sb_add(&lx->tmp, lx->src + open, end - open);
 	lx->pos = end;

@@ -658,14 +658,16 @@ static void parse_simple(struct parser *p, struct ast_cmd *c)
 }
 
 /* Is the current word an alias to substitute here? An unquoted word whose
- * alias is not being substituted already. */
+ * alias is not being substituted already. A line continuation inside it
+ * is gone from its text (tok.word), and the word is an alias as in sh:
+ * `l\⏎p` is `lp`. */
 static const char *alias_for(struct parser *p)
 {
 	if (!parse_alias_lookup || p->tok.kind != T_WORD)
 		return NULL;
 	const char *w = p->tok.word;
-	if (strcspn(w, "'\"\\$`") != strlen(w) || p->tok.end - p->tok.start != strlen(w))
-		return NULL; /* quoted, or with a line continuation inside */
+	if (strcspn(w, "'\"\\$`") != strlen(w))
+		return NULL; /* quoted */
 	while (p->naliases && p->lx.pos > p->aliases[p->naliases - 1].end)
 		p->naliases--;
 	for (int i = 0; i < p->naliases; i++)

@@ -42,6 +42,13 @@ setup() {
 	run ipcsh s
 	assert_success
 	assert_output "$(printf '1\n3')"
+	# LINENO is written out when looked at: in the environment, in `set`
+	# (the line of `set`; bash says 2 there); an assignment lasts until the
+	# next command, and unset, it is a plain variable (as bash).
+	printf 'export LINENO\nenv | grep ^LINENO=\nset | grep ^LINENO=\nLINENO=x; echo $LINENO\necho $LINENO\nunset LINENO\necho "[$LINENO]"\n' >s
+	run ipcsh s
+	assert_success
+	assert_output "$(printf 'LINENO=2\nLINENO=3\n4\n5\n[]')"
 	# The shell that starts ipcsh prints its own pid, then ipcsh prints PPID.
 	run bash -c 'echo $$; "$IPCSH" -c "echo \$PPID"; true'
 	assert_success

@@ -131,6 +131,9 @@ assignment'
 	assert_output '1=0 1.>1=2 1.>2=0'
 	run ipcsh -c 'true; echo "$IPCSH_GRAPHSTATUS"; false | true; echo "$IPCSH_GRAPHSTATUS"'
 	assert_output $'1=0\n1=1 2=0'
+	# kept lazily after a lone command, but listed and exported as set
+	run ipcsh -c 'false; set | grep ^IPCSH_GRAPHSTATUS=; export IPCSH_GRAPHSTATUS; (exit 3); env | grep ^IPCSH_GRAPHSTATUS='
+	assert_output $'IPCSH_GRAPHSTATUS=1=1\nIPCSH_GRAPHSTATUS=1=3'
 }
 
 @test "with pipefail a failing substitution fails the pipeline (rightmost in plan order)" {

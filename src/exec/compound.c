@@ -219,10 +219,10 @@ struct xs exec_compound_redir(const struct ast_cmd *c, unsigned flags)
 	size_t nsaves = 0;
 	struct xs r = XS(1);
 	if (redir_prepare(&a, c->redirs, &fa) == 0) {
-		fflush(stdout);
+		flush_stdout();
 		if (fdacts_apply_saved(&a, &fa, &saves, &nsaves) == 0)
 			r = exec_compound(c, flags);
-		fflush(stdout);
+		flush_stdout();
 		fdacts_restore(saves, nsaves);
 		fdacts_close_owned(&fa);
 	}

@@ -1062,7 +1062,7 @@ static struct xs run_lone_here(struct run *r, struct rstage *s0, unsigned flags)
 		trace(r);
 	struct fdsave *saves;
 	size_t nsaves;
-	fflush(stdout); /* built-ins write to their fds; anything else must not move */
+	flush_stdout(); /* built-ins write to their fds; anything else must not move */
 	if (fdacts_apply_saved(&r->a, &s0->fa, &saves, &nsaves) < 0) {
 		fdacts_restore(saves, nsaves);
 		fdacts_close_owned(&s0->fa);
@@ -1087,7 +1087,7 @@ static struct xs run_lone_here(struct run *r, struct rstage *s0, unsigned flags)
 	struct xs x = run_here(s0, flags);
 	for (size_t i = s0->assigns.n; !special && i-- > 0;)
 		builtin_unassign(&saved[i]);
-	fflush(stdout);
+	flush_stdout();
 	if (keep_redirs) {
 		/* `exec` with only redirections keeps them. */
 		for (size_t i = 0; i < nsaves; i++)
@@ -1256,18 +1256,14 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 {
 	bool last = flags & EV_LAST;
 	flags &= ~(unsigned)EV_LAST;
-	struct run r = {.p = p, .n = p->nstages, .fg = !background, .flags = flags, .t0 = now_ns()};
+	struct run r = {.p = p, .n = p->nstages, .fg = !background, .flags = flags,
+		      .t0 = sh.stats != STATS_NONE ? now_ns() : 0};
 	struct xs x = XS(1);
 	r.st = arena_alloc(&r.a, r.n * sizeof *r.st);
 	r.ed = r.n > 1 ? arena_alloc(&r.a, (r.n - 1) * sizeof *r.ed) : NULL;
 	sh.cmdsub_status = 0; /* an assignment-only command's status is its last $(...)'s */
-	static int lineno_set;
-	if (p->line > 0 && p->line != lineno_set && !var_readonly("LINENO")) {
-		char lineno[24]; /* LINENO: the line of the pipeline about to run, as in sh */
-		fmt_long(lineno, p->line);
-		if (var_set("LINENO", lineno, 0) < 0) { /* not readonly */ }
-		lineno_set = p->line;
-	}
+	if (p->line > 0)
+		var_lineno_lazy(p->line); /* the line of the pipeline about to run, as in sh */
 	const struct ast_cmd *c0 = &p->stages[0];
 	bool only_assigns = r.n == 1 && c0->kind == CMD_SIMPLE && !c0->nwords && !c0->remote;
 	/* A background job runs in a subshell environment: what its

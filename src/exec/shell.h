@@ -141,6 +141,8 @@ enum { VAR_EXPORT = 1, VAR_READONLY = 2 };
 const char *var_get(const char *name);
 /* IPCSH_GRAPHSTATUS is "LABEL=STATUS", written out when first read. */
 void var_graphstatus_lazy(const char *label, int status);
+/* LINENO is LINE, written out when first looked at. */
+void var_lineno_lazy(int line);
 /* SECONDS counts from now (shell start). */
 void var_dyn_start(void);
 /* Set (value copied); flags |= VAR_EXPORT to export. Returns 0/-1 (readonly names). */

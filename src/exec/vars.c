@@ -85,12 +85,37 @@ static unsigned hash(const char *s)
 	return h % NBUCKETS;
 }
 
-static struct var *lookup(const char *name)
+static struct var *lookup_raw(const char *name)
 {
 	for (struct var *v = buckets[hash(name)]; v; v = v->next)
 		if (strcmp(v->name, name) == 0)
 			return v;
 	return NULL;
+}
+
+static bool graph_lazy, lineno_lazy;
+static void graph_materialize(void);
+static void lineno_materialize(void);
+
+/* A variable by name. LINENO and IPCSH_GRAPHSTATUS change with every
+ * command, so they are written out only when something looks at them
+ * (read, assigned, listed, exported). */
+static struct var *lookup(const char *name)
+{
+	if (name[0] == 'L' && lineno_lazy && strcmp(name, "LINENO") == 0)
+		lineno_materialize();
+	else if (name[0] == 'I' && graph_lazy && strcmp(name, "IPCSH_GRAPHSTATUS") == 0)
+		graph_materialize();
+	return lookup_raw(name);
+}
+
+/* Before every variable is looked at (the environment, listings). */
+static void lazy_materialize(void)
+{
+	if (lineno_lazy)
+		lineno_materialize();
+	if (graph_lazy)
+		graph_materialize();
 }
 
 /* ---- RANDOM and SECONDS (bash) ------------------------------------------
@@ -151,7 +176,6 @@ static void dyn_assigned(const char *name, const char *value)
 /* IPCSH_GRAPHSTATUS after a lone command run here (the usual case in a
  * loop) is kept as its label and status and written out only when read:
  * setting a variable after every command cost 11% of a `case` loop. */
-static bool graph_lazy;
 static char graph_label[32];
 static int graph_status;
 
@@ -179,10 +203,31 @@ static void graph_materialize(void)
 	dyn_writing = false;
 }
 
+/* LINENO, the line of the command about to run (as in sh), likewise: a
+ * var_set per command was 6% of a `case` loop. A readonly LINENO keeps
+ * its value. */
+static int lineno_line;
+static bool lineno_unset; /* unset LINENO: a plain variable from then on, as in bash */
+
+void var_lineno_lazy(int line)
+{
+	lineno_line = line;
+	lineno_lazy = !lineno_unset;
+}
+
+static void lineno_materialize(void)
+{
+	lineno_lazy = false;
+	struct var *v = lookup_raw("LINENO");
+	if (v && v->readonly)
+		return;
+	char buf[24];
+	fmt_long(buf, lineno_line);
+	var_set("LINENO", buf, 0);
+}
+
 const char *var_get(const char *name)
 {
-	if (name[0] == 'I' && graph_lazy && strcmp(name, "IPCSH_GRAPHSTATUS") == 0)
-		graph_materialize();
 	if (name[0] == 'R' && dyn_random && strcmp(name, "RANDOM") == 0)
 		dyn_refresh(name, next_random());
 	else if (name[0] == 'S' && dyn_seconds && strcmp(name, "SECONDS") == 0)
@@ -200,8 +245,6 @@ int var_set(const char *name, const char *value, unsigned flags)
 	}
 	if ((name[0] == 'R' || name[0] == 'S') && (dyn_random || dyn_seconds))
 		dyn_assigned(name, value);
-	if (name[0] == 'I' && graph_lazy && !dyn_writing && strcmp(name, "IPCSH_GRAPHSTATUS") == 0)
-		graph_lazy = false;
 	journal_note(name);
 	if (journaling)
 		v = lookup(name);
@@ -268,6 +311,7 @@ void var_export(const char *name)
 
 int var_unset(const char *name)
 {
+	(void)lookup(name); /* a lazy value is written out, then unset */
 	struct var **pp = &buckets[hash(name)];
 	while (*pp && strcmp((*pp)->name, name) != 0)
 		pp = &(*pp)->next;
@@ -279,9 +323,9 @@ int var_unset(const char *name)
 		return -1;
 	}
 	journal_note(name);
-	if (strcmp(name, "IPCSH_GRAPHSTATUS") == 0)
-		graph_lazy = false;
-	if (strcmp(name, "RANDOM") == 0)
+	if (strcmp(name, "LINENO") == 0)
+		lineno_unset = true;
+	else if (strcmp(name, "RANDOM") == 0)
 		dyn_random = false;
 	else if (strcmp(name, "SECONDS") == 0)
 		dyn_seconds = false;
@@ -411,6 +455,7 @@ static int cmp_str(const void *a, const void *b)
 
 char **var_environ(char *const *extra)
 {
+	lazy_materialize();
 	if (env_dirty) {
 		free(env_cache);
 		env_cache = xcalloc(env_count + 1, sizeof *env_cache);
@@ -450,6 +495,7 @@ char **var_environ(char *const *extra)
 
 void var_each(void (*fn)(const char *, const char *, bool, void *), void *ctx)
 {
+	lazy_materialize();
 	struct var **all = xcalloc(env_count + 1, sizeof *all);
 	size_t n = 0;
 	for (int i = 0; i < NBUCKETS; i++)
@@ -469,6 +515,7 @@ void var_each(void (*fn)(const char *, const char *, bool, void *), void *ctx)
 
 char **var_names(const char *prefix)
 {
+	lazy_materialize();
 	size_t pl = strlen(prefix), n = 0;
 	char **out = xcalloc(env_count + 1, sizeof *out);
 	for (int i = 0; i < NBUCKETS; i++)

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -286,6 +287,14 @@ uint64_t now_ns(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void flush_stdout(void)
+{
+	/* fflush takes the stream's lock even with nothing to write: a shell
+	 * loop calls this twice per built-in command. */
+	if (__fpending(stdout))
+		fflush(stdout);
 }
 
 ssize_t write_all(int fd, const void *buf, size_t len)

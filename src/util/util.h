@@ -68,6 +68,8 @@ void format_size(uint64_t v, char *buf, size_t len);
 
 /* Monotonic clock in nanoseconds. */
 uint64_t now_ns(void);
+/* Write out stdout's buffer, if it holds anything (before fds move). */
+void flush_stdout(void);
 
 /* Write all of buf, retrying on EINTR and short writes. */
 ssize_t write_all(int fd, const void *buf, size_t len) WUR;

@@ -295,11 +295,48 @@ static void json_options(struct strbuf *sb, const struct edge_spec *e)
 	sb_addc(sb, '}');
 }
 
-/* One edge of the graph as JSON or DOT (from, to: labels). */
-static void json_graph_edge(struct strbuf *sb, const char *from, const char *to,
-			    const struct edge_spec *e, bool dflt, bool first)
+/* Where graph_edges() writes an edge: JSON's comma, DOT's cluster. */
+struct edge_out {
+	struct strbuf *sb;
+	bool first;
+	int num;
+};
+
+typedef void edge_fn(struct edge_out *out, const char *from, const char *to,
+		     const struct edge_spec *e, bool dflt);
+
+/* Every edge of a pipeline's graph in plan order, from and to as labels:
+ * each stage's edge from the one before, then its substitutions' edges.
+ * dflt: the edge was written as a bare `|`. */
+static void graph_edges(struct graph *g, const struct ast_pipeline *p, const struct edge_spec *dflt,
+			edge_fn *fn, struct edge_out *out)
 {
-	sb_addf(sb, "%s{\"from\":", first ? "" : ",");
+	for (size_t i = 0; i < p->nstages; i++) {
+		if (i) {
+			struct edge_spec e;
+			char a[24], b[24];
+			plan_edge_resolve(&p->edges[i - 1], dflt, &e);
+			snprintf(a, sizeof a, "%zu", i);
+			snprintf(b, sizeof b, "%zu", i + 1);
+			fn(out, a, b, &e, p->edges[i - 1].dflt);
+		}
+		graph_stage(g, p, i);
+		for (size_t k = 1; k < g->n; k++) {
+			const struct gnode *nd = &g->v[k];
+			struct edge_spec e = sub_spec(nd);
+			const char *host = g->v[nd->host].label;
+			fn(out, nd->out ? host : nd->label, nd->out ? nd->label : host, &e, false);
+		}
+	}
+}
+
+/* One edge of the graph as JSON. */
+static void json_graph_edge(struct edge_out *out, const char *from, const char *to,
+			    const struct edge_spec *e, bool dflt)
+{
+	struct strbuf *sb = out->sb;
+	sb_addf(sb, "%s{\"from\":", out->first ? "" : ",");
+	out->first = false;
 	sb_add_json(sb, from);
 	sb_adds(sb, ",\"to\":");
 	sb_add_json(sb, to);
@@ -343,27 +380,8 @@ static void json_graph(struct strbuf *sb, struct graph *g, const struct ast_pipe
 		}
 	}
 	sb_adds(sb, "],\"graph_edges\":[");
-	bool first = true;
-	for (size_t i = 0; i < p->nstages; i++) {
-		if (i) {
-			struct edge_spec e;
-			char a[24], b[24];
-			plan_edge_resolve(&p->edges[i - 1], dflt, &e);
-			snprintf(a, sizeof a, "%zu", i);
-			snprintf(b, sizeof b, "%zu", i + 1);
-			json_graph_edge(sb, a, b, &e, p->edges[i - 1].dflt, first);
-			first = false;
-		}
-		graph_stage(g, p, i);
-		for (size_t k = 1; k < g->n; k++) {
-			const struct gnode *nd = &g->v[k];
-			struct edge_spec e = sub_spec(nd);
-			const char *host = g->v[nd->host].label;
-			json_graph_edge(sb, nd->out ? host : nd->label, nd->out ? nd->label : host, &e,
-					false, first);
-			first = false;
-		}
-	}
+	struct edge_out out = {.sb = sb, .first = true};
+	graph_edges(g, p, dflt, json_graph_edge, &out);
 	sb_addc(sb, ']');
 }
 
@@ -455,9 +473,12 @@ static void dot_node(struct strbuf *sb, int num, const struct gnode *nd)
 	sb_free(&t);
 }
 
-static void dot_edge(struct strbuf *sb, int num, const char *from, const char *to,
-		     const struct edge_spec *e)
+static void dot_edge(struct edge_out *out, const char *from, const char *to,
+		     const struct edge_spec *e, bool dflt)
 {
+	(void)dflt;
+	struct strbuf *sb = out->sb;
+	int num = out->num;
 	struct strbuf o = {0};
 	sb_adds(&o, transport_name(e->kind));
 	struct strbuf opts = {0};
@@ -487,23 +508,8 @@ static void dot_pipeline(struct strbuf *sb, struct graph *g, const struct ast_pi
 		for (size_t k = 0; k < g->n; k++)
 			dot_node(sb, num, &g->v[k]);
 	}
-	for (size_t i = 0; i < p->nstages; i++) {
-		if (i) {
-			struct edge_spec e;
-			char a[24], b[24];
-			plan_edge_resolve(&p->edges[i - 1], dflt, &e);
-			snprintf(a, sizeof a, "%zu", i);
-			snprintf(b, sizeof b, "%zu", i + 1);
-			dot_edge(sb, num, a, b, &e);
-		}
-		graph_stage(g, p, i);
-		for (size_t k = 1; k < g->n; k++) {
-			const struct gnode *nd = &g->v[k];
-			struct edge_spec e = sub_spec(nd);
-			const char *host = g->v[nd->host].label;
-			dot_edge(sb, num, nd->out ? host : nd->label, nd->out ? nd->label : host, &e);
-		}
-	}
+	struct edge_out out = {.sb = sb, .num = num};
+	graph_edges(g, p, dflt, dot_edge, &out);
 	sb_adds(sb, "  }\n");
 }
 

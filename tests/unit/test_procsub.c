@@ -1,12 +1,11 @@
 /* test_procsub.c — process substitution in the parser: where the lexer
- * ends a word that holds <(…) >(…) <[EDGE](…) >[EDGE](…), the typed part
- * the word parser makes of it (through word_dump), and the syntax errors
- * of a bad edge spec or an unterminated body, with their positions. */
+ * ends a word that holds <(…) >(…) <[EDGE](…) >[EDGE](…), and the syntax
+ * errors of a bad edge spec or an unterminated body, with their positions.
+ * The typed part the word parser makes of one is in test_word.c. */
 #include <stdio.h>
 #include <string.h>
 
 #include "parse/parse.h"
-#include "parse/word.h"
 #include "tap.h"
 
 /* The words and redirections of the first simple command, as
@@ -29,20 +28,6 @@ static void words(const char *src, const char *want)
 	}
 	TAP_OK(sc && strcmp(sb.buf, want) == 0, "%s -> %s (got %s%s)", src, want,
 	       sc ? sb.buf : "error: ", sc ? "" : err.msg);
-	sb_free(&sb);
-	arena_free(&a);
-}
-
-static void tree(const char *raw, const char *want)
-{
-	struct arena a = {0};
-	struct parse_error err;
-	struct word *w = word_parse(&a, raw, strlen(raw), 1, 1, 0, &err);
-	struct strbuf sb = {0};
-	if (w)
-		word_dump(w, &sb);
-	TAP_OK(w && strcmp(sb.buf, want) == 0, "%s -> %s (got %s%s)", raw, want,
-	       w ? sb.buf : "error: ", w ? "" : err.msg);
 	sb_free(&sb);
 	arena_free(&a);
 }
@@ -72,15 +57,6 @@ int main(void)
 	words("x=<(true) cmd", "cmd|A:x=<(true)");
 	words("cat <[abc] >f", "cat|0<[abc]|1>f"); /* no '(': a file named [abc] */
 	words("cat 2>&1 <x", "cat|2>1|0<x"); /* 2>&1: a dup, shown as its fd */
-	/* the word parser: the typed part */
-	tree("<(ls -l)", "S<(ls -l)");
-	tree(">(wc)", "S>(wc)");
-	tree("a<(b)c", "L(a) S<(b) L(c)");
-	tree("<[shm:size=4M](sort)", "S<[shm:size=4M](sort)");
-	tree(">[mq:lines](grep x)", "S>[mq:lines](grep x)");
-	tree("'<(x)'\"<(y)\"", "Q(<(x)) D[Q(<(y))]");
-	tree("<(a)<(b)", "S<(a) S<(b)");
-	tree("a<b", "L(a<b)");
 	/* errors */
 	bad("cat <[nope](x)", 1, 5, false, "unknown transport 'nope'");
 	bad("cat >[shm:size=-1](x)", 1, 5, false, "bad value '-1' for option 'size'");

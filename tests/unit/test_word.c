@@ -120,5 +120,14 @@ int main(void)
 		TAP_OK(w && w->literal_only, "quoted literal text is literal_only");
 		arena_free(&a);
 	}
+	/* process substitution (test_procsub.c has the lexer's side) */
+	tree("<(ls -l)", 0, "S<(ls -l)");
+	tree(">(wc)", 0, "S>(wc)");
+	tree("a<(b)c", 0, "L(a) S<(b) L(c)");
+	tree("<[shm:size=4M](sort)", 0, "S<[shm:size=4M](sort)");
+	tree(">[mq:lines](grep x)", 0, "S>[mq:lines](grep x)");
+	tree("'<(x)'\"<(y)\"", 0, "Q(<(x)) D[Q(<(y))]");
+	tree("<(a)<(b)", 0, "S<(a) S<(b)");
+	tree("a<b", 0, "L(a<b)");
 	return tap_done();
 }

@@ -202,6 +202,14 @@ d'
 @test "command not found: message and 127" {
 	run -127 --separate-stderr ipcsh -c 'nonexistent-cmd-ipcsh arg'
 	assert_equal "$stderr" "ipcsh: nonexistent-cmd-ipcsh: command not found"
+	# said where the stage's stderr goes, after its redirections (as sh):
+	# alone, in a pipeline, in a function, and for a directory (126)
+	run --separate-stderr ipcsh -c 'nosuch-a 2>/dev/null; echo $?; nosuch-b 2>/dev/null | cat; echo $?
+		f() { nosuch-c; }; f 2>/dev/null; echo $?; nosuch-d >out 2>&1; echo $?; /etc 2>/dev/null; echo $?'
+	assert_success
+	assert_equal "$stderr" ""
+	assert_output $'127\n0\n127\n127\n126'
+	assert_equal "$(cat out)" "ipcsh: nosuch-d: command not found"
 }
 
 @test "pipefail: rightmost failing stage" {

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,22 +42,30 @@
 /* ---- command lookup ---------------------------------------------------- */
 
 /* Resolve a command name: 0 and *path, or 126/127 after a message. */
-static int lookup(struct arena *a, const char *name, const char **path)
+/* Why a program cannot run, kept in *why (said when the stage runs, to
+ * its stderr); returns status. */
+__attribute__((format(printf, 4, 5)))
+static int say(struct arena *a, const char **why, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char buf[1024];
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	*why = arena_strdup(a, buf);
+	return status;
+}
+
+static int lookup(struct arena *a, const char *name, const char **path, const char **why)
 {
 	struct stat st;
 	if (strchr(name, '/')) {
-		if (stat(name, &st) < 0) {
-			msg_errno("%s", name);
-			return 127;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			msg_err("%s: Is a directory", name);
-			return 126;
-		}
-		if (access(name, X_OK) < 0) {
-			msg_errno("%s", name);
-			return 126;
-		}
+		if (stat(name, &st) < 0)
+			return say(a, why, 127, "%s: %s", name, strerror(errno));
+		if (S_ISDIR(st.st_mode))
+			return say(a, why, 126, "%s: Is a directory", name);
+		if (access(name, X_OK) < 0)
+			return say(a, why, 126, "%s: %s", name, strerror(errno));
 		*path = name;
 		return 0;
 	}
@@ -68,16 +77,15 @@ static int lookup(struct arena *a, const char *name, const char **path)
 		return 0;
 	}
 	if (denied) {
-		msg_err("%s: Permission denied", denied);
+		int st126 = say(a, why, 126, "%s: Permission denied", denied);
 		free(denied);
-		return 126;
+		return st126;
 	}
 	size_t n = strlen(name);
 	if (n > 2 && name[0] == '[' && name[n - 1] == ']') /* `a | [shm] b` */
-		msg_err("%s: command not found (an edge is written |%s, without a space)", name, name);
-	else
-		msg_err("%s: command not found", name);
-	return 127;
+		return say(a, why, 127, "%s: command not found (an edge is written |%s, without a space)",
+			   name, name);
+	return say(a, why, 127, "%s: command not found", name);
 }
 
 /* POSIX's special built-ins other than the flow ones: found before
@@ -93,10 +101,10 @@ static bool is_special_builtin(const char *name)
 }
 
 /* `command -p`: search the standard PATH (confstr) instead of $PATH. */
-static int lookup_std(struct arena *a, const char *name, const char **path)
+static int lookup_std(struct arena *a, const char *name, const char **path, const char **why)
 {
 	if (strchr(name, '/'))
-		return lookup(a, name, path);
+		return lookup(a, name, path, why);
 	char dirs[1024];
 	size_t n = confstr(_CS_PATH, dirs, sizeof dirs);
 	if (n == 0 || n > sizeof dirs)
@@ -113,8 +121,7 @@ static int lookup_std(struct arena *a, const char *name, const char **path)
 		if (ok)
 			return 0;
 	}
-	msg_err("%s: command not found", name);
-	return 127;
+	return say(a, why, 127, "%s: command not found", name);
 }
 
 /* ---- a built-in's NAME=value prefixes ------------------------------------ */
@@ -161,6 +168,7 @@ static void builtin_unassign(struct saved_var *sv)
 int stage_expand(struct run *r, struct rstage *s, bool assign_now)
 {
 	const struct ast_cmd *as = s->ast;
+	sh.cmdsub_status = 0;
 	/* The words first, then the assignments in order, each visible to
 	 * the ones after it (`A=1 B=$A cmd`) and, unless they are all there
 	 * is, taken back when the expansion is done: the command gets them
@@ -209,6 +217,7 @@ int stage_expand(struct run *r, struct rstage *s, bool assign_now)
 	}
 	if (!assign_now && as->nassigns)
 		var_journal_rollback(mark);
+	s->cmdsub = sh.cmdsub_status;
 	return rc;
 }
 
@@ -641,6 +650,10 @@ static struct xs run_here(const struct rstage *s, unsigned flags)
 		if (s->ast->kind == CMD_SUBSHELL && sh.in_subshell && !s->fg_here)
 			return exec_list(s->ast->u.body, flags);
 		return exec_compound(s->ast, flags);
+	/* Words that expanded to nothing: POSIX 2.9.1, the status of the
+	 * last command substitution (`$e $(exit 3)` is 3). */
+	case SK_NONE: return XS(s->cmdsub);
+	case SK_NOTFOUND: msg_err("%s", s->why); return XS(s->why_status);
 	default: return XS(s->bi->fn((int)s->argv.n, s->argv.v));
 	}
 }
@@ -960,11 +973,16 @@ void stage_classify(struct run *r, struct rstage *s)
 			path_assign = s->assigns.v[i] + 5;
 	size_t mark = path_assign ? var_journal_begin() : 0;
 	if (path_assign && var_set("PATH", path_assign, 0) < 0) { /* a readonly PATH stays */ }
-	int st = std_path ? lookup_std(&r->a, name, &s->path) : lookup(&r->a, name, &s->path);
+	int st = std_path ? lookup_std(&r->a, name, &s->path, &s->why)
+			  : lookup(&r->a, name, &s->path, &s->why);
 	if (path_assign)
 		var_journal_rollback(mark);
-	if (st)
-		s->preset = st;
+	if (st) {
+		/* Said when it runs, after its redirections, as in sh
+		 * (`nosuch 2>/dev/null` is quiet). */
+		s->kind = SK_NOTFOUND;
+		s->why_status = st;
+	}
 }
 
 /* Whether a stage of the job was killed by sig (the signal that ended it). */
@@ -1204,7 +1222,7 @@ static int here_finish(struct run *r, int status)
 
 static bool runs_here(const struct rstage *s)
 {
-	return s->kind == SK_BUILTIN || s->kind == SK_FLOW || s->kind == SK_FUNC ||
+	return s->kind == SK_BUILTIN || s->kind == SK_FLOW || s->kind == SK_FUNC || s->kind == SK_NOTFOUND ||
 	       (s->kind == SK_COMPOUND && s->ast->kind != CMD_SUBSHELL);
 }
 

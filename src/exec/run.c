@@ -90,29 +90,35 @@ static struct xs run_parsed(struct ast_script *s, struct arena *a, const char *t
 	unsigned flags = sh.depth == 1 ? EV_TOP : 0;
 	struct xs r = XS(sh.status);
 	size_t base = 0; /* offset in text of what s was parsed from */
+	int stale = 0;   /* an alias changed: the line it changed on */
 	for (size_t i = 0; i < s->nitems && r.ctl == CTL_NONE; i++) {
+		if (stale && s->items[i].line > stale) {
+			/* An alias was defined or removed: as sh reads a script
+			 * line by line, the lines after the one that changed it
+			 * are parsed again with the new aliases (the whole text
+			 * was checked before anything ran). */
+			stale = 0;
+			base += s->items[i - 1].end;
+			struct arena next = {0};
+			struct ast_script *ns = parse_script(&next, text + base, len - base,
+							     line_at(text, base, first_line), &err);
+			if (!ns) {
+				msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
+				arena_free(&next);
+				r = (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
+				break;
+			}
+			arena_free(&own);
+			own = next;
+			s = ns;
+			i = 0;
+		}
 		struct ast_script one = {.nitems = 1, .items = &s->items[i]};
 		r = exec_list(&one, flags | (i + 1 == s->nitems ? last : 0));
-		if (aliases == alias_generation() || i + 1 == s->nitems)
-			continue;
-		/* An alias was defined or removed: as sh reads a script command
-		 * by command, what follows is parsed again with the new
-		 * aliases (the whole text was checked before anything ran). */
-		aliases = alias_generation();
-		base += s->items[i].end;
-		struct arena next = {0};
-		struct ast_script *ns = parse_script(&next, text + base, len - base,
-						     line_at(text, base, first_line), &err);
-		if (!ns) {
-			msg_err("%s: line %d: column %d: %s", name, err.line, err.column, err.msg);
-			arena_free(&next);
-			r = (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
-			break;
+		if (aliases != alias_generation() && i + 1 < s->nitems) {
+			aliases = alias_generation();
+			stale = line_at(text, base + s->items[i].end, first_line);
 		}
-		arena_free(&own);
-		own = next;
-		s = ns;
-		i = (size_t)-1;
 	}
 	sh.depth--;
 	arena_free(&own);

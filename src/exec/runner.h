@@ -24,6 +24,8 @@
 
 enum stage_kind {
 	SK_NONE,      /* assignments and redirections only */
+	SK_NOTFOUND,  /* a program not found or not runnable: says why where
+		       * its stderr goes, then ends with 127 or 126 */
 	SK_EXEC,      /* a program */
 	SK_BUILTIN,   /* a built-in (src/builtin/) */
 	SK_FLOW,      /* break, continue, return, exit, eval, ., exec (flow.c) */
@@ -47,6 +49,9 @@ struct rstage {
 	bool fg_here;                 /* runs in ipcsh itself (a lone stage) */
 	int preset;                   /* status when not started, -1 otherwise */
 	int node;                     /* node index (see above) */
+	int cmdsub;                   /* the status of its last $( ), for SK_NONE */
+	const char *why;              /* SK_NOTFOUND: the message, */
+	int why_status;               /* and the status (127, 126) */
 };
 
 struct redge {

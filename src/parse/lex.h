@@ -48,6 +48,9 @@ struct lexer {
 	int depth;               /* sub-parse depth (0 for the top level) */
 	bool check;              /* only check the syntax (finding where a $( )
 				    or `…` ends): words keep their raw text only */
+	bool more;               /* more input may follow (the prompt): a here-
+				    document or a backslash-newline that the
+				    text ends in is incomplete, not ended by it */
 	size_t synced;           /* line/line_start are correct for offsets < synced */
 	int first_line, line;
 	size_t line_start;

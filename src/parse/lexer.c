@@ -99,6 +99,16 @@ static bool is_word_break(char c)
 	       c == ')' || c == '<' || c == '>';
 }
 
+/* A here-document's body is read: keep it, and its typed word. */
+static void doc_done(struct lexer *lx, struct pending_doc *d, struct strbuf *body)
+{
+	d->r->body = arena_strndup(lx->a, body->buf ? body->buf : "", body->len);
+	if (!d->r->body_quoted)
+		d->r->bodyw = parse_tree_word(lx->a, d->r->body, body->len, d->line + 1, 1,
+					      WORD_F_HEREDOC, lx->depth, lx->check);
+	sb_free(body);
+}
+
 /* Read one here-document body starting at lx->pos. */
 static void read_doc(struct lexer *lx, struct pending_doc *d)
 {
@@ -114,14 +124,15 @@ static void read_doc(struct lexer *lx, struct pending_doc *d)
 				ls++;
 		lx->pos = nl ? (size_t)(nl - lx->src) + 1 : lx->len;
 		if ((size_t)(le - ls) == dlen && memcmp(ls, delim, dlen) == 0) {
-			d->r->body = arena_strndup(lx->a, body.buf ? body.buf : "", body.len);
-			if (!d->r->body_quoted)
-				d->r->bodyw = parse_tree_word(lx->a, d->r->body, body.len, d->line + 1, 1,
-							      WORD_F_HEREDOC, lx->depth, lx->check);
-			sb_free(&body);
+			doc_done(lx, d, &body);
 			return;
 		}
 		sb_add(&body, ls, (size_t)(le - ls) + (nl ? 1 : 0));
+	}
+	if (!lx->more) {
+		/* The end of a script ends the body, as in dash and bash. */
+		doc_done(lx, d, &body);
+		return;
 	}
 	sb_free(&body);
 	lex_error(lx, d->line, d->col, true, "syntax error: here-document '%.60s' has no end line",
@@ -296,11 +307,17 @@ static void word_dollar(struct lexer *lx, bool dq)
 static bool word_backslash(struct lexer *lx)
 {
 	/* A backslash-newline that ends the input continues onto a line not
-	 * read yet: report it as incomplete. */
-	if (lx->pos + 1 >= lx->len)
-		return false;
+	 * read yet at the prompt: report it as incomplete. At the end of a
+	 * script it joins nothing, and a lone '\\' there is dropped (as
+	 * dash and bash; bash for the '\\'). */
+	if (lx->pos + 1 >= lx->len) {
+		if (lx->more)
+			return false;
+		lx->pos++;
+		return true;
+	}
 	bool nl = lx->src[lx->pos + 1] == '\n';
-	if (nl && lx->pos + 2 >= lx->len)
+	if (nl && lx->pos + 2 >= lx->len && lx->more)
 		return false;
 	if (!nl)
 		sb_add(&lx->tmp, lx->src + lx->pos, 2);
@@ -594,7 +611,9 @@ void lex_next(struct lexer *lx, struct token *t)
 	t->start = lx->pos;
 	lex_where(lx, lx->pos, &t->line, &t->col);
 	if (lx->pos >= lx->len) {
-		if (lx->ndocs)
+		if (lx->ndocs && !lx->more)
+			read_docs(lx); /* the end of a script: empty bodies, as in sh */
+		else if (lx->ndocs)
 			lex_error(lx, lx->docs[0].line, lx->docs[0].col, true,
 				  "syntax error: here-document '%.60s' has no body",
 				  lx->docs[0].r->word);

@@ -32,6 +32,11 @@ extern const char *(*parse_alias_lookup)(const char *name);
  * file; used for sub-parses). Returns the script, or NULL with *err filled. */
 struct ast_script *parse_script(struct arena *a, const char *src, size_t len, int first_line,
 				struct parse_error *err);
+/* The same for text that more lines may follow (the prompt): where a
+ * script's end ends an open here-document or a trailing backslash-newline
+ * (as in sh), this says incomplete. */
+struct ast_script *parse_script_more(struct arena *a, const char *src, size_t len,
+				     struct parse_error *err);
 
 /* Given s pointing just after "$(", return the offset (from s) of the
  * matching ')' taking quotes, nested $( ), ${ } and comments into account,

@@ -878,14 +878,16 @@ static struct ast_script *parse_list(struct parser *p)
 	}
 }
 
-static struct ast_script *parse_all(struct arena *a, const char *src, size_t len, int first_line,
-				    int depth, bool check, struct parse_error *err)
+static struct ast_script *parse_all_more(struct arena *a, const char *src, size_t len,
+					 int first_line, int depth, bool check, bool more,
+					 struct parse_error *err)
 {
 	memset(err, 0, sizeof *err);
 	struct parser p;
 	memset(&p, 0, sizeof p);
 	lex_init(&p.lx, a, src, len, first_line, depth, err);
 	p.lx.check = check;
+	p.lx.more = more;
 	const char *nul = len ? memchr(src, '\0', len) : NULL;
 	if (depth > PARSE_MAX_DEPTH) {
 		lex_error(&p.lx, first_line, 1, false, "syntax error: command substitutions nested too deeply");
@@ -903,6 +905,12 @@ static struct ast_script *parse_all(struct arena *a, const char *src, size_t len
 	}
 	lex_finish(&p.lx);
 	return p.lx.failed ? NULL : sc;
+}
+
+static struct ast_script *parse_all(struct arena *a, const char *src, size_t len, int first_line,
+				    int depth, bool check, struct parse_error *err)
+{
+	return parse_all_more(a, src, len, first_line, depth, check, false, err);
 }
 
 struct ast_script *parse_script_depth(struct arena *a, const char *src, size_t len,
@@ -1004,4 +1012,10 @@ struct ast_script *parse_script(struct arena *a, const char *src, size_t len, in
 				struct parse_error *err)
 {
 	return parse_script_depth(a, src, len, first_line, 0, err);
+}
+
+struct ast_script *parse_script_more(struct arena *a, const char *src, size_t len,
+				     struct parse_error *err)
+{
+	return parse_all_more(a, src, len, 1, 0, false, true, err);
 }

@@ -165,7 +165,7 @@ static void history_join(struct strbuf *hist, const char *text, size_t len)
 	struct arena a = {0};
 	struct parse_error err;
 	memset(&err, 0, sizeof err);
-	bool closed = parse_script(&a, probe.buf, probe.len, 1, &err) != NULL;
+	bool closed = parse_script_more(&a, probe.buf, probe.len, &err) != NULL;
 	arena_free(&a);
 	sb_free(&probe);
 	const char *last = memrchr(text, '\n', len - 1);
@@ -251,7 +251,7 @@ static enum read_result read_command(struct command *c)
 		free(line);
 		arena_free(&c->a);
 		memset(&c->err, 0, sizeof c->err);
-		c->script = parse_script(&c->a, c->text.buf, c->text.len, 1, &c->err);
+		c->script = parse_script_more(&c->a, c->text.buf, c->text.len, &c->err);
 		if (c->script || !c->err.incomplete)
 			return READ_LINE;
 		prompt = prompt_build("PS2", "> ");

@@ -191,12 +191,14 @@ static void good(const char *src, const char *want)
 	arena_free(&a);
 }
 
-/* Parse src, expect an error at line:col whose message contains msg. */
-static void bad(const char *src, int line, int col, bool incomplete, const char *msg)
+/* Parse src (as a script, or as text at the prompt that more lines may
+ * follow), expect an error at line:col whose message contains msg. */
+static void bad_as(bool more, const char *src, int line, int col, bool incomplete, const char *msg)
 {
 	struct arena a = { 0 };
 	struct parse_error err;
-	struct ast_script *sc = parse_script(&a, src, strlen(src), 1, &err);
+	struct ast_script *sc = more ? parse_script_more(&a, src, strlen(src), &err)
+				     : parse_script(&a, src, strlen(src), 1, &err);
 	bool ok = !sc && err.line == line && err.column == col && err.incomplete == incomplete &&
 		  strstr(err.msg, msg) != NULL;
 	TAP_OK(ok, "rejects: %s", esc(src));
@@ -209,6 +211,11 @@ static void bad(const char *src, int line, int col, bool incomplete, const char 
 		printf("#   want %d:%d %s [%s]\n", line, col, incomplete ? "incomplete" : "complete", msg);
 	}
 	arena_free(&a);
+}
+
+static void bad(const char *src, int line, int col, bool incomplete, const char *msg)
+{
+	bad_as(false, src, line, col, incomplete, msg);
 }
 
 
@@ -352,16 +359,24 @@ static void test_bad(void)
 	bad("a ||", 1, 5, true, "unexpected end of file");
 	bad("echo 'abc", 1, 6, true, "unterminated single quote");
 	bad("echo \"a\nb", 1, 6, true, "unterminated double quote");
-	bad("echo a\\", 1, 7, true, "after '\\'");
-	bad("echo a\\\n", 1, 7, true, "after '\\'");
-	bad("echo a \\\n", 1, 8, true, "after '\\'");
+	/* At the prompt a trailing backslash-newline or an open here-document
+	 * wants more lines; at the end of a script it ends there, as in sh. */
+	bad_as(true, "echo a\\", 1, 7, true, "after '\\'");
+	bad_as(true, "echo a\\\n", 1, 7, true, "after '\\'");
+	bad_as(true, "echo a \\\n", 1, 8, true, "after '\\'");
+	bad_as(true, "cat <<EOF\nabc\n", 1, 5, true, "here-document 'EOF'");
+	bad_as(true, "cat <<EOF", 1, 5, true, "here-document 'EOF'");
+	bad_as(true, "echo \"a\\\n", 1, 6, true, "unterminated double quote");
+	good("echo a\\", "echo a");
+	good("echo a\\\n", "echo a");
+	good("echo a \\\n", "echo a ");
+	good("cat <<EOF\nabc\n", "cat <0<<EOF{abc\n}>");
+	good("cat <<EOF", "cat <0<<EOF{}>");
 	bad("echo \"a\\\n", 1, 6, true, "unterminated double quote");
 	bad("a &>f", 1, 3, false, "'&>' is not supported");
 	bad("echo $(a", 1, 6, true, "unterminated '$('");
 	bad("echo ${a", 1, 6, true, "unterminated '${'");
 	bad("echo `a", 1, 6, true, "unterminated '`'");
-	bad("cat <<EOF\nabc\n", 1, 5, true, "here-document 'EOF'");
-	bad("cat <<EOF", 1, 5, true, "here-document 'EOF'");
 	bad("a\nb |[foo] c", 2, 3, false, "syntax error: unknown transport 'foo'");
 	bad("a |[shm:bogus] c", 1, 3, false, "unknown option 'bogus'");
 	bad("a |[shm c", 1, 3, false, "missing ']'");

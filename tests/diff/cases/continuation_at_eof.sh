@@ -1,0 +1,2 @@
+# a backslash-newline at the very end of a script joins nothing
+echo a \

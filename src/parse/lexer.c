@@ -526,8 +526,11 @@ static void skip_space(struct lexer *lx)
 		char c = lx->src[lx->pos];
 		if (is_blank(c))
 			lx->pos++;
-		else if (c == '\\' && lx->pos + 2 < lx->len && lx->src[lx->pos + 1] == '\n')
-			lx->pos += 2;
+		else if (c == '\\' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\n' &&
+			 (lx->pos + 2 < lx->len || !lx->more))
+			lx->pos += 2; /* a line continuation (at the end of a script, too) */
+		else if (c == '\\' && lx->pos + 1 == lx->len && !lx->more)
+			lx->pos++; /* a lone '\\' ending a script: dropped, as bash */
 		else if (c == '#') {
 			const char *nl = memchr(lx->src + lx->pos, '\n', lx->len - lx->pos);
 			lx->pos = nl ? (size_t)(nl - lx->src) : lx->len;

@@ -369,7 +369,9 @@ static void test_bad(void)
 	bad_as(true, "echo \"a\\\n", 1, 6, true, "unterminated double quote");
 	good("echo a\\", "echo a");
 	good("echo a\\\n", "echo a");
-	good("echo a \\\n", "echo a ");
+	good("echo a \\\n", "echo a");
+	good("echo a \\", "echo a");
+	good("\\\n", "");
 	good("cat <<EOF\nabc\n", "cat <0<<EOF{abc\n}>");
 	good("cat <<EOF", "cat <0<<EOF{}>");
 	bad("echo \"a\\\n", 1, 6, true, "unterminated double quote");

@@ -374,7 +374,9 @@ pipe_fail:
 
 static int edges_prepare(struct run *r)
 {
-	if (r->n > 1) {
+	/* Counters shared with the relays, under --stats only (a map and an
+	 * unmap per pipeline otherwise). */
+	if (r->n > 1 && sh.stats != STATS_NONE) {
 		r->stats = mmap(NULL, (r->n - 1) * sizeof *r->stats, PROT_READ | PROT_WRITE,
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (r->stats == MAP_FAILED) {
@@ -385,8 +387,8 @@ static int edges_prepare(struct run *r)
 	}
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		const struct edge_spec *sp = &r->p->edges[i];
-		if (redge_prepare(&r->ed[i], sp->dflt ? &sh.dflt_edge : sp, (int)i + 1, &r->stats[i],
-				  -1) < 0)
+		if (redge_prepare(&r->ed[i], sp->dflt ? &sh.dflt_edge : sp, (int)i + 1,
+				  r->stats ? &r->stats[i] : NULL, -1) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < r->n; i++) {

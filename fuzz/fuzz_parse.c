@@ -93,6 +93,16 @@ static void check_word(const struct word *word)
 }
 
 
+/* The expression of (( )) or of a for (( ; ; )): "$((…))", one part (or
+ * a bad word, told when it runs). */
+static void check_arith(const struct word *w)
+{
+	if (strncmp(w->raw, "$((", 3) != 0 ||
+	    (!w->bad && (!w->head || w->head->next || w->head->kind != WORD_ARITH)))
+		__builtin_trap();
+	check_parts(w->head);
+}
+
 /* A compound command: every list it holds is well formed; the lists that
  * POSIX requires to be non-empty are. */
 static void check_compound(const struct ast_cmd *c)
@@ -122,6 +132,18 @@ static void check_compound(const struct ast_cmd *c)
 		check_script(c->u.loop->body);
 		break;
 	case CMD_FOR:
+		if (c->u.for_->arith) {
+			/* for (( ; ; )): no name, no words, each expression a
+			 * word of one $(( )) part */
+			const struct word *w[3] = {c->u.for_->init, c->u.for_->cond, c->u.for_->step};
+			if (c->u.for_->name || c->u.for_->nwords || !c->u.for_->body->nitems)
+				__builtin_trap();
+			for (int k = 0; k < 3; k++)
+				if (w[k])
+					check_arith(w[k]);
+			check_script(c->u.for_->body);
+			break;
+		}
 		if (!c->u.for_->name || !c->u.for_->body->nitems || (!c->u.for_->has_in && c->u.for_->nwords))
 			__builtin_trap();
 		for (size_t i = 0; i < c->u.for_->nwords; i++)
@@ -143,6 +165,10 @@ static void check_compound(const struct ast_cmd *c)
 		    c->u.func->body->kind == CMD_FUNCDEF)
 			__builtin_trap();
 		check_compound(c->u.func->body);
+		break;
+	case CMD_ARITH:
+		if (c->u.arith)
+			check_arith(c->u.arith);
 		break;
 	case CMD_SIMPLE:
 		__builtin_trap();

@@ -145,6 +145,7 @@ static const struct builtin table[] = {
 	{"history", bi_history, "history [N] | -c", "list or clear the command history"},
 	{"jobs", bi_jobs, "jobs [-lp] [JOB...]", "list jobs"},
 	{"kill", bi_kill, "kill [-SIG|-s SIG] PID|JOB... | -l [N...]", "send a signal; list or name signals"},
+	{"let", bi_let, "let EXPR...", "evaluate arithmetic expressions; 0 when the last is not zero"},
 	{"local", bi_local, "local NAME[=VALUE]...", "make variables local to the running function"},
 	{"popd", bi_popd, "popd", "leave for the directory on top of the stack"},
 	{"printf", bi_printf, "printf FORMAT [ARG...]", "format and print arguments (%d %s %b %x %f..., \\ escapes)"},

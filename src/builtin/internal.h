@@ -9,7 +9,7 @@
 #include "builtin.h"
 
 #define BI(name) int bi_##name(int argc, char **argv)
-BI(true); BI(false); BI(help); BI(history);           /* misc.c */
+BI(true); BI(false); BI(help); BI(history); BI(let);  /* misc.c */
 BI(echo);                                                /* echo.c */
 BI(printf);                                              /* printf.c */
 BI(test); BI(bracket);                                   /* test.c */

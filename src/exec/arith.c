@@ -33,6 +33,7 @@ struct ax {
 };
 
 static long expr_assign(struct ax *x);
+static long expr_comma(struct ax *x);
 
 /* The first error wins: "MSG", "MSG near 'TEXT'" or "NAME: MSG". */
 static void fail3(struct ax *x, const char *name, const char *msg, const char *near)
@@ -182,13 +183,41 @@ static long var_number(struct ax *x, const char *name)
 	return r;
 }
 
+/* ++name, --name, name++, name-- (bash; POSIX leaves them optional): the
+ * variable changes by delta; the value is the new one, or the old (post). */
+static long incdec(struct ax *x, const char *name, int delta, bool post)
+{
+	long old = var_number(x, name);
+	long v = delta > 0 ? (long)((unsigned long)old + 1u) : wrap_sub(old, 1);
+	if (!x->failed && !x->noeval) {
+		char buf[32];
+		fmt_long(buf, v);
+		if (var_set(name, buf, 0) < 0)
+			fail3(x, name, "cannot assign", NULL);
+	}
+	return post ? old : v;
+}
+
+/* A name at x->i (n bytes) into buf; false after a message. */
+static bool take_name(struct ax *x, size_t n, char *buf, size_t len)
+{
+	if (n >= len) {
+		fail(x, "name too long");
+		return false;
+	}
+	memcpy(buf, x->s + x->i, n);
+	buf[n] = '\0';
+	x->i += n;
+	return true;
+}
+
 static long primary(struct ax *x)
 {
 	blanks(x);
 	const char *p = x->s + x->i;
 	if (*p == '(') {
 		x->i++;
-		long v = expr_assign(x);
+		long v = expr_comma(x);
 		if (!take(x, ")"))
 			fail(x, "missing ')'");
 		return v;
@@ -202,13 +231,13 @@ static long primary(struct ax *x)
 	n = name_prefix(p);
 	if (n) {
 		char name[256];
-		if (n >= sizeof name) {
-			fail(x, "name too long");
+		if (!take_name(x, n, name, sizeof name))
 			return 0;
+		const char *q = x->s + x->i;
+		if ((q[0] == '+' || q[0] == '-') && q[1] == q[0]) {
+			x->i += 2;
+			return incdec(x, name, q[0] == '+' ? 1 : -1, true);
 		}
-		memcpy(name, p, n);
-		name[n] = '\0';
-		x->i += n;
 		return var_number(x, name);
 	}
 	fail3(x, NULL, *p ? "syntax error" : "operand expected", *p ? p : NULL);
@@ -224,6 +253,20 @@ static long unary(struct ax *x)
 	long v;
 	blanks(x);
 	char c = x->s[x->i];
+	size_t n;
+	if ((c == '+' || c == '-') && x->s[x->i + 1] == c) {
+		/* ++name, --name; "- -1" and "-(-1)" stay negations */
+		size_t j = x->i + 2;
+		while (x->s[j] == ' ' || x->s[j] == '\t' || x->s[j] == '\n')
+			j++;
+		if ((n = name_prefix(x->s + j))) {
+			char name[256];
+			x->i = j;
+			v = take_name(x, n, name, sizeof name) ? incdec(x, name, c == '+' ? 1 : -1, false) : 0;
+			x->depth--;
+			return v;
+		}
+	}
 	if ((c == '+' || c == '-') && x->s[x->i + 1] != '=') {
 		x->i++;
 		v = unary(x);
@@ -429,10 +472,19 @@ static long expr_assign(struct ax *x)
 	return v;
 }
 
+/* a, b: both evaluated, the value is b's (bash's comma operator). */
+static long expr_comma(struct ax *x)
+{
+	long v = expr_assign(x);
+	while (!x->failed && take(x, ","))
+		v = expr_assign(x);
+	return v;
+}
+
 int arith_eval(const char *expr, long *out, struct errbuf *e)
 {
 	struct ax x = {.s = expr, .e = e};
-	long v = expr_assign(&x);
+	long v = expr_comma(&x);
 	blanks(&x);
 	if (!x.failed && x.s[x.i])
 		fail3(&x, NULL, "syntax error", x.s + x.i);

@@ -102,9 +102,63 @@ static struct xs exec_loop(const struct ast_loop *l, bool until, unsigned flags)
 	return loop_end(r, status);
 }
 
+/* The value of an arithmetic word ($(( )) of (( )) and for (( ))): 0, or
+ * -1 after a message. */
+static int arith_value(const struct word *w, long *v)
+{
+	struct arena a = {0};
+	char *t = expand_word_single(&a, w);
+	if (t)
+		*v = strtol(t, NULL, 10);
+	arena_free(&a);
+	return t ? 0 : -1;
+}
+
+/* (( expression )) (bash): 0 when its value is not 0; 1 when it is, or
+ * after an error, which does not end the shell (as in bash). */
+static struct xs exec_arith(const struct word *w)
+{
+	long v = 0;
+	int st = w && arith_value(w, &v) < 0 ? 1 : v == 0;
+	sh.status = st;
+	return XS(st);
+}
+
+/* for (( init; cond; step )) (bash): an empty condition is true. */
+static struct xs exec_for_arith(const struct ast_for *f, unsigned flags)
+{
+	long v = 0;
+	if (f->init && arith_value(f->init, &v) < 0) {
+		sh.status = 1;
+		return XS(1);
+	}
+	sh.loop_depth++;
+	struct xs r = XS(0);
+	int status = 0;
+	for (;;) {
+		if (f->cond && arith_value(f->cond, &v) < 0) {
+			status = 1;
+			break;
+		}
+		if (f->cond && v == 0)
+			break;
+		r = exec_list(f->body, flags);
+		status = r.status;
+		if (loop_control(&r))
+			break;
+		if (f->step && arith_value(f->step, &v) < 0) {
+			status = 1;
+			break;
+		}
+	}
+	return loop_end(r, status);
+}
+
 static struct xs exec_for(const struct ast_for *f, unsigned flags)
 {
 	flags = not_last(flags);
+	if (f->arith)
+		return exec_for_arith(f, flags);
 	struct arena a = {0};
 	struct strvec words = {0};
 	if (f->has_in) {
@@ -204,6 +258,7 @@ struct xs exec_compound(const struct ast_cmd *c, unsigned flags)
 		func_define(c);
 		sh.status = 0;
 		return XS(0);
+	case CMD_ARITH: return exec_arith(c->u.arith);
 	case CMD_SIMPLE: break;
 	}
 	return XS(0);

@@ -206,6 +206,20 @@ int stage_expand(struct run *r, struct rstage *s, bool assign_now)
 			rc = -1;
 			break;
 		}
+		if (eq > pair && eq[-1] == '+') {
+			/* NAME+=value (bash): appended to NAME's value; from
+			 * here on a plain NAME=value. */
+			eq[-1] = '\0';
+			const char *old = var_get(pair);
+			size_t nl = strlen(pair), ol = old ? strlen(old) : 0, vl = strlen(eq + 1);
+			char *joined = arena_alloc(&r->a, nl + 1 + ol + vl + 1);
+			memcpy(joined, pair, nl);
+			joined[nl] = '=';
+			memcpy(joined + nl + 1, old ? old : "", ol);
+			memcpy(joined + nl + 1 + ol, eq + 1, vl + 1);
+			pair = joined;
+			eq = pair + nl;
+		}
 		*eq = '\0';
 		int set = var_set(pair, eq + 1, 0);
 		*eq = '=';

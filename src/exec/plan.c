@@ -56,8 +56,8 @@ static void planned_options(const struct edge_spec *s, struct strbuf *sb)
 
 static const char *cmd_kind_name(enum cmd_kind k)
 {
-	static const char *const names[] = {"simple", "group", "subshell", "if", "while",
-					    "until", "for", "case", "function"};
+	static const char *const names[] = {"simple", "group", "subshell", "if",       "while",
+					    "until",  "for",   "case",     "function", "arith"};
 	return names[k];
 }
 
@@ -550,6 +550,7 @@ static void plan_compound(struct plan_walk *w, const struct ast_cmd *c, const ch
 		free(fw);
 		break;
 	}
+	case CMD_ARITH:
 	case CMD_SIMPLE: break;
 	}
 }

@@ -64,6 +64,7 @@ enum cmd_kind {
 	CMD_FOR,       /* for NAME [in words]; do list; done */
 	CMD_CASE,      /* case word in [(]pat[|pat]) list ;; ... esac */
 	CMD_FUNCDEF,   /* NAME() compound-command, function NAME [()] compound-command */
+	CMD_ARITH,     /* (( expression )) (bash): true when it is not 0 */
 };
 
 struct ast_if {
@@ -81,6 +82,10 @@ struct ast_for {
 	struct word **words;
 	size_t nwords;
 	struct ast_script *body;
+	/* for (( init; cond; step )) (bash), name NULL: each a word of one
+	 * $(( )) part, or NULL where the expression is empty */
+	bool arith;
+	struct word *init, *cond, *step;
 };
 
 enum case_end { CASE_BREAK /* ;; */, CASE_FALL /* ;& */, CASE_NEXT /* ;;& */ };
@@ -122,6 +127,7 @@ struct ast_cmd {
 		struct ast_for *for_;
 		struct ast_case *case_;
 		struct ast_func *func;
+		struct word *arith;      /* CMD_ARITH: one $(( )) part; NULL: empty */
 	} u;
 };
 

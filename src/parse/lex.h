@@ -94,6 +94,7 @@ long scan_paren(const char *s, size_t len, int depth);     /* after "$(" -> ')' 
 long scan_brace(const char *s, size_t len, int depth);     /* after "${" -> '}' */
 long scan_brace_dq(const char *s, size_t len, int depth);  /* the same inside "…" */
 long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' */
+long scan_quoted(const char *s, size_t len, size_t i, int depth); /* one quote/$/`/\\ construct or char at s[i] -> past it */
 long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
 long scan_ansi(const char *s, size_t len);                 /* after "$'" -> '\'' */

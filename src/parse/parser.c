@@ -194,12 +194,12 @@ static bool is_name_char(char c, bool first)
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || (!first && c >= '0' && c <= '9');
 }
 
-/* NAME=... with NAME a shell identifier, unquoted. */
+/* NAME=... (or bash's NAME+=...) with NAME a shell identifier, unquoted. */
 static bool is_assignment(const char *w)
 {
 	if (!is_name_char(*w, true))
 		return false;
-	for (w++; *w != '='; w++)
+	for (w++; *w != '=' && !(w[0] == '+' && w[1] == '='); w++)
 		if (!is_name_char(*w, false))
 			return false;
 	return true;
@@ -361,6 +361,98 @@ static void parse_loop(struct parser *p, struct ast_cmd *c, bool until)
 		l->body = parse_body(p, "done");
 }
 
+/* After a '(' token: is it bash's (( expression ))? A second '(' right
+ * after it and a '))' that closes the two: returns the length of the
+ * expression. -1 otherwise: then it is a subshell in a subshell, as bash
+ * reads `((a); (b))`. */
+static long arith_paren(struct parser *p)
+{
+	size_t pos = p->lx.pos;
+	if (pos >= p->lx.len || p->lx.src[pos] != '(')
+		return -1;
+	long n = scan_arith(p->lx.src + pos + 1, p->lx.len - pos - 1, p->lx.depth + 1);
+	return n < 0 ? -1 : n;
+}
+
+/* An arithmetic expression s[0..n) as the word "$((s))", expanded and
+ * evaluated as $(( )) is; NULL when it is blank. */
+static struct word *arith_word(struct parser *p, const char *s, size_t n, int line, int col)
+{
+	size_t k = 0;
+	while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\n'))
+		k++;
+	if (k == n)
+		return NULL;
+	char *t = arena_alloc(p->lx.a, n + 6);
+	memcpy(t, "$((", 3);
+	memcpy(t + 3, s, n);
+	memcpy(t + 3 + n, "))", 3);
+	return parse_tree_word(p->lx.a, t, n + 5, line, col, WORD_F_NO_TILDE, p->lx.depth, p->lx.check);
+}
+
+/* Past the "))" of an arithmetic expression of length n that starts after
+ * the "((" at the lexer's position - 1. */
+static void arith_skip(struct parser *p, long n)
+{
+	p->lx.pos += 1 + (size_t)n + 2;
+	p->tok.end = p->lx.pos; /* what the source text of the command ends at */
+	advance(p);
+}
+
+/* (( expression )): the current token is the first '('. */
+static void parse_arith_cmd(struct parser *p, struct ast_cmd *c, long n)
+{
+	c->kind = CMD_ARITH;
+	c->u.arith = arith_word(p, p->lx.src + p->lx.pos + 1, (size_t)n, p->tok.line, p->tok.col);
+	arith_skip(p, n);
+}
+
+/* for (( init; cond; step )) [;] do list done (bash): the current token is
+ * the first '('. The three expressions are split at the ';'s outside
+ * parentheses and quotes. */
+static void parse_for_arith(struct parser *p, struct ast_for *f, long n)
+{
+	const char *s = p->lx.src + p->lx.pos + 1;
+	size_t cut[2], ncut = 0;
+	for (size_t i = 0, depth = 0; i < (size_t)n; i++) {
+		char ch = s[i];
+		if (ch == '(')
+			depth++;
+		else if (ch == ')' && depth)
+			depth--;
+		else if (ch == '\'' || ch == '"' || ch == '`' || ch == '\\' || ch == '$') {
+			long r = scan_quoted(s, (size_t)n, i, p->lx.depth + 1);
+			if (r > (long)i) {
+				i = (size_t)r - 1;
+				continue;
+			}
+		} else if (ch == ';' && !depth) {
+			if (ncut == 2) {
+				ncut = 3;
+				break;
+			}
+			cut[ncut++] = i;
+		}
+	}
+	if (ncut != 2) {
+		lex_error(&p->lx, p->tok.line, p->tok.col, false,
+			  "syntax error: 'for ((' needs three expressions: init; condition; step");
+		return;
+	}
+	f->arith = true;
+	f->init = arith_word(p, s, cut[0], p->tok.line, p->tok.col);
+	f->cond = arith_word(p, s + cut[0] + 1, cut[1] - cut[0] - 1, p->tok.line, p->tok.col);
+	f->step = arith_word(p, s + cut[1] + 1, (size_t)n - cut[1] - 1, p->tok.line, p->tok.col);
+	arith_skip(p, n);
+	if (failed(p))
+		return;
+	if (p->tok.kind == T_SEMI)
+		advance(p);
+	skip_newlines(p);
+	if (expect_word(p, "do"))
+		f->body = parse_body(p, "done");
+}
+
 static void parse_for(struct parser *p, struct ast_cmd *c)
 {
 	struct ast_for *f = arena_alloc(p->lx.a, sizeof *f);
@@ -369,6 +461,11 @@ static void parse_for(struct parser *p, struct ast_cmd *c)
 	advance(p);
 	if (failed(p))
 		return;
+	long an = p->tok.kind == T_LPAREN ? arith_paren(p) : -1;
+	if (an >= 0) {
+		parse_for_arith(p, f, an);
+		return;
+	}
 	if (p->tok.kind != T_WORD || !word_is_name(p->tok.word)) {
 		if (p->tok.kind == T_WORD)
 			lex_error(&p->lx, p->tok.line, p->tok.col, false,
@@ -513,7 +610,10 @@ static bool parse_compound(struct parser *p, struct ast_cmd *c)
 	}
 	c->line = t->line;
 	c->col = t->col;
-	if (sub || w[0] == '{')
+	long an = sub ? arith_paren(p) : -1;
+	if (an >= 0)
+		parse_arith_cmd(p, c, an);
+	else if (sub || w[0] == '{')
 		parse_group(p, c, sub);
 	else if (w[0] == 'i')
 		parse_if(p, c);

@@ -66,6 +66,11 @@ long scan_arith(const char *s, size_t len, int depth)
 	return -1;
 }
 
+long scan_quoted(const char *s, size_t len, size_t i, int depth)
+{
+	return skip_quoted(s, len, i, depth, false);
+}
+
 long parse_arith_end(const char *s, size_t len)
 {
 	return scan_arith(s, len, 0);

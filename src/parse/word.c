@@ -802,8 +802,11 @@ struct word *word_parse(struct arena *a, const char *raw, size_t len, int line, 
 	struct ctx c = { "", false, (flags & WORD_F_HEREDOC) != 0, (flags & WORD_F_ASSIGN) != 0,
 			 !(flags & (WORD_F_HEREDOC | WORD_F_NO_TILDE)) };
 	if (flags & WORD_F_ASSIGN_WORD) {
-		/* NAME=: the name is plain text; ~ may follow the '='. */
+		/* NAME= (or NAME+=): the name is plain text; ~ may follow
+		 * the '='. */
 		size_t n = name_prefix(p.s);
+		if (n && n + 1 < len && p.s[n] == '+' && p.s[n + 1] == '=')
+			n++;
 		if (n && n < len && p.s[n] == '=') {
 			add_text(&p, &l, WORD_LITERAL, p.s, n + 1);
 			p.i = n + 1;

@@ -22,7 +22,8 @@ static void dump_list(struct strbuf *sb, const struct ast_script *sc);
 /* A compound command: "if{C}then{T}else{E}", "while{C}do{B}",
  * "until{C}do{B}", "for N in W W{B}" ("for N{B}" without in),
  * "case W{P|P){B};; ...}" (";&" / ";;&" for the other ends), "{L}" for a
- * group, "(L)" for a subshell, "F(){...}" for a function definition. */
+ * group, "(L)" for a subshell, "F(){...}" for a function definition,
+ * "arith[$((E))]" for (( E )), "for(($((I));$((C));$((S)))){B}". */
 static void dump_compound(struct strbuf *sb, const struct ast_cmd *c)
 {
 	switch (c->kind) {
@@ -53,6 +54,16 @@ static void dump_compound(struct strbuf *sb, const struct ast_cmd *c)
 		sb_adds(sb, "}");
 		break;
 	case CMD_FOR:
+		if (c->u.for_->arith) {
+			const struct word *w[3] = {c->u.for_->init, c->u.for_->cond, c->u.for_->step};
+			sb_adds(sb, "for((");
+			for (int k = 0; k < 3; k++)
+				sb_addf(sb, "%s%s", k ? ";" : "", w[k] ? w[k]->raw : "");
+			sb_adds(sb, ")){");
+			dump_list(sb, c->u.for_->body);
+			sb_adds(sb, "}");
+			break;
+		}
 		sb_addf(sb, "for %s", c->u.for_->name);
 		if (c->u.for_->has_in)
 			sb_adds(sb, " in");
@@ -79,6 +90,9 @@ static void dump_compound(struct strbuf *sb, const struct ast_cmd *c)
 		dump_compound(sb, c->u.func->body);
 		for (const struct ast_redir *r = c->u.func->body->redirs; r; r = r->next)
 			sb_addf(sb, " <%d%s%s>", r->fd, opname(r->op), r->word);
+		break;
+	case CMD_ARITH:
+		sb_addf(sb, "arith[%s]", c->u.arith ? c->u.arith->raw : "");
 		break;
 	case CMD_SIMPLE:
 		break;
@@ -501,6 +515,19 @@ static void test_compound(void)
 	good("for i in a 'b c' $x; do echo $i; done", "for i in a 'b c' $x{echo $i}");
 	good("for i; do b; done", "for i{b}");
 	good("for i do b; done", "for i{b}");
+	/* bash's (( )) and for (( ; ; )) */
+	good("((x = y + 1))", "arith[$((x = y + 1))]");
+	good("(( x++ )) && echo y", "arith[$(( x++ ))] && echo y");
+	good("((a); (b))", "((a) ;; (b))"); /* not closed by '))': subshells, as bash */
+	good("( (a) )", "((a))");
+	good("(( ))", "arith[]");
+	good("for ((i = 0; i < 3; i++)); do echo $i; done", "for(($((i = 0));$(( i < 3));$(( i++)))){echo $i}");
+	good("for ((;;))\ndo b; done", "for((;;)){b}");
+	good("for (( i=0; i<2; i++ )) do b; done", "for(($(( i=0));$(( i<2));$(( i++ )))){b}");
+	good("for ((i = \"$(echo ';')\"; ; )); do b; done", "for(($((i = \"$(echo ';')\"));;)){b}");
+	bad("for ((i=0; i<3)); do b; done", 1, 5, false, "needs three expressions");
+	bad("for ((a;b;c;d)); do b; done", 1, 5, false, "needs three expressions");
+	bad("((x", 1, 4, true, "unexpected end of file");
 	good("for i\nin a\ndo b\ndone", "for i in a{b}");
 	good("for i in; do b; done", "for i in{b}");
 	good("case $x in a|b) c;; (d) e;& *) ;; esac", "case $x{a|b){c};;d){e};&*){};;}");

@@ -117,6 +117,73 @@ assignment'
 	[[ $stderr == *"syntax error near 'fi'"* ]]
 }
 
+@test "in a for list, a case word or pattern and a \${x:-…} value, as bash" {
+	# what bash prints too, the fd numbers aside (bash may close the second path of
+	# `for f in <(echo a) <(echo b); do cat "$f"; done` after the first cat: not compared)
+	script='
+		for f in <(echo a); do cat "$f"; done
+		case <(true) in /dev/fd/*) echo case-word;; *) echo no;; esac
+		case /dev/fd/x in <(true)) echo same;; /dev/fd/*) echo case-pattern;; esac
+		echo ${x:-<(true)} "${x:-<(true)}"
+		y=1; cat ${y:+<(echo alt)} ${z:-<(echo default)}
+		for f in ${u:-<(echo for-default)} plain; do case $f in /dev/*) cat "$f";; *) echo $f;; esac; done
+		g() { for f in <(echo "in g $1"); do cat "$f"; done; }; g 1
+		for f in <(echo piped); do cat "$f"; done | tr a-z A-Z
+		echo "$(for f in <(echo cmdsub); do cat "$f"; done)"'
+	run bash -c "$script"
+	want=$(sed 's,/dev/fd/[0-9]*,P,g' <<<"$output")
+	run ipcsh -c "$script"
+	assert_success
+	assert_equal "$(sed 's,/dev/fd/[0-9]*,P,g' <<<"$output")" "$want"
+	assert_output --partial $'a\ncase-word\ncase-pattern\n'
+	run ipcsh -c 'for f in <(echo a) <[shm](echo b) <(echo c); do cat "$f"; done'
+	assert_output $'a\nb\nc'
+	# --plan and -x show them as nodes of the for or case command
+	run ipcsh --plan -c 'for f in <(echo a) <[shm](echo b); do cat "$f"; done; case ${x:-<(true)} in *) ;; esac'
+	assert_output --partial $'  node 1.<1: echo a\n  edge 1.<1->1: pipe size=1M\n  node 1.<2: echo b\n  edge 1.<2->1: shm size=1M'
+	assert_output --partial $'  stage 1: case: case ${x:-<(true)} in *) ;; esac\n  node 1.<1: true'
+	run --separate-stderr ipcsh -x -c 'for f in <[shm](echo a); do cat "$f"; done'
+	[[ $stderr == "+ 1.<1 <[shm:"*"](echo a) /dev/fd/1"[0-9]$'\n+ cat /dev/fd/1'[0-9] ]] || { echo "$stderr"; false; }
+}
+
+@test "a for's or case's substitutions: nodes of the command, alive until it ends, then gone" {
+	# waited for, in IPCSH_GRAPHSTATUS, in pipefail
+	run ipcsh -c 'for f in <(exit 3) <(true); do :; done; echo "$? $IPCSH_GRAPHSTATUS"
+		case <(exit 4) in *) false;; esac; echo "$? $IPCSH_GRAPHSTATUS"
+		for f in <(echo x); do :; done > >(exit 5); echo "$? $IPCSH_GRAPHSTATUS"
+		set -o pipefail
+		for f in <(exit 3) <(true); do :; done; echo "$? $IPCSH_GRAPHSTATUS"'
+	assert_success
+	assert_output $'0 1=0 1.<1=3 1.<2=0\n1 1=1 1.<1=4\n0 1=0 1.>1=5\n3 1=0 1.<1=3 1.<2=0'
+	# the consumer of a >( ) in a for list has finished when the for has
+	run ipcsh -c 'for f in >(sleep 0.2; cat >late); do echo data >"$f"; done; cat late'
+	assert_output data
+	# a path of the list stays open for the whole loop, and is closed after it
+	run ipcsh -c 'for f in <(echo first) second; do case $f in /dev/*) p=$f;; *) cat "$p";; esac; done
+		cat "$p" 2>/dev/null || echo closed'
+	assert_output $'first\nclosed'
+	# never opened, or the loop left at once: no hang, the producer sees EPIPE
+	run timeout 10 "$IPCSH" -c 'for f in <(yes); do break; done; echo "$IPCSH_GRAPHSTATUS"
+		case <[shm](yes) in *) ;; esac; echo "$IPCSH_GRAPHSTATUS"'
+	assert_success
+	assert_output $'1=0 1.<1=141\n1=0 1.<1=141'
+	# an edge that cannot be prepared: the for does not run, the script goes on
+	run --separate-stderr ipcsh -c 'for f in <[mq:maxmsg=100000](echo a); do echo body; done; echo "st=$?"'
+	assert_output 'st=1'
+	# nothing left in the shell after many
+	run ipcsh -c '
+		true |[mq] true # the guardian of named objects comes once, and stays
+		before=$(ls /proc/$$/fd | sort -n | tr "\n" " ")
+		i=0; while [ $i -lt 30 ]; do
+			for f in <(echo $i) <[shm](echo $i); do read v <"$f"; done
+			case <[mq](true) in *) : ;; esac; i=$((i + 1))
+		done; echo $v
+		after=$(ls /proc/$$/fd | sort -n | tr "\n" " ")
+		[ "$before" = "$after" ] && echo same || echo "$before / $after"'
+	assert_output $'29\nsame'
+	no_ipc_left
+}
+
 @test "the job waits for its substitutions, and IPCSH_GRAPHSTATUS lists every node" {
 	# the consumer of >( ) finishes before the next command runs
 	run ipcsh -c 'echo data > >(sleep 0.2; cat >late); cat late'
@@ -182,7 +249,16 @@ assignment'
 		echo "st=$?"'
 	assert_output 'st=1'
 	[ "$(echo "$stderr" | wc -l)" = 1 ]
-	[[ $stderr == *"edge 1.<"*"Too many open files" ]] || { echo "$stderr"; false; }
+	[[ $stderr == *"edge 1.<"*"Too many open files (past the open file limit: RLIMIT_NOFILE, ulimit -n 40)" ]] || { echo "$stderr"; false; }
+	[ ! -e ran ]
+	# 30 substitutions under ulimit -n 20, through a relay (shm), and in a for list
+	subs=$(printf ' <(echo %d)' $(seq 30))
+	run --separate-stderr ipcsh -c "ulimit -n 20
+		cat <(touch ran)$subs; echo st=\$?
+		cat <[shm](touch ran)${subs//</<[shm]}; echo st=\$?
+		for f in <(touch ran)$subs; do echo body; done; echo st=\$?"
+	assert_output $'st=1\nst=1\nst=1'
+	[ "$(grep -c '^ipcsh: edge 1.<[0-9]*->1 (\(pipe\|shm\)): cannot create .*: Too many open files (past the open file limit: RLIMIT_NOFILE, ulimit -n 20)$' <<<"$stderr")" = 3 ] || { echo "$stderr"; false; }
 	[ ! -e ran ]
 	no_ipc_left
 }

@@ -322,8 +322,9 @@ int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct
 	e->prepared = true;
 	/* A side whose end is opened by a /dev/fd path gets a pipe, with the
 	 * counting relay between it and a socket or named FIFO. */
-	bool sock_w = pipe_side == 0 && !e->e.ops->relay_in && path_unsafe(e->e.wfd);
-	bool sock_r = pipe_side == 1 && !e->e.ops->relay_out && path_unsafe(e->e.rfd);
+	bool plain = e->e.spec.kind == EDGE_PIPE; /* its ends are pipes: nothing to ask */
+	bool sock_w = pipe_side == 0 && !plain && !e->e.ops->relay_in && path_unsafe(e->e.wfd);
+	bool sock_r = pipe_side == 1 && !plain && !e->e.ops->relay_out && path_unsafe(e->e.rfd);
 	int p[2];
 	if (e->e.ops->relay_in) {
 		if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
@@ -867,6 +868,12 @@ void stage_spawn(struct run *r, struct rstage *s)
 static void spawn_all(struct run *r)
 {
 	bool *done = arena_alloc(&r->a, r->n * sizeof *done);
+	/* Substitutions first: a producer already runs when its host first
+	 * reads, which spares the host a sleep and a wake-up. With job
+	 * control the first stage leads the group and takes the terminal. */
+	bool subs_first = !sh.jobctl;
+	if (subs_first)
+		procsub_spawn(r);
 	for (size_t i = 0; i < r->n; i++) {
 		struct rstage *s = &r->st[i];
 		if (done[i])
@@ -880,7 +887,8 @@ static void spawn_all(struct run *r)
 		if (i == 0 && (r->pgid || !sh.jobctl))
 			spawn_exec_parallel(r, 1, done);
 	}
-	procsub_spawn(r);
+	if (!subs_first)
+		procsub_spawn(r);
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		struct redge *e = &r->ed[i];
 		if (e->relay_in_fd >= 0)

@@ -117,6 +117,19 @@ assignment'
 	[[ $stderr == *"syntax error near 'fi'"* ]]
 }
 
+@test "a substitution where no word can stand is a syntax error, as in bash" {
+	for s in '{ echo; } <(true)' 'if true; then :; fi <(x)' 'case a in a) :;; esac <(true)' \
+		'while false; do :; done >(cat)'; do
+		run -2 bash -n -c "$s"
+		run -2 --separate-stderr ipcsh -n -c "$s"
+		[[ $stderr == *"syntax error near '"[\<\>]"("* ]] || { echo "$s: $stderr"; false; }
+	done
+	run -2 --separate-stderr ipcsh -n -c 'for <(true) in a; do :; done'
+	[[ $stderr == *"syntax error: '<(true)' is not a valid name for 'for'"* ]]
+	run -2 --separate-stderr ipcsh -n -c 'f() <(true)'
+	[[ $stderr == *"syntax error: the body of function 'f' must be a compound command"* ]]
+}
+
 @test "in a for list, a case word or pattern and a \${x:-…} value, as bash" {
 	# what bash prints too, the fd numbers aside (bash may close the second path of
 	# `for f in <(echo a) <(echo b); do cat "$f"; done` after the first cat: not compared)
@@ -198,6 +211,14 @@ assignment'
 	assert_output '1=0 1.>1=2 1.>2=0'
 	run ipcsh -c 'true; echo "$IPCSH_GRAPHSTATUS"; false | true; echo "$IPCSH_GRAPHSTATUS"'
 	assert_output $'1=0\n1=1 2=0'
+	# PIPESTATUS stays bash's: the main stages only
+	script='cat <(exit 3) | (cat; exit 4) >/dev/null; echo "${PIPESTATUS[@]}"
+		f() { return 5; }; f <(exit 6); echo "${PIPESTATUS[@]}"'
+	run bash -c "$script"
+	want=$output
+	run ipcsh -c "$script"
+	assert_output "$want"
+	assert_output $'0 4\n5'
 }
 
 @test "with pipefail a failing substitution fails the pipeline (rightmost in plan order)" {
@@ -287,6 +308,15 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	assert_output --partial 'digraph ipcsh {'
 	assert_output --partial '"p1.1" -> "p1.2"'
 	assert_output --partial '"p1.3.<1" -> "p1.3" [label="pipe'
+	if command -v dot >/dev/null; then
+		echo "$output" | dot -Tsvg >/dev/null
+	fi
+	# a linear pipeline, and a for list's substitutions
+	run ipcsh --plan=dot -c 'seq 3 |[shm] cat; for f in <(echo a); do cat "$f"; done'
+	assert_success
+	assert_output --partial '"p1.1" -> "p1.2" [label="shm size=1M"];'
+	assert_output --partial '"p2.1.<1" [label="1.<1: echo a", style=dashed];'
+	assert_output --partial '"p2.1.<1" -> "p2.1" [label="pipe size=1M"];'
 	if command -v dot >/dev/null; then
 		echo "$output" | dot -Tsvg >/dev/null
 	fi

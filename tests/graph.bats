@@ -343,7 +343,7 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	assert_output --partial 'waited'
 }
 
-@test "interactive: Ctrl-Z stops the substitutions with the job, jobs -l lists them, fg and Ctrl-C reach them" {
+@test "interactive: Ctrl-Z stops the substitutions with the job, jobs -l lists them, bg, fg and Ctrl-C reach them" {
 	command -v tmux >/dev/null || skip "tmux is not installed"
 	command -v pgrep >/dev/null || skip "pgrep (procps) is not installed"
 	ish_start
@@ -360,6 +360,13 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	ish_output | grep -q '(substitution 1.<1)$'
 	ish_output | grep -q '(substitution 1.<2)$'
 	ish_output | grep -q '(relay of edge 1.<2->1)$'
+	# bg continues every one of them, Ctrl-Z is then the group's again after fg
+	ish_run 'bg'
+	ish_wait_for _pgrp_none_in "$pg" T
+	ish_type fg
+	ish_keys Enter
+	ish_keys C-z
+	ish_wait_for _pgrp_all_in "$pg" T
 	ish_type fg
 	ish_keys Enter
 	ish_wait_for _pgrp_none_in "$pg" T

@@ -117,6 +117,86 @@ assignment'
 	[[ $stderr == *"syntax error near 'fi'"* ]]
 }
 
+@test "a substitution where no word can stand is a syntax error, as in bash" {
+	for s in '{ echo; } <(true)' 'if true; then :; fi <(x)' 'case a in a) :;; esac <(true)' \
+		'while false; do :; done >(cat)'; do
+		run -2 bash -n -c "$s"
+		run -2 --separate-stderr ipcsh -n -c "$s"
+		[[ $stderr == *"syntax error near '"[\<\>]"("* ]] || { echo "$s: $stderr"; false; }
+	done
+	run -2 --separate-stderr ipcsh -n -c 'for <(true) in a; do :; done'
+	[[ $stderr == *"syntax error: '<(true)' is not a valid name for 'for'"* ]]
+	run -2 --separate-stderr ipcsh -n -c 'f() <(true)'
+	[[ $stderr == *"syntax error: the body of function 'f' must be a compound command"* ]]
+}
+
+@test "in a for list, a case word or pattern and a \${x:-…} value, as bash" {
+	# what bash prints too, the fd numbers aside (bash may close the second path of
+	# `for f in <(echo a) <(echo b); do cat "$f"; done` after the first cat: not compared)
+	script='
+		for f in <(echo a); do cat "$f"; done
+		case <(true) in /dev/fd/*) echo case-word;; *) echo no;; esac
+		case /dev/fd/x in <(true)) echo same;; /dev/fd/*) echo case-pattern;; esac
+		echo ${x:-<(true)} "${x:-<(true)}"
+		y=1; cat ${y:+<(echo alt)} ${z:-<(echo default)}
+		for f in ${u:-<(echo for-default)} plain; do case $f in /dev/*) cat "$f";; *) echo $f;; esac; done
+		g() { for f in <(echo "in g $1"); do cat "$f"; done; }; g 1
+		for f in <(echo piped); do cat "$f"; done | tr a-z A-Z
+		echo "$(for f in <(echo cmdsub); do cat "$f"; done)"'
+	run bash -c "$script"
+	want=$(sed 's,/dev/fd/[0-9]*,P,g' <<<"$output")
+	run ipcsh -c "$script"
+	assert_success
+	assert_equal "$(sed 's,/dev/fd/[0-9]*,P,g' <<<"$output")" "$want"
+	assert_output --partial $'a\ncase-word\ncase-pattern\n'
+	run ipcsh -c 'for f in <(echo a) <[shm](echo b) <(echo c); do cat "$f"; done'
+	assert_output $'a\nb\nc'
+	# --plan and -x show them as nodes of the for or case command
+	run ipcsh --plan -c 'for f in <(echo a) <[shm](echo b); do cat "$f"; done; case ${x:-<(true)} in *) ;; esac'
+	assert_output --partial $'  node 1.<1: echo a\n  edge 1.<1->1: pipe size=1M\n  node 1.<2: echo b\n  edge 1.<2->1: shm size=1M'
+	assert_output --partial $'  stage 1: case: case ${x:-<(true)} in *) ;; esac\n  node 1.<1: true'
+	run --separate-stderr ipcsh -x -c 'for f in <[shm](echo a); do cat "$f"; done'
+	[[ $stderr == "+ 1.<1 <[shm:"*"](echo a) /dev/fd/1"[0-9]$'\n+ cat /dev/fd/1'[0-9] ]] || { echo "$stderr"; false; }
+}
+
+@test "a for's or case's substitutions: nodes of the command, alive until it ends, then gone" {
+	# waited for, in IPCSH_GRAPHSTATUS, in pipefail
+	run ipcsh -c 'for f in <(exit 3) <(true); do :; done; echo "$? $IPCSH_GRAPHSTATUS"
+		case <(exit 4) in *) false;; esac; echo "$? $IPCSH_GRAPHSTATUS"
+		for f in <(echo x); do :; done > >(exit 5); echo "$? $IPCSH_GRAPHSTATUS"
+		set -o pipefail
+		for f in <(exit 3) <(true); do :; done; echo "$? $IPCSH_GRAPHSTATUS"'
+	assert_success
+	assert_output $'0 1=0 1.<1=3 1.<2=0\n1 1=1 1.<1=4\n0 1=0 1.>1=5\n3 1=0 1.<1=3 1.<2=0'
+	# the consumer of a >( ) in a for list has finished when the for has
+	run ipcsh -c 'for f in >(sleep 0.2; cat >late); do echo data >"$f"; done; cat late'
+	assert_output data
+	# a path of the list stays open for the whole loop, and is closed after it
+	run ipcsh -c 'for f in <(echo first) second; do case $f in /dev/*) p=$f;; *) cat "$p";; esac; done
+		cat "$p" 2>/dev/null || echo closed'
+	assert_output $'first\nclosed'
+	# never opened, or the loop left at once: no hang, the producer sees EPIPE
+	run timeout 10 "$IPCSH" -c 'for f in <(yes); do break; done; echo "$IPCSH_GRAPHSTATUS"
+		case <[shm](yes) in *) ;; esac; echo "$IPCSH_GRAPHSTATUS"'
+	assert_success
+	assert_output $'1=0 1.<1=141\n1=0 1.<1=141'
+	# an edge that cannot be prepared: the for does not run, the script goes on
+	run --separate-stderr ipcsh -c 'for f in <[mq:maxmsg=100000](echo a); do echo body; done; echo "st=$?"'
+	assert_output 'st=1'
+	# nothing left in the shell after many
+	run ipcsh -c '
+		true |[mq] true # the guardian of named objects comes once, and stays
+		before=$(ls /proc/$$/fd | sort -n | tr "\n" " ")
+		i=0; while [ $i -lt 30 ]; do
+			for f in <(echo $i) <[shm](echo $i); do read v <"$f"; done
+			case <[mq](true) in *) : ;; esac; i=$((i + 1))
+		done; echo $v
+		after=$(ls /proc/$$/fd | sort -n | tr "\n" " ")
+		[ "$before" = "$after" ] && echo same || echo "$before / $after"'
+	assert_output $'29\nsame'
+	no_ipc_left
+}
+
 @test "the job waits for its substitutions, and IPCSH_GRAPHSTATUS lists every node" {
 	# the consumer of >( ) finishes before the next command runs
 	run ipcsh -c 'echo data > >(sleep 0.2; cat >late); cat late'
@@ -134,6 +214,14 @@ assignment'
 	# kept lazily after a lone command, but listed and exported as set
 	run ipcsh -c 'false; set | grep ^IPCSH_GRAPHSTATUS=; export IPCSH_GRAPHSTATUS; (exit 3); env | grep ^IPCSH_GRAPHSTATUS='
 	assert_output $'IPCSH_GRAPHSTATUS=1=1\nIPCSH_GRAPHSTATUS=1=3'
+	# PIPESTATUS stays bash's: the main stages only
+	script='cat <(exit 3) | (cat; exit 4) >/dev/null; echo "${PIPESTATUS[@]}"
+		f() { return 5; }; f <(exit 6); echo "${PIPESTATUS[@]}"'
+	run bash -c "$script"
+	want=$output
+	run ipcsh -c "$script"
+	assert_output "$want"
+	assert_output $'0 4\n5'
 }
 
 @test "with pipefail a failing substitution fails the pipeline (rightmost in plan order)" {
@@ -185,7 +273,16 @@ assignment'
 		echo "st=$?"'
 	assert_output 'st=1'
 	[ "$(echo "$stderr" | wc -l)" = 1 ]
-	[[ $stderr == *"edge 1.<"*"Too many open files" ]] || { echo "$stderr"; false; }
+	[[ $stderr == *"edge 1.<"*"Too many open files (past the open file limit: RLIMIT_NOFILE, ulimit -n 40)" ]] || { echo "$stderr"; false; }
+	[ ! -e ran ]
+	# 30 substitutions under ulimit -n 20, through a relay (shm), and in a for list
+	subs=$(printf ' <(echo %d)' $(seq 30))
+	run --separate-stderr ipcsh -c "ulimit -n 20
+		cat <(touch ran)$subs; echo st=\$?
+		cat <[shm](touch ran)${subs//</<[shm]}; echo st=\$?
+		for f in <(touch ran)$subs; do echo body; done; echo st=\$?"
+	assert_output $'st=1\nst=1\nst=1'
+	[ "$(grep -c '^ipcsh: edge 1.<[0-9]*->1 (\(pipe\|shm\)): cannot create .*: Too many open files (past the open file limit: RLIMIT_NOFILE, ulimit -n 20)$' <<<"$stderr")" = 3 ] || { echo "$stderr"; false; }
 	[ ! -e ran ]
 	no_ipc_left
 }
@@ -217,6 +314,15 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	if command -v dot >/dev/null; then
 		echo "$output" | dot -Tsvg >/dev/null
 	fi
+	# a linear pipeline, and a for list's substitutions
+	run ipcsh --plan=dot -c 'seq 3 |[shm] cat; for f in <(echo a); do cat "$f"; done'
+	assert_success
+	assert_output --partial '"p1.1" -> "p1.2" [label="shm size=1M"];'
+	assert_output --partial '"p2.1.<1" [label="1.<1: echo a", style=dashed];'
+	assert_output --partial '"p2.1.<1" -> "p2.1" [label="pipe size=1M"];'
+	if command -v dot >/dev/null; then
+		echo "$output" | dot -Tsvg >/dev/null
+	fi
 }
 
 @test "-x and --stats cover the substitutions' edges" {
@@ -240,7 +346,7 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	assert_output --partial 'waited'
 }
 
-@test "interactive: Ctrl-Z stops the substitutions with the job, jobs -l lists them, fg and Ctrl-C reach them" {
+@test "interactive: Ctrl-Z stops the substitutions with the job, jobs -l lists them, bg, fg and Ctrl-C reach them" {
 	command -v tmux >/dev/null || skip "tmux is not installed"
 	command -v pgrep >/dev/null || skip "pgrep (procps) is not installed"
 	ish_start
@@ -257,6 +363,13 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	ish_output | grep -q '(substitution 1.<1)$'
 	ish_output | grep -q '(substitution 1.<2)$'
 	ish_output | grep -q '(relay of edge 1.<2->1)$'
+	# bg continues every one of them, Ctrl-Z is then the group's again after fg
+	ish_run 'bg'
+	ish_wait_for _pgrp_none_in "$pg" T
+	ish_type fg
+	ish_keys Enter
+	ish_keys C-z
+	ish_wait_for _pgrp_all_in "$pg" T
 	ish_type fg
 	ish_keys Enter
 	ish_wait_for _pgrp_none_in "$pg" T

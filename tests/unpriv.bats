@@ -65,3 +65,22 @@ st=1'
 	wait "$pid"
 	assert_output 65536
 }
+
+@test "unprivileged: a graph past the process limit fails before any process starts, naming the limit" {
+	mkdir w && chmod 777 w
+	# 9 processes (the host and 8 substitutions) under ulimit -u 6: nothing runs, one message,
+	# the script goes on; the same for a host run in ipcsh (a function), a for list and a pipeline
+	run --separate-stderr as_nobody -c 'ulimit -u 6
+		cat <(touch w/ran) <(echo 2) <(echo 3) <(echo 4) <(echo 5) <(echo 6) <(echo 7) <(echo 8); echo "st=$?"
+		f() { cat "$@"; }; f <(touch w/ran) <(echo 2) <(echo 3) <(echo 4) <(echo 5) <(echo 6) <(echo 7); echo "st=$?"
+		for x in <(touch w/ran) <(echo 2) <(echo 3) <(echo 4) <(echo 5) <(echo 6) <(echo 7); do echo body; done; echo "st=$?"
+		touch w/ran | cat | cat | cat | cat | cat | cat; echo "st=$?"'
+	assert_output $'st=1\nst=1\nst=1\nst=1'
+	[ ! -e w/ran ]
+	[ "$(grep -c 'cannot start [0-9]* processes: past the process limit (RLIMIT_NPROC, ulimit -u 6, [0-9]* running as this user): nothing started' <<<"$stderr")" = 4 ] || { echo "$stderr"; false; }
+	[[ $stderr == "ipcsh: cat <(touch w/ran) <(echo 2) "*" ...: cannot start 9 processes"* ]] || { echo "$stderr"; false; }
+	[[ $stderr == *"ipcsh: f <(touch w/ran) "*"cannot start 7 processes"* ]] || { echo "$stderr"; false; }
+	# under a limit with room, the same graph runs
+	run -0 as_nobody -c 'ulimit -u 200; cat <(echo 1) <(echo 2) <(echo 3) <(echo 4) <(echo 5) <(echo 6) <(echo 7) <(echo 8) | wc -l'
+	assert_output 8
+}

@@ -154,22 +154,43 @@ static struct xs exec_for_arith(const struct ast_for *f, unsigned flags)
 	return loop_end(r, status);
 }
 
-static struct xs exec_for(const struct ast_for *f, unsigned flags)
+/* Whether the words of a for or case command hold a substitution. */
+static bool words_have_procsub(struct word *const *w, size_t n)
 {
+	for (size_t i = 0; i < n; i++)
+		if (word_has_procsub(w[i]))
+			return true;
+	return false;
+}
+
+static struct xs exec_for(const struct ast_cmd *c, unsigned flags)
+{
+	const struct ast_for *f = c->u.for_;
 	flags = not_last(flags);
 	if (f->arith)
 		return exec_for_arith(f, flags);
 	struct arena a = {0};
 	struct strvec words = {0};
+	struct words_graph *g = NULL;
 	if (f->has_in) {
+		if (words_have_procsub(f->words, f->nwords))
+			g = words_graph_open(c);
 		for (size_t i = 0; i < f->nwords; i++)
 			if (expand_word_fields(&a, f->words[i], &words) < 0) {
+				if (g)
+					words_graph_close(g, 1);
 				arena_free(&a);
 				return expansion_failed();
 			}
 	} else {
 		for (int i = 0; i < sh.nparams; i++)
 			strvec_push(&a, &words, sh.params[i]);
+	}
+	if (g && words_graph_start(g) < 0) { /* an edge failed: the loop does not run */
+		words_graph_close(g, 1);
+		arena_free(&a);
+		sh.status = 1;
+		return XS(1);
 	}
 	sh.loop_depth++;
 	struct xs r = XS(0);
@@ -185,38 +206,85 @@ static struct xs exec_for(const struct ast_for *f, unsigned flags)
 			break;
 	}
 	arena_free(&a);
-	return loop_end(r, status);
+	r = loop_end(r, status);
+	if (g)
+		r.status = sh.status = words_graph_close(g, r.status);
+	return r;
 }
 
-static struct xs exec_case(const struct ast_case *cs, unsigned flags)
+/* The first item of cs whose patterns match word (from *k on), or -1;
+ * NULL pat: an expansion failed. */
+static int case_match(struct arena *a, const struct ast_case *cs, size_t from, const char *word,
+		      bool *failed)
 {
+	for (size_t i = from; i < cs->nitems; i++) {
+		const struct ast_case_item *ci = &cs->items[i];
+		for (size_t k = 0; k < ci->npats; k++) {
+			char *pat = expand_word_pattern(a, ci->pats[k]);
+			if (!pat) {
+				*failed = true;
+				return -1;
+			}
+			if (fnmatch(pat, word, 0) == 0)
+				return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* Whether the word or a pattern of cs holds a substitution. */
+static bool case_has_procsub(const struct ast_case *cs)
+{
+	if (word_has_procsub(cs->word))
+		return true;
+	for (size_t i = 0; i < cs->nitems; i++)
+		if (words_have_procsub(cs->items[i].pats, cs->items[i].npats))
+			return true;
+	return false;
+}
+
+/* As bash, the substitutions of the word and of the patterns tried live
+ * until the case command ends. */
+static struct xs exec_case(const struct ast_cmd *c, unsigned flags)
+{
+	const struct ast_case *cs = c->u.case_;
 	struct arena a = {0};
+	struct words_graph *g = case_has_procsub(cs) ? words_graph_open(c) : NULL;
+	bool failed = false;
 	char *word = expand_word_single(&a, cs->word);
-	if (!word) {
+	int i = word ? case_match(&a, cs, 0, word, &failed) : -1;
+	if (!word || failed) {
+		if (g)
+			words_graph_close(g, 1);
 		arena_free(&a);
 		return expansion_failed();
 	}
+	if (g && words_graph_start(g) < 0) {
+		words_graph_close(g, 1);
+		arena_free(&a);
+		sh.status = 1;
+		return XS(1);
+	}
 	struct xs r = XS(0);
-	bool fall = false;
-	for (size_t i = 0; i < cs->nitems; i++) {
+	while (i >= 0) {
 		const struct ast_case_item *ci = &cs->items[i];
-		bool hit = fall;
-		for (size_t k = 0; k < ci->npats && !hit; k++) {
-			char *pat = expand_word_pattern(&a, ci->pats[k]);
-			if (!pat) {
-				arena_free(&a);
-				return expansion_failed();
-			}
-			hit = fnmatch(pat, word, 0) == 0;
-		}
-		if (!hit)
-			continue;
 		r = exec_list(ci->body, ci->end == CASE_BREAK ? flags : not_last(flags));
 		if (r.ctl != CTL_NONE || ci->end == CASE_BREAK)
 			break;
-		fall = ci->end == CASE_FALL;
+		if (ci->end == CASE_FALL) {
+			i = (size_t)i + 1 < cs->nitems ? i + 1 : -1;
+			continue;
+		}
+		/* ;;& tests the patterns that follow */
+		i = case_match(&a, cs, (size_t)i + 1, word, &failed);
+		if (failed) {
+			r = expansion_failed();
+			break;
+		}
 	}
 	arena_free(&a);
+	if (g)
+		r.status = words_graph_close(g, r.status);
 	sh.status = r.status;
 	return r;
 }
@@ -252,8 +320,8 @@ struct xs exec_compound(const struct ast_cmd *c, unsigned flags)
 	case CMD_IF: return exec_if(c->u.if_, flags);
 	case CMD_WHILE: return exec_loop(c->u.loop, false, flags);
 	case CMD_UNTIL: return exec_loop(c->u.loop, true, flags);
-	case CMD_FOR: return exec_for(c->u.for_, flags);
-	case CMD_CASE: return exec_case(c->u.case_, flags);
+	case CMD_FOR: return exec_for(c, flags);
+	case CMD_CASE: return exec_case(c, flags);
 	case CMD_FUNCDEF:
 		func_define(c);
 		sh.status = 0;

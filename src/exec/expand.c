@@ -505,6 +505,25 @@ static void pass_cmdsub(struct xctx *x, const struct word_part *p, struct xbuf *
 	free(out);
 }
 
+static bool parts_have_procsub(const struct word_part *p)
+{
+	for (; p; p = p->next) {
+		if (p->kind == WORD_PROCSUB)
+			return true;
+		if (p->kind == WORD_DQUOTE && parts_have_procsub(p->u.dq.head))
+			return true;
+		if (p->kind == WORD_PARAM && (word_has_procsub(p->u.param.arg) ||
+					      word_has_procsub(p->u.param.arg2)))
+			return true;
+	}
+	return false;
+}
+
+bool word_has_procsub(const struct word *w)
+{
+	return w && parts_have_procsub(w->head);
+}
+
 /* <(…) >(…): the path that stands for the substitution, never split. */
 static int pass_procsub(struct xctx *x, const struct word_part *p, struct xbuf *b)
 {

@@ -33,6 +33,9 @@ extern char *(*expand_procsub)(struct arena *a, const struct word_part *p);
 
 /* ---- on typed words (what the parser produces) ---- */
 
+/* Whether expanding w meets a process substitution (NULL: no). */
+bool word_has_procsub(const struct word *w);
+
 /* A command argument: all passes, zero or more fields appended to out.
  * Returns 0, or -1 after printing a message. */
 int expand_word_fields(struct arena *a, const struct word *w, struct strvec *out);

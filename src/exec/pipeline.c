@@ -34,6 +34,7 @@
 #include "../remote/remote.h"
 #include "expand.h"
 #include "flow.h"
+#include "limits.h"
 #include "procsub.h"
 #include "redir.h"
 #include "shell.h"
@@ -334,15 +335,19 @@ int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct
 		return -1;
 	}
 	struct errbuf err = {{0}};
+	errno = 0;
 	if (e->e.ops->prepare(&e->e, &err) < 0) {
-		msg_err("%s", err.msg[0] ? err.msg : "cannot prepare edge");
+		char note[96];
+		msg_err("%s%s", err.msg[0] ? err.msg : "cannot prepare edge",
+			limit_fd_note(errno, note, sizeof note));
 		return -1;
 	}
 	e->prepared = true;
 	/* A side whose end is opened by a /dev/fd path gets a pipe, with the
 	 * counting relay between it and a socket or named FIFO. */
-	bool sock_w = pipe_side == 0 && !e->e.ops->relay_in && path_unsafe(e->e.wfd);
-	bool sock_r = pipe_side == 1 && !e->e.ops->relay_out && path_unsafe(e->e.rfd);
+	bool plain = e->e.spec.kind == EDGE_PIPE; /* its ends are pipes: nothing to ask */
+	bool sock_w = pipe_side == 0 && !plain && !e->e.ops->relay_in && path_unsafe(e->e.wfd);
+	bool sock_r = pipe_side == 1 && !plain && !e->e.ops->relay_out && path_unsafe(e->e.rfd);
 	int p[2];
 	if (e->e.ops->relay_in) {
 		if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
@@ -381,8 +386,11 @@ int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct
 		e->cons_fd = e->e.rfd;
 	}
 	return 0;
-pipe_fail:
-	msg_errno("edge %s (%s): cannot create relay pipe", ends, transport_name(e->e.spec.kind));
+pipe_fail:;
+	int en = errno;
+	char note[96];
+	msg_err("edge %s (%s): cannot create relay pipe: %s%s", ends, transport_name(e->e.spec.kind),
+		strerror(en), limit_fd_note(en, note, sizeof note));
 	return -1;
 }
 
@@ -889,6 +897,12 @@ void stage_spawn(struct run *r, struct rstage *s)
 static void spawn_all(struct run *r)
 {
 	bool *done = arena_alloc(&r->a, r->n * sizeof *done);
+	/* Substitutions first: a producer already runs when its host first
+	 * reads, which spares the host a sleep and a wake-up. With job
+	 * control the first stage leads the group and takes the terminal. */
+	bool subs_first = !sh.jobctl;
+	if (subs_first)
+		procsub_spawn(r);
 	for (size_t i = 0; i < r->n; i++) {
 		struct rstage *s = &r->st[i];
 		if (done[i])
@@ -902,7 +916,8 @@ static void spawn_all(struct run *r)
 		if (i == 0 && (r->pgid || !sh.jobctl))
 			spawn_exec_parallel(r, 1, done);
 	}
-	procsub_spawn(r);
+	if (!subs_first)
+		procsub_spawn(r);
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		struct redge *e = &r->ed[i];
 		if (e->relay_in_fd >= 0)
@@ -1146,9 +1161,21 @@ static void record_pipestatus(struct run *r)
 
 /* Phases 2 to 5: prepare every edge, start every process, release the
  * edges, wait (or leave a background job). Returns the status. */
+/* Whether the processes r starts fit under the process limit (limits.c). */
+static int procs_check(const struct run *r)
+{
+	size_t need = procsub_nprocs(r);
+	for (size_t i = 0; i < r->n; i++)
+		need += r->st[i].preset < 0;
+	for (size_t i = 0; i + 1 < r->n; i++)
+		need += (size_t)(r->ed[i].relay_in_fd >= 0) + (r->ed[i].relay_out_fd >= 0) +
+			(r->ed[i].count_in >= 0);
+	return limit_procs_check(r->p->text, need);
+}
+
 static int run_job(struct run *r, bool background)
 {
-	if (edges_prepare(r) < 0) {
+	if (edges_prepare(r) < 0 || procs_check(r) < 0) {
 		for (size_t i = 0; i < r->n; i++)
 			fdacts_close_owned(&r->st[i].fa);
 		edges_release(r);
@@ -1204,10 +1231,14 @@ static int run_job(struct run *r, bool background)
  * waited for after it; their
  * host fds stay open across exec meanwhile, so the programs it runs can
  * open "/dev/fd/N" too, as in bash. */
-static void here_start(struct run *r)
+static int here_start(struct run *r)
 {
 	if (!r->nsubs)
-		return;
+		return 0;
+	if (limit_procs_check(r->p->text, procsub_nprocs(r)) < 0) {
+		procsub_abandon(r);
+		return -1;
+	}
 	sig_child_default_set(&r->child_dflt);
 	r->job = job_new(r->p->text, (int)r->n);
 	/* ipcsh keeps the terminal while it runs the stage, and the
@@ -1217,6 +1248,7 @@ static void here_start(struct run *r)
 	r->pgid = sh.jobctl ? sh.pgid : 0;
 	procsub_spawn(r);
 	procsub_hand_to_host(r, 0);
+	return 0;
 }
 
 static int here_finish(struct run *r, int status)
@@ -1335,7 +1367,11 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 			x.status = 1;
 			goto out;
 		}
-		here_start(&r);
+		if (here_start(&r) < 0) {
+			fdacts_close_owned(&s0->fa);
+			x.status = 1;
+			goto out;
+		}
 		x.status = run_assignments_only(&r, s0) ? 1 : sh.cmdsub_status;
 		x.status = here_finish(&r, x.status);
 		goto out;
@@ -1359,7 +1395,11 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 		goto out;
 	}
 	if (r.n == 1 && !background && runs_here(s0)) {
-		here_start(&r);
+		if (here_start(&r) < 0) {
+			fdacts_close_owned(&s0->fa);
+			x.status = 1;
+			goto out;
+		}
 		if (s0->preset >= 0)
 			x.status = s0->preset;
 		else
@@ -1381,4 +1421,65 @@ done:
 		munmap(r.stats, (r.n - 1) * sizeof *r.stats);
 	arena_free(&r.a);
 	return x;
+}
+
+/* ---- a compound command's own words ----------------------------------------- */
+
+/* `for f in <(a) <(b)`, `case <(a) in`: the command itself is the host
+ * (node 1), its substitutions a job in ipcsh's process group as for a
+ * lone stage run here (here_start), started once the words are expanded
+ * and waited for when the command ends; their host fds live until then. */
+struct words_graph {
+	struct run r;
+	struct rstage st;
+	struct ast_pipeline p;
+	struct procsub_scope scope;
+	bool open;
+};
+
+struct words_graph *words_graph_open(const struct ast_cmd *c)
+{
+	struct words_graph *g = xcalloc(1, sizeof *g);
+	g->p = (struct ast_pipeline){.nstages = 1, .stages = (struct ast_cmd *)c,
+				     .text = c->text ? c->text : (char *)"", .line = c->line};
+	g->r = (struct run){.p = &g->p, .n = 1, .st = &g->st, .fg = true, .t0 = now_ns()};
+	g->st = (struct rstage){.ast = c, .in_fd = -1, .out_fd = -1, .preset = -1};
+	procsub_open(&g->r, &g->scope);
+	g->open = true;
+	return g;
+}
+
+int words_graph_start(struct words_graph *g)
+{
+	procsub_close(&g->scope);
+	g->open = false;
+	if (g->r.graph_failed)
+		return -1;
+	if (sh.opt_x && g->r.nsubs) { /* the command's own line is not traced: its substitutions are */
+		struct strbuf sb = {0};
+		const char *ps4 = var_get("PS4");
+		procsub_trace(&g->r, ps4 ? ps4 : "+ ", &sb);
+		if (write_all(2, sb.buf, sb.len) < 0) { /* stderr gone */ }
+		sb_free(&sb);
+	}
+	if (here_start(&g->r) < 0) {
+		g->r.graph_failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int words_graph_close(struct words_graph *g, int status)
+{
+	if (g->open)
+		procsub_close(&g->scope);
+	else if (!g->r.graph_failed) {
+		status = here_finish(&g->r, status);
+		if (g->r.nsubs)
+			procsub_status_keep();
+	}
+	procsub_abandon(&g->r);
+	arena_free(&g->r.a);
+	free(g);
+	return status;
 }

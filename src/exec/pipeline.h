@@ -19,4 +19,14 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
  * The child joins pgid when job control is on (0: a new group). */
 pid_t shell_fork(pid_t pgid, bool foreground);
 
+/* Substitutions in a compound command's own words (for's list, case's
+ * word and patterns): open before they are expanded, start after (-1: an
+ * edge failed, after a message; nothing started), close when the command
+ * ends (waits for them; returns the status, with pipefail a failed
+ * substitution's). Close also after an expansion error. */
+struct words_graph;
+struct words_graph *words_graph_open(const struct ast_cmd *c);
+int words_graph_start(struct words_graph *g);
+int words_graph_close(struct words_graph *g, int status);
+
 #endif

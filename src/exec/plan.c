@@ -128,12 +128,17 @@ static void graph_add_sub(struct graph *g, int host, const struct word_part *p, 
 	}
 }
 
-/* The substitutions in one word, numbered on from *k. */
+/* The substitutions in one word, numbered on from *k (those in the value
+ * of a ${x:-…} too: whether that one runs is known only when it does). */
 static void graph_word_subs(struct graph *g, int host, const struct word *w, int *k)
 {
 	for (const struct word_part *p = w ? w->head : NULL; p; p = p->next)
-		if (p->kind == WORD_PROCSUB)
+		if (p->kind == WORD_PROCSUB) {
 			graph_add_sub(g, host, p, ++*k);
+		} else if (p->kind == WORD_PARAM) {
+			graph_word_subs(g, host, p->u.param.arg, k);
+			graph_word_subs(g, host, p->u.param.arg2, k);
+		}
 }
 
 /* A redirection's target is still raw text: parsed here. */
@@ -171,8 +176,19 @@ static void graph_stage(struct graph *g, const struct ast_pipeline *p, size_t i)
 	snprintf(nd->label, sizeof nd->label, "%zu", i + 1);
 	nd->cmd = &p->stages[i];
 	nd->host = -1;
-	if (p->stages[i].kind == CMD_SIMPLE)
-		graph_cmd_subs(g, 0, &p->stages[i]);
+	const struct ast_cmd *c = &p->stages[i];
+	int k = 0;
+	if (c->kind == CMD_SIMPLE) {
+		graph_cmd_subs(g, 0, c);
+	} else if (c->kind == CMD_FOR) { /* the list of a for, the word and patterns of a case */
+		for (size_t w = 0; w < c->u.for_->nwords; w++)
+			graph_word_subs(g, 0, c->u.for_->words[w], &k);
+	} else if (c->kind == CMD_CASE) {
+		graph_word_subs(g, 0, c->u.case_->word, &k);
+		for (size_t it = 0; it < c->u.case_->nitems; it++)
+			for (size_t w = 0; w < c->u.case_->items[it].npats; w++)
+				graph_word_subs(g, 0, c->u.case_->items[it].pats[w], &k);
+	}
 }
 
 /* A substitution's edge as planned: a bare <( ) is a plain pipe. */

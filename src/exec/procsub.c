@@ -31,6 +31,7 @@
 
 #include "../job/job.h"
 #include "../parse/parse.h"
+#include "limits.h"
 #include "shell.h"
 
 /* A bound on one job's substitutions, so a runaway loop of words fails
@@ -154,8 +155,10 @@ static int node_edge(struct run *r, struct psub *ps, const struct edge_spec *wri
 	int end = ps->out ? ps->ed.prod_fd : ps->ed.cons_fd;
 	ps->host_fd = fcntl(end, F_DUPFD_CLOEXEC, 10);
 	if (ps->host_fd < 0) {
-		msg_errno("edge %s: cannot make the host's fd%s", ps->ed.e.ends,
-			  errno == EMFILE ? " (the open file limit, ulimit -n)" : "");
+		int e = errno;
+		char note[96];
+		msg_err("edge %s: cannot make the host's fd: %s%s", ps->ed.e.ends, strerror(e),
+			limit_fd_note(e, note, sizeof note));
 		return -1;
 	}
 	if (ps->out)
@@ -252,6 +255,20 @@ static void label_procs(struct job *j, size_t from, const char *what, const char
 	}
 }
 
+static size_t relays_of(const struct redge *e)
+{
+	return (size_t)(e->relay_in_fd >= 0) + (e->relay_out_fd >= 0) + (e->count_in >= 0);
+}
+
+size_t procsub_nprocs(const struct run *r)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nsubs; i++)
+		if (r->subs[i]->st.preset < 0)
+			n += 1 + relays_of(&r->subs[i]->ed);
+	return n;
+}
+
 void procsub_spawn(struct run *r)
 {
 	for (size_t i = 0; i < r->nsubs; i++) {
@@ -336,9 +353,20 @@ static void graph_walk(const struct run *r, int node, int here, struct strbuf *s
 			graph_walk(r, r->subs[i]->st.node, here, sb, rightmost);
 }
 
+static bool status_kept;
+
+void procsub_status_keep(void)
+{
+	status_kept = true;
+}
+
 int procsub_status(struct run *r, bool pipefail, int status)
 {
+	bool kept = status_kept;
+	status_kept = false;
 	if (!r->nsubs && r->n == 1 && !r->job) {
+		if (kept && r->st[0].kind == SK_COMPOUND)
+			return status;
 		/* A lone command run here, the usual case in a loop: no
 		 * formatting machinery (it was 44% of a `while` loop's time). */
 		char lab[32];

@@ -37,6 +37,8 @@ void procsub_forget(void);
 void procsub_spawn_actions(const struct run *r, int node, posix_spawn_file_actions_t *fa);
 void procsub_child_keep(const struct run *r, int node);
 
+/* How many processes procsub_spawn will start (nodes and relays). */
+size_t procsub_nprocs(const struct run *r);
 /* Start every substitution's node and relays into r->job. */
 void procsub_spawn(struct run *r);
 /* Close ipcsh's host fds and release every substitution's edge (again: no-op). */
@@ -50,6 +52,10 @@ struct redge *procsub_edge(struct run *r, int index, int *prod, int *cons);
  * order) and return the pipeline's status: status, or with pipefail the
  * rightmost non-zero of the graph. Without a job, node 1 is status. */
 int procsub_status(struct run *r, bool pipefail, int status);
+/* IPCSH_GRAPHSTATUS was just set for a compound command's own words
+ * (words_graph_close): the next procsub_status, that command's own lone
+ * stage, leaves it. */
+void procsub_status_keep(void);
 /* Append one -x line per substitution (PS4 given). */
 void procsub_trace(const struct run *r, const char *ps4, struct strbuf *sb);
 /* The pipeline is over: release what is left, finish edges no job kept,

@@ -433,11 +433,13 @@ static struct word_part *add_param(struct wp *p, struct plist *out, size_t at, s
 
 /* An argument word of ${…} from s[p->i], up to one of stop. Pattern
  * arguments are read unquoted even inside "…" (their quotes are their own);
- * others take the double quotes around the ${…}. */
-static struct word *read_arg(struct wp *p, const char *stop, bool dq, bool tilde, bool assign)
+ * others take the double quotes around the ${…}. procsub: <( and >( open a
+ * process substitution (a value outside quotes, as in bash). */
+static struct word *read_arg(struct wp *p, const char *stop, bool dq, bool tilde, bool assign,
+			     bool procsub)
 {
 	size_t from = p->i;
-	struct ctx c = { stop, dq, false, assign, false };
+	struct ctx c = { stop, dq, false, assign, procsub };
 	struct word *w = new_word(p, from, from);
 	struct plist l = { NULL, &w->head };
 	if (tilde && !dq && p->i < p->len && p->s[p->i] == '~')
@@ -476,10 +478,10 @@ static void read_param_op(struct wp *p, const struct ctx *c, struct word_part *w
 	if (colon && (p->i + 1 >= p->len || !strchr("-=?+", p->s[p->i + 1]))) {
 		p->i++;
 		w->u.param.op = PARAM_SUBSTR;
-		w->u.param.arg = read_arg(p, ":}", false, false, false);
+		w->u.param.arg = read_arg(p, ":}", false, false, false, false);
 		if (!p->failed && p->s[p->i] == ':') {
 			p->i++;
-			w->u.param.arg2 = read_arg(p, "}", false, false, false);
+			w->u.param.arg2 = read_arg(p, "}", false, false, false, false);
 		}
 		return;
 	}
@@ -496,11 +498,12 @@ static void read_param_op(struct wp *p, const struct ctx *c, struct word_part *w
 		w->u.param.colon = colon;
 		bool value = op >= PARAM_DEFAULT && op <= PARAM_ALT;
 		bool subst = op >= PARAM_SUBST && op <= PARAM_SUBST_SUF;
-		w->u.param.arg = read_arg(p, subst ? "/}" : "}", value && (c->dq || c->heredoc), true,
-					  value && c->assign);
+		bool quoted = c->dq || c->heredoc;
+		w->u.param.arg = read_arg(p, subst ? "/}" : "}", value && quoted, true,
+					  value && c->assign, value && !quoted && c->procsub);
 		if (subst && !p->failed && p->s[p->i] == '/') {
 			p->i++;
-			w->u.param.arg2 = read_arg(p, "}", c->dq || c->heredoc, true, false);
+			w->u.param.arg2 = read_arg(p, "}", quoted, true, false, false);
 		}
 		return;
 	}
@@ -712,7 +715,7 @@ static struct word *sub_word(struct wp *p, size_t from, size_t to, const char *s
 	size_t save_len = p->len;
 	p->len = to;
 	p->i = from;
-	struct word *w = read_arg(p, stop, dq, tilde, assign);
+	struct word *w = read_arg(p, stop, dq, tilde, assign, false);
 	p->len = save_len;
 	if (p->failed)
 		return NULL;

@@ -104,11 +104,12 @@ int pipe_size_edge(struct edge *e, int fd, uint64_t *got, struct errbuf *err)
 		return -1;
 	}
 	pipe_grow(fd, want, got);
+	if (!explicit || *got)
+		return 0;
 	int cur = fcntl(fd, F_GETPIPE_SZ);
 	/* An explicit size is honoured beyond ipcsh's share (or below the
 	 * default) if the kernel allows it: the user asked for it. */
-	if (explicit && *got == 0 && cur >= 0 && (uint64_t)cur != want &&
-	    fcntl(fd, F_SETPIPE_SZ, (int)want) < 0) {
+	if (cur >= 0 && (uint64_t)cur != want && fcntl(fd, F_SETPIPE_SZ, (int)want) < 0) {
 		errbuf_set(err, "%s: cannot set size=%llu: %s (per-user pipe budget /proc/sys/fs/pipe-user-pages-soft): use a smaller size",
 			   label, (unsigned long long)want, strerror(errno));
 		return -1;
@@ -136,8 +137,8 @@ static int pipe_prepare(struct edge *e, struct errbuf *err)
 	e->priv = p;
 	e->rfd = fds[0];
 	e->wfd = fds[1];
-	char sz[32];
-	format_size((uint64_t)fcntl(fds[1], F_GETPIPE_SZ), sz, sizeof sz);
+	char sz[32]; /* what F_SETPIPE_SZ gave, else ask */
+	format_size(got ? got : (uint64_t)fcntl(fds[1], F_GETPIPE_SZ), sz, sizeof sz);
 	snprintf(e->actual, sizeof e->actual, "size=%s", sz);
 	return 0;
 }

@@ -363,11 +363,11 @@ int fd_move_high(int fd)
 
 void fd_close_cloexec_except(const int *keep, size_t nkeep)
 {
-	int dfd = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+	/* opendir, not open + fdopendir: two fcntl calls fewer in every
+	 * forked child (fdopendir checks the mode and sets close-on-exec). */
+	DIR *d = opendir("/proc/self/fd");
+	int dfd = d ? dirfd(d) : -1;
 	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
 		for (int fd = 3; fd < 4096; fd++) {
 			bool k = false;
 			for (size_t i = 0; i < nkeep; i++)

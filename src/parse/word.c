@@ -722,12 +722,17 @@ static struct word *sub_word(struct wp *p, size_t from, size_t to, const char *s
 	return w;
 }
 
-/* The end (exclusive) of a $( ), $(( )) or `…` at raw[i], or 0: their
- * text is kept as it is (a comment inside $( ) ends at a newline even
- * after a backslash). */
-static size_t command_end(const char *raw, size_t len, size_t i)
+/* The end (exclusive) of a $( ), $(( )) or `…` at raw[i], or of a <( )
+ * or >( ) outside quotes (procsub), or 0: their text is kept as it is (a
+ * comment inside ends at a newline even after a backslash). */
+static size_t command_end(const char *raw, size_t len, size_t i, bool procsub)
 {
 	long r;
+	size_t paren = procsub && (raw[i] == '<' || raw[i] == '>') ? scan_procsub_open(raw, len, i) : 0;
+	if (paren) {
+		r = scan_paren(raw + paren + 1, len - paren - 1, 0);
+		return r < 0 ? 0 : paren + 1 + (size_t)r + 1;
+	}
 	if (raw[i] == '`') {
 		r = scan_backtick(raw + i + 1, len - i - 1);
 		return r < 0 ? 0 : i + 1 + (size_t)r + 1;
@@ -753,7 +758,7 @@ static char *drop_continuations(struct arena *a, const char *raw, size_t *len, b
 	bool dq = false;
 	for (size_t i = 0; i < *len; i++) {
 		char c = raw[i];
-		size_t end = command_end(raw, *len, i);
+		size_t end = command_end(raw, *len, i, !dq && !heredoc);
 		if (end) {
 			memcpy(o + n, raw + i, end - i);
 			n += end - i;

@@ -186,12 +186,12 @@ assignment'
 	# nothing left in the shell after many
 	run ipcsh -c '
 		true |[mq] true # the guardian of named objects comes once, and stays
-		before=$(ls /proc/$$/fd | sort -n | tr "\n" " ")
+		set -- /proc/$$/fd/*; before=$* # globbed here: a $( ) would race with its own pipe
 		i=0; while [ $i -lt 30 ]; do
 			for f in <(echo $i) <[shm](echo $i); do read v <"$f"; done
 			case <[mq](true) in *) : ;; esac; i=$((i + 1))
 		done; echo $v
-		after=$(ls /proc/$$/fd | sort -n | tr "\n" " ")
+		set -- /proc/$$/fd/*; after=$*
 		[ "$before" = "$after" ] && echo same || echo "$before / $after"'
 	assert_output $'29\nsame'
 	no_ipc_left
@@ -249,12 +249,12 @@ assignment'
 @test "no fd of a substitution outlives its job, in the shell or its children" {
 	run ipcsh -c '
 		true |[mq] true # the guardian of named objects comes once, and stays
-		before=$(ls /proc/$$/fd | sort -n | tr "\n" " ")
+		set -- /proc/$$/fd/*; before=$* # globbed here: a $( ) would race with its own pipe
 		cat <(echo a) <[shm](echo b) >/dev/null; tee >[mq](cat) </dev/null
 		f() { cat "$@"; }; f <(echo c) >/dev/null
 		while read l; do :; done < <(echo d)
 		for i in 1 2 3; do cat <[sock](echo $i) >/dev/null; done
-		after=$(ls /proc/$$/fd | sort -n | tr "\n" " ")
+		set -- /proc/$$/fd/*; after=$*
 		[ "$before" = "$after" ] && echo same || echo "$before / $after"'
 	assert_success
 	assert_output same

@@ -358,8 +358,10 @@ static void read_paren(struct wp *p, struct plist *out, size_t k)
 	p->i = k + 1 + (size_t)e + 1;
 }
 
-/* <(…) >(…) <[EDGE](…) >[EDGE](…) at s[i], its '(' at paren. */
-static void read_procsub(struct wp *p, struct plist *out, size_t paren)
+/* <(…) >(…) <[EDGE](…) >[EDGE](…) at s[i], its '(' at paren. soft: in
+ * a ${…} argument, where the lexer does not look for substitutions: one
+ * with no ')' there is plain text (false when it read one). */
+static bool read_procsub(struct wp *p, struct plist *out, size_t paren, bool soft)
 {
 	size_t open = p->i;
 	struct edge_spec spec = { .kind = EDGE_PIPE, .dflt = true };
@@ -367,7 +369,7 @@ static void read_procsub(struct wp *p, struct plist *out, size_t paren)
 		struct errbuf eb;
 		if (edge_spec_parse(p->s + open + 2, paren - open - 3, &spec, &eb) < 0) {
 			fail(p, open, false, "syntax error: %s", eb.msg);
-			return;
+			return true;
 		}
 		if (spec.path) {
 			char *path = arena_strdup(p->a, spec.path);
@@ -377,12 +379,14 @@ static void read_procsub(struct wp *p, struct plist *out, size_t paren)
 		spec.dflt = false;
 	}
 	long e = scan_paren(p->s + paren + 1, p->len - paren - 1, p->depth);
+	if (e == -1 && soft)
+		return false; /* (spec.path is in the arena) */
 	if (e < 0) {
 		if (e == -1)
 			fail(p, open, true, "unterminated '%c('", p->s[open]);
 		else
 			fail(p, open, false, "nesting too deep");
-		return;
+		return true;
 	}
 	struct word_part *w = add_part(p, out, WORD_PROCSUB);
 	w->u.procsub.src = p->s + paren + 1;
@@ -391,6 +395,7 @@ static void read_procsub(struct wp *p, struct plist *out, size_t paren)
 	w->u.procsub.spec = spec;
 	where(p, paren + 1, &w->u.procsub.line, &w->u.procsub.col);
 	p->i = paren + 1 + (size_t)e + 1;
+	return true;
 }
 
 /* ---- parameters -------------------------------------------------------- */
@@ -687,9 +692,7 @@ static void parse_parts(struct wp *p, const struct ctx *c, struct plist *out)
 		case '<':
 		case '>': {
 			size_t paren = scan_procsub_open(p->s, p->len, p->i);
-			if (paren) {
-				read_procsub(p, out, paren);
-			} else {
+			if (!paren || !read_procsub(p, out, paren, *c->stop != '\0')) {
 				add_text(p, out, plain, p->s + p->i, 1);
 				p->i++;
 			}

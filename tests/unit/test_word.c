@@ -129,5 +129,8 @@ int main(void)
 	tree("'<(x)'\"<(y)\"", 0, "Q(<(x)) D[Q(<(y))]");
 	tree("<(a)<(b)", 0, "S<(a) S<(b)");
 	tree("a<b", 0, "L(a<b)");
+	/* in a ${…} value (bash), and plain text when no ')' closes it there */
+	tree("${x:-a<(b)c}", 0, "P(x:-[L(a) S<(b) L(c)])");
+	tree("${x:-a<(c}", 0, "P(x:-[L(a<(c)])");
 	return tap_done();
 }

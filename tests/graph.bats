@@ -21,6 +21,13 @@ teardown() {
 # The fds a process has open, one number a line.
 fds_of() { ls "/proc/$1/fd" | sort -n; }
 
+# Graphviz accepts the DOT text (when it is installed).
+dot_accepts() {
+	if command -v dot >/dev/null; then
+		echo "$1" | dot -Tsvg >/dev/null
+	fi
+}
+
 @test "<( ) and >( ) as bash: /dev/fd paths in any word, redirections from them" {
 	run ipcsh -c '
 		cat <(echo a) <(echo b)
@@ -311,18 +318,14 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	assert_output --partial 'digraph ipcsh {'
 	assert_output --partial '"p1.1" -> "p1.2"'
 	assert_output --partial '"p1.3.<1" -> "p1.3" [label="pipe'
-	if command -v dot >/dev/null; then
-		echo "$output" | dot -Tsvg >/dev/null
-	fi
+	dot_accepts "$output"
 	# a linear pipeline, and a for list's substitutions
 	run ipcsh --plan=dot -c 'seq 3 |[shm] cat; for f in <(echo a); do cat "$f"; done'
 	assert_success
 	assert_output --partial '"p1.1" -> "p1.2" [label="shm size=1M"];'
 	assert_output --partial '"p2.1.<1" [label="1.<1: echo a", style=dashed];'
 	assert_output --partial '"p2.1.<1" -> "p2.1" [label="pipe size=1M"];'
-	if command -v dot >/dev/null; then
-		echo "$output" | dot -Tsvg >/dev/null
-	fi
+	dot_accepts "$output"
 }
 
 @test "-x and --stats cover the substitutions' edges" {

@@ -359,8 +359,9 @@ static void read_paren(struct wp *p, struct plist *out, size_t k)
 }
 
 /* <(…) >(…) <[EDGE](…) >[EDGE](…) at s[i], its '(' at paren. soft: in
- * a ${…} argument, where the lexer does not look for substitutions: one
- * with no ')' there is plain text (false when it read one). */
+ * a ${…} argument, where the lexer does not look for substitutions and
+ * ends the ${ at its first '}': one with no ')' there, or with a '}'
+ * inside, is plain text (false when it read one). */
 static bool read_procsub(struct wp *p, struct plist *out, size_t paren, bool soft)
 {
 	size_t open = p->i;
@@ -379,7 +380,7 @@ static bool read_procsub(struct wp *p, struct plist *out, size_t paren, bool sof
 		spec.dflt = false;
 	}
 	long e = scan_paren(p->s + paren + 1, p->len - paren - 1, p->depth);
-	if (e == -1 && soft)
+	if (soft && (e == -1 || (e >= 0 && memchr(p->s + paren + 1, '}', (size_t)e))))
 		return false; /* (spec.path is in the arena) */
 	if (e < 0) {
 		if (e == -1)

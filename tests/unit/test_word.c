@@ -132,5 +132,6 @@ int main(void)
 	/* in a ${…} value (bash), and plain text when no ')' closes it there */
 	tree("${x:-a<(b)c}", 0, "P(x:-[L(a) S<(b) L(c)])");
 	tree("${x:-a<(c}", 0, "P(x:-[L(a<(c)])");
+	tree("${x-${x-<(}$)}", 0, "P(x-[P(x-[L(<()]) L($))])"); /* the lexer's first '}' ends it */
 	return tap_done();
 }

@@ -380,7 +380,8 @@ remote_once() {
 	rm -f "$tmp/remote.count"
 	line=$("$IPCSH" --bench --time --reps 1 --warmup 0 -- "$label" "$@" | awk -F, 'NR == 2 { print $3, $6, $8 }')
 	for ((i = 0; i < 300; i++)); do
-		[ -s "/proc/$spid/task/$spid/children" ] || break
+		# (a file of /proc has no size: read it)
+		[ -n "$(cat "/proc/$spid/task/$spid/children" 2>/dev/null)" ] || break
 		sleep 0.01
 	done
 	s1=$(cpu_ticks "$spid")

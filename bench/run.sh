@@ -385,12 +385,13 @@ remote_once() {
 		sleep 0.01
 	done
 	s1=$(cpu_ticks "$spid")
-	set -- $line
-	if [ "${3:-1}" != 0 ] || [ "$(cat "$tmp/remote.count" 2>/dev/null)" != "$NREMOTE" ]; then
+	local wall cpu st
+	read -r wall cpu st <<<"$line"
+	if [ "${st:-1}" != 0 ] || [ "$(cat "$tmp/remote.count" 2>/dev/null)" != "$NREMOTE" ]; then
 		echo "bench: $label: a run failed or lost bytes" >&2
 		return 1
 	fi
-	echo "$label $1 $2 $(((s1 - s0) * 1000 / CLK_TCK))" >>"$tmp/remote.runs"
+	echo "$label $wall $cpu $(((s1 - s0) * 1000 / CLK_TCK))" >>"$tmp/remote.runs"
 }
 
 # rcol LABEL N: column N (2 wall, 3 client CPU, 4 server CPU) of LABEL's runs.
@@ -411,8 +412,9 @@ section_remote() {
 		return
 	fi
 	CLK_TCK=$(getconf CLK_TCK)
-	local key="$tmp/config/ipcsh/id" at="@127.0.0.1:$RPORT" cnt="wc -c >$(q "$tmp/remote.count")"
-	local dpid=${pids[0]} spid= s= r labels=(ipcshd ipcshd-chacha ipcshd-bash)
+	local key="$tmp/config/ipcsh/id" at="@127.0.0.1:$RPORT" cnt
+	cnt="wc -c >$(q "$tmp/remote.count")"
+	local dpid=${pids[0]} spid='' s='' r labels=(ipcshd ipcshd-chacha ipcshd-bash)
 	if start_sshd; then
 		spid=${pids[${#pids[@]} - 1]} s=$(printf '%q ' "${SSH[@]}")
 		labels+=(ssh-chacha20 ssh-aes128gcm)

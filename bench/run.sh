@@ -12,8 +12,11 @@
 #   4. W1 `cat FILE |[T] cat >/dev/null` and W2 `dd bs=4k |[T] dd bs=4k
 #      of=/dev/null` (issue 3) per transport vs bash's plain pipe and a raw
 #      socketpair, and the cost of --stats
-#   5. remote cat through ipcshd vs `ssh 127.0.0.1 cat` (issue 5), with an
-#      sshd started here on a free loopback port with its own temp keys
+#   5. remote cat through ipcshd vs `ssh 127.0.0.1 cat` (issues 5, 15), with
+#      an sshd started here on a free loopback port with its own temp keys:
+#      GB/s and CPU-seconds per GB of `head -c 1G /dev/zero | @127.0.0.1 cat
+#      | wc -c` against ssh's chacha20-poly1305 and aes128-gcm, each
+#      repetition's ratio, and `ipcsh -c '@host true'` against `ssh host true`
 #   6. scripts (issue 12): the shell language's own speed, bench/scripts/*.sh
 #      under dash, bash and ipcsh (loops, function calls, case, while read,
 #      trims, loops of |[shm] and |[mq:lines] pipelines) and the shell's RSS
@@ -31,7 +34,7 @@
 # interleaved, a warm-up first, medians reported.
 #
 # Knobs (environment): BENCH_BYTES (W1/W2 size, default 2G, as issue 3 asks),
-# BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (256M),
+# BENCH_ENGINE_BYTES (per --bench run, 256M), BENCH_REMOTE_BYTES (1G),
 # BENCH_REPS (7), BENCH_LAUNCH_REPS (300), BENCH_RING_BYTES (section 7, 8G),
 # BENCH_RING_SMALL (its 64-byte runs, 256M), BENCH_RTT_ROUNDS and
 # BENCH_RTT_BATCHES (its round trips: 5 batches of 200000), BENCH_OUT (results directory,
@@ -49,7 +52,7 @@ IPCSH=${BENCH_IPCSH:-$PWD/$BUILD/ipcsh}
 IPCSHD=${BENCH_IPCSHD:-$PWD/$BUILD/ipcshd}
 BYTES=${BENCH_BYTES:-2G}
 ENGINE_BYTES=${BENCH_ENGINE_BYTES:-256M}
-REMOTE_BYTES=${BENCH_REMOTE_BYTES:-256M}
+REMOTE_BYTES=${BENCH_REMOTE_BYTES:-1G}
 REPS=${BENCH_REPS:-7}
 RING_BYTES=${BENCH_RING_BYTES:-8G}
 RING_SMALL=${BENCH_RING_SMALL:-256M}
@@ -362,38 +365,118 @@ start_sshd() {
 	return 1
 }
 
+# cpu_ticks PID: the CPU of PID and of its reaped children, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# remote_once LABEL SERVER_PID ARGV...: run ARGV once (a pipeline that ends
+# in `wc -c >$tmp/remote.count`); appends "LABEL wall_ms client_cpu_ms
+# server_cpu_ms" to $tmp/remote.runs. The server's CPU is the growth of its
+# own and its reaped children's (the session, the remote `cat`), read once
+# it has reaped them.
+remote_once() {
+	local label=$1 spid=$2 s0 s1 line i
+	shift 2
+	s0=$(cpu_ticks "$spid")
+	rm -f "$tmp/remote.count"
+	line=$("$IPCSH" --bench --time --reps 1 --warmup 0 -- "$label" "$@" | awk -F, 'NR == 2 { print $3, $6, $8 }')
+	for ((i = 0; i < 300; i++)); do
+		# (a file of /proc has no size: read it)
+		[ -n "$(cat "/proc/$spid/task/$spid/children" 2>/dev/null)" ] || break
+		sleep 0.01
+	done
+	s1=$(cpu_ticks "$spid")
+	local wall cpu st
+	read -r wall cpu st <<<"$line"
+	if [ "${st:-1}" != 0 ] || [ "$(cat "$tmp/remote.count" 2>/dev/null)" != "$NREMOTE" ]; then
+		echo "bench: $label: a run failed or lost bytes" >&2
+		return 1
+	fi
+	echo "$label $wall $cpu $(((s1 - s0) * 1000 / CLK_TCK))" >>"$tmp/remote.runs"
+}
+
+# rcol LABEL N: column N (2 wall, 3 client CPU, 4 server CPU) of LABEL's runs.
+rcol() { awk -v l="$1" -v c="$2" '$1 == l { print $c }' "$tmp/remote.runs"; }
+rmedian() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "" }'; }
+# cpu_per_gb LABEL: median (client + server) CPU-seconds per GB.
+cpu_per_gb() {
+	awk -v l="$1" -v n="$NREMOTE" '$1 == l { printf "%.2f\n", ($3 + $4) / 1000 / (n / 1e9) }' "$tmp/remote.runs" | rmedian
+}
+
 section_remote() {
-	echo "## 5. Remote stage (issue 5): \`cat FILE | @127.0.0.1:PORT cat >/dev/null\` vs ssh, $REMOTE_BYTES"
+	local N="head -c $REMOTE_BYTES /dev/zero"
+	echo "## 5. Remote stage (issue 15): \`$N | @127.0.0.1 cat | wc -c\` vs \`ssh 127.0.0.1 cat\`"
 	echo
 	if [ -z "${RPORT:-}" ]; then
 		echo "skipped: ipcshd is not built or did not start"
 		echo
 		return
 	fi
-	local f="$tmp/remote.data" args
-	head -c "$NREMOTE" /dev/zero >"$f" || return
-	args=(ipcshd "$IPCSH" --key "$tmp/config/ipcsh/id" -c "cat $(q "$f") | @127.0.0.1:$RPORT cat >/dev/null")
+	CLK_TCK=$(getconf CLK_TCK)
+	local key="$tmp/config/ipcsh/id" at="@127.0.0.1:$RPORT" cnt
+	cnt="wc -c >$(q "$tmp/remote.count")"
+	local dpid=${pids[0]} spid='' s='' r labels=(ipcshd ipcshd-chacha ipcshd-bash)
 	if start_sshd; then
-		local s
-		s=$(printf '%q ' "${SSH[@]}")
-		args+=(::: ssh-chacha20 bash -c "cat $(q "$f") | $s -c chacha20-poly1305@openssh.com 127.0.0.1 cat >/dev/null")
-		args+=(::: ssh-aes128gcm bash -c "cat $(q "$f") | $s -c aes128-gcm@openssh.com 127.0.0.1 cat >/dev/null")
+		spid=${pids[${#pids[@]} - 1]} s=$(printf '%q ' "${SSH[@]}")
+		labels+=(ssh-chacha20 ssh-aes128gcm)
 	else
 		echo "(no sshd could be started: ssh rows skipped)"
 	fi
-	timeit remote "$REPS" -- "${args[@]}"
-	rm -f "$f"
-	local i c a
-	i=$(get remote ipcshd median_ms) c=$(get remote ssh-chacha20 median_ms) a=$(get remote ssh-aes128gcm median_ms)
-	echo "| path | GB/s | ipcshd vs it | target |"
-	echo "|---|---|---|---|"
-	echo "| ipcsh @127.0.0.1 (ipcshd, secretstream) | $(gbps "$NREMOTE" "$i") | 1.00 | |"
-	if [ -n "$c" ]; then
-		local rc ra
+	: >"$tmp/remote.runs"
+	# Interleaved: each repetition runs every row once, a warm-up first.
+	for ((r = 0; r <= REPS; r++)); do
+		remote_once ipcshd "$dpid" "$IPCSH" --key "$key" -c "$N | $at cat | $cnt" &&
+		remote_once ipcshd-chacha "$dpid" env IPCSH_CIPHERS=chachapoly "$IPCSH" --key "$key" -c "$N | $at cat | $cnt" &&
+		remote_once ipcshd-bash "$dpid" bash -c "$N | $(q "$IPCSH") --key $(q "$key") -c '$at cat' | $cnt" || return
+		if [ -n "$spid" ]; then
+			remote_once ssh-chacha20 "$spid" bash -c "$N | $s -c chacha20-poly1305@openssh.com 127.0.0.1 cat | $cnt" &&
+			remote_once ssh-aes128gcm "$spid" bash -c "$N | $s -c aes128-gcm@openssh.com 127.0.0.1 cat | $cnt" || return
+		fi
+		[ "$r" -gt 0 ] || : >"$tmp/remote.runs"
+	done
+	echo "$REPS repetitions, interleaved (a warm-up first); GB/s and CPU of the medians; CPU-s/GB ="
+	echo "the CPU of the whole job (client side: the shell, \`head\`, the client, \`wc\`; server side: the"
+	echo "session and the remote \`cat\`, as its daemon's reaped children) per GB moved. Wall-clock"
+	echo "ratios swing with the load of a shared host; CPU-s/GB hardly does."
+	echo
+	echo "| path | GB/s | CPU-s/GB | client CPU-s | server CPU-s |"
+	echo "|---|---|---|---|---|"
+	local l desc w
+	for l in "${labels[@]}"; do
+		case $l in
+		ipcshd) desc="ipcsh: \`$N \\| @127.0.0.1 cat \\| wc -c\` (AES-256-GCM)" ;;
+		ipcshd-chacha) desc="the same, ChaCha20-Poly1305 (\`IPCSH_CIPHERS=chachapoly\`)" ;;
+		ipcshd-bash) desc="the same under bash: \`$N \\| ipcsh -c '@127.0.0.1 cat' \\| wc -c\`" ;;
+		ssh-chacha20) desc="bash: \`$N \\| ssh -c chacha20-poly1305 127.0.0.1 cat \\| wc -c\` (ssh's default)" ;;
+		ssh-aes128gcm) desc="the same, \`-c aes128-gcm@openssh.com\` (ssh's fastest)" ;;
+		esac
+		w=$(rcol "$l" 2 | rmedian)
+		echo "| $desc | $(gbps "$NREMOTE" "$w") | $(cpu_per_gb "$l") | $(seconds "$(rcol "$l" 3 | rmedian)") | $(seconds "$(rcol "$l" 4 | rmedian)") |"
+	done
+	echo
+	if [ -n "$spid" ]; then
+		local c a i per_c per_a rc ra cc ca
+		i=$(rcol ipcshd 2 | rmedian) c=$(rcol ssh-chacha20 2 | rmedian) a=$(rcol ssh-aes128gcm 2 | rmedian)
 		rc=$(ratio "$c" "$i") ra=$(ratio "$a" "$i")
-		echo "| ssh 127.0.0.1 cat, chacha20-poly1305 (default) | $(gbps "$NREMOTE" "$c") | $rc | >= 2.0: $(mark "$rc" ">=" 2.0) |"
-		echo "| ssh 127.0.0.1 cat, aes128-gcm (fastest) | $(gbps "$NREMOTE" "$a") | $ra | >= 1.0: $(mark "$ra" ">=" 1.0) |"
+		cc=$(ratio "$(cpu_per_gb ssh-chacha20)" "$(cpu_per_gb ipcshd)")
+		ca=$(ratio "$(cpu_per_gb ssh-aes128gcm)" "$(cpu_per_gb ipcshd)")
+		# Each repetition's own ratio (the rows of one repetition ran back to back).
+		per_c=$(paste -d' ' <(rcol ssh-chacha20 2) <(rcol ipcshd 2) | awk '{ printf "%s%.2f", sep, $1 / $2; sep = " " }')
+		per_a=$(paste -d' ' <(rcol ssh-aes128gcm 2) <(rcol ipcshd 2) | awk '{ printf "%s%.2f", sep, $1 / $2; sep = " " }')
+		echo "| ipcsh vs | wall-clock, medians | each repetition | CPU-s/GB | target (wall-clock) |"
+		echo "|---|---|---|---|---|"
+		echo "| ssh chacha20-poly1305 | $rc | $per_c | $cc | >= 2.5: $(mark "$rc" ">=" 2.5) |"
+		echo "| ssh aes128-gcm | $ra | $per_a | $ca | >= 1.5: $(mark "$ra" ">=" 1.5) |"
+		echo
+		# Latency: a command that does nothing, start to exit.
+		timeit rtrue "$((REPS * 3))" -- ipcsh "$IPCSH" --key "$key" -c "$at true" ::: ssh "${SSH[@]}" 127.0.0.1 true
+		local ti ts
+		ti=$(get rtrue ipcsh median_ms) ts=$(get rtrue ssh median_ms)
+		echo "\`ipcsh -c '@127.0.0.1 true'\` start to exit: $ti ms (median of $((REPS * 3)); CPU $(get rtrue ipcsh cpu_ms) ms),"
+		echo "\`ssh 127.0.0.1 true\`: $ts ms (CPU $(get rtrue ssh cpu_ms) ms); ipcsh/ssh $(ratio "$ti" "$ts")"
+		echo "(target <= 1.0: $(mark "$(ratio "$ti" "$ts")" "<=" 1.0))."
+		echo
 	fi
+	echo "- load average after section 5: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 	echo
 	# The cipher's own ceiling: remote cat seals and opens every byte twice.
 	local cr push pull gs go cs co

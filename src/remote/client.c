@@ -29,6 +29,7 @@
 #define HANDSHAKE_MS 15000
 #define HANDSHAKE_RETRY (-2) /* client_handshake_once: refused, try again */
 #define STATUS_FAIL 255
+#define CLIENT_PIPE_SIZE (1u << 20)
 
 struct client {
 	const char *name;         /* "@target" for messages */
@@ -346,10 +347,27 @@ static int poll_setup(struct client *cl, int sigr, struct pollfd *p)
 	return since >= ka ? 0 : (int)((ka - since) / 1000000u) + 1;
 }
 
+/* fds 0 and 1, when they are pipes of the default 64 KiB (another shell's
+ * pipeline): ask for 1 MiB, as ipcsh's own pipes have. A frame then takes
+ * one read and one write instead of four of each and the poll rounds in
+ * between (remote `cat` of 1 GiB under bash: 2.60-3.01 CPU-seconds per GB
+ * before, 2.51-2.57 after, interleaved in one run). Quietly left as they
+ * are past the per-user pipe budget; the pipes go, and the budget comes
+ * back, with the pipeline. */
+static void client_grow_pipes(void)
+{
+	for (int fd = 0; fd <= 1; fd++) {
+		int cur = fcntl(fd, F_GETPIPE_SZ);
+		if (cur > 0 && cur < (int)CLIENT_PIPE_SIZE &&
+		    fcntl(fd, F_SETPIPE_SZ, (int)CLIENT_PIPE_SIZE) < 0) { /* keep it */ }
+	}
+}
+
 /* Run the session after EXEC was queued; returns the stage status. */
 static int client_loop(struct client *cl, int sigr)
 {
 	struct pollfd p[P__N];
+	client_grow_pipes();
 	if (conn_input(cl, false) < 0)
 		return STATUS_FAIL;
 	while (cl->status < 0) {

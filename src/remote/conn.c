@@ -2,12 +2,14 @@
  * input parsed into frames, queued output, the Noise transport ciphers
  * (AES-256-GCM or ChaCha20-Poly1305, noise_cs_*) in TCP mode.
  *
- * Copies: the caller reads stream data straight into rconn_payload_buf();
- * in TCP mode encryption moves it into the output queue (the one copy the
- * encryption itself makes), in clear mode the payload buffer *is* the output
- * queue. Received frames are decrypted once into a frame buffer (TCP) or
- * handed out in place (clear). No length read from the wire sizes an
- * allocation.
+ * Copies in this layer: none. The caller reads stream data straight into
+ * rconn_payload_buf(), which is the place of the next record in the output
+ * queue; in TCP mode the frame is sealed there, in place. Received frames
+ * are opened in place in the input buffer (TCP) or handed out as they are
+ * (clear). A separate buffer to seal from and one to open into cost 512 KiB
+ * a connection, kept hot in the cache, for nothing: in place, the same
+ * bytes go out (the AEADs of both libraries seal and open in place). No
+ * length read from the wire sizes an allocation.
  *
  * Nothing is moved once it is in a buffer: the output queue is a list of
  * chunks written with writev() (a record is built in place at the end of
@@ -49,8 +51,6 @@ struct rconn {
 	uint8_t *in;
 	size_t in_off, in_len;
 	uint64_t moved;            /* input bytes moved to make room (tests) */
-	uint8_t *plain;            /* decrypted frame */
-	uint8_t *stage;            /* TCP mode: plaintext of the frame being built */
 	struct ochunk *head, *tail; /* output queue */
 	struct ochunk *spare;       /* free chunks, at most SPARE_MAX */
 	size_t nspare;
@@ -63,8 +63,6 @@ struct rconn *rconn_new(int rfd, int wfd)
 	c->rfd = rfd;
 	c->wfd = wfd;
 	c->in = xmalloc(IN_CAP);
-	c->plain = xmalloc(RP_FRAME_HDR + RP_PAYLOAD_MAX);
-	c->stage = xmalloc(RP_FRAME_HDR + RP_PAYLOAD_MAX);
 	return c;
 }
 
@@ -84,8 +82,6 @@ void rconn_free(struct rconn *c)
 	noise_cs_wipe(&c->tx);
 	noise_cs_wipe(&c->rx);
 	free(c->in);
-	free(c->plain);
-	free(c->stage);
 	chunks_free(c->head);
 	chunks_free(c->spare);
 	free(c);
@@ -184,13 +180,13 @@ size_t rconn_feed(struct rconn *c, const uint8_t *p, size_t n)
 }
 
 /* The next complete record of at most max bytes: 1, 0 (need more), -1. */
-static int next_record(struct rconn *c, size_t min, size_t max, const uint8_t **hdr,
+static int next_record(struct rconn *c, size_t min, size_t max, uint8_t **hdr,
 		       size_t *len, struct errbuf *e)
 {
 	size_t avail = c->in_len - c->in_off;
 	if (avail < 4)
 		return 0;
-	const uint8_t *p = c->in + c->in_off;
+	uint8_t *p = c->in + c->in_off;
 	uint32_t n = rp_get32(p);
 	if (n < min || n > max) {
 		errbuf_set(e, "bad record length %lu", (unsigned long)n);
@@ -207,7 +203,7 @@ static int next_record(struct rconn *c, size_t min, size_t max, const uint8_t **
 int rconn_next_raw(struct rconn *c, size_t max, const uint8_t **body, size_t *len,
 		   struct errbuf *e)
 {
-	const uint8_t *hdr;
+	uint8_t *hdr;
 	int r = next_record(c, 1, max, &hdr, len, e);
 	if (r == 1)
 		*body = hdr + 4;
@@ -219,20 +215,21 @@ static bool is_final_type(uint8_t type)
 	return type == RP_EXIT || type == RP_ERROR;
 }
 
-static int open_frame(struct rconn *c, const uint8_t *hdr, size_t n, struct rframe *f,
+/* hdr: a whole record in the input buffer, already taken (in_off is past
+ * it), so that it may be opened in place. */
+static int open_frame(struct rconn *c, uint8_t *hdr, size_t n, struct rframe *f,
 		      struct errbuf *e)
 {
-	const uint8_t *fp = hdr + 4;
+	uint8_t *fp = hdr + 4;
 	size_t flen = n;
 	if (c->phase == PHASE_CRYPTO) {
 		/* The nonce is the count of frames received: a frame modified,
 		 * replayed, reordered, dropped or reflected does not open. */
-		long m = noise_cs_decrypt(&c->rx, hdr, 4, fp, n, c->plain);
+		long m = noise_cs_decrypt(&c->rx, hdr, 4, fp, n, fp);
 		if (m < (long)RP_FRAME_HDR) {
 			errbuf_set(e, "frame failed authentication");
 			return -1;
 		}
-		fp = c->plain;
 		flen = (size_t)m;
 	}
 	f->type = fp[0];
@@ -252,7 +249,7 @@ int rconn_next(struct rconn *c, struct rframe *f, struct errbuf *e)
 	bool crypto = c->phase == PHASE_CRYPTO;
 	size_t min = RP_FRAME_HDR + (crypto ? RP_ABYTES : 0);
 	size_t max = crypto ? RP_RECORD_MAX_CRYPTO : RP_RECORD_MAX_CLEAR;
-	const uint8_t *hdr;
+	uint8_t *hdr;
 	size_t n;
 	int r = next_record(c, min, max, &hdr, &n, e);
 	if (r != 1)
@@ -311,33 +308,27 @@ static void out_pop(struct rconn *c)
 	}
 }
 
+/* The payload goes where its record will be, at the end of the output
+ * queue, with room for the longest record (and its tag). */
 uint8_t *rconn_payload_buf(struct rconn *c)
 {
-	if (c->phase == PHASE_CRYPTO)
-		return c->stage + RP_FRAME_HDR;
-	return out_reserve(c, 4 + RP_RECORD_MAX_CLEAR) + 4 + RP_FRAME_HDR;
+	return out_reserve(c, 4 + RP_RECORD_MAX_CRYPTO) + 4 + RP_FRAME_HDR;
 }
 
 void rconn_send(struct rconn *c, uint8_t type, uint8_t chan, size_t len, bool final)
 {
-	if (c->phase != PHASE_CRYPTO) {
-		/* The payload is already in place (rconn_payload_buf). */
-		uint8_t *p = c->tail->data + c->tail->len;
-		rp_put32(p, (uint32_t)(RP_FRAME_HDR + len));
-		p[4] = type;
-		p[5] = chan;
-		out_commit(c, 4 + RP_FRAME_HDR + len);
-		return;
-	}
-	size_t clen = RP_ABYTES + RP_FRAME_HDR + len;
-	uint8_t *p = out_reserve(c, 4 + clen);
-	rp_put32(p, (uint32_t)clen);
-	c->stage[0] = type;
-	c->stage[1] = chan;
+	/* The payload is already in place (rconn_payload_buf). */
+	uint8_t *p = c->tail->data + c->tail->len;
+	bool crypto = c->phase == PHASE_CRYPTO;
+	size_t body = RP_FRAME_HDR + len + (crypto ? RP_ABYTES : 0);
+	rp_put32(p, (uint32_t)body);
+	p[4] = type;
+	p[5] = chan;
 	(void)final; /* the type marks the last frame (EXIT, ERROR) */
-	if (noise_cs_encrypt(&c->tx, p, 4, c->stage, RP_FRAME_HDR + len, p + 4) < 0)
+	/* Sealed in place: the tag goes after the payload. */
+	if (crypto && noise_cs_encrypt(&c->tx, p, 4, p + 4, RP_FRAME_HDR + len, p + 4) < 0)
 		abort(); /* 2^64 frames: cannot happen */
-	out_commit(c, 4 + clen);
+	out_commit(c, 4 + body);
 }
 
 void rconn_send_msg(struct rconn *c, uint8_t type, uint8_t chan, const void *p, size_t len,

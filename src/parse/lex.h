@@ -94,7 +94,10 @@ long scan_paren(const char *s, size_t len, int depth);     /* after "$(" -> ')' 
 long scan_brace(const char *s, size_t len, int depth);     /* after "${" -> '}' */
 long scan_brace_dq(const char *s, size_t len, int depth);  /* the same inside "…" */
 long scan_dquote(const char *s, size_t len, int depth);    /* after '"' -> '"' */
-long scan_quoted(const char *s, size_t len, size_t i, int depth); /* one quote/$/`/\\ construct or char at s[i] -> past it */
+/* After "((" of (( )) or for (( )): the first ')' of the "))" that closes
+ * it, or -1; quotes skipped, parentheses counted ($( ) too). semis (2) and
+ * *nsemi: the ';'s outside parentheses, for for (( )). */
+long scan_dparen(const char *s, size_t len, size_t *semis, size_t *nsemi); /* one quote/$/`/\\ construct or char at s[i] -> past it */
 long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
 long scan_ansi(const char *s, size_t len);                 /* after "$'" -> '\'' */

@@ -370,8 +370,7 @@ static long arith_paren(struct parser *p)
 	size_t pos = p->lx.pos;
 	if (pos >= p->lx.len || p->lx.src[pos] != '(')
 		return -1;
-	long n = scan_arith(p->lx.src + pos + 1, p->lx.len - pos - 1, p->lx.depth + 1);
-	return n < 0 ? -1 : n;
+	return scan_dparen(p->lx.src + pos + 1, p->lx.len - pos - 1, NULL, NULL);
 }
 
 /* An arithmetic expression s[0..n) as the word "$((s))", expanded and
@@ -387,7 +386,7 @@ static struct word *arith_word(struct parser *p, const char *s, size_t n, int li
 	memcpy(t, "$((", 3);
 	memcpy(t + 3, s, n);
 	memcpy(t + 3 + n, "))", 3);
-	return parse_tree_word(p->lx.a, t, n + 5, line, col, WORD_F_NO_TILDE, p->lx.depth, p->lx.check);
+	return parse_tree_word(p->lx.a, t, n + 5, line, col, WORD_F_ARITH, p->lx.depth, p->lx.check);
 }
 
 /* Past the "))" of an arithmetic expression of length n that starts after
@@ -414,26 +413,7 @@ static void parse_for_arith(struct parser *p, struct ast_for *f, long n)
 {
 	const char *s = p->lx.src + p->lx.pos + 1;
 	size_t cut[2], ncut = 0;
-	for (size_t i = 0, depth = 0; i < (size_t)n; i++) {
-		char ch = s[i];
-		if (ch == '(')
-			depth++;
-		else if (ch == ')' && depth)
-			depth--;
-		else if (ch == '\'' || ch == '"' || ch == '`' || ch == '\\' || ch == '$') {
-			long r = scan_quoted(s, (size_t)n, i, p->lx.depth + 1);
-			if (r > (long)i) {
-				i = (size_t)r - 1;
-				continue;
-			}
-		} else if (ch == ';' && !depth) {
-			if (ncut == 2) {
-				ncut = 3;
-				break;
-			}
-			cut[ncut++] = i;
-		}
-	}
+	(void)scan_dparen(s, (size_t)n + 2, cut, &ncut);
 	if (ncut != 2) {
 		lex_error(&p->lx, p->tok.line, p->tok.col, false,
 			  "syntax error: 'for ((' needs three expressions: init; condition; step");

@@ -66,9 +66,39 @@ long scan_arith(const char *s, size_t len, int depth)
 	return -1;
 }
 
-long scan_quoted(const char *s, size_t len, size_t i, int depth)
+long scan_dparen(const char *s, size_t len, size_t *semis, size_t *nsemi)
 {
-	return skip_quoted(s, len, i, depth, false);
+	/* One pass, no grammar: a $( ) inside is only parentheses to count,
+	 * so that nested (( )) and $( ) cost linear time, never 2^depth. */
+	size_t depth = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\\') {
+			i++;
+		} else if (c == '\'') {
+			const char *q = memchr(s + i + 1, '\'', len - i - 1);
+			if (!q)
+				return -1;
+			i = (size_t)(q - s);
+		} else if (c == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+			if (i >= len)
+				return -1;
+		} else if (c == '(') {
+			depth++;
+		} else if (c == ')') {
+			if (depth == 0)
+				return i + 1 < len && s[i + 1] == ')' ? (long)i : -1;
+			depth--;
+		} else if (c == ';' && depth == 0 && nsemi) {
+			if (*nsemi < 2)
+				semis[*nsemi] = i;
+			(*nsemi)++;
+		}
+	}
+	return -1;
 }
 
 long parse_arith_end(const char *s, size_t len)

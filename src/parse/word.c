@@ -802,9 +802,24 @@ static char *drop_continuations(struct arena *a, const char *raw, size_t *len, b
 struct word *word_parse(struct arena *a, const char *raw, size_t len, int line, int col,
 			unsigned flags, struct parse_error *err)
 {
-	const char *text = memmem(raw, len, "\\\n", 2)
-		? drop_continuations(a, raw, &len, flags & WORD_F_HEREDOC)
-		: arena_strndup(a, raw, len);
+	const char *text;
+	if ((flags & WORD_F_ARITH) && memmem(raw, len, "\\\n", 2)) {
+		/* arithmetic text: every backslash-newline goes */
+		char *o = arena_alloc(a, len + 1);
+		size_t n = 0;
+		for (size_t i = 0; i < len; i++) {
+			if (raw[i] == '\\' && i + 1 < len && raw[i + 1] == '\n')
+				i++;
+			else
+				o[n++] = raw[i];
+		}
+		o[n] = '\0';
+		len = n;
+		text = o;
+	} else {
+		text = memmem(raw, len, "\\\n", 2) ? drop_continuations(a, raw, &len, flags & WORD_F_HEREDOC)
+						      : arena_strndup(a, raw, len);
+	}
 	struct wp p = { .a = a, .s = text, .len = len, .line0 = line, .col0 = col,
 			.flags = flags, .err = err, .literal_only = true,
 			.at_line = line, .at_col = col };
@@ -824,6 +839,15 @@ struct word *word_parse(struct arena *a, const char *raw, size_t len, int line, 
 			p.i = n + 1;
 			c.assign = true;
 		}
+	}
+	if (flags & WORD_F_ARITH) {
+		/* "$((" EXPR "))": the caller found the end, so this never
+		 * scans for it again (nested, that would cost 2^depth) */
+		read_arith(&p, &l, 3, (long)len - 5);
+		if (p.failed)
+			return NULL;
+		w->literal_only = false;
+		return w;
 	}
 	if (!(flags & (WORD_F_NO_TILDE | WORD_F_HEREDOC)) && p.i < len && p.s[p.i] == '~' &&
 	    (p.i == 0 || c.assign))

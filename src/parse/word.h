@@ -121,6 +121,8 @@ enum {
 				   and after each unquoted ':' */
 	WORD_F_HEREDOC = 4,     /* a here-document body: only $ ` \ special */
 	WORD_F_NO_TILDE = 8,    /* no tilde prefix (arithmetic text) */
+	WORD_F_ARITH = 16,      /* raw is "$((" EXPR "))" whose end the caller
+				   found ((( )) and for (( ))): one $(( )) part */
 };
 
 /* Parse raw[0..len) (line/col: where it starts, for errors). Returns the

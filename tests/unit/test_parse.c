@@ -521,6 +521,8 @@ static void test_compound(void)
 	good("((a); (b))", "((a) ;; (b))"); /* not closed by '))': subshells, as bash */
 	good("( (a) )", "((a))");
 	good("(( ))", "arith[]");
+	good("(( $(echo \")\") + 1 ))", "arith[$(( $(echo \")\") + 1 ))]");
+	good("(( x \\\n+ 1 ))", "arith[$(( x + 1 ))]");
 	good("for ((i = 0; i < 3; i++)); do echo $i; done", "for(($((i = 0));$(( i < 3));$(( i++)))){echo $i}");
 	good("for ((;;))\ndo b; done", "for((;;)){b}");
 	good("for (( i=0; i<2; i++ )) do b; done", "for(($(( i=0));$(( i<2));$(( i++ )))){b}");

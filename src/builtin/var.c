@@ -52,6 +52,9 @@ static int declare(int argc, char **argv, unsigned flag, bool local)
 	for (; i < argc; i++) {
 		char *eq = strchr(argv[i], '=');
 		size_t nl = eq ? (size_t)(eq - argv[i]) : strlen(argv[i]);
+		bool append = eq && nl > 1 && argv[i][nl - 1] == '+'; /* NAME+=value (bash) */
+		if (append)
+			nl--;
 		if (!is_name(argv[i], nl)) {
 			msg_err("%s: '%s': not a valid identifier", what, argv[i]);
 			st = 1;
@@ -64,7 +67,13 @@ static int declare(int argc, char **argv, unsigned flag, bool local)
 			; /* declared, without a value */
 		else if (!eq && flag == VAR_EXPORT)
 			var_export(name); /* an unset name stays unset, marked for export */
-		else if (var_set(name, eq ? eq + 1 : NULL, flag) < 0)
+		else if (append) {
+			const char *old = var_get(name);
+			char *v = xasprintf("%s%s", old ? old : "", eq + 1);
+			if (var_set(name, v, flag) < 0)
+				st = 1;
+			free(v);
+		} else if (var_set(name, eq ? eq + 1 : NULL, flag) < 0)
 			st = 1;
 		free(name);
 	}

@@ -181,6 +181,8 @@ int stage_expand(struct run *r, struct rstage *s, bool assign_now)
 		 * as one word each, never split or globbed. */
 		const struct word *w = as->words[i];
 		size_t eq = declaration ? name_prefix(w->raw) : 0;
+		if (eq && w->raw[eq] == '+') /* NAME+=value (bash) */
+			eq++;
 		if (eq && w->raw[eq] == '=') {
 			char *pair = expand_word_single(&r->a, w);
 			if (!pair)

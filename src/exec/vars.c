@@ -169,7 +169,9 @@ static void dyn_assigned(const char *name, const char *value)
 		rnd_state = strtoull(value, NULL, 10);
 		rnd_pid = getpid();
 	} else if (dyn_seconds && strcmp(name, "SECONDS") == 0) {
-		sec_base = time(NULL) - strtol(value, NULL, 10);
+		/* wrapping, as the shell's arithmetic: SECONDS=-2**63 is no
+		 * overflow (fuzz_arith) */
+		sec_base = (time_t)((unsigned long)time(NULL) - (unsigned long)strtol(value, NULL, 10));
 	}
 }
 
@@ -231,7 +233,7 @@ const char *var_get(const char *name)
 	if (name[0] == 'R' && dyn_random && strcmp(name, "RANDOM") == 0)
 		dyn_refresh(name, next_random());
 	else if (name[0] == 'S' && dyn_seconds && strcmp(name, "SECONDS") == 0)
-		dyn_refresh(name, (long)(time(NULL) - sec_base));
+		dyn_refresh(name, (long)((unsigned long)time(NULL) - (unsigned long)sec_base));
 	struct var *v = lookup(name);
 	return v ? v->value : NULL;
 }

@@ -5,3 +5,5 @@ x=a; x+=b env | grep '^x='; echo $x
 p=/a; p+=:/b; echo $p
 f() { local v=a; v+=b; echo $v; }; f
 echo x+=1
+x=a; export x+=b; echo $x; sh -c 'echo "$x"'
+g() { local v=a; local v+=" b *"; echo "$v"; }; g

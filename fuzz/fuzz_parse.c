@@ -212,9 +212,10 @@ static void check_script(const struct ast_script *sc)
 				__builtin_trap();
 			/* `!` or `time` alone (bash) is one empty simple stage */
 			const struct ast_cmd *s0 = &pl->stages[0];
-			/* (`! !` inverts twice: its text, not bang, shows the prefix) */
+			/* (`! !` inverts twice: its text, not bang, shows the prefix;
+			 * `t\⏎ime` is `time`, which its text does not show) */
 			bool null_cmd = pl->nstages == 1 &&
-					(pl->text[0] == '!' || strncmp(pl->text, "time", 4) == 0) &&
+					(pl->text[0] == '!' || pl->timed) &&
 					s0->kind == CMD_SIMPLE &&
 					!s0->nwords && !s0->nassigns && !s0->redirs && !s0->remote;
 			for (size_t k = 0; k < pl->nstages && !null_cmd; k++)

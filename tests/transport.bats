@@ -474,3 +474,34 @@ wait_for() {
 	[ "$sems" -ge 1 ] || fail "no semaphore set while running"
 	assert_nothing_left
 }
+
+@test "echo or printf as the first stage runs in ipcsh: no process, no relay_in, the same output and statuses" {
+	# 8 MB: more than the edge holds, so ipcsh is still writing while
+	# the consumer sleeps. Its only forked children then are the
+	# consumer-side relays: none for a pipe, relay_out for shm and mq.
+	for t in pipe:0 shm:1 mq:1; do
+		setsid "$IPCSH" -c "printf '%08000000d\n' 0 |[${t%:*}] sh -c 'sleep 1; head -c 3'; echo \" \${PIPESTATUS[*]}\"" >out &
+		pid=$!
+		SESSIONS=$pid
+		sleep 0.5
+		relays_are $pid "${t#*:}" || fail "$t: ipcsh's forked children: $(relay_pids $pid | wc -l)"
+		wait $pid
+		# The consumer left with most of it unread: 141, as a forked printf.
+		[ "$(cat out)" = "000 141 0" ] || fail "$t: $(cat out)"
+	done
+	# All of it, through each transport that takes ipcsh's writes
+	# directly, and through a plain pipe.
+	for t in pipe shm mq mq:lines dgram:lines; do
+		run timeout 20 "$IPCSH" -c "printf '%s\n' \$(seq 30000) |[$t] md5sum; echo st=\$?"
+		assert_output "$(seq 30000 | md5sum)
+st=0"
+	done
+	# `trap '' PIPE` is kept by a forked stage: then a write error, as in bash.
+	run --separate-stderr timeout 20 "$IPCSH" -c "trap '' PIPE; printf '%04000000d\n' 0 |[shm] head -c 3; echo \" \${PIPESTATUS[*]}\""
+	assert_output "000 1 0"
+	[ "$stderr" = "ipcsh: printf: write error: Broken pipe" ] || fail "$stderr"
+	# The reader cannot be gone before ipcsh wrote what the edge takes.
+	run "$IPCSH" -c 'set -o pipefail; for i in 1 2 3 4 5 6 7 8; do echo hi | true || echo "st=$?"; done; echo ok'
+	assert_output ok
+	assert_nothing_left
+}

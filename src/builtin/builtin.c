@@ -22,6 +22,14 @@ static void vfdprint(int fd, const char *fmt, va_list ap)
 	sb_free(&sb);
 }
 
+ssize_t bi_out(const void *buf, size_t n)
+{
+	if (!sh.stage_out)
+		return write_all(1, buf, n);
+	sb_add(sh.stage_out, buf, n);
+	return (ssize_t)n;
+}
+
 void out_printf(const char *fmt, ...)
 {
 	va_list ap;

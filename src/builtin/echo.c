@@ -75,7 +75,7 @@ int bi_echo(int argc, char **argv)
 	}
 	if (nl && !stop)
 		sb_addc(&sb, '\n');
-	int r = sb.len && write_all(1, sb.buf, sb.len) < 0 ? 1 : 0;
+	int r = sb.len && bi_out(sb.buf, sb.len) < 0 ? 1 : 0;
 	if (r)
 		msg_errno("echo: write error");
 	sb_free(&sb);

@@ -34,6 +34,11 @@ BI(type); BI(command);                                   /* type.c */
  * A thin layer on builtin_getopt for the common case. */
 int bopt_flags(int argc, char **argv, const char *opts, char flags[128]);
 
+/* Write a built-in's output: to fd 1, or into sh.stage_out when ipcsh
+ * runs the built-in as the first stage of a pipeline itself (echo and
+ * printf: pipeline.c). write_all's result. builtin.c. */
+ssize_t bi_out(const void *buf, size_t n);
+
 /* One variable as `set` lists it (ctx NULL), or as `export -p` or
  * `readonly -p` do (ctx "export" or "readonly": only those). var.c. */
 void var_print(const char *name, const char *value, bool exported, void *ctx);

@@ -26,7 +26,7 @@ struct out {
 
 static void out_flush(struct out *o)
 {
-	if (o->len && !o->failed && write_all(1, o->buf, o->len) < 0)
+	if (o->len && !o->failed && bi_out(o->buf, o->len) < 0)
 		o->failed = true;
 	o->len = 0;
 }

@@ -277,7 +277,9 @@ static void trace(struct run *r)
 
 /* ---- edges --------------------------------------------------------------- */
 
-void redge_release(struct redge *e)
+/* Close ipcsh's copies of the pipes between an edge's object and its
+ * stages and relays; the object stays. */
+static void redge_close_pipes(struct redge *e)
 {
 	int *fds[] = {&e->relay_in_fd, &e->relay_out_fd, &e->count_in, &e->count_out};
 	for (size_t k = 0; k < ARRAY_LEN(fds); k++) {
@@ -294,6 +296,11 @@ void redge_release(struct redge *e)
 	e->prod_fd = e->cons_fd = -1;
 	pipe_budget_release(e->budget[0] + e->budget[1]);
 	e->budget[0] = e->budget[1] = 0;
+}
+
+void redge_release(struct redge *e)
+{
+	redge_close_pipes(e);
 	if (e->prepared && e->e.ops->release)
 		e->e.ops->release(&e->e);
 	e->released |= e->prepared;
@@ -351,7 +358,8 @@ int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct
 	bool sock_w = pipe_side == 0 && !plain && !e->e.ops->relay_in && path_unsafe(e->e.wfd);
 	bool sock_r = pipe_side == 1 && !plain && !e->e.ops->relay_out && path_unsafe(e->e.rfd);
 	int p[2];
-	if (e->e.ops->relay_in) {
+	e->direct_in = e->direct_in && e->e.ops->write_in;
+	if (e->e.ops->relay_in && !e->direct_in) {
 		if (pipe_make(p, 1u << 20, &e->budget[0]) < 0)
 			goto pipe_fail;
 		e->prod_fd = p[1];
@@ -409,6 +417,8 @@ static int edges_prepare(struct run *r)
 			return -1;
 		}
 	}
+	if (r->n > 1)
+		r->ed[0].direct_in = r->st[0].in_shell;
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		const struct edge_spec *sp = &r->p->edges[i];
 		if (redge_prepare(&r->ed[i], sp->dflt ? &sh.dflt_edge : sp, (int)i + 1,
@@ -913,7 +923,8 @@ static void spawn_all(struct run *r)
 			job_set_stage_status(r->job, (int)i, s->preset);
 			continue;
 		}
-		stage_spawn(r, s);
+		if (!s->in_shell)
+			stage_spawn(r, s);
 		/* Once the job's process group exists, the rest may start in parallel. */
 		if (i == 0 && (r->pgid || !sh.jobctl))
 			spawn_exec_parallel(r, 1, done);
@@ -1168,15 +1179,138 @@ static int procs_check(const struct run *r)
 {
 	size_t need = procsub_nprocs(r);
 	for (size_t i = 0; i < r->n; i++)
-		need += r->st[i].preset < 0;
+		need += r->st[i].preset < 0 && !r->st[i].in_shell;
 	for (size_t i = 0; i + 1 < r->n; i++)
 		need += (size_t)(r->ed[i].relay_in_fd >= 0) + (r->ed[i].relay_out_fd >= 0) +
 			(r->ed[i].count_in >= 0);
 	return limit_procs_check(r->p->text, need);
 }
 
+/* ---- a first stage that ipcsh runs itself ----------------------------------- */
+
+/* `echo "$i" |[shm] read -r v`: a fork for echo costs more than all echo
+ * does. When the first stage of a foreground pipeline is echo or printf
+ * with no redirection and no NAME=value prefix, ipcsh runs it itself: its
+ * output is collected (sh.stage_out), then written into the edge, as far
+ * as it goes without waiting before the other stages start (so no reader
+ * can be gone yet: `echo hi | true` is 0, sh's usual outcome), the rest
+ * once they run. A transport with write_in (shm, mq, dgram) takes it
+ * straight into its object: no relay_in process. POSIX lets any command of
+ * a pipeline run in the current environment (XCU 2.12), and these two
+ * change nothing in it: their words were expanded in the stage's own
+ * environment (pipeline_run). Not with job control (the stage would be
+ * outside the job's process group), under --stats (no process to account
+ * for), `time`, or substitutions in the pipeline, nor on an edge whose
+ * transport must see its consumer exit (sock, fifo: ipcsh does that while
+ * it waits, not while it writes). */
+static bool first_in_shell(const struct run *r, bool background)
+{
+	const struct rstage *s = &r->st[0];
+	if (background || r->n < 2 || sh.jobctl || sh.stats != STATS_NONE || r->p->timed || r->nsubs ||
+	    s->preset >= 0 || s->kind != SK_BUILTIN || s->fa.n || s->assigns.n ||
+	    (strcmp(s->argv.v[0], "echo") != 0 && strcmp(s->argv.v[0], "printf") != 0))
+		return false;
+	const struct edge_spec *sp = &r->p->edges[0];
+	const struct transport_ops *ops = transport_ops_for(sp->dflt ? sh.dflt_edge.kind : sp->kind);
+	return ops && !ops->consumer_exit;
+}
+
+/* Write what is left of the first stage's output, and end its stream:
+ * 0 done, 1 not all of it (only without wait), -1 errno (EPIPE: the reader
+ * is gone). Without wait, ipcsh still holds the consumer's end of a pipe,
+ * so the worst a write can meet is a full pipe. */
+static int first_write(struct run *r, bool wait)
+{
+	struct rstage *s = &r->st[0];
+	struct redge *e = &r->ed[0];
+	while (s->out_off < s->out.len) {
+		size_t n = s->out.len - s->out_off;
+		const char *p = s->out.buf + s->out_off;
+		ssize_t w;
+		if (e->direct_in)
+			w = e->e.ops->write_in(&e->e, p, n, wait);
+		else if (wait)
+			w = write_all(s->out_fd, p, n);
+		else if ((w = write(s->out_fd, p, n)) < 0 && errno == EAGAIN)
+			w = 0;
+		if (w < 0)
+			return -1;
+		if (w == 0 && !wait)
+			return 1;
+		s->out_off += (size_t)w;
+	}
+	if (e->direct_in)
+		return e->e.ops->close_in(&e->e, wait);
+	close(s->out_fd);
+	s->out_fd = -1;
+	return 0;
+}
+
+/* Run the first stage (first_in_shell) and write what goes at once. */
+static void first_start(struct run *r)
+{
+	struct rstage *s = &r->st[0];
+	struct redge *e = &r->ed[0];
+	struct strbuf *outer = sh.stage_out;
+	sh.stage_out = &s->out;
+	int st = s->bi->fn((int)s->argv.n, s->argv.v);
+	sh.stage_out = outer;
+	job_set_stage_status(r->job, 0, st);
+	if (!e->direct_in) {
+		/* The pipe is the stage's now: edges_release must not close it. */
+		if (e->prod_fd == e->e.wfd)
+			e->e.wfd = -1;
+		e->prod_fd = -1;
+		int fl = fcntl(s->out_fd, F_GETFL);
+		if (fl < 0 || fcntl(s->out_fd, F_SETFL, fl | O_NONBLOCK) < 0)
+			return; /* all of it in first_finish */
+		s->out_done = first_write(r, false) == 0;
+		if (s->out_fd >= 0 && fcntl(s->out_fd, F_SETFL, fl) < 0) { /* a pipe we made: cannot fail */ }
+		return;
+	}
+	s->out_done = first_write(r, false) == 0;
+}
+
+/* The rest of the first stage's output, now that its reader runs and
+ * ipcsh's copies of the other edges are closed; then edge 1 is released.
+ * A reader gone ends the stage as SIGPIPE ends a forked one: 128+SIGPIPE,
+ * quietly; with `trap '' PIPE` (which a forked stage keeps) as a write
+ * error. */
+static void first_finish(struct run *r)
+{
+	struct rstage *s = &r->st[0];
+	/* ipcsh must hold no reading end, or a reader gone would not be seen
+	 * (the write would block for ever): only the object that ipcsh writes
+	 * into itself stays. */
+	if (r->ed[0].direct_in)
+		redge_close_pipes(&r->ed[0]);
+	else
+		redge_release(&r->ed[0]);
+	if (!s->out_done) {
+		struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+		sigaction(SIGPIPE, &ign, &old);
+		int rc = first_write(r, true), en = errno;
+		sigaction(SIGPIPE, &old, NULL);
+		if (rc < 0 && en == EPIPE && !(sh.traps[SIGPIPE] && !*sh.traps[SIGPIPE])) {
+			job_set_stage_status(r->job, 0, 128 + SIGPIPE);
+		} else if (rc < 0) {
+			if (en == EPIPE || !r->ed[0].direct_in) {
+				errno = en;
+				msg_errno("%s: write error", s->argv.v[0]);
+			}
+			job_set_stage_status(r->job, 0, 1);
+		}
+	}
+	if (s->out_fd >= 0)
+		close(s->out_fd);
+	s->out_fd = -1;
+	redge_release(&r->ed[0]);
+	sb_free(&s->out);
+}
+
 static int run_job(struct run *r, bool background)
 {
+	r->st[0].in_shell = first_in_shell(r, background);
 	if (edges_prepare(r) < 0 || procs_check(r) < 0) {
 		for (size_t i = 0; i < r->n; i++)
 			fdacts_close_owned(&r->st[i].fa);
@@ -1199,10 +1333,19 @@ static int run_job(struct run *r, bool background)
 	sig_child_default_set(&r->child_dflt);
 	r->job = job_new(r->p->text, (int)r->n);
 	r->job->background = background;
+	if (r->st[0].in_shell)
+		first_start(r);
 	spawn_all(r);
 	pipeline_fault("spawned");
 	if (devnull >= 0)
 		close(devnull);
+	if (r->st[0].in_shell) {
+		/* Every other edge first: a stage blocked on one that ipcsh
+		 * still held could keep the reader from reading. */
+		for (size_t i = 1; i + 1 < r->n; i++)
+			redge_release(&r->ed[i]);
+		first_finish(r);
+	}
 	edges_release(r);
 	edges_keep(r);
 	if (background) {
@@ -1345,7 +1488,21 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 		r.st[i].in_fd = r.st[i].out_fd = -1;
 		r.st[i].node = (int)i;
 		procsub_host(&scope, (int)i);
+		/* Each stage of a pipeline of several is a subshell
+		 * environment (POSIX 2.12): what its expansion assigns
+		 * (`echo ${x=1} | cat`, `$((i+=1))`) does not stay, and an
+		 * expansion error ends that stage, not the shell. ipcsh
+		 * expands here to know what each stage is. */
+		size_t smark = r.n > 1 ? var_journal_begin() : 0;
+		size_t nsubs = r.nsubs;
 		expanded = stage_expand(&r, &r.st[i], only_assigns && !background) == 0;
+		if (r.n > 1)
+			var_journal_rollback(smark);
+		if (!expanded && r.n > 1 && r.nsubs == nsubs) {
+			r.st[i].expand_failed = true;
+			r.st[i].argv.n = r.st[i].assigns.n = 0;
+			expanded = true;
+		}
 	}
 	if (background)
 		var_journal_rollback(mark);
@@ -1379,6 +1536,11 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 		goto out;
 	}
 	for (size_t i = 0; i < r.n; i++) {
+		if (r.st[i].expand_failed) {
+			r.st[i].kind = SK_NONE;
+			r.st[i].preset = 1;
+			continue;
+		}
 		stage_classify(&r, &r.st[i]);
 		procsub_host(&scope, (int)i);
 		if (r.st[i].preset < 0 && redir_prepare(&r.a, r.st[i].ast->redirs, &r.st[i].fa) < 0)

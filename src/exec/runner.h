@@ -19,6 +19,7 @@
 #include "../parse/ast.h"
 #include "../transport/transport.h"
 #include "../util/arena.h"
+#include "../util/util.h"
 #include "expand.h"
 #include "redir.h"
 
@@ -47,6 +48,13 @@ struct rstage {
 	struct fdacts fa;
 	int in_fd, out_fd;            /* from edges, -1 = inherit */
 	bool fg_here;                 /* runs in ipcsh itself (a lone stage) */
+	bool expand_failed;           /* its words did not expand: status 1, as
+				       * the subshell it is would end */
+	bool in_shell;                /* the first stage, run by ipcsh itself
+				       * (first_in_shell) */
+	struct strbuf out;            /* in_shell: its output, to write, */
+	size_t out_off;               /* how much of it is written, */
+	bool out_done;                /* and whether all and its end */
 	int preset;                   /* status when not started, -1 otherwise */
 	int node;                     /* node index (see above) */
 	int cmdsub;                   /* the status of its last $( ), for SK_NONE */
@@ -60,6 +68,8 @@ struct redge {
 	int prod_fd, cons_fd;         /* what the stages get */
 	int relay_in_fd, relay_out_fd, count_in, count_out;
 	bool count_producer;          /* the counting relay writes into the object */
+	bool direct_in;               /* ipcsh writes into the object itself
+				       * (write_in): no relay_in */
 	uint64_t budget[2];           /* pipe budget taken for our own pipes */
 };
 

@@ -14,6 +14,8 @@
 #include "../transport/transport.h"
 #include "../util/arena.h"
 
+struct strbuf;
+
 enum plan_mode { PLAN_NONE, PLAN_TEXT, PLAN_JSON, PLAN_DOT };
 enum stats_mode { STATS_NONE, STATS_TEXT, STATS_JSON };
 
@@ -48,6 +50,9 @@ struct shell {
 	/* traps: command text per signal; index 0 is EXIT */
 	char *traps[NSIG];
 	bool in_subshell;      /* a forked child running shell code */
+	struct strbuf *stage_out; /* echo and printf write here, not to fd 1:
+				   * a pipeline's first stage that ipcsh runs
+				   * itself (pipeline.c, first_in_shell) */
 	int depth;             /* nesting of source / command substitution */
 	unsigned long nitems;  /* list items run so far (from 1) */
 	/* Where the executor is (for break, continue and return to check,

@@ -158,6 +158,8 @@ const struct transport_ops transport_dgram = {
 	.relay_in = msgchan_relay_in,
 	.relay_out = msgchan_relay_out,
 	.relay_fds = msgchan_relay_fds,
+	.write_in = msgchan_write_in,
+	.close_in = msgchan_close_in,
 	.release = dgram_release,
 };
 
@@ -167,5 +169,7 @@ const struct transport_ops transport_seqpacket = {
 	.relay_in = msgchan_relay_in,
 	.relay_out = msgchan_relay_out,
 	.relay_fds = msgchan_relay_fds,
+	.write_in = msgchan_write_in,
+	.close_in = msgchan_close_in,
 	.release = dgram_release,
 };

@@ -220,5 +220,7 @@ const struct transport_ops transport_mq = {
 	.relay_in = msgchan_relay_in,
 	.relay_out = msgchan_relay_out,
 	.relay_fds = msgchan_relay_fds,
+	.write_in = msgchan_write_in,
+	.close_in = msgchan_close_in,
 	.release = mq_release,
 };

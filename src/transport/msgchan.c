@@ -168,6 +168,50 @@ int msgchan_relay_in(struct edge *e, int in)
 	return rc;
 }
 
+/* ---- ipcsh as the producer (write_in, close_in) ---- */
+
+/* One message: 0 sent, 1 full (only without wait, on a pollable
+ * object), -1 with errno EPIPE (the reader is gone) or EIO (said). */
+static int in_try(struct edge *e, struct msgchan *c, const char *m, size_t n, bool wait)
+{
+	if (!wait && c->fd[0] < 0)
+		return 1; /* no fd to poll: send only once the consumer runs */
+	if (!wait) {
+		if (c->ops->send(c, m, n) == 0)
+			return 0;
+		if (errno == EAGAIN)
+			return 1;
+	}
+	int s = in_send(e, c, m, n);
+	if (s)
+		errno = s == 1 ? EPIPE : EIO;
+	return s ? -1 : 0;
+}
+
+ssize_t msgchan_write_in(struct edge *e, const char *buf, size_t n, bool wait)
+{
+	struct msgchan *c = e->priv;
+	size_t done = 0, k;
+	/* The whole output is here: cut as at the end of the stream. */
+	while ((k = mq_cut(buf + done, n - done, c->msgsize, c->lines, MQ_CUT_EOF)) > 0) {
+		int s = in_try(e, c, buf + done, k, wait);
+		if (s < 0)
+			return -1;
+		if (s)
+			break;
+		done += k;
+	}
+	return (ssize_t)done;
+}
+
+int msgchan_close_in(struct edge *e, bool wait)
+{
+	struct msgchan *c = e->priv;
+	if (c->eof_end)
+		return in_end(e, c) == 0 ? 0 : -1;
+	return in_try(e, c, "", 0, wait);
+}
+
 /* ---- relay_out ---- */
 
 /* Messages received but not yet written to the consumer: gathered so a

@@ -54,6 +54,8 @@ void msgchan_release(struct msgchan *c);
 int msgchan_relay_in(struct edge *e, int in);
 int msgchan_relay_out(struct edge *e, int out);
 int msgchan_relay_fds(const struct edge *e, int side, int *fds, int max);
+ssize_t msgchan_write_in(struct edge *e, const char *buf, size_t n, bool wait);
+int msgchan_close_in(struct edge *e, bool wait);
 
 /* How often a relay blocked in a call without an fd looks at its peer. */
 #define MSGCHAN_TICK_MS 100

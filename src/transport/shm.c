@@ -56,6 +56,11 @@ struct shm_priv {
 	int lis[2];  /* the hand-over listeners of each side, -1 none */
 	bool peer_direct; /* in a relay: the other side is a program now */
 	bool spin;        /* |[shm:spin]: programs handed the ring start spinning */
+	/* write_in's own handle on the ring: ipcsh's producer counters, apart
+	 * from the ring that relay_out is forked with (its counters start at
+	 * 0 as a consumer's). */
+	struct ring w;
+	bool w_set;
 };
 
 static int shm_prepare(struct edge *e, struct errbuf *err)
@@ -352,6 +357,61 @@ static int shm_relay_in(struct edge *e, int in)
 	}
 }
 
+/* ---- ipcsh as the producer (write_in, close_in) ---- */
+
+static ssize_t shm_write_in(struct edge *e, const char *buf, size_t n, bool wait)
+{
+	struct shm_priv *p = e->priv;
+	if (!p->w_set) {
+		p->w = p->ring;
+		p->w_set = true;
+	}
+	struct ring *r = &p->w;
+	size_t done = 0;
+	while (done < n) {
+		if (ring_reader_gone(r)) {
+			errno = EPIPE;
+			return -1;
+		}
+		void *dst;
+		size_t k = ring_reserve(r, &dst);
+		if (ring_error(r)) {
+			relay_msg(e, "the consumer corrupted the ring (a tail out of bounds)");
+			errno = EPROTO;
+			return -1;
+		}
+		if (k == 0) {
+			if (!wait)
+				break;
+			if (!ring_wait_space(r, LIVE_CHECK_MS) && shm_live(p, p->live[0])) {
+				/* 1: the consumer left; 2: its relay died (said by it
+				 * or not: either way nobody reads any more). */
+				errno = EPIPE;
+				return -1;
+			}
+			continue;
+		}
+		if (k > n - done)
+			k = n - done;
+		memcpy(dst, buf + done, k);
+		ring_commit(r, k);
+		done += k;
+	}
+	return (ssize_t)done;
+}
+
+static int shm_close_in(struct edge *e, bool wait)
+{
+	(void)wait;
+	struct shm_priv *p = e->priv;
+	if (!p->w_set) {
+		p->w = p->ring;
+		p->w_set = true;
+	}
+	ring_close_write(&p->w);
+	return 0;
+}
+
 /* ---- relay_out ---- */
 
 /* The consumer is gone: relay_in stops, the producer gets SIGPIPE. */
@@ -488,6 +548,8 @@ const struct transport_ops transport_shm = {
 	.relay_in = shm_relay_in,
 	.relay_out = shm_relay_out,
 	.relay_fds = shm_relay_fds,
+	.write_in = shm_write_in,
+	.close_in = shm_close_in,
 	.release = shm_release,
 	.stage_pipe = shm_stage_pipe,
 };

@@ -71,6 +71,16 @@ struct transport_ops {
 	/* fds the relay on `side` (0 in, 1 out) needs kept open in its child,
 	 * besides its in/out fd; returns how many it wrote (<= max). */
 	int (*relay_fds)(const struct edge *e, int side, int *fds, int max);
+	/* Optional: ipcsh itself is the producer (a built-in that is the
+	 * first stage, src/exec/pipeline.c) and writes into the object in
+	 * place of relay_in, which then never runs. write_in writes up to n
+	 * bytes of buf: with wait, all of them (sleeping for room); without,
+	 * what goes at once (0 when full). Returns how many, or -1: errno
+	 * EPIPE when the consumer side is gone, else an error, said.
+	 * close_in then ends the stream: 0 done, 1 not yet (full, !wait),
+	 * -1 as write_in. Both in ipcsh, before release(). */
+	ssize_t (*write_in)(struct edge *e, const char *buf, size_t n, bool wait);
+	int (*close_in)(struct edge *e, bool wait);
 	/* Optional. Called in ipcsh when the executor has made the pipe
 	 * between a relay and its stage, before any stage starts: `fd` is the
 	 * stage's end (side 0: the producer's write end, 1: the consumer's read

@@ -364,7 +364,7 @@ int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct
 			goto pipe_fail;
 		e->prod_fd = p[1];
 		e->relay_in_fd = p[0];
-		if (e->e.ops->stage_pipe)
+		if (e->e.ops->stage_pipe && !e->no_handover[0])
 			e->e.ops->stage_pipe(&e->e, 0, p[1]);
 	} else if (sock_w || (e->e.want_stats && !e->e.ops->relay_out &&
 				e->e.ops->count_at_producer && !sock_r)) {
@@ -386,7 +386,7 @@ int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct
 		e->cons_fd = p[0];
 		if (e->e.ops->relay_out) {
 			e->relay_out_fd = p[1];
-			if (e->e.ops->stage_pipe)
+			if (e->e.ops->stage_pipe && !e->no_handover[1])
 				e->e.ops->stage_pipe(&e->e, 1, p[0]);
 		} else {
 			e->count_in = e->e.rfd;
@@ -402,6 +402,14 @@ pipe_fail:;
 	msg_err("edge %s (%s): cannot create relay pipe: %s%s", ends, transport_name(e->e.spec.kind),
 		strerror(en), limit_fd_note(en, note, sizeof note));
 	return -1;
+}
+
+/* Could a program linked with libipcsh be at this stage's end of an edge:
+ * anything but a built-in (a compound stage or a function may run one),
+ * or a stage that does not start at all? */
+static bool may_take_ring(const struct rstage *s)
+{
+	return s->preset < 0 && s->kind != SK_BUILTIN && s->kind != SK_NONE && s->kind != SK_NOTFOUND;
 }
 
 static int edges_prepare(struct run *r)
@@ -421,6 +429,10 @@ static int edges_prepare(struct run *r)
 		r->ed[0].direct_in = r->st[0].in_shell;
 	for (size_t i = 0; i + 1 < r->n; i++) {
 		const struct edge_spec *sp = &r->p->edges[i];
+		/* Only a program can ask for a ring (libipcsh): a built-in's
+		 * side needs no hand-over listener. */
+		r->ed[i].no_handover[0] = !may_take_ring(&r->st[i]);
+		r->ed[i].no_handover[1] = !may_take_ring(&r->st[i + 1]);
 		if (redge_prepare(&r->ed[i], sp->dflt ? &sh.dflt_edge : sp, (int)i + 1,
 				  r->stats ? &r->stats[i] : NULL, -1) < 0)
 			return -1;

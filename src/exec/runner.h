@@ -70,6 +70,9 @@ struct redge {
 	bool count_producer;          /* the counting relay writes into the object */
 	bool direct_in;               /* ipcsh writes into the object itself
 				       * (write_in): no relay_in */
+	bool no_handover[2];          /* the producer's [0] / consumer's [1]
+				       * stage cannot ask for the object
+				       * (a built-in): no stage_pipe */
 	uint64_t budget[2];           /* pipe budget taken for our own pipes */
 };
 

@@ -1479,8 +1479,16 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 {
 	bool last = flags & EV_LAST;
 	flags &= ~(unsigned)EV_LAST;
-	struct run r = {.p = p, .n = p->nstages, .fg = !background, .flags = flags,
-		      .t0 = sh.stats != STATS_NONE ? now_ns() : 0};
+	/* Zeroed up to child_dflt only (runner.h): this runs for every
+	 * command, and clearing the whole struct cost 3% of a `case` loop. */
+	static const struct run zero;
+	struct run r;
+	memcpy(&r, &zero, offsetof(struct run, child_dflt)); /* a few vector moves; memset is `rep stos` */
+	r.p = p;
+	r.n = p->nstages;
+	r.fg = !background;
+	r.flags = flags;
+	r.t0 = sh.stats != STATS_NONE ? now_ns() : 0;
 	struct xs x = XS(1);
 	r.st = arena_alloc(&r.a, r.n * sizeof *r.st);
 	r.ed = r.n > 1 ? arena_alloc(&r.a, (r.n - 1) * sizeof *r.ed) : NULL;

@@ -369,8 +369,7 @@ int procsub_status(struct run *r, bool pipefail, int status)
 			return status;
 		/* A lone command run here, the usual case in a loop: no
 		 * formatting machinery (it was 44% of a `while` loop's time). */
-		char lab[32];
-		var_graphstatus_lazy(node_label(r, 0, lab, sizeof lab), status);
+		var_graphstatus_lazy("1", 1, status); /* node 0's label */
 		return status;
 	}
 	struct strbuf sb = {0};

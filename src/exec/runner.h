@@ -86,7 +86,6 @@ struct run {
 	struct redge *ed;
 	struct edge_stats *stats;     /* MAP_SHARED, n-1 entries */
 	struct job *job;
-	sigset_t child_dflt;          /* signals exec'd stages get reset to default */
 	pid_t pgid;
 	bool fg;
 	unsigned flags;               /* EV_* for stages that run shell code */
@@ -94,6 +93,10 @@ struct run {
 	struct psub **subs;           /* process substitutions (procsub.c), node n + k */
 	size_t nsubs, capsubs;
 	bool graph_failed;            /* a substitution's edge could not be prepared */
+	/* Last, and not zeroed by pipeline_run (128 bytes of a struct made
+	 * for every command): set by sig_child_default_set before a stage
+	 * starts. */
+	sigset_t child_dflt;          /* signals exec'd stages get reset to default */
 };
 
 /* Expand a stage's words, assignments and remote host (pipeline.c).

@@ -145,7 +145,7 @@ char *shell_capture(const struct word_part *cmd);
 enum { VAR_EXPORT = 1, VAR_READONLY = 2 };
 const char *var_get(const char *name);
 /* IPCSH_GRAPHSTATUS is "LABEL=STATUS", written out when first read. */
-void var_graphstatus_lazy(const char *label, int status);
+void var_graphstatus_lazy(const char *label, size_t len, int status);
 /* LINENO is LINE, written out when first looked at. */
 void var_lineno_lazy(int line);
 /* SECONDS counts from now (shell start). */

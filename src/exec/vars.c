@@ -181,9 +181,8 @@ static void dyn_assigned(const char *name, const char *value)
 static char graph_label[32];
 static int graph_status;
 
-void var_graphstatus_lazy(const char *label, int status)
+void var_graphstatus_lazy(const char *label, size_t n, int status)
 {
-	size_t n = strlen(label);
 	if (n >= sizeof graph_label)
 		n = sizeof graph_label - 1;
 	memcpy(graph_label, label, n);

@@ -1215,12 +1215,41 @@ static int procs_check(const struct run *r)
  * for), `time`, or substitutions in the pipeline, nor on an edge whose
  * transport must see its consumer exit (sock, fifo: ipcsh does that while
  * it waits, not while it writes). */
+/* Is printf's output bounded by the size of its words? Not with a `*` or a
+ * width or precision of five digits or more (`printf '%*s' 1000000000`
+ * streams a gigabyte through a forked printf; collected, it would sit in
+ * ipcsh's memory). */
+static bool printf_bounded(const struct rstage *s)
+{
+	size_t i = s->argv.n > 1 && strcmp(s->argv.v[1], "--") == 0 ? 2 : 1;
+	if (i >= s->argv.n)
+		return true;
+	for (const char *f = s->argv.v[i]; (f = strchr(f, '%'));) {
+		f++;
+		f += strspn(f, "-+ #0'");
+		for (int part = 0; part < 2; part++) {
+			size_t d = strspn(f, "0123456789");
+			if (d > 4 || *f == '*')
+				return false;
+			f += d;
+			if (part == 0 && *f == '.')
+				f++;
+		}
+		if (*f)
+			f++; /* the conversion (%% included) */
+	}
+	return true;
+}
+
 static bool first_in_shell(const struct run *r, bool background)
 {
 	const struct rstage *s = &r->st[0];
 	if (background || r->n < 2 || sh.jobctl || sh.stats != STATS_NONE || r->p->timed || r->nsubs ||
-	    s->preset >= 0 || s->kind != SK_BUILTIN || s->fa.n || s->assigns.n ||
-	    (strcmp(s->argv.v[0], "echo") != 0 && strcmp(s->argv.v[0], "printf") != 0))
+	    s->preset >= 0 || s->kind != SK_BUILTIN || s->fa.n || s->assigns.n)
+		return false;
+	/* echo's output is never larger than its words; printf's, see above. */
+	if (strcmp(s->argv.v[0], "echo") != 0 &&
+	    !(strcmp(s->argv.v[0], "printf") == 0 && printf_bounded(s)))
 		return false;
 	const struct edge_spec *sp = &r->p->edges[0];
 	const struct transport_ops *ops = transport_ops_for(sp->dflt ? sh.dflt_edge.kind : sp->kind);

@@ -14,4 +14,5 @@ printf 'x\n' | false; echo "st=$?"
 printf '%d\n' nan 2>/dev/null | cat; echo "st=$?"
 echo "a b" |[shm] { read -r p q; echo "$q $p"; }
 f() { cat; }; echo fn | f
+printf "%*s|%-3s|%.2s\n" 200000 "" a xyz |[shm] wc -c
 echo done

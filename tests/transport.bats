@@ -480,13 +480,14 @@ wait_for() {
 	# the consumer sleeps. Its only forked children then are the
 	# consumer-side relays: none for a pipe, relay_out for shm and mq.
 	for t in pipe:0 shm:1 mq:1; do
-		setsid "$IPCSH" -c "printf '%08000000d\n' 0 |[${t%:*}] sh -c 'sleep 1; head -c 3'; echo \" \${PIPESTATUS[*]}\"" >out &
+		setsid "$IPCSH" -c "x=\$(head -c 8000000 /dev/zero | tr '\\0' 0); echo \"\$x\" |[${t%:*}] sh -c 'sleep 2; head -c 3'; echo \" \${PIPESTATUS[*]}\"" >out &
 		pid=$!
 		SESSIONS=$pid
+		wait_for pgrep -s "$pid" -x sleep || fail "$t: the consumer did not start"
 		sleep 0.5
 		relays_are $pid "${t#*:}" || fail "$t: ipcsh's forked children: $(relay_pids $pid | wc -l)"
 		wait $pid
-		# The consumer left with most of it unread: 141, as a forked printf.
+		# The consumer left with most of it unread: 141, as a forked echo.
 		[ "$(cat out)" = "000 141 0" ] || fail "$t: $(cat out)"
 	done
 	# All of it, through each transport that takes ipcsh's writes

@@ -1592,8 +1592,13 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 		}
 		stage_classify(&r, &r.st[i]);
 		procsub_host(&scope, (int)i);
+		/* Its redirections' words and here-documents too are
+		 * expanded in the stage's own environment (`>f$((i+=1))`). */
+		size_t smark = r.n > 1 ? var_journal_begin() : 0;
 		if (r.st[i].preset < 0 && redir_prepare(&r.a, r.st[i].ast->redirs, &r.st[i].fa) < 0)
 			r.st[i].preset = 1;
+		if (r.n > 1)
+			var_journal_rollback(smark);
 	}
 	procsub_close(&scope);
 	if (r.graph_failed) {

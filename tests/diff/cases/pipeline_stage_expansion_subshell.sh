@@ -10,3 +10,10 @@ echo ${u?gone} | cat; echo "after $?"
 echo a | echo ${v?gone}; echo "failed $(($? != 0))"
 (set -u; echo $nope | cat) 2>/dev/null; echo "nounset stage $?"
 echo "end"
+# Redirections and here-documents of a stage: the same.
+r=0; echo x >f$((r+=1)) | cat; echo "r=$r"
+h=0; cat <<EOT | cat
+$((h+=1))
+EOT
+echo "h=$h"
+m=0; for w in a b; do echo $w; done >g$((m+=1)) | cat; echo "m=$m"

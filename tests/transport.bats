@@ -478,8 +478,8 @@ wait_for() {
 @test "echo or printf as the first stage runs in ipcsh: no process, no relay_in, the same output and statuses" {
 	# 8 MB: more than the edge holds, so ipcsh is still writing while
 	# the consumer sleeps. Its only forked children then are the
-	# consumer-side relays: none for a pipe, relay_out for shm and mq.
-	for t in pipe:0 shm:1 mq:1; do
+	# consumer-side relays: none for a pipe, relay_out for the others.
+	for t in pipe:0 shm:1 mq:1 sysvshm:1 mmap:1; do
 		setsid "$IPCSH" -c "x=\$(head -c 8000000 /dev/zero | tr '\\0' 0); echo \"\$x\" |[${t%:*}] sh -c 'sleep 2; head -c 3'; echo \" \${PIPESTATUS[*]}\"" >out &
 		pid=$!
 		SESSIONS=$pid
@@ -492,7 +492,7 @@ wait_for() {
 	done
 	# All of it, through each transport that takes ipcsh's writes
 	# directly, and through a plain pipe.
-	for t in pipe shm mq mq:lines dgram:lines; do
+	for t in pipe shm mq mq:lines dgram:lines sysvshm mmap; do
 		run timeout 20 "$IPCSH" -c "printf '%s\n' \$(seq 30000) |[$t] md5sum; echo st=\$?"
 		assert_output "$(seq 30000 | md5sum)
 st=0"

@@ -1200,21 +1200,6 @@ static int procs_check(const struct run *r)
 
 /* ---- a first stage that ipcsh runs itself ----------------------------------- */
 
-/* `echo "$i" |[shm] read -r v`: a fork for echo costs more than all echo
- * does. When the first stage of a foreground pipeline is echo or printf
- * with no redirection and no NAME=value prefix, ipcsh runs it itself: its
- * output is collected (sh.stage_out), then written into the edge, as far
- * as it goes without waiting before the other stages start (so no reader
- * can be gone yet: `echo hi | true` is 0, sh's usual outcome), the rest
- * once they run. A transport with write_in (shm, mq, dgram) takes it
- * straight into its object: no relay_in process. POSIX lets any command of
- * a pipeline run in the current environment (XCU 2.12), and these two
- * change nothing in it: their words were expanded in the stage's own
- * environment (pipeline_run). Not with job control (the stage would be
- * outside the job's process group), under --stats (no process to account
- * for), `time`, or substitutions in the pipeline, nor on an edge whose
- * transport must see its consumer exit (sock, fifo: ipcsh does that while
- * it waits, not while it writes). */
 /* Is printf's output bounded by the size of its words? Not with a `*` or a
  * width or precision of five digits or more (`printf '%*s' 1000000000`
  * streams a gigabyte through a forked printf; collected, it would sit in
@@ -1241,6 +1226,21 @@ static bool printf_bounded(const struct rstage *s)
 	return true;
 }
 
+/* `echo "$i" |[shm] read -r v`: a fork for echo costs more than all echo
+ * does. When the first stage of a foreground pipeline is echo or printf
+ * with no redirection and no NAME=value prefix, ipcsh runs it itself: its
+ * output is collected (sh.stage_out), then written into the edge, as far
+ * as it goes without waiting before the other stages start (so no reader
+ * can be gone yet: `echo hi | true` is 0, sh's usual outcome), the rest
+ * once they run. A transport with write_in (shm, mq, dgram, sysvshm,
+ * mmap) takes it straight into its object: no relay_in process. POSIX
+ * lets any command of a pipeline run in the current environment (XCU
+ * 2.12), and these two change nothing in it: their words were expanded
+ * in the stage's own environment (pipeline_run). Not with job control
+ * (the stage would be outside the job's process group), under --stats (no
+ * process to account for), `time`, or substitutions in the pipeline, nor
+ * on an edge whose transport must see its consumer exit (sock, fifo: ipcsh
+ * does that while it waits, not while it writes). */
 static bool first_in_shell(const struct run *r, bool background)
 {
 	const struct rstage *s = &r->st[0];

@@ -153,6 +153,73 @@ int slots_relay_in(struct edge *e, int in)
 	}
 }
 
+/* ---- ipcsh as the producer (write_in, close_in) ---- */
+
+/* An empty slot for ipcsh's own writes: 0 got one, 1 none free (only
+ * without wait), -1 with errno EPIPE (the reader is gone) or EIO (said). */
+static int w_take(struct edge *e, struct slots *s, bool wait)
+{
+	if (wait) {
+		int t = in_take(e, s);
+		if (t)
+			errno = t > 0 ? EPIPE : EIO;
+		return t ? -1 : 0;
+	}
+	if (slots_gone(s)) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (s->sync->take(s, SLOT_EMPTY, 0) == 0)
+		return 0;
+	if (errno == EAGAIN || errno == ETIMEDOUT || errno == EINTR)
+		return 1;
+	relay_msg(e, "cannot take a free slot: %s", strerror(errno));
+	errno = EIO;
+	return -1;
+}
+
+/* Fill the slot taken last with n bytes of buf (0: the end) and post it. */
+static int w_post(struct edge *e, struct slots *s, const char *buf, size_t n)
+{
+	uint32_t i = (uint32_t)(s->wpos % s->h->nslots);
+	memcpy(s->data + i * s->h->slot_size, buf, n);
+	s->h->len[i] = (uint32_t)n;
+	s->wpos++;
+	if (s->sync->post(s, SLOT_FULL) < 0) {
+		relay_msg(e, "cannot post a full slot: %s", strerror(errno));
+		errno = EIO;
+		return -1;
+	}
+	return 0;
+}
+
+ssize_t slots_write_in(struct edge *e, const char *buf, size_t n, bool wait)
+{
+	struct slots *s = e->priv;
+	size_t done = 0;
+	while (done < n) {
+		int t = w_take(e, s, wait);
+		if (t < 0)
+			return -1;
+		if (t)
+			break;
+		size_t k = n - done < s->h->slot_size ? n - done : (size_t)s->h->slot_size;
+		if (w_post(e, s, buf + done, k) < 0)
+			return -1;
+		done += k;
+	}
+	return (ssize_t)done;
+}
+
+int slots_close_in(struct edge *e, bool wait)
+{
+	struct slots *s = e->priv;
+	int t = w_take(e, s, wait);
+	if (t)
+		return t;
+	return w_post(e, s, "", 0);
+}
+
 /* ---- relay_out ---- */
 
 /* The consumer is gone: relay_in stops, the producer gets SIGPIPE. */

@@ -53,6 +53,8 @@ struct slots {
 	int semid;      /* sysvshm */
 	int live[2];    /* [0] relay_in's end, [1] relay_out's */
 	uint64_t pos;   /* slots this side has used */
+	uint64_t wpos;  /* slots ipcsh filled itself (write_in), apart from
+			 * pos, which the relays are forked with */
 	unsigned streak; /* relay_in: reads since it last slept (relay_batch_nap) */
 };
 
@@ -75,5 +77,7 @@ void slots_release(struct edge *e);
 int slots_relay_in(struct edge *e, int in);
 int slots_relay_out(struct edge *e, int out);
 int slots_relay_fds(const struct edge *e, int side, int *fds, int max);
+ssize_t slots_write_in(struct edge *e, const char *buf, size_t n, bool wait);
+int slots_close_in(struct edge *e, bool wait);
 
 #endif

@@ -171,6 +171,8 @@ const struct transport_ops transport_sysvshm = {
 	.relay_in = slots_relay_in,
 	.relay_out = slots_relay_out,
 	.relay_fds = slots_relay_fds,
+	.write_in = slots_write_in,
+	.close_in = slots_close_in,
 	.release = slots_release,
 	.finish = sysvshm_finish,
 };

@@ -363,17 +363,29 @@ static void word_squote(struct lexer *lx)
 	lx->pos = end;
 }
 
-/* $'...' (unquoted): kept verbatim; a backslash escapes the next
- * character, so \' does not end it. */
-static void word_ansi(struct lexer *lx)
+/* After a '$' at lx->pos: where the quote of a $'...' is, past any line
+ * continuations between them (bash reads `$\⏎'…'` as $'…', and so does
+ * the word parser, which drops them first), or 0. */
+static size_t ansi_quote_at(const struct lexer *lx)
 {
-	long r = scan_ansi(lx->src + lx->pos + 2, lx->len - lx->pos - 2);
+	size_t k = lx->pos + 1;
+	while (k + 1 < lx->len && lx->src[k] == '\\' && lx->src[k + 1] == '\n')
+		k += 2;
+	return k < lx->len && lx->src[k] == '\'' ? k : 0;
+}
+
+/* $'...' (unquoted), its quote at q: kept verbatim; a backslash escapes
+ * the next character, so \' does not end it. */
+static void word_ansi(struct lexer *lx, size_t q)
+{
+	long r = scan_ansi(lx->src + q + 1, lx->len - q - 1);
 	if (r < 0) {
 		error_at(lx, lx->pos, true, "unterminated $'");
 		return;
 	}
-	sb_add(&lx->tmp, lx->src + lx->pos, (size_t)r + 3);
-	lx->pos += (size_t)r + 3;
+	size_t end = q + 1 + (size_t)r + 1;
+	sb_add(&lx->tmp, lx->src + lx->pos, end - lx->pos);
+	lx->pos = end;
 }
 
 static void lex_word(struct lexer *lx, struct token *t)
@@ -395,8 +407,8 @@ static void lex_word(struct lexer *lx, struct token *t)
 			word_squote(lx);
 		} else if (c == '"') {
 			word_dquote(lx);
-		} else if (c == '$' && lx->pos + 1 < lx->len && lx->src[lx->pos + 1] == '\'') {
-			word_ansi(lx);
+		} else if (c == '$' && ansi_quote_at(lx)) {
+			word_ansi(lx, ansi_quote_at(lx));
 		} else if (c == '$' || c == '`') {
 			word_dollar(lx, false);
 		} else {

@@ -178,12 +178,18 @@ static long skip_quoted(const char *s, size_t len, size_t i, int depth, bool dq)
 	case '`':
 		r = scan_backtick(s + i + 1, len - i - 1);
 		return r < 0 ? r : (long)i + 1 + r + 1;
-	case '$':
-		if (i + 1 < len && s[i + 1] == '\'') { /* $'...' */
-			r = scan_ansi(s + i + 2, len - i - 2);
-			return r < 0 ? r : (long)i + 2 + r + 1;
+	case '$': {
+		/* $'...', line continuations between them included (as the
+		 * lexer's ansi_quote_at) */
+		size_t q = i + 1;
+		while (q + 1 < len && s[q] == '\\' && s[q + 1] == '\n')
+			q += 2;
+		if (q < len && s[q] == '\'') {
+			r = scan_ansi(s + q + 1, len - q - 1);
+			return r < 0 ? r : (long)q + 1 + r + 1;
 		}
 		return skip_dollar(s, len, i, depth, dq);
+	}
 	default:
 		return (long)i + 1;
 	}

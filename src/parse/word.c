@@ -780,7 +780,8 @@ static char *drop_continuations(struct arena *a, const char *raw, size_t *len, b
 		if (c == '"' && !heredoc) {
 			dq = !dq;
 		} else if (c == '\'' && !dq && !heredoc) {
-			bool ansi = i > 0 && raw[i - 1] == '$';
+			/* $'…': the '$' may stand before dropped continuations */
+			bool ansi = n > 0 && o[n - 1] == '$';
 			size_t k = i + 1;
 			while (k < *len && raw[k] != '\'')
 				k += ansi && raw[k] == '\\' ? 2 : 1;

@@ -259,10 +259,11 @@ plain:
 	return k;
 }
 
-/* $'…' at s[i] (unquoted): a QUOTED part with its escapes decoded. */
-static void read_ansi(struct wp *p, struct plist *out)
+/* $'…' at s[i] (unquoted), its quote at s[q] (after any line
+ * continuations): a QUOTED part with its escapes decoded. */
+static void read_ansi(struct wp *p, struct plist *out, size_t q)
 {
-	size_t k = p->i + 2, start = p->i;
+	size_t k = q + 1, start = p->i;
 	while (k < p->len && p->s[k] != '\'')
 		k += p->s[k] == '\\' ? 2 : 1;
 	if (k >= p->len) {
@@ -271,7 +272,7 @@ static void read_ansi(struct wp *p, struct plist *out)
 	}
 	struct strbuf sb = {0};
 	bool nul = false;
-	for (size_t j = p->i + 2; j < k;) {
+	for (size_t j = q + 1; j < k;) {
 		if (p->s[j] != '\\') {
 			if (!nul)
 				sb_addc(&sb, p->s[j]);
@@ -574,7 +575,7 @@ static void read_dollar(struct wp *p, const struct ctx *c, struct plist *out)
 	 * scanner skips it) in the argument of a ${…} inside "…" too. */
 	if (n == '\'' && (!c->dq || strchr(c->stop, '}')) && !c->heredoc &&
 	    !(p->flags & WORD_F_HEREDOC)) {
-		read_ansi(p, out);
+		read_ansi(p, out, k);
 	} else if (n == '(') {
 		read_paren(p, out, k);
 	} else if (n == '{') {

@@ -6,3 +6,5 @@ printf '[%s]\n' $\
 x=$(printf '%s' $\
 'c\'d')
 printf '[%s]\n' "$x"
+printf '[%s]\n' "${x-$\
+'e\tf'}"

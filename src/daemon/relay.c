@@ -257,6 +257,16 @@ int relay_run(struct relay *r, const char **why)
 				out_input(r, ch);
 	}
 	close_in(r);
+	/* What the command took since the last grant (grants go by quarter
+	 * windows): granted now, so the client's count of what reached the
+	 * command is exact when it hears the exit. */
+	if (r->ungranted0) {
+		uint8_t b[4];
+		rp_put32(b, r->ungranted0);
+		rconn_send_msg(r->c, RP_WINDOW_T, 0, b, 4, false);
+		r->recv_credit0 += r->ungranted0;
+		r->ungranted0 = 0;
+	}
 	uint8_t ex[2];
 	if (WIFSIGNALED(r->wstatus)) {
 		ex[0] = 1;

@@ -25,16 +25,21 @@ static void close_in(struct relay *r)
 	r->fd_in = -1;
 }
 
+/* Grant the client what the command took since the last grant. */
+static void grant0_send(struct relay *r)
+{
+	uint8_t b[4];
+	rp_put32(b, r->ungranted0);
+	rconn_send_msg(r->c, RP_WINDOW_T, 0, b, 4, false);
+	r->recv_credit0 += r->ungranted0;
+	r->ungranted0 = 0;
+}
+
 static void grant0(struct relay *r, size_t n)
 {
 	r->ungranted0 += (uint32_t)n;
-	if (r->ungranted0 >= RP_WINDOW / 4) {
-		uint8_t b[4];
-		rp_put32(b, r->ungranted0);
-		rconn_send_msg(r->c, RP_WINDOW_T, 0, b, 4, false);
-		r->recv_credit0 += r->ungranted0;
-		r->ungranted0 = 0;
-	}
+	if (r->ungranted0 >= RP_WINDOW / 4)
+		grant0_send(r);
 }
 
 /* The command's stdin reader is gone: tell the client, drop what waits. */
@@ -260,13 +265,8 @@ int relay_run(struct relay *r, const char **why)
 	/* What the command took since the last grant (grants go by quarter
 	 * windows): granted now, so the client's count of what reached the
 	 * command is exact when it hears the exit. */
-	if (r->ungranted0) {
-		uint8_t b[4];
-		rp_put32(b, r->ungranted0);
-		rconn_send_msg(r->c, RP_WINDOW_T, 0, b, 4, false);
-		r->recv_credit0 += r->ungranted0;
-		r->ungranted0 = 0;
-	}
+	if (r->ungranted0)
+		grant0_send(r);
 	uint8_t ex[2];
 	if (WIFSIGNALED(r->wstatus)) {
 		ex[0] = 1;

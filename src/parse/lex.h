@@ -101,6 +101,8 @@ long scan_dparen(const char *s, size_t len, size_t *semis, size_t *nsemi); /* on
 long scan_arith(const char *s, size_t len, int depth);      /* after '$((' -> first ')' of '))' */
 long scan_backtick(const char *s, size_t len);             /* after '`' -> '`' */
 long scan_ansi(const char *s, size_t len);                 /* after "$'" -> '\'' */
+/* The first offset from i on that is not a line continuation (\\⏎). */
+size_t skip_continuations(const char *s, size_t len, size_t i);
 /* The length of s[0..len) without the line continuations at its end: the
  * text of a $( ) or `…` read alone would end inside one. */
 size_t trim_continuations(const char *s, size_t len);

@@ -368,9 +368,7 @@ static void word_squote(struct lexer *lx)
  * the word parser, which drops them first), or 0. */
 static size_t ansi_quote_at(const struct lexer *lx)
 {
-	size_t k = lx->pos + 1;
-	while (k + 1 < lx->len && lx->src[k] == '\\' && lx->src[k + 1] == '\n')
-		k += 2;
+	size_t k = skip_continuations(lx->src, lx->len, lx->pos + 1);
 	return k < lx->len && lx->src[k] == '\'' ? k : 0;
 }
 
@@ -393,6 +391,7 @@ static void lex_word(struct lexer *lx, struct token *t)
 	lx->tmp.len = 0;
 	while (lx->pos < lx->len && !lx->failed) {
 		char c = lx->src[lx->pos];
+		size_t q; /* the quote of a $'...' */
 		size_t paren = c == '<' || c == '>' ? scan_procsub_open(lx->src, lx->len, lx->pos) : 0;
 		if (paren) {
 			word_procsub(lx, paren);
@@ -407,8 +406,8 @@ static void lex_word(struct lexer *lx, struct token *t)
 			word_squote(lx);
 		} else if (c == '"') {
 			word_dquote(lx);
-		} else if (c == '$' && ansi_quote_at(lx)) {
-			word_ansi(lx, ansi_quote_at(lx));
+		} else if (c == '$' && (q = ansi_quote_at(lx))) {
+			word_ansi(lx, q);
 		} else if (c == '$' || c == '`') {
 			word_dollar(lx, false);
 		} else {

@@ -117,6 +117,13 @@ long scan_backtick(const char *s, size_t len)
 	return -1;
 }
 
+size_t skip_continuations(const char *s, size_t len, size_t i)
+{
+	while (i + 1 < len && s[i] == '\\' && s[i + 1] == '\n')
+		i += 2;
+	return i;
+}
+
 long scan_ansi(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
@@ -181,9 +188,7 @@ static long skip_quoted(const char *s, size_t len, size_t i, int depth, bool dq)
 	case '$': {
 		/* $'...', line continuations between them included (as the
 		 * lexer's ansi_quote_at) */
-		size_t q = i + 1;
-		while (q + 1 < len && s[q] == '\\' && s[q + 1] == '\n')
-			q += 2;
+		size_t q = skip_continuations(s, len, i + 1);
 		if (q < len && s[q] == '\'') {
 			r = scan_ansi(s + q + 1, len - q - 1);
 			return r < 0 ? r : (long)q + 1 + r + 1;

@@ -567,9 +567,7 @@ static void read_brace(struct wp *p, const struct ctx *c, struct plist *out, siz
 /* A '$' at s[p->i]. */
 static void read_dollar(struct wp *p, const struct ctx *c, struct plist *out)
 {
-	size_t k = p->i + 1;
-	while (k + 1 < p->len && p->s[k] == '\\' && p->s[k + 1] == '\n')
-		k += 2;
+	size_t k = skip_continuations(p->s, p->len, p->i + 1);
 	char n = k < p->len ? p->s[k] : '\0';
 	/* $'…' is quoting outside "…", and (as bash, and as the lexer's
 	 * scanner skips it) in the argument of a ${…} inside "…" too. */

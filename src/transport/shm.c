@@ -359,14 +359,21 @@ static int shm_relay_in(struct edge *e, int in)
 
 /* ---- ipcsh as the producer (write_in, close_in) ---- */
 
-static ssize_t shm_write_in(struct edge *e, const char *buf, size_t n, bool wait)
+/* ipcsh's producer handle on the ring, copied at first use (before any
+ * commit), while the relays keep the original. */
+static struct ring *shm_w(struct shm_priv *p)
 {
-	struct shm_priv *p = e->priv;
 	if (!p->w_set) {
 		p->w = p->ring;
 		p->w_set = true;
 	}
-	struct ring *r = &p->w;
+	return &p->w;
+}
+
+static ssize_t shm_write_in(struct edge *e, const char *buf, size_t n, bool wait)
+{
+	struct shm_priv *p = e->priv;
+	struct ring *r = shm_w(p);
 	size_t done = 0;
 	while (done < n) {
 		if (ring_reader_gone(r)) {
@@ -403,12 +410,7 @@ static ssize_t shm_write_in(struct edge *e, const char *buf, size_t n, bool wait
 static int shm_close_in(struct edge *e, bool wait)
 {
 	(void)wait;
-	struct shm_priv *p = e->priv;
-	if (!p->w_set) {
-		p->w = p->ring;
-		p->w_set = true;
-	}
-	ring_close_write(&p->w);
+	ring_close_write(shm_w(e->priv));
 	return 0;
 }
 

@@ -88,7 +88,13 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
 
 ALL_CFLAGS = $(REQ_CPPFLAGS) $(CPPFLAGS) $(REQ_CFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(SAN_LDFLAGS) $(LDFLAGS)
+# Every symbol bound at start (and the GOT read-only after it): a forked
+# child of ipcsh otherwise binds each function its parent never called
+# (_exit, dup2, poll...) on every fork, reading the libraries' symbol tables
+# page by page: 20% of the page faults of a loop of pipelines, 10% of its
+# CPU; ipcsh -c true costs the same (docs/BENCHMARKS.md, session 7).
+REQ_LDFLAGS := -Wl,-z,now -Wl,-z,relro
+ALL_LDFLAGS = $(SAN_LDFLAGS) $(REQ_LDFLAGS) $(LDFLAGS)
 
 all: $(BUILD)/ipcsh $(BUILD)/ipcshd $(PUB_SO) $(PUB_A)
 .PHONY: all examples check unit bats install uninstall clean dist distcheck bench fuzz lint help stress valgrind

@@ -448,6 +448,20 @@ read <<<"  keep  "; echo "[$REPLY]"; read x <two; echo "$x"; read x </dev/null; 
 	assert_output '0 1 2 5'
 }
 
+@test "a forked built-in stage holds only 0 1 2 and the fds ipcsh inherited or the script opened" {
+	# The forked stage closes ipcsh's own fds with poll() over the numbers
+	# up to the parent's highest (fd_snapshot): 300 stages put them high.
+	# 3 is the glob's own directory.
+	cmd="true"
+	for _ in $(seq 300); do cmd="$cmd | cat"; done
+	run bash -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null
+		exec 5</dev/null; "$IPCSH" -c "exec 7</dev/null; $0 | { for f in /proc/self/fd/*; do printf \"%s \" \${f##*/}; done; echo; } | cat
+			true |[shm] { for f in /proc/self/fd/*; do printf \"%s \" \${f##*/}; done; echo; }"' "$cmd"
+	assert_success
+	assert_line --index 0 '0 1 2 3 5 7 '
+	assert_line --index 1 '0 1 2 3 5 7 '
+}
+
 @test "an exec'd stage gets default SIGPIPE and an empty signal mask" {
 	run bash -c 'trap "" PIPE; "$IPCSH" -c "yes | head -1; grep -E \"^Sig(Blk|Ign)\" /proc/self/status"'
 	assert_success

@@ -614,7 +614,10 @@ static void note_proc(struct run *r, pid_t pid, enum proc_role role, int index)
 /* A forked internal process: wire fds, keep only what it needs. */
 static pid_t fork_internal(struct run *r)
 {
+	fd_snapshot(); /* for the child's fd_close_cloexec_except */
 	pid_t pid = shell_fork(r->pgid, r->fg);
+	if (pid != 0)
+		fd_snapshot_drop();
 	if (pid > 0)
 		note_proc(r, pid, ROLE_STAGE, -1);
 	return pid;

@@ -85,6 +85,12 @@ int fd_move_high(int fd) WUR;
  * those in keep[] (ipcsh's own fds are all close-on-exec; inherited ones are
  * left alone). */
 void fd_close_cloexec_except(const int *keep, size_t nkeep);
+/* In ipcsh right before a fork whose child will call the above: note the
+ * highest open fd, so the child finds its fds without listing /proc (the
+ * child ignores a snapshot its own parent did not take). _drop in the parent
+ * after the fork. */
+void fd_snapshot(void);
+void fd_snapshot_drop(void);
 
 /* Is s a valid shell variable name (of length n, or NUL-terminated if n is (size_t)-1)? */
 bool is_name(const char *s, size_t n);

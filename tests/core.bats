@@ -456,7 +456,7 @@ read <<<"  keep  "; echo "[$REPLY]"; read x <two; echo "$x"; read x </dev/null; 
 	for _ in $(seq 300); do cmd="$cmd | cat"; done
 	run bash -c 'for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null
 		exec 5</dev/null; "$IPCSH" -c "exec 7</dev/null; $0 | { for f in /proc/self/fd/*; do printf \"%s \" \${f##*/}; done; echo; } | cat
-			true |[shm] { for f in /proc/self/fd/*; do printf \"%s \" \${f##*/}; done; echo; }"' "$cmd"
+			true |[sock] { for f in /proc/self/fd/*; do printf \"%s \" \${f##*/}; done; echo; } | cat"' "$cmd"
 	assert_success
 	assert_line --index 0 '0 1 2 3 5 7 '
 	assert_line --index 1 '0 1 2 3 5 7 '

@@ -475,6 +475,41 @@ wait_for() {
 	assert_nothing_left
 }
 
+@test "a consumer stage that is ipcsh code relays in a thread of its own: no relay_out process, the same output and statuses" {
+	# yes is a program: ipcsh forks relay_in and the stage; relay_out is
+	# a thread of the stage (src/exec/outthread.c), not a third child.
+	for t in shm mq mq:lines; do
+		setsid "$IPCSH" -c "yes |[$t] { read a; sleep 2; read b; printf %s \$a\$b; }; echo \" \${PIPESTATUS[*]}\"" >out &
+		pid=$!
+		SESSIONS=$pid
+		wait_for pgrep -s "$pid" -x sleep || fail "$t: the stage did not start"
+		sleep 0.3
+		relays_are $pid 2 || fail "$t: ipcsh's forked children: $(relay_pids $pid | wc -l)"
+		wait $pid
+		[ "$(cat out)" = "yy 141 0" ] || fail "$t: $(cat out)"
+	done
+	for t in shm mq mq:lines; do
+		# More than the stage's first move: the thread streams the rest.
+		run timeout 20 "$IPCSH" -c "seq 200000 |[$t] { n=0; while read -r l; do n=\$((n+1)); done; echo \$n; }"
+		assert_output 200000
+		# A fork of the stage has no thread: its end is not the reader's.
+		run timeout 20 "$IPCSH" -c "seq 30000 |[$t] { n=0; while read -r l; do n=\$((n+1)); [ \$((n % 5000)) = 0 ] && (:); done; echo \$n; }"
+		assert_output 30000
+		# A program in the stage's place: exec, or the last command.
+		run timeout 20 "$IPCSH" -c "seq 100000 |[$t] { read -r a; exec wc -l; }; echo st=\$?"
+		assert_output "99999
+st=0"
+		run timeout 20 "$IPCSH" -c "yes |[$t] { read -r a; head -1; }; echo \"\${PIPESTATUS[*]}\""
+		assert_output "y
+141 0"
+		# A stage killed is a reader gone, as with a pipe: no relay died.
+		run --separate-stderr timeout 20 "$IPCSH" -c "yes |[$t] { read -r a; sh -c 'kill -9 \$PPID'; }; echo \"\${PIPESTATUS[*]}\""
+		assert_output "141 137"
+		[ -z "$stderr" ] || fail "$t: $stderr"
+	done
+	assert_nothing_left
+}
+
 @test "echo or printf as the first stage runs in ipcsh: no process, no relay_in, the same output and statuses" {
 	# 8 MB: more than the edge holds, so ipcsh is still writing while
 	# the consumer sleeps. Its only forked children then are the

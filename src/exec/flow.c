@@ -5,6 +5,7 @@
  * differ on an error (break 0, return outside a function), bash's answer
  * is taken: a message and a status, the script goes on. */
 #include "flow.h"
+#include "outthread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -202,6 +203,7 @@ static struct xs fl_exec(int argc, char **argv)
 		return (struct xs){.status = 127, .ctl = fail};
 	}
 	sigset_t none;
+	out_thread_exec();
 	sig_child_reset();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

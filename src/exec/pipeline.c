@@ -9,6 +9,7 @@
  *   wait     in the foreground, or leave it as a background job
  */
 #include "pipeline.h"
+#include "outthread.h"
 #include "pipestatus.h"
 #include "runner.h"
 
@@ -412,6 +413,16 @@ static bool may_take_ring(const struct rstage *s)
 	return s->preset < 0 && s->kind != SK_BUILTIN && s->kind != SK_NONE && s->kind != SK_NOTFOUND;
 }
 
+/* Can the edge's relay_out run as a thread of its consumer stage s
+ * (outthread.c) rather than as a process: s is a forked ipcsh (a built-in,
+ * a function, a compound command) and nothing counts the relay's bytes. */
+static bool out_thread_ok(const struct redge *e, const struct rstage *s)
+{
+	return e->relay_out_fd >= 0 && e->e.ops->out_thread && !e->e.want_stats && s->preset < 0 &&
+	       !s->in_shell &&
+	       (s->kind == SK_BUILTIN || s->kind == SK_FLOW || s->kind == SK_FUNC || s->kind == SK_COMPOUND);
+}
+
 static int edges_prepare(struct run *r)
 {
 	/* Counters shared with the relays, under --stats only (a map and an
@@ -437,6 +448,8 @@ static int edges_prepare(struct run *r)
 				  r->stats ? &r->stats[i] : NULL, -1) < 0)
 			return -1;
 	}
+	for (size_t i = 0; i + 1 < r->n; i++)
+		r->ed[i].out_thread = out_thread_ok(&r->ed[i], &r->st[i + 1]);
 	for (size_t i = 0; i < r->n; i++) {
 		r->st[i].in_fd = i > 0 ? r->ed[i - 1].cons_fd : -1;
 		r->st[i].out_fd = i + 1 < r->n ? r->ed[i].prod_fd : -1;
@@ -586,6 +599,7 @@ pid_t shell_fork(pid_t pgid, bool foreground)
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		sh.in_subshell = true;
 		procsub_forget();
+		out_thread_forget();
 		sh.jobctl = false;
 		sh.interactive = false;
 		job_forget_all();
@@ -663,6 +677,42 @@ void spawn_relay(struct run *r, struct redge *e, int side)
 	child_exit(relay_count(e->count_in, e->count_out, e->e.stats, what));
 }
 
+/* In the forked consumer stage of e: keep what its relay_out needs, and
+ * run it as a thread (outthread.c); when no thread can start, as a forked
+ * process of the stage, which it reaps when it ends. */
+static void stage_relay_thread(struct redge *e)
+{
+	int keep[16];
+	int nk = 0;
+	keep[nk++] = e->relay_out_fd;
+	if (e->e.ops->relay_fds)
+		nk += e->e.ops->relay_fds(&e->e, 1, keep + nk, (int)ARRAY_LEN(keep) - nk);
+	fd_close_cloexec_except(keep, (size_t)nk);
+	/* `echo x |[shm] read v`: the stream is whole in the object already
+	 * (first_start wrote it and ended it): move it, and no thread runs. */
+	int t = e->e.ops->relay_out_try ? e->e.ops->relay_out_try(&e->e, e->relay_out_fd) : 0;
+	if (t) {
+		close(e->relay_out_fd);
+		for (int i = 1; i < nk; i++)
+			close(keep[i]);
+		if (t < 0)
+			child_exit(1);
+		return;
+	}
+	if (out_thread_start(&e->e, e->relay_out_fd))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		signal(SIGPIPE, SIG_DFL);
+		child_exit(e->e.ops->relay_out(&e->e, e->relay_out_fd));
+	}
+	if (pid < 0)
+		msg_errno("cannot start a relay");
+	close(e->relay_out_fd);
+	for (int i = 1; i < nk; i++)
+		close(keep[i]);
+}
+
 /* Fork a stage that needs ipcsh code before (or instead of) an exec: a
  * built-in, a remote-stage client, or a program whose redirections must be
  * opened in the child. Returns false in ipcsh (the child is recorded in the
@@ -715,7 +765,11 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 {
 	if (!fork_stage(r, s, idx, 1))
 		return;
-	fd_close_cloexec_except(NULL, 0);
+	struct redge *in = idx > 0 && (size_t)idx < r->n && s == &r->st[idx] ? &r->ed[idx - 1] : NULL;
+	if (in && in->out_thread)
+		stage_relay_thread(in);
+	else
+		fd_close_cloexec_except(NULL, 0);
 	if (s->kind == SK_REMOTE) {
 		struct remote_stage rs = {
 			.target = s->remote,
@@ -950,7 +1004,7 @@ static void spawn_all(struct run *r)
 		struct redge *e = &r->ed[i];
 		if (e->relay_in_fd >= 0)
 			spawn_relay(r, e, 0);
-		if (e->relay_out_fd >= 0)
+		if (e->relay_out_fd >= 0 && !e->out_thread)
 			spawn_relay(r, e, 1);
 		if (e->count_in >= 0)
 			spawn_relay(r, e, 2);
@@ -1485,6 +1539,7 @@ static int exec_in_place(struct run *r, struct rstage *s)
 	char **env = var_environ(s->assigns.v);
 	if (fdacts_apply(&s->fa) < 0)
 		return 1;
+	out_thread_exec();
 	sig_child_reset();
 	sigset_t none;
 	sigemptyset(&none);

@@ -6,6 +6,7 @@
  * continue, return, exit) that unwinds the frames up to the construct it
  * is for; nothing travels through globals. */
 #include "shell.h"
+#include "outthread.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -285,6 +286,7 @@ _Noreturn void shell_exit(int status)
 	}
 	if (shell_exit_hook && !sh.in_subshell)
 		shell_exit_hook();
+	status = out_thread_end(status);
 	fflush(NULL);
 	if (sh.in_subshell)
 		_exit(status & 0xff);

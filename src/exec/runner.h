@@ -74,6 +74,9 @@ struct redge {
 				       * stage cannot ask for the object
 				       * (a built-in): no stage_pipe */
 	uint64_t budget[2];           /* pipe budget taken for our own pipes */
+	bool out_thread;              /* relay_out runs as a thread of the
+				       * consumer stage (outthread.c), not as
+				       * a process */
 };
 
 struct psub;

@@ -43,10 +43,15 @@ void random_hex(char *buf, size_t nbytes);
  * consumer-side relay writes LIVE_READER_GONE before it exits because the
  * consumer went away; any other end of the peer shows as EOF/hang-up. */
 #define LIVE_READER_GONE 'G'
+/* The consumer's relay runs as a thread of the consumer stage from now on
+ * (src/exec/outthread.c): its end closing is that stage leaving, a reader
+ * gone. live_peek notes it in *direct. */
+#define LIVE_DIRECT 'T'
 int live_make(int fds[2]) WUR;
 /* What the peer's end says, without blocking: 0 alive, 1 reader gone
- * (a clean stop), 2 died. Use after poll() reported the fd. */
-int live_peek(int fd);
+ * (a clean stop), 2 died. Use after poll() reported the fd. direct (NULL:
+ * the transport never relays in a thread) keeps LIVE_DIRECT across calls. */
+int live_peek(int fd, bool *direct);
 /* Tell the producer side that the consumer is gone. */
 void live_say_gone(int fd);
 
@@ -55,7 +60,7 @@ bool relay_out_gone(int out);
 /* relay_in's wait for input from the producer's (non-blocking) pipe, watching
  * the liveness socket too: 0 input is ready (or EOF), 1 the consumer side
  * said it is gone, -1 the consumer-side relay died (message printed). */
-int relay_in_wait(const struct edge *e, int in, int live);
+int relay_in_wait(const struct edge *e, int in, int live, bool *direct);
 
 /* Batching in relay_in (relay.c). A producer writing small blocks (dd
  * bs=4k) would otherwise cost one message or slot, and one wake-up of the

@@ -48,7 +48,7 @@ int msgchan_relay_fds(const struct edge *e, int side, int *fds, int max)
 /* What the consumer side says: 0 go on, 1 reader gone, -1 it died. */
 static int in_live(struct edge *e, struct msgchan *c)
 {
-	int l = live_peek(c->live[0]);
+	int l = live_peek(c->live[0], &c->cons_direct);
 	if (l == 2) {
 		relay_msg(e, "the consumer-side relay died");
 		return -1;
@@ -64,7 +64,7 @@ static int in_send(struct edge *e, struct msgchan *c, const char *m, size_t n)
 			return 0;
 		if (errno != EAGAIN && errno != EINTR) {
 			/* A socket whose reader left refuses before we hear why. */
-			int err = errno, l = live_peek(c->live[0]);
+			int err = errno, l = live_peek(c->live[0], &c->cons_direct);
 			if (l == 1)
 				return 1;
 			if (l == 2)
@@ -155,7 +155,7 @@ int msgchan_relay_in(struct edge *e, int in)
 		if (!s && eof)
 			s = in_end(e, c);
 		if (!s && idle) {
-			s = relay_in_wait(e, in, c->live[0]);
+			s = relay_in_wait(e, in, c->live[0], &c->cons_direct);
 			idle = napped = false;
 			streak = 0;
 		}
@@ -229,6 +229,45 @@ static void out_gone(struct msgchan *c)
 	live_say_gone(c->live[1]);
 	if (c->reader_gone)
 		c->reader_gone(c);
+}
+
+void msgchan_out_thread_begin(struct edge *e)
+{
+	struct msgchan *c = e->priv;
+	char ch = LIVE_DIRECT;
+	if (send(c->live[1], &ch, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* relay_in is gone: nothing to tell */
+	}
+}
+
+void msgchan_reader_gone(struct edge *e)
+{
+	out_gone(e->priv);
+}
+
+int msgchan_relay_out_try(struct edge *e, int out)
+{
+	struct msgchan *c = e->priv;
+	if (c->eof_end || c->fd[1] < 0 || c->msgsize > 32768)
+		return 0; /* relay_out's own ways to see the end */
+	char buf[65536];
+	size_t len = 0;
+	int done = 0;
+	while (len + c->msgsize <= sizeof buf) {
+		ssize_t n = c->ops->recv(c, buf + len, c->msgsize, false);
+		if (n > 0) {
+			len += (size_t)n;
+			continue;
+		}
+		done = n == 0;
+		break; /* EAGAIN: the thread goes on; an error: relay_out says it */
+	}
+	if (len && write_all(out, buf, len) < 0) {
+		relay_msg(e, "cannot write to the consumer: %s", strerror(errno));
+		out_gone(c);
+		return -1;
+	}
+	return done;
 }
 
 /* Write what is gathered. 0 ok, 1 the consumer is gone, -1 error. */
@@ -315,7 +354,8 @@ int msgchan_relay_out(struct edge *e, int out)
 	g.cap = c->msgsize >= 65536 ? c->msgsize : 65536 / c->msgsize * c->msgsize;
 	g.buf = xmalloc(g.cap);
 	int s = 0;
-	signal(SIGPIPE, SIG_IGN); /* EPIPE tells us the consumer left */
+	if (!e->in_thread)
+		signal(SIGPIPE, SIG_IGN); /* EPIPE tells us the consumer left */
 	if (c->fd[1] < 0)
 		relay_tick(MSGCHAN_TICK_MS);
 	while (!s) {

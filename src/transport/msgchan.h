@@ -44,6 +44,8 @@ struct msgchan {
 	/* Optional, in relay_out once the consumer has left (after "reader
 	 * gone" was said): wake a relay_in blocked in a call without an fd. */
 	void (*reader_gone)(struct msgchan *c);
+	bool cons_direct; /* relay_in: relay_out is a thread of the consumer
+			     stage (LIVE_DIRECT) */
 };
 
 /* Set up the liveness pair and the defaults. 0/-1 (errno). */
@@ -53,6 +55,9 @@ void msgchan_release(struct msgchan *c);
 
 int msgchan_relay_in(struct edge *e, int in);
 int msgchan_relay_out(struct edge *e, int out);
+void msgchan_reader_gone(struct edge *e); /* transport_ops.reader_gone */
+void msgchan_out_thread_begin(struct edge *e); /* transport_ops.out_thread_begin */
+int msgchan_relay_out_try(struct edge *e, int out); /* transport_ops.relay_out_try */
 int msgchan_relay_fds(const struct edge *e, int side, int *fds, int max);
 ssize_t msgchan_write_in(struct edge *e, const char *buf, size_t n, bool wait);
 int msgchan_close_in(struct edge *e, bool wait);

@@ -23,15 +23,23 @@ int live_make(int fds[2])
 	return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
 }
 
-int live_peek(int fd)
+int live_peek(int fd, bool *direct)
 {
-	char c;
-	ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
-	if (n == 1)
-		return c == LIVE_READER_GONE ? 1 : 2;
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 0;
-	return 2; /* EOF or reset: the peer relay is gone without a word */
+	for (;;) {
+		char c;
+		ssize_t n = recv(fd, &c, 1, MSG_DONTWAIT);
+		if (n == 1 && c == LIVE_DIRECT && direct) {
+			*direct = true;
+			continue;
+		}
+		if (n == 1)
+			return c == LIVE_READER_GONE ? 1 : 2;
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		/* EOF or reset: the peer relay is gone without a word; a stage
+		 * that relayed in a thread left as a reader leaves a pipe. */
+		return direct && *direct ? 1 : 2;
+	}
 }
 
 void live_say_gone(int fd)
@@ -48,7 +56,7 @@ bool relay_out_gone(int out)
 	return poll(&pf, 1, 0) == 1 && (pf.revents & (POLLERR | POLLHUP));
 }
 
-int relay_in_wait(const struct edge *e, int in, int live)
+int relay_in_wait(const struct edge *e, int in, int live, bool *direct)
 {
 	struct pollfd pf[2] = {{in, POLLIN, 0}, {live, POLLIN, 0}};
 	if (poll(pf, 2, -1) < 0) {
@@ -59,7 +67,7 @@ int relay_in_wait(const struct edge *e, int in, int live)
 	}
 	if (!pf[1].revents)
 		return 0;
-	int l = live_peek(live);
+	int l = live_peek(live, direct);
 	if (l == 2) {
 		relay_msg(e, "the consumer-side relay died");
 		return -1;

@@ -460,7 +460,8 @@ static int shm_relay_out(struct edge *e, int out)
 	struct shm_priv *p = e->priv;
 	struct ring *r = &p->ring;
 	size_t chunk = shm_chunk(r);
-	signal(SIGPIPE, SIG_IGN); /* EPIPE tells us the consumer left */
+	if (!e->in_thread)
+		signal(SIGPIPE, SIG_IGN); /* EPIPE tells us the consumer left */
 	if (fd_set_nonblock(out, true) < 0) {
 		relay_msg(e, "cannot make the consumer's pipe non-blocking: %s", strerror(errno));
 		return 1;
@@ -529,6 +530,50 @@ static int shm_relay_fds(const struct edge *e, int side, int *fds, int max)
 	return n;
 }
 
+/* The consumer stage relays in a thread: from now on its end of the
+ * liveness pair is a program's (a stage killed is a reader gone). */
+static void shm_out_thread_begin(struct edge *e)
+{
+	struct shm_priv *p = e->priv;
+	char d = RINGPROTO_DIRECT;
+	if (send(p->live[1], &d, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* the producer's side is gone: nothing to tell */
+	}
+}
+
+static int shm_relay_out_try(struct edge *e, int out)
+{
+	struct shm_priv *p = e->priv;
+	struct ring *r = &p->ring;
+	size_t room = 65536;
+	for (;;) {
+		const void *src;
+		size_t n = ring_peek(r, &src);
+		if (ring_error(r))
+			return 0; /* relay_out says it */
+		if (n == 0)
+			return ring_eof(r) ? 1 : 0;
+		if (n > room)
+			return 0;
+		if (write_all(out, src, n) < 0) {
+			if (errno == EPIPE) {
+				shm_reader_gone(p);
+				return 1;
+			}
+			relay_msg(e, "cannot write to the consumer: %s", strerror(errno));
+			shm_reader_gone(p);
+			return -1;
+		}
+		ring_consume(r, n);
+		room -= n;
+	}
+}
+
+static void shm_out_reader_gone(struct edge *e)
+{
+	shm_reader_gone(e->priv);
+}
+
 static void shm_release(struct edge *e)
 {
 	struct shm_priv *p = e->priv;
@@ -554,4 +599,8 @@ const struct transport_ops transport_shm = {
 	.close_in = shm_close_in,
 	.release = shm_release,
 	.stage_pipe = shm_stage_pipe,
+	.out_thread = true,
+	.out_thread_begin = shm_out_thread_begin,
+	.reader_gone = shm_out_reader_gone,
+	.relay_out_try = shm_relay_out_try,
 };

@@ -60,7 +60,7 @@ static int in_take(struct edge *e, struct slots *s)
 			relay_msg(e, "cannot wait for a free slot: %s", strerror(errno));
 			return -1;
 		}
-		int l = live_peek(s->live[0]);
+		int l = live_peek(s->live[0], NULL);
 		if (l == 2 && !slots_gone(s)) {
 			relay_msg(e, "the consumer-side relay died");
 			return -1;
@@ -116,7 +116,7 @@ static ssize_t in_fill(struct edge *e, struct slots *s, int in, unsigned char *d
 		if (n)
 			break;
 		s->streak = 0;
-		int l = relay_in_wait(e, in, s->live[0]);
+		int l = relay_in_wait(e, in, s->live[0], NULL);
 		if (l) {
 			*stop = l;
 			return -1;
@@ -246,7 +246,7 @@ static int out_take(struct edge *e, struct slots *s, int out)
 			out_gone(s);
 			return 1;
 		}
-		if (live_peek(s->live[1]) != 2)
+		if (live_peek(s->live[1], NULL) != 2)
 			continue;
 		/* relay_in hung up: what it posted before is there now. */
 		if (s->sync->take(s, SLOT_FULL, 0) == 0)

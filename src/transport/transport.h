@@ -48,6 +48,9 @@ struct edge {
 	char actual[160];           /* options actually obtained, for -x / --stats ("size=1M") */
 	char ends[56];              /* its two ends when not index->index+1: "2.<1->2" for
 				       a process substitution's edge (src/exec/procsub.c) */
+	bool in_thread;             /* relay_out runs as a thread of the consumer
+				       stage (src/exec/outthread.c): it leaves the
+				       process's signal dispositions alone */
 };
 
 struct transport_ops {
@@ -111,6 +114,24 @@ struct transport_ops {
 	 * producer's side so that the consumer still reads a socket, and one
 	 * large send per chunk beats the skb per block the producer would send. */
 	bool count_at_producer;
+	/* relay_out may run as a thread of a consumer stage that is a forked
+	 * ipcsh (src/exec/outthread.c) instead of a process: it then touches
+	 * no process-wide state but with e->in_thread unset (SIGPIPE). */
+	bool out_thread;
+	/* Optional, with out_thread, in the consumer stage before the thread
+	 * starts: tell the producer's side that the consumer holds the object
+	 * itself, so that the stage dying is a reader gone, not a relay dead. */
+	void (*out_thread_begin)(struct edge *e);
+	/* With out_thread: the consumer stage ends while its thread still
+	 * relays: what relay_out does when the consumer's pipe says EPIPE
+	 * (relay_in stops, the producer gets SIGPIPE). */
+	void (*reader_gone)(struct edge *e);
+	/* Optional, with out_thread, in the consumer stage before any thread:
+	 * move what the object holds into `out` (a fresh pipe: up to 64 KiB,
+	 * so that nothing blocks), without waiting. 1: the stream ended and
+	 * all of it is in the pipe (no thread needed: the caller closes out);
+	 * 0: more may come (the thread goes on from here); -1: an error, said. */
+	int (*relay_out_try)(struct edge *e, int out);
 };
 
 extern const struct transport_ops transport_pipe, transport_fifo, transport_sock,

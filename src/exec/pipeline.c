@@ -382,7 +382,10 @@ int redge_prepare(struct redge *e, const struct edge_spec *sp, int index, struct
 		e->prod_fd = e->e.wfd;
 	}
 	if (e->e.ops->relay_out || e->e.want_stats || sock_r) {
-		if (pipe_make(p, 1u << 20, &e->budget[1]) < 0)
+		/* A built-in reads its stdin a line or a block at a time: the
+		 * default pipe serves it as well as 1 MiB would. */
+		bool builtin = e->e.ops->relay_out && e->no_handover[1];
+		if (pipe_make(p, builtin ? 0 : 1u << 20, &e->budget[1]) < 0)
 			goto pipe_fail;
 		e->cons_fd = p[0];
 		if (e->e.ops->relay_out) {
@@ -689,8 +692,12 @@ static void stage_relay_thread(struct redge *e)
 		nk += e->e.ops->relay_fds(&e->e, 1, keep + nk, (int)ARRAY_LEN(keep) - nk);
 	fd_close_cloexec_except(keep, (size_t)nk);
 	/* `echo x |[shm] read v`: the stream is whole in the object already
-	 * (first_start wrote it and ended it): move it, and no thread runs. */
-	int t = e->e.ops->relay_out_try ? e->e.ops->relay_out_try(&e->e, e->relay_out_fd) : 0;
+	 * (first_start wrote it and ended it): move it, and no thread runs.
+	 * At most what the empty pipe takes (a pipe past the user's budget
+	 * holds 8 KiB), at most 64 KiB. */
+	int room = e->e.ops->relay_out_try ? fcntl(e->relay_out_fd, F_GETPIPE_SZ) : -1;
+	int t = room > 0 ? e->e.ops->relay_out_try(&e->e, e->relay_out_fd,
+						     room < 65536 ? (size_t)room : 65536) : 0;
 	if (t) {
 		close(e->relay_out_fd);
 		for (int i = 1; i < nk; i++)

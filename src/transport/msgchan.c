@@ -245,15 +245,17 @@ void msgchan_reader_gone(struct edge *e)
 	out_gone(e->priv);
 }
 
-int msgchan_relay_out_try(struct edge *e, int out)
+int msgchan_relay_out_try(struct edge *e, int out, size_t room)
 {
 	struct msgchan *c = e->priv;
-	if (c->eof_end || c->fd[1] < 0 || c->msgsize > 32768)
+	if (c->eof_end || c->fd[1] < 0)
 		return 0; /* relay_out's own ways to see the end */
 	char buf[65536];
 	size_t len = 0;
 	int done = 0;
-	while (len + c->msgsize <= sizeof buf) {
+	if (room > sizeof buf)
+		room = sizeof buf;
+	while (len + c->msgsize <= room) {
 		ssize_t n = c->ops->recv(c, buf + len, c->msgsize, false);
 		if (n > 0) {
 			len += (size_t)n;

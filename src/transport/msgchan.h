@@ -57,7 +57,7 @@ int msgchan_relay_in(struct edge *e, int in);
 int msgchan_relay_out(struct edge *e, int out);
 void msgchan_reader_gone(struct edge *e); /* transport_ops.reader_gone */
 void msgchan_out_thread_begin(struct edge *e); /* transport_ops.out_thread_begin */
-int msgchan_relay_out_try(struct edge *e, int out); /* transport_ops.relay_out_try */
+int msgchan_relay_out_try(struct edge *e, int out, size_t room); /* transport_ops.relay_out_try */
 int msgchan_relay_fds(const struct edge *e, int side, int *fds, int max);
 ssize_t msgchan_write_in(struct edge *e, const char *buf, size_t n, bool wait);
 int msgchan_close_in(struct edge *e, bool wait);

@@ -60,6 +60,8 @@ uint64_t pipe_max_size(void)
 static void pipe_grow(int fd, uint64_t want, uint64_t *got)
 {
 	*got = 0;
+	if (!want)
+		return;
 	int cur = fcntl(fd, F_GETPIPE_SZ);
 	if (cur < 0 || want <= (uint64_t)cur)
 		return;

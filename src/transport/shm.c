@@ -541,11 +541,10 @@ static void shm_out_thread_begin(struct edge *e)
 	}
 }
 
-static int shm_relay_out_try(struct edge *e, int out)
+static int shm_relay_out_try(struct edge *e, int out, size_t room)
 {
 	struct shm_priv *p = e->priv;
 	struct ring *r = &p->ring;
-	size_t room = 65536;
 	for (;;) {
 		const void *src;
 		size_t n = ring_peek(r, &src);

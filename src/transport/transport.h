@@ -127,11 +127,11 @@ struct transport_ops {
 	 * (relay_in stops, the producer gets SIGPIPE). */
 	void (*reader_gone)(struct edge *e);
 	/* Optional, with out_thread, in the consumer stage before any thread:
-	 * move what the object holds into `out` (a fresh pipe: up to 64 KiB,
-	 * so that nothing blocks), without waiting. 1: the stream ended and
+	 * move what the object holds into `out` (an empty pipe that takes
+	 * `room` bytes: nothing blocks), without waiting. 1: the stream ended and
 	 * all of it is in the pipe (no thread needed: the caller closes out);
 	 * 0: more may come (the thread goes on from here); -1: an error, said. */
-	int (*relay_out_try)(struct edge *e, int out);
+	int (*relay_out_try)(struct edge *e, int out, size_t room);
 };
 
 extern const struct transport_ops transport_pipe, transport_fifo, transport_sock,

@@ -462,7 +462,7 @@ static bool fd_close_by_poll(const int *keep, size_t nkeep)
 	snap.valid = false;
 	if (!mine)
 		return false;
-	size_t n = (size_t)snap.max + 1 + 256;
+	size_t n = (size_t)snap.max + 1 + 64;
 	struct pollfd *pf = malloc(n * sizeof *pf);
 	if (!pf)
 		return false;

@@ -50,6 +50,26 @@ children_are() {
 	[ "$(children "$1")" -eq "$2" ]
 }
 
+@test "the ring of a pipeline of built-ins is kept for the next one: one memfd however many run, new each time" {
+	# Kept only when no program could hold it (no hand-over listener) and
+	# the pipeline has ended; taken back empty, with no EOF and no reader
+	# gone, whatever the last pipeline left in it (shm.c's spare).
+	run timeout 20 "$IPCSH" -c 'echo a |[shm] read v; ls -l /proc/$$/fd | grep -c "memfd:ipcsh-ring"
+		i=0; while [ $i -lt 20 ]; do echo $i |[shm] read v; i=$((i+1)); done; ls -l /proc/$$/fd | grep -c "memfd:ipcsh-ring"
+		printf "a\nb\n" |[shm] read v; echo fresh |[shm] cat
+		x=$(yes | head -c 2000000); echo "$x" |[shm] read v; echo fresh2 |[shm] cat
+		echo "$x" |[shm] read v; printf "%s\n" one two |[shm] { read a; read b; echo $a$b; }
+		seq 100000 |[shm] { sleep 0.3; wc -l; } & echo mine |[shm] cat; wait'
+	assert_success
+	assert_output "1
+1
+fresh
+fresh2
+onetwo
+mine
+100000"
+}
+
 @test "two ring-aware stages share the ring: every byte, in order, then EOF" {
 	run "$IPCSH" -c "$RP prod 200000000 |[shm] $RP cons"
 	assert_success

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <stdalign.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -206,6 +207,18 @@ int ring_map_fd(struct ring *r, int fd, uint64_t size, bool mirror)
 	r->fd = fd;
 	r->mirror = mirror;
 	return 0;
+}
+
+void ring_reset(struct ring *r)
+{
+	struct ring_shared *sh = r->sh;
+	uint64_t size = r->size;
+	memset(sh, 0, sizeof *sh);
+	sh->size = size;
+	atomic_store(&sh->prod_cpu, -1);
+	atomic_store(&sh->cons_cpu, -1);
+	r->pos = r->peer = r->want = 0;
+	r->err = 0;
 }
 
 void ring_destroy(struct ring *r)

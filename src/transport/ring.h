@@ -75,6 +75,10 @@ int ring_create_memfd(struct ring *r, uint64_t size) WUR;
  * ring_peek never stop at the wrap. The header's contents are not trusted:
  * the caller passes the size it got from ipcsh. 0/-1 (EPROTO: not a ring). */
 int ring_map_fd(struct ring *r, int fd, uint64_t size, bool mirror) WUR;
+/* Make a ring that no process uses any more new again (empty, no EOF, no
+ * reader gone, counters at 0), keeping its mapping and fd: for the one
+ * process left that maps it. */
+void ring_reset(struct ring *r);
 /* Unmap (each process that holds the mapping) and close r->fd.
  * NULL-safe on a zeroed ring. */
 void ring_destroy(struct ring *r);

@@ -63,6 +63,30 @@ struct shm_priv {
 	bool w_set;
 };
 
+/* The ring of the last pipeline that ended, for the next one of the same
+ * size: a ring costs a memfd, its size, seals, a mapping and, once the
+ * pipeline ends, unmapping and closing it: a tenth of what a `|[shm]`
+ * pipeline of two built-ins asks the kernel. Kept only when no program can
+ * hold it (no hand-over listener was bound: it never left our processes)
+ * and every process of its pipeline is gone (shm_finish), so only ipcsh
+ * maps it; and only by the process that kept it (a forked child inherits
+ * the copy, not the ring). */
+static struct {
+	struct ring ring;
+	pid_t pid;
+	bool set;
+} spare;
+
+static bool shm_take_spare(struct ring *r, uint64_t size)
+{
+	if (!spare.set || spare.pid != getpid() || spare.ring.size != size)
+		return false;
+	*r = spare.ring;
+	spare.set = false;
+	ring_reset(r);
+	return true;
+}
+
 static int shm_prepare(struct edge *e, struct errbuf *err)
 {
 	uint64_t size;
@@ -72,7 +96,7 @@ static int shm_prepare(struct edge *e, struct errbuf *err)
 	edge_label(e, label, sizeof label);
 	struct shm_priv *p = xcalloc(1, sizeof *p);
 	p->lis[0] = p->lis[1] = -1;
-	if (ring_create_memfd(&p->ring, size) < 0) {
+	if (!shm_take_spare(&p->ring, size) && ring_create_memfd(&p->ring, size) < 0) {
 		errbuf_set(err, "%s: cannot map a ring of %llu bytes: %s: use a smaller size or another transport",
 			   label, (unsigned long long)size, strerror(errno));
 		free(p);
@@ -580,10 +604,36 @@ static void shm_release(struct edge *e)
 		return;
 	close(p->live[0]);
 	close(p->live[1]);
+	p->live[0] = p->live[1] = -1;
+	bool ours = true; /* no program could ask for the ring */
 	for (int i = 0; i < 2; i++)
-		if (p->lis[i] >= 0)
+		if (p->lis[i] >= 0) {
 			close(p->lis[i]);
+			p->lis[i] = -1;
+			ours = false;
+		}
+	if (ours)
+		return; /* shm_finish keeps it for the next pipeline */
 	ring_destroy(&p->ring);
+	free(p);
+	e->priv = NULL;
+}
+
+/* The pipeline has ended: every process that mapped the ring is gone. */
+static void shm_finish(struct edge *e)
+{
+	struct shm_priv *p = e->priv;
+	if (!p)
+		return;
+	if (!spare.set || spare.pid != getpid()) {
+		/* An inherited spare is our parent's: forgotten, not closed
+		 * (its fd number was closed at the fork and may be reused). */
+		spare.ring = p->ring;
+		spare.pid = getpid();
+		spare.set = true;
+	} else {
+		ring_destroy(&p->ring);
+	}
 	free(p);
 	e->priv = NULL;
 }
@@ -597,6 +647,7 @@ const struct transport_ops transport_shm = {
 	.write_in = shm_write_in,
 	.close_in = shm_close_in,
 	.release = shm_release,
+	.finish = shm_finish,
 	.stage_pipe = shm_stage_pipe,
 	.out_thread = true,
 	.out_thread_begin = shm_out_thread_begin,

@@ -72,6 +72,19 @@ static void test_basics(void)
 		ring_commit(&p2, n);
 		ring_close_read(&c2);
 		TAP_OK(ring_reader_gone(&p2) && ring_wait_space(&p2, 1000), "reader gone: the producer stops waiting");
+		/* A ring kept for the next pipeline (shm.c's spare): new again. */
+		ring_close_write(&p2);
+		ring_reset(&r2);
+		p2 = r2;
+		c2 = r2;
+		TAP_OK(!ring_reader_gone(&p2) && !ring_eof(&c2) && ring_peek(&c2, &src) == 0 &&
+			       ring_head(&r2) == 0 && ring_tail(&r2) == 0,
+		       "ring_reset: empty, no EOF, no reader gone, counters at 0");
+		n = ring_reserve(&p2, &dst);
+		TAP_OK(n == 4096 && dst == r2.data, "ring_reset: all of it reservable from the start");
+		memcpy(dst, "ok", 2);
+		ring_commit(&p2, 2);
+		TAP_OK(ring_peek(&c2, &src) == 2 && memcmp(src, "ok", 2) == 0, "ring_reset: and it streams");
 		ring_destroy(&r2);
 	}
 	ring_destroy(&r);

@@ -339,8 +339,8 @@ int fd_set_cloexec(int fd, bool on)
 	int fl = fcntl(fd, F_GETFD);
 	if (fl < 0)
 		return -1;
-	fl = on ? fl | FD_CLOEXEC : fl & ~FD_CLOEXEC;
-	return fcntl(fd, F_SETFD, fl);
+	int to = on ? fl | FD_CLOEXEC : fl & ~FD_CLOEXEC;
+	return to == fl ? 0 : fcntl(fd, F_SETFD, to);
 }
 
 int fd_set_nonblock(int fd, bool on)
@@ -348,8 +348,8 @@ int fd_set_nonblock(int fd, bool on)
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0)
 		return -1;
-	fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
-	return fcntl(fd, F_SETFL, fl);
+	int to = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
+	return to == fl ? 0 : fcntl(fd, F_SETFL, to);
 }
 
 int fd_move_high(int fd)

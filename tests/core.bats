@@ -462,6 +462,16 @@ read <<<"  keep  "; echo "[$REPLY]"; read x <two; echo "$x"; read x </dev/null; 
 	assert_line --index 1 '0 1 2 3 5 7 '
 }
 
+@test "a lone forked stage starts on ipcsh's CPU but keeps every CPU it may use, and so does ipcsh" {
+	# near_begin (pipeline.c) narrows ipcsh's mask for the fork only.
+	[ "$(nproc)" -ge 2 ] || skip "one CPU"
+	run taskset -c 0,1 "$IPCSH" -c 'echo x | { read a; sh -c "grep Cpus_allowed_list /proc/\$PPID/status"; }
+		echo y |[shm] { read a; sh -c "grep Cpus_allowed_list /proc/\$PPID/status"; }
+		grep Cpus_allowed_list /proc/$$/status'
+	assert_success
+	assert_output "$(printf 'Cpus_allowed_list:\t0-1\n%.0s' 1 2 3)"
+}
+
 @test "an exec'd stage gets default SIGPIPE and an empty signal mask" {
 	run bash -c 'trap "" PIPE; "$IPCSH" -c "yes | head -1; grep -E \"^Sig(Blk|Ign)\" /proc/self/status"'
 	assert_success

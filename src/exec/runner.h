@@ -96,6 +96,8 @@ struct run {
 	struct psub **subs;           /* process substitutions (procsub.c), node n + k */
 	size_t nsubs, capsubs;
 	bool graph_failed;            /* a substitution's edge could not be prepared */
+	bool near;                    /* its one forked process starts on ipcsh's CPU
+				       * (pipeline.c, near_begin) */
 	/* Last, and not zeroed by pipeline_run (128 bytes of a struct made
 	 * for every command): set by sig_child_default_set before a stage
 	 * starts. */

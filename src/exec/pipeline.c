@@ -641,7 +641,7 @@ static cpu_set_t near_mask;
  * 0.82 ms there against 0.25 ms here (perf sched timehist). The child gets
  * the whole mask back at once (near_end), so the scheduler may still move
  * it. Returns true if the mask was narrowed. */
-static bool near_begin(void)
+bool near_begin(void)
 {
 	/* Asked each time: someone may have changed it (taskset -p). */
 	if (sched_getaffinity(0, sizeof near_mask, &near_mask) < 0)
@@ -655,7 +655,7 @@ static bool near_begin(void)
 	return sched_setaffinity(0, sizeof one, &one) == 0;
 }
 
-static void near_end(void)
+void near_end(void)
 {
 	if (sched_setaffinity(0, sizeof near_mask, &near_mask) < 0) {
 		/* The mask cannot have become invalid: it is the one we had. */

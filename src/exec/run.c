@@ -308,7 +308,11 @@ char *shell_capture(const struct word_part *cmd)
 		sh.cmdsub_status = 1;
 		return xstrdup("");
 	}
+	/* ipcsh only reads what the child writes: near_begin. */
+	bool near = near_begin();
 	pid_t pid = shell_fork(sh.jobctl ? sh.pgid : 0, false);
+	if (near)
+		near_end();
 	if (pid < 0) {
 		msg_errno("cannot fork for $(...)");
 		close(p[0]);

@@ -502,6 +502,10 @@ st=0"
 		run timeout 20 "$IPCSH" -c "yes |[$t] { read -r a; head -1; }; echo \"\${PIPESTATUS[*]}\""
 		assert_output "y
 141 0"
+		# A stage whose stdin is redirected away: the stream is dropped,
+		# the stage is not killed by the relay's write (SIGPIPE).
+		run timeout 20 "$IPCSH" -c "echo hi |[$t] read v </dev/null; echo \"\${PIPESTATUS[*]}\""
+		assert_output "0 1"
 		# A stage killed is a reader gone, as with a pipe: no relay died.
 		run --separate-stderr timeout 20 "$IPCSH" -c "yes |[$t] { read -r a; sh -c 'kill -9 \$PPID'; }; echo \"\${PIPESTATUS[*]}\""
 		assert_output "141 137"

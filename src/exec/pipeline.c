@@ -716,6 +716,26 @@ void spawn_relay(struct run *r, struct redge *e, int side)
 	child_exit(relay_count(e->count_in, e->count_out, e->e.stats, what));
 }
 
+/* The edge into stage s (node idx) whose relay_out runs in s, or NULL. */
+static struct redge *stage_thread_edge(struct run *r, const struct rstage *s, int idx)
+{
+	struct redge *in = idx > 0 && (size_t)idx < r->n && s == &r->st[idx] ? &r->ed[idx - 1] : NULL;
+	return in && in->out_thread ? in : NULL;
+}
+
+/* In the forked consumer stage of e, while the stage's pipe is its fd 0
+ * (before its redirections: a write can meet no EPIPE, which would be a
+ * SIGPIPE here): `echo x |[shm] read v` has the stream whole in the object
+ * already (first_start wrote it and ended it): move it, and no thread will
+ * run. At most what the empty pipe takes (a pipe past the user's budget
+ * holds 8 KiB), at most 64 KiB. */
+static void stage_relay_try(struct redge *e)
+{
+	int room = e->e.ops->relay_out_try ? fcntl(e->relay_out_fd, F_GETPIPE_SZ) : -1;
+	e->tried = room > 0 ? e->e.ops->relay_out_try(&e->e, e->relay_out_fd,
+						      room < 65536 ? (size_t)room : 65536) : 0;
+}
+
 /* In the forked consumer stage of e: keep what its relay_out needs, and
  * run it as a thread (outthread.c); when no thread can start, as a forked
  * process of the stage, which it reaps when it ends. */
@@ -727,13 +747,7 @@ static void stage_relay_thread(struct redge *e)
 	if (e->e.ops->relay_fds)
 		nk += e->e.ops->relay_fds(&e->e, 1, keep + nk, (int)ARRAY_LEN(keep) - nk);
 	fd_close_cloexec_except(keep, (size_t)nk);
-	/* `echo x |[shm] read v`: the stream is whole in the object already
-	 * (first_start wrote it and ended it): move it, and no thread runs.
-	 * At most what the empty pipe takes (a pipe past the user's budget
-	 * holds 8 KiB), at most 64 KiB. */
-	int room = e->e.ops->relay_out_try ? fcntl(e->relay_out_fd, F_GETPIPE_SZ) : -1;
-	int t = room > 0 ? e->e.ops->relay_out_try(&e->e, e->relay_out_fd,
-						     room < 65536 ? (size_t)room : 65536) : 0;
+	int t = e->tried;
 	if (t) {
 		close(e->relay_out_fd);
 		for (int i = 1; i < nk; i++)
@@ -774,8 +788,12 @@ static bool fork_stage(struct run *r, struct rstage *s, int idx, int fail_status
 		r->job->procs[r->job->nprocs - 1].index = idx;
 		return false;
 	}
-	if ((s->in_fd >= 0 && dup2(s->in_fd, 0) < 0) || (s->out_fd >= 0 && dup2(s->out_fd, 1) < 0) ||
-	    fdacts_apply(&s->fa) < 0)
+	if ((s->in_fd >= 0 && dup2(s->in_fd, 0) < 0) || (s->out_fd >= 0 && dup2(s->out_fd, 1) < 0))
+		child_exit(1);
+	struct redge *in = stage_thread_edge(r, s, idx);
+	if (in)
+		stage_relay_try(in);
+	if (fdacts_apply(&s->fa) < 0)
 		child_exit(1);
 	procsub_child_keep(r, idx);
 	return true;
@@ -808,8 +826,8 @@ static void spawn_internal(struct run *r, struct rstage *s, int idx)
 {
 	if (!fork_stage(r, s, idx, 1))
 		return;
-	struct redge *in = idx > 0 && (size_t)idx < r->n && s == &r->st[idx] ? &r->ed[idx - 1] : NULL;
-	if (in && in->out_thread)
+	struct redge *in = stage_thread_edge(r, s, idx);
+	if (in)
 		stage_relay_thread(in);
 	else
 		fd_close_cloexec_except(NULL, 0);

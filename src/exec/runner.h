@@ -77,6 +77,7 @@ struct redge {
 	bool out_thread;              /* relay_out runs as a thread of the
 				       * consumer stage (outthread.c), not as
 				       * a process */
+	int tried;                    /* in that stage: relay_out_try's answer */
 };
 
 struct psub;

@@ -523,7 +523,7 @@ cell() { local t=${1//|/\\|}; printf '%s' "${t//$'\n'/ }"; }
 seconds() { awk -v ms="$1" 'BEGIN { if (ms > 0) printf "%.3f", ms / 1000; else printf "n/a" }'; }
 
 section_scripts() {
-	local scale=${BENCH_SCRIPT_SCALE:-1} reps=${BENCH_SCRIPT_REPS:-3} d=bench/scripts
+	local scale=${BENCH_SCRIPT_SCALE:-1} reps=${BENCH_SCRIPT_REPS:-5} d=bench/scripts
 	[ -z "${BENCH_QUICK:-}" ] || [ -n "${BENCH_SCRIPT_SCALE:-}" ] || scale=10
 	local loops=$((1000000 / scale)) calls=$((100000 / scale)) words=$((100000 / scale))
 	local lines=$((100000 / scale)) trims=$((100000 / scale)) pipes=$((10000 / scale))
@@ -538,7 +538,7 @@ section_scripts() {
 	sed -E 's/(^|[^|])\|\[[a-z][a-z0-9]*(:[^]]*)?\]/\1|/g' "$d/pipes.sh" >"$tmp/pipes-plain.sh"
 	# Per script: what it does, its argument, and a small argument for the
 	# answer check.
-	local names=(loop func case read trim pipes) name plain ref got args_t=() pm dm bm r ipc rss
+	local names=(loop func case read trim pipes) name plain ref got args_t=() pm dm bm r ipc rss cr
 	declare -A what=() arg=() small=() why=()
 	what[loop]="\`while [ \"\$i\" -lt N ]; do i=\$((i+1)); done\`, $loops iterations"
 	what[func]="$calls calls of a small function"
@@ -564,21 +564,23 @@ section_scripts() {
 	done
 	"$IPCSH" --bench --time --reps "$reps" --warmup 0 -- "${args_t[@]:1}" >"$tmp/scripts.csv" ||
 		echo "bench: some script runs failed (status column of $tmp/scripts.csv)" >&2
-	echo "| script | dash | bash | ipcsh | ipcsh/dash | ipcsh/bash | target (ipcsh/dash) | peak RSS KiB dash / bash / ipcsh |"
-	echo "|---|---|---|---|---|---|---|---|"
+	echo "| script | dash | bash | ipcsh | ipcsh/dash | ipcsh/bash | target (ipcsh/dash) | CPU ipcsh/dash | peak RSS KiB dash / bash / ipcsh |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	for name in "${names[@]}"; do
 		dm=$(get scripts "$name-dash" median_ms) bm=$(get scripts "$name-bash" median_ms)
 		if [ -n "${why[$name]:-}" ]; then
-			ipc=$(cell "${why[$name]}") r=n/a pm=0 rss=n/a
+			ipc=$(cell "${why[$name]}") r=n/a pm=0 rss=n/a cr=n/a
 		else
 			pm=$(get scripts "$name-ipcsh" median_ms)
 			ipc=$(seconds "$pm") r=$(ratio "$pm" "$dm") rss=$(get scripts "$name-ipcsh" maxrss_kib)
+			cr=$(ratio "$(get scripts "$name-ipcsh" cpu_ms)" "$(get scripts "$name-dash" cpu_ms)")
 		fi
-		echo "| $(cell "${what[$name]}") | $(seconds "$dm") | $(seconds "$bm") | $ipc | $r | $(ratio "$pm" "$bm") | <= 1.0: $(mark "$r" "<=" 1.0) |" \
+		echo "| $(cell "${what[$name]}") | $(seconds "$dm") | $(seconds "$bm") | $ipc | $r | $(ratio "$pm" "$bm") | <= 1.0: $(mark "$r" "<=" 1.0) | $cr |" \
 			"$(get scripts "$name-dash" maxrss_kib) / $(get scripts "$name-bash" maxrss_kib) / $rss |"
 	done
 	echo
-	echo "Each shell runs each script $reps times, interleaved (\`ipcsh --bench --time\`, no warm-up); before"
+	echo "Each shell runs each script $reps times, interleaved (\`ipcsh --bench --time\`, no warm-up; CPU:"
+	echo "the median of user+sys of every process of a run); before"
 	echo "timing, each runs it once on a small input and ipcsh's answer must equal dash's, else its"
 	echo "figure is n/a with the reason. Scripts: bench/scripts/."
 	echo

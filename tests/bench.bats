@@ -343,7 +343,7 @@ print("ok")' out.json
 	run --separate-stderr env BENCH_IPCSH="$PWD/fake" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \
 		BENCH_SCRIPT_REPS=1 BENCH_SKIP="1 2 3 4 5 7 8" TMPDIR="$BATS_TEST_TMPDIR" bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
-	[ "$(grep -cE "$rows"'[0-9.]+ \| [0-9.]+ \| [0-9.]+ \| <= 1.0: (ok|MISSED) \|' <<<"$output")" -eq 6 ] || fail "$output"
+	[ "$(grep -cE "$rows"'[0-9.]+ \| [0-9.]+ \| [0-9.]+ \| <= 1.0: (ok|MISSED) \| [0-9.]+ \|' <<<"$output")" -eq 6 ] || fail "$output"
 	assert_line --regexp '^ipcsh/bash peak RSS: [0-9.]+ '
 	printf '#!/bin/sh\ncase $1 in --*) exec "%s" "$@" ;; esac\necho 42\n' "$IPCSH" >fake
 	run --separate-stderr env BENCH_IPCSH="$PWD/fake" BENCH_OUT="$BATS_TEST_TMPDIR/out" BENCH_SCRIPT_SCALE=1000 \

@@ -371,11 +371,13 @@ assert edges == [("1.<1", "1", "pipe"), ("1.<1.<1", "1.<1", "pipe")], edges'
 	ish_wait_for _pgrp_none_in "$pg" T
 	ish_type fg
 	ish_keys Enter
+	ish_wait_for _tty_fg_is "$pg"
 	ish_keys C-z
 	ish_wait_for _pgrp_all_in "$pg" T
 	ish_type fg
 	ish_keys Enter
 	ish_wait_for _pgrp_none_in "$pg" T
+	ish_wait_for _tty_fg_is "$pg"
 	ish_mark
 	ish_keys C-c
 	ish_wait_prompt

@@ -184,6 +184,10 @@ _pgrp_all_in() {
 	done
 	[ "$n" -gt 0 ]
 }
+# The terminal's foreground process group is $1 (as group $1's leader sees
+# it: field 8 of /proc/PID/stat): after `fg`, a key such as C-z reaches the
+# job only from then on.
+_tty_fg_is() { [ "$(awk '{ print $8 }' /proc/"$1"/stat 2>/dev/null)" = "$1" ]; }
 _pgrp_none_in() {
 	local p
 	for p in $(pgrp_pids "$1"); do

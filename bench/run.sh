@@ -41,7 +41,7 @@
 # default $BUILD/bench), BENCH_SKIP (space-separated section numbers),
 # BENCH_IPCSH / BENCH_IPCSHD (the binaries; default $BUILD/ipcsh, $BUILD/ipcshd),
 # BENCH_TRANSPORTS (section 4's edges; default all eleven),
-# BENCH_QUICK=1 (section 6 with 10x fewer iterations), BENCH_SCRIPT_REPS (3),
+# BENCH_QUICK=1 (section 6 with 10x fewer iterations), BENCH_SCRIPT_REPS (5),
 # BENCH_SCRIPT_SCALE (divide section 6's iterations by this; BENCH_QUICK is 10).
 # Results: the report on stdout and in $BENCH_OUT/results.md, the chart in
 # $BENCH_OUT/transports.svg.

@@ -292,10 +292,7 @@ static struct xs exec_case(const struct ast_cmd *c, unsigned flags)
 /* ( list ): a forked copy of the shell; nothing it changes comes back. */
 static struct xs exec_subshell(const struct ast_script *body, unsigned flags)
 {
-	bool near = near_begin();
-	pid_t pid = shell_fork(sh.jobctl ? sh.pgid : 0, false);
-	if (near)
-		near_end();
+	pid_t pid = shell_fork(sh.jobctl ? sh.pgid : 0, false, true);
 	if (pid < 0) {
 		msg_errno("cannot fork a subshell");
 		return XS(1);

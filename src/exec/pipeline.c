@@ -579,14 +579,50 @@ static void edges_keep(struct run *r)
 
 /* ---- process creation ---------------------------------------------------- */
 
-pid_t shell_fork(pid_t pgid, bool foreground)
+/* The CPUs ipcsh may run on, as near_begin found them. */
+static cpu_set_t near_mask;
+
+/* shell_fork's `near`: the child about to be forked is the only process
+ * that ipcsh waits for doing nothing else (`echo "$i" |[shm] read -r v`, a
+ * subshell, a command substitution, whose output is all ipcsh reads):
+ * let it start on ipcsh's CPU, which ipcsh leaves idle, rather than on
+ * another one. On a free CPU elsewhere the child runs cache-cold and its
+ * exit wakes ipcsh across CPUs: measured on 2 vCPUs, such a child ran
+ * 0.82 ms there against 0.25 ms here (perf sched timehist). The child gets
+ * the whole mask back at once (near_end), so the scheduler may still move
+ * it. Returns true if the mask was narrowed. */
+static bool near_begin(void)
+{
+	/* Asked each time: someone may have changed it (taskset -p). */
+	if (sched_getaffinity(0, sizeof near_mask, &near_mask) < 0)
+		return false;
+	int cpu = sched_getcpu();
+	if (cpu < 0 || !CPU_ISSET(cpu, &near_mask) || CPU_COUNT(&near_mask) < 2)
+		return false;
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(0, sizeof one, &one) == 0;
+}
+
+static void near_end(void)
+{
+	if (sched_setaffinity(0, sizeof near_mask, &near_mask) < 0) {
+		/* The mask cannot have become invalid: it is the one we had. */
+	}
+}
+
+pid_t shell_fork(pid_t pgid, bool foreground, bool near)
 {
 	sigset_t old;
 	fflush(NULL);
 	sig_block_all(&old);
+	near = near && near_begin();
 	pid_t pid = fork();
+	int e = errno;
+	if (near)
+		near_end(); /* both sides */
 	if (pid < 0) {
-		int e = errno;
 		sig_restore(&old);
 		errno = e;
 		return -1;
@@ -630,45 +666,10 @@ static void note_proc(struct run *r, pid_t pid, enum proc_role role, int index)
 }
 
 /* A forked internal process: wire fds, keep only what it needs. */
-/* The CPUs ipcsh may run on, as near_begin found them. */
-static cpu_set_t near_mask;
-
-/* The child about to be forked is the only process of a foreground job
- * that ipcsh waits for doing nothing else (`echo "$i" |[shm] read -r v`):
- * let it start on ipcsh's CPU, which ipcsh leaves idle, rather than on
- * another one. On a free CPU elsewhere the child runs cache-cold and its
- * exit wakes ipcsh across CPUs: measured on 2 vCPUs, such a child ran
- * 0.82 ms there against 0.25 ms here (perf sched timehist). The child gets
- * the whole mask back at once (near_end), so the scheduler may still move
- * it. Returns true if the mask was narrowed. */
-bool near_begin(void)
-{
-	/* Asked each time: someone may have changed it (taskset -p). */
-	if (sched_getaffinity(0, sizeof near_mask, &near_mask) < 0)
-		return false;
-	int cpu = sched_getcpu();
-	if (cpu < 0 || !CPU_ISSET(cpu, &near_mask) || CPU_COUNT(&near_mask) < 2)
-		return false;
-	cpu_set_t one;
-	CPU_ZERO(&one);
-	CPU_SET(cpu, &one);
-	return sched_setaffinity(0, sizeof one, &one) == 0;
-}
-
-void near_end(void)
-{
-	if (sched_setaffinity(0, sizeof near_mask, &near_mask) < 0) {
-		/* The mask cannot have become invalid: it is the one we had. */
-	}
-}
-
 static pid_t fork_internal(struct run *r)
 {
-	bool near = r->near && near_begin();
 	fd_snapshot(); /* for the child's fd_close_cloexec_except */
-	pid_t pid = shell_fork(r->pgid, r->fg);
-	if (near)
-		near_end(); /* both sides */
+	pid_t pid = shell_fork(r->pgid, r->fg, r->near);
 	if (pid != 0)
 		fd_snapshot_drop();
 	if (pid > 0)
@@ -737,8 +738,9 @@ static void stage_relay_try(struct redge *e)
 }
 
 /* In the forked consumer stage of e: keep what its relay_out needs, and
- * run it as a thread (outthread.c); when no thread can start, as a forked
- * process of the stage, which it reaps when it ends. */
+ * run it as a thread (outthread.c) unless relay_out_try moved the whole
+ * stream already; when no thread can start, as a forked process of the
+ * stage (not waited for: init reaps it once the stage is gone). */
 static void stage_relay_thread(struct redge *e)
 {
 	int keep[16];
@@ -747,27 +749,21 @@ static void stage_relay_thread(struct redge *e)
 	if (e->e.ops->relay_fds)
 		nk += e->e.ops->relay_fds(&e->e, 1, keep + nk, (int)ARRAY_LEN(keep) - nk);
 	fd_close_cloexec_except(keep, (size_t)nk);
-	int t = e->tried;
-	if (t) {
-		close(e->relay_out_fd);
-		for (int i = 1; i < nk; i++)
-			close(keep[i]);
-		if (t < 0)
-			child_exit(1);
-		return;
+	if (!e->tried) {
+		if (out_thread_start(&e->e, e->relay_out_fd))
+			return;
+		pid_t pid = fork();
+		if (pid == 0) {
+			signal(SIGPIPE, SIG_DFL);
+			child_exit(e->e.ops->relay_out(&e->e, e->relay_out_fd));
+		}
+		if (pid < 0)
+			msg_errno("cannot start a relay");
 	}
-	if (out_thread_start(&e->e, e->relay_out_fd))
-		return;
-	pid_t pid = fork();
-	if (pid == 0) {
-		signal(SIGPIPE, SIG_DFL);
-		child_exit(e->e.ops->relay_out(&e->e, e->relay_out_fd));
-	}
-	if (pid < 0)
-		msg_errno("cannot start a relay");
-	close(e->relay_out_fd);
-	for (int i = 1; i < nk; i++)
+	for (int i = 0; i < nk; i++)
 		close(keep[i]);
+	if (e->tried < 0)
+		child_exit(1);
 }
 
 /* Fork a stage that needs ipcsh code before (or instead of) an exec: a

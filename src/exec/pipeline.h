@@ -17,12 +17,9 @@ struct xs pipeline_run(const struct ast_pipeline *p, bool background, unsigned f
 /* Fork a child of ipcsh that runs shell code (a background and-or list,
  * a subshell). In the child, returns 0; in the parent, the pid (or -1).
  * The child joins pgid when job control is on (0: a new group). */
-pid_t shell_fork(pid_t pgid, bool foreground);
-/* Around a shell_fork whose child ipcsh then waits for, doing nothing
- * else: the child starts on ipcsh's CPU (near_begin true: call near_end
- * after the fork, on both sides). */
-bool near_begin(void);
-void near_end(void);
+/* near: ipcsh will only wait for this child (or read what it writes): it
+ * starts on ipcsh's CPU (pipeline.c, near_begin). */
+pid_t shell_fork(pid_t pgid, bool foreground, bool near);
 
 /* Substitutions in a compound command's own words (for's list, case's
  * word and patterns): open before they are expanded, start after (-1: an

@@ -190,7 +190,7 @@ static struct xs exec_background(const struct ast_item *it)
 		sh.status = 0;
 		return XS(0);
 	}
-	pid_t pid = shell_fork(0, false);
+	pid_t pid = shell_fork(0, false, false);
 	if (pid < 0) {
 		msg_errno("cannot fork");
 		sh.status = 1;
@@ -308,11 +308,8 @@ char *shell_capture(const struct word_part *cmd)
 		sh.cmdsub_status = 1;
 		return xstrdup("");
 	}
-	/* ipcsh only reads what the child writes: near_begin. */
-	bool near = near_begin();
-	pid_t pid = shell_fork(sh.jobctl ? sh.pgid : 0, false);
-	if (near)
-		near_end();
+	/* ipcsh only reads what the child writes: near. */
+	pid_t pid = shell_fork(sh.jobctl ? sh.pgid : 0, false, true);
 	if (pid < 0) {
 		msg_errno("cannot fork for $(...)");
 		close(p[0]);

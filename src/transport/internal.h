@@ -43,15 +43,20 @@ void random_hex(char *buf, size_t nbytes);
  * consumer-side relay writes LIVE_READER_GONE before it exits because the
  * consumer went away; any other end of the peer shows as EOF/hang-up. */
 #define LIVE_READER_GONE 'G'
-/* The consumer's relay runs as a thread of the consumer stage from now on
- * (src/exec/outthread.c): its end closing is that stage leaving, a reader
- * gone. live_peek notes it in *direct. */
-#define LIVE_DIRECT 'T'
+/* The sender's end is held by a program or a stage from now on, not by a
+ * relay: a ring-aware program that took the ring (shm's hand-over,
+ * ringproto.h's RINGPROTO_DIRECT), or a consumer stage that relays in a
+ * thread (src/exec/outthread.c). Its end closing is then a reader gone, not
+ * a relay dead. live_peek notes it in *direct. */
+#define LIVE_DIRECT 'D'
 int live_make(int fds[2]) WUR;
 /* What the peer's end says, without blocking: 0 alive, 1 reader gone
  * (a clean stop), 2 died. Use after poll() reported the fd. direct (NULL:
  * the transport never relays in a thread) keeps LIVE_DIRECT across calls. */
 int live_peek(int fd, bool *direct);
+/* Say c to the peer (LIVE_DIRECT, LIVE_READER_GONE...), never blocking; a
+ * peer gone already needs no word. */
+void live_say(int fd, char c);
 /* Tell the producer side that the consumer is gone. */
 void live_say_gone(int fd);
 

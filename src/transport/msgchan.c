@@ -91,10 +91,7 @@ static int in_end(struct edge *e, struct msgchan *c)
 {
 	if (!c->eof_end)
 		return in_send(e, c, "", 0); /* the end-of-stream marker */
-	char ch = LIVE_END;
-	if (send(c->live[0], &ch, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-		/* relay_out is gone: it said so already, or in_live tells. */
-	}
+	live_say(c->live[0], LIVE_END); /* relay_out gone: it said so, or in_live tells */
 	c->shut(c);
 	return 0;
 }
@@ -233,11 +230,7 @@ static void out_gone(struct msgchan *c)
 
 void msgchan_out_thread_begin(struct edge *e)
 {
-	struct msgchan *c = e->priv;
-	char ch = LIVE_DIRECT;
-	if (send(c->live[1], &ch, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-		/* relay_in is gone: nothing to tell */
-	}
+	live_say(((struct msgchan *)e->priv)->live[1], LIVE_DIRECT);
 }
 
 void msgchan_reader_gone(struct edge *e)

@@ -42,12 +42,16 @@ int live_peek(int fd, bool *direct)
 	}
 }
 
+void live_say(int fd, char c)
+{
+	if (send(fd, &c, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+		/* The peer is gone already: nothing to tell it. */
+	}
+}
+
 void live_say_gone(int fd)
 {
-	char c = LIVE_READER_GONE;
-	if (send(fd, &c, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-		/* The peer is gone already: nothing to stop. */
-	}
+	live_say(fd, LIVE_READER_GONE);
 }
 
 bool relay_out_gone(int out)

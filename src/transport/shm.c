@@ -207,42 +207,22 @@ static int attach_reply(struct shm_priv *p, int c, int side)
 	cm->cmsg_type = SCM_RIGHTS;
 	cm->cmsg_len = CMSG_LEN(sizeof fds);
 	memcpy(CMSG_DATA(cm), fds, sizeof fds);
-	char d = RINGPROTO_DIRECT;
-	if (send(p->live[side], &d, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-		/* the other side is gone: the program will see it */
-	}
+	live_say(p->live[side], LIVE_DIRECT); /* the other side gone: the program will see it */
 	ssize_t n = sendmsg(c, &m, MSG_NOSIGNAL);
 	close(c);
 	return n == (ssize_t)sizeof rep ? 0 : -1;
 }
 
-/* The liveness socket, understood for shm: 0 go on, 1 the consumer side
- * said it is gone (or, as a program, exited), 2 it died. 'D' notes that
- * the other side is a program from now on. */
-static int shm_live(struct shm_priv *p, int fd)
-{
-	char buf[16];
-	for (;;) {
-		ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
-			return 0;
-		if (n <= 0)
-			return p->peer_direct ? 1 : 2;
-		if (memchr(buf, LIVE_READER_GONE, (size_t)n))
-			return 1;
-		if (memchr(buf, RINGPROTO_DIRECT, (size_t)n))
-			p->peer_direct = true;
-	}
-}
+/* The liveness socket is read with live_peek(fd, &p->peer_direct): the
+ * hand-over's byte and relay.c's LIVE_DIRECT are one. */
+_Static_assert(LIVE_DIRECT == RINGPROTO_DIRECT, "one byte says the peer is a program");
 
 /* ---- relay_in ---- */
 
 /* relay_in's look at its peer: 0 go on, 1 stop quietly, -1 it died. */
 static int shm_in_live(struct edge *e, struct shm_priv *p)
 {
-	int l = shm_live(p, p->live[0]);
+	int l = live_peek(p->live[0], &p->peer_direct);
 	if (l == 2 && !ring_reader_gone(&p->ring)) {
 		relay_msg(e, "the consumer-side relay died");
 		return -1;
@@ -414,7 +394,7 @@ static ssize_t shm_write_in(struct edge *e, const char *buf, size_t n, bool wait
 		if (k == 0) {
 			if (!wait)
 				break;
-			if (!ring_wait_space(r, LIVE_CHECK_MS) && shm_live(p, p->live[0])) {
+			if (!ring_wait_space(r, LIVE_CHECK_MS) && live_peek(p->live[0], &p->peer_direct)) {
 				/* 1: the consumer left; 2: its relay died (said by it
 				 * or not: either way nobody reads any more). */
 				errno = EPIPE;
@@ -459,7 +439,7 @@ static int shm_wait_data(struct edge *e, struct shm_priv *p, int out)
 		shm_reader_gone(p);
 		return 0;
 	}
-	if (shm_live(p, p->live[1]) == 0)
+	if (live_peek(p->live[1], &p->peer_direct) == 0)
 		return 1;
 	/* The producer's side hung up: anything it wrote before is visible now. */
 	const void *src;
@@ -558,11 +538,7 @@ static int shm_relay_fds(const struct edge *e, int side, int *fds, int max)
  * liveness pair is a program's (a stage killed is a reader gone). */
 static void shm_out_thread_begin(struct edge *e)
 {
-	struct shm_priv *p = e->priv;
-	char d = RINGPROTO_DIRECT;
-	if (send(p->live[1], &d, 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
-		/* the producer's side is gone: nothing to tell */
-	}
+	live_say(((struct shm_priv *)e->priv)->live[1], LIVE_DIRECT);
 }
 
 static int shm_relay_out_try(struct edge *e, int out, size_t room)
@@ -579,10 +555,7 @@ static int shm_relay_out_try(struct edge *e, int out, size_t room)
 		if (n > room)
 			return 0;
 		if (write_all(out, src, n) < 0) {
-			if (errno == EPIPE) {
-				shm_reader_gone(p);
-				return 1;
-			}
+			/* Not EPIPE: the stage holds the pipe's read end (fd 0). */
 			relay_msg(e, "cannot write to the consumer: %s", strerror(errno));
 			shm_reader_gone(p);
 			return -1;

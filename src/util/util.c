@@ -10,7 +10,6 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -372,63 +371,37 @@ int fd_move_high(int fd)
  * poll() which numbers up to that one (and a margin for what the child opened
  * since) are open: one system call. */
 static struct {
-	pid_t pid;  /* who took it (and whose directory dirfd is) */
-	int dirfd;  /* /proc/self/fd of pid, close-on-exec, >= 10; -1 none */
+	pid_t pid;  /* who took it (and whose directory dir lists) */
+	DIR *dir;   /* /proc/self/fd of pid, its fd close-on-exec and >= 10 */
 	int max;    /* the highest fd open then */
 	bool valid; /* taken for the fork that follows */
-} snap = {0, -1, -1, false};
-
-/* Linux's getdents64 record (not in glibc's headers). */
-struct fd_dirent {
-	uint64_t ino;
-	int64_t off;
-	unsigned short reclen;
-	unsigned char type;
-	char name[];
-};
+} snap;
 
 void fd_snapshot(void)
 {
 	pid_t me = getpid();
 	snap.valid = false;
 	if (snap.pid != me) {
-		/* Inherited: it lists the parent's fds. Close-on-exec, so a
-		 * child's pass (or exec) closes it; its number is not ours to
-		 * close here, it may be reused since. */
+		/* Inherited: it lists the parent's fds. Its fd is close-on-exec,
+		 * so a child's pass (or exec) closes it; its number is not ours
+		 * to close here, it may be reused since: the DIR is left. */
 		snap.pid = me;
-		snap.dirfd = -1;
+		snap.dir = NULL;
 	}
-	if (snap.dirfd < 0) {
+	if (!snap.dir) {
 		int d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (d < 0)
-			return;
-		int h = fd_move_high(d);
-		if (h < 0) {
-			close(d);
+		int h = d < 0 ? -1 : fd_move_high(d);
+		if (h < 0 || !(snap.dir = fdopendir(h))) {
+			close(h < 0 ? d : h);
 			return;
 		}
-		snap.dirfd = h;
-	} else if (lseek(snap.dirfd, 0, SEEK_SET) < 0) {
-		return;
+	} else {
+		rewinddir(snap.dir);
 	}
-	char buf[4096];
 	int max = -1;
-	for (;;) {
-		long n = syscall(SYS_getdents64, snap.dirfd, buf, sizeof buf);
-		if (n < 0)
-			return;
-		if (n == 0)
-			break;
-		for (long o = 0; o < n;) {
-			const struct fd_dirent *de = (const void *)(buf + o);
-			o += de->reclen;
-			if (isdigit((unsigned char)de->name[0])) {
-				int fd = atoi(de->name);
-				if (fd > max)
-					max = fd;
-			}
-		}
-	}
+	for (struct dirent *de; (de = readdir(snap.dir));)
+		if (isdigit((unsigned char)de->d_name[0]) && atoi(de->d_name) > max)
+			max = atoi(de->d_name);
 	snap.max = max;
 	snap.valid = max >= 0;
 }

@@ -215,12 +215,23 @@ print("ok")' out.json
 @test "bench: --time compares commands with one clock; --raw joins two with a socketpair" {
 	run --separate-stderr ipcsh --bench --time --reps 3 --warmup 1 -- t1 true ::: t2 sh -c 'exit 0'
 	assert_success
-	assert_line "label,runs,median_ms,min_ms,max_ms,cpu_ms,maxrss_kib,status"
-	assert_line --regexp '^t1,3,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,[0-9]+,0$'
+	assert_line "label,runs,median_ms,min_ms,max_ms,cpu_ms,maxrss_kib,status,runs_ms"
+	assert_line --regexp '^t1,3,[0-9.]+,[0-9.]+,[0-9.]+,[0-9.]+,[0-9]+,0,[0-9.]+ [0-9.]+ [0-9.]+$'
 	assert_line --regexp '^t2,3,'
+	# every run in repetition order; every second repetition in the reverse
+	# order of the rows (each run appends its row's label to a file; one
+	# warm-up round, then four)
+	local f=$BATS_TEST_TMPDIR/order
+	run --separate-stderr ipcsh --bench --time --reps 4 --warmup 1 -- \
+		a sh -c "echo a >>$f" ::: b sh -c "echo b >>$f" ::: c sh -c "echo c >>$f"
+	assert_success
+	assert_equal "$(tr -d '\n' <"$f")" "abccbaabccbaabc"
+	local row
+	row=$(grep '^b,' <<<"$output")
+	assert_equal "$(cut -d, -f9 <<<"$row" | wc -w)" 4
 	run --separate-stderr ipcsh --bench --time --reps 2 -- bad false
 	assert_failure 1
-	assert_line --regexp '^bad,0,.*,1$'
+	assert_line --regexp '^bad,0,.*,1,$'
 	run --separate-stderr bash -c '"$IPCSH" --bench --raw sock seq 1 50000 "|" cksum'
 	assert_success
 	assert_output "$(seq 1 50000 | cksum)"
@@ -295,7 +306,7 @@ print("ok")' out.json
 	run --separate-stderr env BENCH_IPCSH="$IPCSH" BENCH_IPCSHD="$IPCSHD" BENCH_OUT="$BATS_TEST_TMPDIR/out" \
 		BENCH_BYTES=4M BENCH_REPS=1 BENCH_LAUNCH_REPS=6 BENCH_SKIP="1 5 6" TMPDIR="$BATS_TEST_TMPDIR" \
 		BENCH_RING_BYTES=16M BENCH_RING_SMALL=1M BENCH_PIPEPAIR="$IPCSH_BUILD/bench/pipepair" \
-		BENCH_RTT_ROUNDS=2000 BENCH_RTT_BATCHES=2 \
+		BENCH_RTT_ROUNDS=2000 BENCH_RTT_BATCHES=2 BENCH_GRAPH_REPS=3 \
 		bash "$BATS_TEST_DIRNAME/../bench/run.sh"
 	assert_success
 	assert_line --regexp '^- machine: .+, [0-9]+ cores, Linux '
@@ -311,8 +322,8 @@ print("ok")' out.json
 	assert_line --regexp '^\| raw C pair over a 1 MiB pipe, 64-byte writes \| [0-9.]+ \| ring / pipe [0-9.]+ \|'
 	assert_line --regexp '^\| ring-aware producer, relayed consumer .* vs relayed shm [0-9.]+ \|'
 	# graphs (issue 17): process substitution against bash's
-	assert_line --regexp '^\| out \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| pipe >= 1.0x bash: (ok|MISSED) \|$'
-	assert_line --regexp '^\| in \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| pipe >= 1.0x bash: (ok|MISSED) \|$'
+	assert_line --regexp '^\| out \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+\.\.[0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| pipe >= 1.0x bash: (ok|MISSED) \|$'
+	assert_line --regexp '^\| in \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+\.\.[0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| pipe >= 1.0x bash: (ok|MISSED) \|$'
 	assert_line --regexp '^Launch of `cat <\(true\) <\(true\)`: bash [0-9.]+ ms, ipcsh [0-9.]+ ms, ipcsh/bash [0-9.]+ '
 	# Round trips: each batch beside the cache-line floor of the same two vCPUs.
 	assert_line --regexp '^\| 2 \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| -?[0-9.]+ \|$'

@@ -202,6 +202,24 @@ assignment'
 		[ "$before" = "$after" ] && echo same || echo "$before / $after"'
 	assert_output $'29\nsame'
 	no_ipc_left
+	# a for or case that is not the first stage labels its substitutions
+	# as --plan does: by its own node (2.<1), not as a pipeline of its own
+	run --separate-stderr ipcsh -x -c 'echo x | for i in <(echo a); do cat "$i"; done
+		echo x | cat | case <(echo b) in /dev/*) :;; esac'
+	assert_success
+	assert_output a
+	assert_equal "$(grep -o '^+ [0-9.<]* <' <<<"$stderr")" $'+ 2.<1 <\n+ 3.<1 <'
+	run ipcsh --plan -c 'echo x | for i in <(echo a); do cat "$i"; done'
+	assert_line '  node 2.<1: echo a'
+	# their statuses reach the job's IPCSH_GRAPHSTATUS and pipefail from
+	# the stage's forked child, in plan order; a case whose body ends in an
+	# external command still waits for them (it is not exec'd in place)
+	run ipcsh -c 'echo x | for i in <(exit 3) <(true); do :; done; echo "$? $IPCSH_GRAPHSTATUS"
+		set -o pipefail
+		echo x | case <(exit 4) in *) cat >/dev/null;; esac | true; echo "$? $IPCSH_GRAPHSTATUS"
+		echo x | for i in <(exit 3); do :; done > >(exit 5) | cat; echo "$? $IPCSH_GRAPHSTATUS"'
+	assert_success
+	assert_output $'0 1=0 2=0 2.<1=3 2.<2=0\n4 1=0 2=4 2.<1=4 3=0\n5 1=0 2=3 2.<1=3 2.>1=5 3=0'
 }
 
 @test "the job waits for its substitutions, and IPCSH_GRAPHSTATUS lists every node" {

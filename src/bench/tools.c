@@ -3,8 +3,12 @@
  *
  *   ipcsh --bench --time [--reps N] [--warmup N] -- LABEL ARGV... [::: LABEL ARGV...]...
  *       runs each command (stdin and stdout on /dev/null) N times,
- *       interleaved, and prints csv: label, runs, median/min/max wall ms,
- *       median CPU ms (user+sys, children included), peak RSS KiB, status
+ *       interleaved (every second repetition in the reverse order, so
+ *       that no row always follows the same one), and prints csv: label,
+ *       runs, median/min/max wall ms, median CPU ms (user+sys, children
+ *       included), peak RSS KiB, status, and every run's wall ms in
+ *       repetition order (space-separated: runs of one repetition ran
+ *       back to back, so their ratios pair them)
  *   ipcsh --bench --raw pipe|sock ARGV1... '|' ARGV2...
  *       the baseline without any shell: ARGV1's stdout joined to ARGV2's
  *       stdin by one pipe or socketpair; exits with ARGV2's status (or
@@ -124,12 +128,16 @@ static size_t time_parse(char **argv, int argc, struct timed **out, unsigned rep
 
 static void time_print(struct timed *t, size_t n)
 {
-	printf("label,runs,median_ms,min_ms,max_ms,cpu_ms,maxrss_kib,status\n");
+	printf("label,runs,median_ms,min_ms,max_ms,cpu_ms,maxrss_kib,status,runs_ms\n");
 	for (size_t i = 0; i < n; i++) {
+		struct strbuf runs = {0};
+		for (unsigned k = 0; k < t[i].n; k++) /* before stat_median sorts them */
+			sb_addf(&runs, "%s%.3f", k ? " " : "", t[i].wall[k]);
 		double lo = stat_min(t[i].wall, t[i].n), hi = stat_max(t[i].wall, t[i].n);
 		double med = stat_median(t[i].wall, t[i].n), cpu = stat_median(t[i].cpu, t[i].n);
-		printf("%s,%u,%.3f,%.3f,%.3f,%.3f,%ld,%d\n", t[i].label, t[i].n, med, lo, hi, cpu,
-		       t[i].rss_kb, t[i].status);
+		printf("%s,%u,%.3f,%.3f,%.3f,%.3f,%ld,%d,%s\n", t[i].label, t[i].n, med, lo, hi, cpu,
+		       t[i].rss_kb, t[i].status, runs.buf ? runs.buf : "");
+		sb_free(&runs);
 	}
 	fflush(stdout);
 }
@@ -154,7 +162,7 @@ int bench_time(int argc, char **argv)
 	}
 	for (uint64_t r = 0; r < warm + reps; r++)
 		for (size_t k = 0; k < n; k++)
-			time_once(&t[k], null_fd, r >= warm);
+			time_once(&t[r % 2 ? n - 1 - k : k], null_fd, r >= warm);
 	close(null_fd);
 	time_print(t, n);
 	int rc = 0;

@@ -243,6 +243,13 @@ static bool case_has_procsub(const struct ast_case *cs)
 	return false;
 }
 
+bool compound_hosts_procsub(const struct ast_cmd *c)
+{
+	if (c->kind == CMD_FOR)
+		return c->u.for_->has_in && words_have_procsub(c->u.for_->words, c->u.for_->nwords);
+	return c->kind == CMD_CASE && case_has_procsub(c->u.case_);
+}
+
 /* As bash, the substitutions of the word and of the patterns tried live
  * until the case command ends. */
 static struct xs exec_case(const struct ast_cmd *c, unsigned flags)
@@ -250,6 +257,8 @@ static struct xs exec_case(const struct ast_cmd *c, unsigned flags)
 	const struct ast_case *cs = c->u.case_;
 	struct arena a = {0};
 	struct words_graph *g = case_has_procsub(cs) ? words_graph_open(c) : NULL;
+	if (g) /* the body's last command comes back: the substitutions are waited for */
+		flags = not_last(flags);
 	bool failed = false;
 	char *word = expand_word_single(&a, cs->word);
 	int i = word ? case_match(&a, cs, 0, word, &failed) : -1;

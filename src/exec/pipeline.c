@@ -440,6 +440,18 @@ static int edges_prepare(struct run *r)
 			return -1;
 		}
 	}
+	/* A for or case stage hosting substitutions in its own words runs
+	 * them in its forked child: their statuses come back here. */
+	for (size_t i = 0; r->n > 1 && !r->child_words && i < r->n; i++)
+		if (r->st[i].kind == SK_COMPOUND && r->st[i].preset < 0 && compound_hosts_procsub(r->st[i].ast)) {
+			void *m = mmap(NULL, r->n * CHILD_WORDS_LEN, PROT_READ | PROT_WRITE,
+				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+			if (m == MAP_FAILED) {
+				msg_errno("cannot map the statuses of a stage's substitutions");
+				return -1;
+			}
+			r->child_words = m;
+		}
 	if (r->n > 1)
 		r->ed[0].direct_in = r->st[0].in_shell;
 	for (size_t i = 0; i + 1 < r->n; i++) {
@@ -792,6 +804,9 @@ static bool fork_stage(struct run *r, struct rstage *s, int idx, int fail_status
 	if (fdacts_apply(&s->fa) < 0)
 		child_exit(1);
 	procsub_child_keep(r, idx);
+	sh.stage_cmd = s->ast;
+	sh.stage_node = s->node;
+	sh.stage_words = r->child_words ? r->child_words + (size_t)idx * CHILD_WORDS_LEN : NULL;
 	return true;
 }
 
@@ -1579,6 +1594,8 @@ static int here_finish(struct run *r, int status)
 	if (job_state(r->job) == JOB_STOPPED)
 		return status;
 	status = finish(r);
+	if (sh.stage_words && r->st[0].ast == sh.stage_cmd) /* a for or case stage's words */
+		procsub_child_words(r, sh.stage_words, CHILD_WORDS_LEN);
 	if (sh.interactive && stage_killed_by(r->job, SIGINT))
 		fputc('\n', stderr); /* ^C ended the substitutions, and with them the stage */
 	job_remove(r->job);
@@ -1769,6 +1786,8 @@ done:
 	procsub_abandon(&r);
 	if (r.stats)
 		munmap(r.stats, (r.n - 1) * sizeof *r.stats);
+	if (r.child_words)
+		munmap(r.child_words, r.n * CHILD_WORDS_LEN);
 	arena_free(&r.a);
 	return x;
 }
@@ -1792,7 +1811,8 @@ struct words_graph *words_graph_open(const struct ast_cmd *c)
 	struct words_graph *g = xcalloc(1, sizeof *g);
 	g->p = (struct ast_pipeline){.nstages = 1, .stages = (struct ast_cmd *)c,
 				     .text = c->text ? c->text : (char *)"", .line = c->line};
-	g->r = (struct run){.p = &g->p, .n = 1, .st = &g->st, .fg = true, .t0 = now_ns()};
+	g->r = (struct run){.p = &g->p, .n = 1, .st = &g->st, .fg = true, .t0 = now_ns(),
+			    .label_base = c == sh.stage_cmd ? sh.stage_node : 0};
 	g->st = (struct rstage){.ast = c, .in_fd = -1, .out_fd = -1, .preset = -1};
 	procsub_open(&g->r, &g->scope);
 	g->open = true;

@@ -82,9 +82,9 @@ static const char *node_label(const struct run *r, int node, char *buf, size_t l
 {
 	if (node < (int)r->n) {
 		if (len >= 24)
-			fmt_long(buf, node + 1);
+			fmt_long(buf, node + 1 + r->label_base);
 		else
-			snprintf(buf, len, "%d", node + 1);
+			snprintf(buf, len, "%d", node + 1 + r->label_base);
 		return buf;
 	}
 	return r->subs[node - (int)r->n]->label;
@@ -348,9 +348,36 @@ static void graph_walk(const struct run *r, int node, int here, struct strbuf *s
 	sb_addf(sb, "%s%s=%d", sb->len ? " " : "", node_label(r, node, buf, sizeof buf), st);
 	if (st > 0)
 		*rightmost = st;
+	const char *cw = node < (int)r->n && r->child_words ? r->child_words + (size_t)node * CHILD_WORDS_LEN : "";
+	if (*cw) {
+		/* a forked for or case stage's own substitutions, in its order */
+		sb_addf(sb, " %.*s", (int)strnlen(cw, CHILD_WORDS_LEN), cw);
+		for (const char *w = cw; (w = strchr(w, '=')) != NULL; w++)
+			if (atoi(w + 1) > 0)
+				*rightmost = atoi(w + 1);
+	}
 	for (size_t i = 0; i < r->nsubs; i++)
 		if (r->subs[i]->host == node)
 			graph_walk(r, r->subs[i]->st.node, here, sb, rightmost);
+}
+
+void procsub_child_words(const struct run *r, char *buf, size_t len)
+{
+	struct strbuf sb = {0};
+	int rightmost = 0;
+	sb_add(&sb, "", 0);
+	for (size_t i = 0; i < r->nsubs; i++)
+		if (r->subs[i]->host == 0)
+			graph_walk(r, r->subs[i]->st.node, -1, &sb, &rightmost);
+	/* whole words only: a graph too large for the page is cut short */
+	size_t n = sb.len;
+	while (n >= len) {
+		const char *sp = memrchr(sb.buf, ' ', n - 1);
+		n = sp ? (size_t)(sp - sb.buf) : 0;
+	}
+	memcpy(buf, sb.buf, n);
+	buf[n] = '\0';
+	sb_free(&sb);
 }
 
 static bool status_kept;

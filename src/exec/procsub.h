@@ -56,6 +56,9 @@ int procsub_status(struct run *r, bool pipefail, int status);
  * (words_graph_close): the next procsub_status, that command's own lone
  * stage, leaves it. */
 void procsub_status_keep(void);
+/* In the forked child of a for or case stage: the substitutions of r (its
+ * own words) as IPCSH_GRAPHSTATUS words into buf[len], for the parent. */
+void procsub_child_words(const struct run *r, char *buf, size_t len);
 /* Append one -x line per substitution (PS4 given). */
 void procsub_trace(const struct run *r, const char *ps4, struct strbuf *sb);
 /* The pipeline is over: release what is left, finish edges no job kept,

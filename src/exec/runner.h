@@ -82,6 +82,8 @@ struct redge {
 
 struct psub;
 
+#define CHILD_WORDS_LEN 1024
+
 struct run {
 	struct arena a;
 	const struct ast_pipeline *p;
@@ -97,6 +99,11 @@ struct run {
 	struct psub **subs;           /* process substitutions (procsub.c), node n + k */
 	size_t nsubs, capsubs;
 	bool graph_failed;            /* a substitution's edge could not be prepared */
+	int label_base;               /* node k is labelled k + 1 + label_base (a for
+				       * or case stage's own words, words_graph_open) */
+	char *child_words;            /* MAP_SHARED, n * CHILD_WORDS_LEN: what a forked
+				       * for or case stage's own substitutions
+				       * ended with, as IPCSH_GRAPHSTATUS words */
 	bool near;                    /* its one forked process starts on ipcsh's CPU
 				       * (pipeline.c, near_begin) */
 	/* Last, and not zeroed by pipeline_run (128 bytes of a struct made

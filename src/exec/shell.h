@@ -50,6 +50,13 @@ struct shell {
 	/* traps: command text per signal; index 0 is EXIT */
 	char *traps[NSIG];
 	bool in_subshell;      /* a forked child running shell code */
+	/* In a forked child of a pipeline's compound stage: that command and
+	 * its node, so that a `for` or `case` hosting substitutions labels
+	 * them as --plan does (2.<1), not as a pipeline of its own. */
+	const struct ast_cmd *stage_cmd;
+	int stage_node;
+	char *stage_words;     /* where its substitutions' statuses go for the
+				* parent's IPCSH_GRAPHSTATUS (run.child_words) */
 	struct strbuf *stage_out; /* echo and printf write here, not to fd 1:
 				   * a pipeline's first stage that ipcsh runs
 				   * itself (pipeline.c, first_in_shell) */

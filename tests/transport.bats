@@ -406,6 +406,27 @@ wait_for() {
 	[[ $stderr =~ \|\[tcp:buf=[^]]*,nodelay,port=[0-9]+\] ]] || fail "$stderr"
 }
 
+@test "socket pairs ask for a 1 MiB send buffer by default, as much as wmem_max and rmem_max allow" {
+	# kib N: N bytes as -x writes them (1M, or a whole number of K)
+	kib() { if [ "$1" -eq 1048576 ]; then echo 1M; else echo "$(($1 / 1024))K"; fi; }
+	local w r
+	w=$(cat /proc/sys/net/core/wmem_max) r=$(cat /proc/sys/net/core/rmem_max)
+	w=$((w < 1048576 ? w : 1048576)) r=$((r < 1048576 ? r : 1048576))
+	((w % 1024 == 0 && r % 1024 == 0)) || skip "wmem_max or rmem_max is not a whole number of KiB"
+	local snd=$(kib "$w") sock
+	[ "$w" -eq "$r" ] && sock=$snd || sock="$snd/$(kib "$r")"
+	run --separate-stderr "$IPCSH" -x -c 'seq 3 |[sock] cat |[dgram] cat |[seqpacket] cat'
+	assert_success
+	assert_output $'1\n2\n3'
+	[[ $stderr == *"|[sock:buf=$sock]"* ]] || fail "$stderr"
+	[[ $stderr == *"|[dgram:msgsize=64K,buf=$snd]"* ]] || fail "$stderr"
+	[[ $stderr == *"|[seqpacket:msgsize=64K,buf=$snd]"* ]] || fail "$stderr"
+	# buf= still sets it
+	run --separate-stderr "$IPCSH" -x -c 'true |[sock:buf=64K] cat |[dgram:buf=128K] cat'
+	[[ $stderr == *"|[sock:buf=64K]"* ]] || fail "$stderr"
+	[[ $stderr == *"|[dgram:msgsize=64K,buf=128K]"* ]] || fail "$stderr"
+}
+
 @test "System V limits the system cannot meet: the edge, the transport and the limit, nothing runs" {
 	run --separate-stderr "$IPCSH" -c 'touch ran |[msg:msgsize=1M] cat'
 	assert_failure 1

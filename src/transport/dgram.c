@@ -89,7 +89,12 @@ static int dgram_prepare_type(struct edge *e, int type, struct errbuf *err)
 	}
 	fault_point("dgram-pair");
 	uint64_t msgsize = (e->spec.set & EOPT_MSGSIZE) ? e->spec.msgsize : DGRAM_DEFAULT_MSGSIZE;
-	if ((e->spec.set & EOPT_BUF) && dgram_buf(p->sv[0], e->spec.buf) < 0) {
+	if (!(e->spec.set & EOPT_BUF)) {
+		int v = SOCK_DEFAULT_BUF;
+		if (setsockopt(p->sv[0], SOL_SOCKET, SO_SNDBUF, &v, sizeof v) < 0) {
+			/* the system's default stays */
+		}
+	} else if (dgram_buf(p->sv[0], e->spec.buf) < 0) {
 		errbuf_set(err, "%s: cannot set buf=%llu: %s", label, (unsigned long long)e->spec.buf,
 			   strerror(errno));
 		goto fail;

@@ -35,6 +35,13 @@ void guard_forget(int kind, const char *name);
  * mmap-file, dgram-pair, tcp-connect. */
 void fault_point(const char *point);
 
+/* Without buf=, the send buffer ipcsh asks for a socket pair's sender
+ * (sock, dgram, seqpacket): the 1 MiB of its pipes and rings, so that the
+ * writer is not woken for every 100 KiB. Asked with SO_SNDBUF (and
+ * SO_RCVBUF for sock), never forced: /proc/sys/net/core/wmem_max and
+ * rmem_max cap it, and -x shows what was granted. */
+#define SOCK_DEFAULT_BUF (1u << 20)
+
 /* A random lowercase hex string of 2*nbytes digits into buf (size > 2*nbytes). */
 void random_hex(char *buf, size_t nbytes);
 

@@ -81,6 +81,11 @@ static int sock_prepare(struct edge *e, struct errbuf *err)
 		snd = sock_set_buf(sv[0], SO_SNDBUF, SO_SNDBUFFORCE, e->spec.buf);
 		rcv = sock_set_buf(sv[1], SO_RCVBUF, SO_RCVBUFFORCE, e->spec.buf);
 	} else {
+		int v = SOCK_DEFAULT_BUF;
+		if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &v, sizeof v) < 0 ||
+		    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &v, sizeof v) < 0) {
+			/* the system's default stays */
+		}
 		socklen_t l = sizeof snd;
 		if (getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &snd, &l) < 0)
 			snd = -1;

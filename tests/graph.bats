@@ -170,11 +170,11 @@ assignment'
 	# waited for, in IPCSH_GRAPHSTATUS, in pipefail
 	run ipcsh -c 'for f in <(exit 3) <(true); do :; done; echo "$? $IPCSH_GRAPHSTATUS"
 		case <(exit 4) in *) false;; esac; echo "$? $IPCSH_GRAPHSTATUS"
-		for f in <(echo x); do :; done > >(exit 5); echo "$? $IPCSH_GRAPHSTATUS"
+		for f in <(true); do :; done > >(exit 5); echo "$? $IPCSH_GRAPHSTATUS"
 		set -o pipefail
 		for f in <(exit 3) <(true); do :; done; echo "$? $IPCSH_GRAPHSTATUS"'
 	assert_success
-	assert_output $'0 1=0 1.<1=3 1.<2=0\n1 1=1 1.<1=4\n0 1=0 1.>1=5\n3 1=0 1.<1=3 1.<2=0'
+	assert_output $'0 1=0 1.<1=3 1.<2=0\n1 1=1 1.<1=4\n0 1=0 1.<1=0 1.>2=5\n3 1=0 1.<1=3 1.<2=0'
 	# the consumer of a >( ) in a for list has finished when the for has
 	run ipcsh -c 'for f in >(sleep 0.2; cat >late); do echo data >"$f"; done; cat late'
 	assert_output data
@@ -219,7 +219,21 @@ assignment'
 		echo x | case <(exit 4) in *) cat >/dev/null;; esac | true; echo "$? $IPCSH_GRAPHSTATUS"
 		echo x | for i in <(exit 3); do :; done > >(exit 5) | cat; echo "$? $IPCSH_GRAPHSTATUS"'
 	assert_success
-	assert_output $'0 1=0 2=0 2.<1=3 2.<2=0\n4 1=0 2=4 2.<1=4 3=0\n5 1=0 2=3 2.<1=3 2.>1=5 3=0'
+	assert_output $'0 1=0 2=0 2.<1=3 2.<2=0\n4 1=0 2=4 2.<1=4 3=0\n5 1=0 2=3 2.<1=3 2.>2=5 3=0'
+	# with substitutions in its redirections too: its words' first, then
+	# the redirections', by ipcsh at run time as by --plan (a lone one
+	# run in ipcsh itself, and a stage)
+	run ipcsh -c 'for f in <(exit 3); do cat; done < <(exit 4); echo "$? $IPCSH_GRAPHSTATUS"
+		echo x | for f in <(exit 3); do cat; done < <(exit 4) | cat; echo "$? $IPCSH_GRAPHSTATUS"
+		while read l; do :; done < <(exit 2); echo "$? $IPCSH_GRAPHSTATUS"'
+	assert_success
+	assert_output $'0 1=0 1.<1=3 1.<2=4\n0 1=0 2=0 2.<1=3 2.<2=4 3=0\n0 1=0 1.<1=2'
+	run ipcsh --plan -c 'echo x | for f in <(exit 3); do cat; done < <(exit 4) | cat
+		while read l; do :; done < <(echo a)'
+	assert_success
+	assert_line '  node 2.<1: exit 3'
+	assert_line '  node 2.<2: exit 4'
+	assert_line '  node 1.<1: echo a'
 }
 
 @test "the job waits for its substitutions, and IPCSH_GRAPHSTATUS lists every node" {

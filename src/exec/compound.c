@@ -243,6 +243,21 @@ static bool case_has_procsub(const struct ast_case *cs)
 	return false;
 }
 
+int compound_word_procsubs(const struct ast_cmd *c)
+{
+	int n = 0;
+	if (c->kind == CMD_FOR && c->u.for_->has_in) {
+		for (size_t i = 0; i < c->u.for_->nwords; i++)
+			n += word_procsubs(c->u.for_->words[i]);
+	} else if (c->kind == CMD_CASE) {
+		n += word_procsubs(c->u.case_->word);
+		for (size_t i = 0; i < c->u.case_->nitems; i++)
+			for (size_t j = 0; j < c->u.case_->items[i].npats; j++)
+				n += word_procsubs(c->u.case_->items[i].pats[j]);
+	}
+	return n;
+}
+
 bool compound_hosts_procsub(const struct ast_cmd *c)
 {
 	if (c->kind == CMD_FOR)

@@ -524,6 +524,17 @@ bool word_has_procsub(const struct word *w)
 	return w && parts_have_procsub(w->head);
 }
 
+int word_procsubs(const struct word *w)
+{
+	int n = 0;
+	for (const struct word_part *p = w ? w->head : NULL; p; p = p->next)
+		if (p->kind == WORD_PROCSUB)
+			n++;
+		else if (p->kind == WORD_PARAM)
+			n += word_procsubs(p->u.param.arg) + word_procsubs(p->u.param.arg2);
+	return n;
+}
+
 /* <(…) >(…): the path that stands for the substitution, never split. */
 static int pass_procsub(struct xctx *x, const struct word_part *p, struct xbuf *b)
 {

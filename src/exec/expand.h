@@ -35,6 +35,10 @@ extern char *(*expand_procsub)(struct arena *a, const struct word_part *p);
 
 /* Whether expanding w meets a process substitution (NULL: no). */
 bool word_has_procsub(const struct word *w);
+/* How many substitutions a word starts at most, in the order --plan numbers
+ * them (not inside double quotes, where they are text; those of a ${x:-…}
+ * value counted). */
+int word_procsubs(const struct word *w);
 
 /* A command argument: all passes, zero or more fields appended to out.
  * Returns 0, or -1 after printing a message. */

@@ -451,6 +451,7 @@ static int edges_prepare(struct run *r)
 				return -1;
 			}
 			r->child_words = m;
+			r->child_words_shared = true;
 		}
 	if (r->n > 1)
 		r->ed[0].direct_in = r->st[0].in_shell;
@@ -1304,7 +1305,24 @@ static struct xs run_lone_here(struct run *r, struct rstage *s0, unsigned flags)
 		}
 	}
 	s0->fg_here = true;
+	/* A for or case run here with substitutions of its own in its
+	 * redirections too: its words' substitutions (a graph of their own,
+	 * words_graph_open) come back as words for this run's
+	 * IPCSH_GRAPHSTATUS, as from a forked stage. */
+	const struct ast_cmd *save_cmd = sh.stage_cmd;
+	char *save_words = sh.stage_words;
+	int save_node = sh.stage_node;
+	if (r->nsubs && s0->kind == SK_COMPOUND && compound_hosts_procsub(s0->ast)) {
+		r->child_words = arena_alloc(&r->a, CHILD_WORDS_LEN);
+		r->child_words[0] = '\0';
+		sh.stage_cmd = s0->ast;
+		sh.stage_node = 0;
+		sh.stage_words = r->child_words;
+	}
 	struct xs x = run_here(s0, flags);
+	sh.stage_cmd = save_cmd;
+	sh.stage_words = save_words;
+	sh.stage_node = save_node;
 	for (size_t i = s0->assigns.n; !special && i-- > 0;)
 		builtin_unassign(&saved[i]);
 	flush_stdout();
@@ -1786,7 +1804,7 @@ done:
 	procsub_abandon(&r);
 	if (r.stats)
 		munmap(r.stats, (r.n - 1) * sizeof *r.stats);
-	if (r.child_words)
+	if (r.child_words && r.child_words_shared)
 		munmap(r.child_words, r.n * CHILD_WORDS_LEN);
 	arena_free(&r.a);
 	return x;
@@ -1812,7 +1830,7 @@ struct words_graph *words_graph_open(const struct ast_cmd *c)
 	g->p = (struct ast_pipeline){.nstages = 1, .stages = (struct ast_cmd *)c,
 				     .text = c->text ? c->text : (char *)"", .line = c->line};
 	g->r = (struct run){.p = &g->p, .n = 1, .st = &g->st, .fg = true, .t0 = now_ns(),
-			    .label_base = c == sh.stage_cmd ? sh.stage_node : 0};
+			    .label_base = c == sh.stage_cmd ? sh.stage_node : 0, .words_host = true};
 	g->st = (struct rstage){.ast = c, .in_fd = -1, .out_fd = -1, .preset = -1};
 	procsub_open(&g->r, &g->scope);
 	g->open = true;

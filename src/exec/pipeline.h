@@ -27,8 +27,10 @@ pid_t shell_fork(pid_t pgid, bool foreground, bool near);
  * ends (waits for them; returns the status, with pipefail a failed
  * substitution's). Close also after an expansion error. */
 struct words_graph;
-/* Whether c is a for or case whose own words hold a substitution (compound.c). */
+/* Whether c is a for or case whose own words hold a substitution, and how
+ * many its words hold, as --plan counts them (compound.c). */
 bool compound_hosts_procsub(const struct ast_cmd *c);
+int compound_word_procsubs(const struct ast_cmd *c);
 struct words_graph *words_graph_open(const struct ast_cmd *c);
 int words_graph_start(struct words_graph *g);
 int words_graph_close(struct words_graph *g, int status);

@@ -189,6 +189,10 @@ static void graph_stage(struct graph *g, const struct ast_pipeline *p, size_t i)
 			for (size_t w = 0; w < c->u.case_->items[it].npats; w++)
 				graph_word_subs(g, 0, c->u.case_->items[it].pats[w], &k);
 	}
+	/* a compound command's redirections, numbered after its words' */
+	for (const struct ast_redir *r = c->kind == CMD_SIMPLE ? NULL : c->redirs; r; r = r->next)
+		if (r->word && r->op != REDIR_HEREDOC && r->op != REDIR_CLOSE)
+			graph_raw_subs(g, 0, r->word, &k);
 }
 
 /* A substitution's edge as planned: a bare <( ) is a plain pipe. */

@@ -20,6 +20,7 @@
  * the job (same process group, waited for, in `jobs -l`, in pipefail).
  */
 #include "procsub.h"
+#include "pipeline.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -174,6 +175,11 @@ static struct psub *psub_new(struct run *r, const struct word_part *p)
 	int host = cur->host, k = 1;
 	for (size_t i = 0; i < r->nsubs; i++)
 		k += r->subs[i]->host == host;
+	/* A for or case stage's redirections: numbered after the
+	 * substitutions of its words, which its own graph starts later
+	 * (words_graph_open), as --plan numbers them. */
+	if (!r->words_host && host < (int)r->n)
+		k += compound_word_procsubs(r->st[host].ast);
 	char hl[32];
 	if (snprintf(ps->label, sizeof ps->label, "%.24s.%c%d", node_label(r, host, hl, sizeof hl),
 		     p->u.procsub.out ? '>' : '<', k) >= (int)sizeof ps->label) {

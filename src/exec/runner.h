@@ -101,9 +101,14 @@ struct run {
 	bool graph_failed;            /* a substitution's edge could not be prepared */
 	int label_base;               /* node k is labelled k + 1 + label_base (a for
 				       * or case stage's own words, words_graph_open) */
-	char *child_words;            /* MAP_SHARED, n * CHILD_WORDS_LEN: what a forked
-				       * for or case stage's own substitutions
-				       * ended with, as IPCSH_GRAPHSTATUS words */
+	char *child_words;            /* n * CHILD_WORDS_LEN: what a for or case
+				       * stage's own substitutions ended with, as
+				       * IPCSH_GRAPHSTATUS words (MAP_SHARED when
+				       * the stages are forked: child_words_shared) */
+	bool child_words_shared;
+	bool words_host;              /* a for or case command's own words
+				       * (words_graph_open): its substitutions
+				       * are numbered from 1 */
 	bool near;                    /* its one forked process starts on ipcsh's CPU
 				       * (pipeline.c, near_begin) */
 	/* Last, and not zeroed by pipeline_run (128 bytes of a struct made

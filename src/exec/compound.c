@@ -258,13 +258,6 @@ int compound_word_procsubs(const struct ast_cmd *c)
 	return n;
 }
 
-bool compound_hosts_procsub(const struct ast_cmd *c)
-{
-	if (c->kind == CMD_FOR)
-		return c->u.for_->has_in && words_have_procsub(c->u.for_->words, c->u.for_->nwords);
-	return c->kind == CMD_CASE && case_has_procsub(c->u.case_);
-}
-
 /* As bash, the substitutions of the word and of the patterns tried live
  * until the case command ends. */
 static struct xs exec_case(const struct ast_cmd *c, unsigned flags)

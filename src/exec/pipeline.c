@@ -443,7 +443,7 @@ static int edges_prepare(struct run *r)
 	/* A for or case stage hosting substitutions in its own words runs
 	 * them in its forked child: their statuses come back here. */
 	for (size_t i = 0; r->n > 1 && !r->child_words && i < r->n; i++)
-		if (r->st[i].kind == SK_COMPOUND && r->st[i].preset < 0 && compound_hosts_procsub(r->st[i].ast)) {
+		if (r->st[i].kind == SK_COMPOUND && r->st[i].preset < 0 && compound_word_procsubs(r->st[i].ast) > 0) {
 			void *m = mmap(NULL, r->n * CHILD_WORDS_LEN, PROT_READ | PROT_WRITE,
 				       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 			if (m == MAP_FAILED) {
@@ -1312,7 +1312,7 @@ static struct xs run_lone_here(struct run *r, struct rstage *s0, unsigned flags)
 	const struct ast_cmd *save_cmd = sh.stage_cmd;
 	char *save_words = sh.stage_words;
 	int save_node = sh.stage_node;
-	if (r->nsubs && s0->kind == SK_COMPOUND && compound_hosts_procsub(s0->ast)) {
+	if (r->nsubs && s0->kind == SK_COMPOUND && compound_word_procsubs(s0->ast) > 0) {
 		r->child_words = arena_alloc(&r->a, CHILD_WORDS_LEN);
 		r->child_words[0] = '\0';
 		sh.stage_cmd = s0->ast;

@@ -27,9 +27,8 @@ pid_t shell_fork(pid_t pgid, bool foreground, bool near);
  * ends (waits for them; returns the status, with pipefail a failed
  * substitution's). Close also after an expansion error. */
 struct words_graph;
-/* Whether c is a for or case whose own words hold a substitution, and how
- * many its words hold, as --plan counts them (compound.c). */
-bool compound_hosts_procsub(const struct ast_cmd *c);
+/* How many substitutions the words of c hold if it is a for or case (its
+ * own graph's, words_graph_open), as --plan counts them; else 0 (compound.c). */
 int compound_word_procsubs(const struct ast_cmd *c);
 struct words_graph *words_graph_open(const struct ast_cmd *c);
 int words_graph_start(struct words_graph *g);

@@ -150,6 +150,13 @@ static void graph_raw_subs(struct graph *g, int host, const char *raw, int *k)
 	graph_word_subs(g, host, word_parse(&g->a, raw, strlen(raw), 1, 1, 0, &err), k);
 }
 
+static void graph_redir_subs(struct graph *g, int host, const struct ast_cmd *c, int *k)
+{
+	for (const struct ast_redir *r = c->redirs; r; r = r->next)
+		if (r->word && r->op != REDIR_HEREDOC && r->op != REDIR_CLOSE)
+			graph_raw_subs(g, host, r->word, k);
+}
+
 /* In the order the executor expands them: words, assignments, redirections. */
 static void graph_cmd_subs(struct graph *g, int host, const struct ast_cmd *c)
 {
@@ -158,9 +165,7 @@ static void graph_cmd_subs(struct graph *g, int host, const struct ast_cmd *c)
 		graph_word_subs(g, host, c->words[i], &k);
 	for (size_t i = 0; i < c->nassigns; i++)
 		graph_word_subs(g, host, c->assigns[i], &k);
-	for (const struct ast_redir *r = c->redirs; r; r = r->next)
-		if (r->word && r->op != REDIR_HEREDOC && r->op != REDIR_CLOSE)
-			graph_raw_subs(g, host, r->word, &k);
+	graph_redir_subs(g, host, c, &k);
 }
 
 /* The nodes of stage i (0-based) into g, which is emptied first. */
@@ -189,10 +194,8 @@ static void graph_stage(struct graph *g, const struct ast_pipeline *p, size_t i)
 			for (size_t w = 0; w < c->u.case_->items[it].npats; w++)
 				graph_word_subs(g, 0, c->u.case_->items[it].pats[w], &k);
 	}
-	/* a compound command's redirections, numbered after its words' */
-	for (const struct ast_redir *r = c->kind == CMD_SIMPLE ? NULL : c->redirs; r; r = r->next)
-		if (r->word && r->op != REDIR_HEREDOC && r->op != REDIR_CLOSE)
-			graph_raw_subs(g, 0, r->word, &k);
+	if (c->kind != CMD_SIMPLE) /* a compound command's redirections, after its words' */
+		graph_redir_subs(g, 0, c, &k);
 }
 
 /* A substitution's edge as planned: a bare <( ) is a plain pipe. */

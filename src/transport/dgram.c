@@ -58,25 +58,6 @@ static void seqpacket_shut(struct msgchan *c)
 
 static const struct msgchan_ops dgram_chan = {dgram_send, dgram_recv};
 
-static int sock_get(int fd, int opt)
-{
-	int v = -1;
-	socklen_t l = sizeof v;
-	if (getsockopt(fd, SOL_SOCKET, opt, &v, &l) < 0)
-		return -1;
-	return v;
-}
-
-/* buf=: the sender's SO_SNDBUF (forced past wmem_max when privileged). */
-static int dgram_buf(int fd, uint64_t want)
-{
-	int v = want > (1u << 30) ? 1 << 30 : (int)want;
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &v, sizeof v) < 0 &&
-	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof v) < 0)
-		return -1;
-	return 0;
-}
-
 static int dgram_prepare_type(struct edge *e, int type, struct errbuf *err)
 {
 	char label[64];
@@ -89,17 +70,13 @@ static int dgram_prepare_type(struct edge *e, int type, struct errbuf *err)
 	}
 	fault_point("dgram-pair");
 	uint64_t msgsize = (e->spec.set & EOPT_MSGSIZE) ? e->spec.msgsize : DGRAM_DEFAULT_MSGSIZE;
-	if (!(e->spec.set & EOPT_BUF)) {
-		int v = SOCK_DEFAULT_BUF;
-		if (setsockopt(p->sv[0], SOL_SOCKET, SO_SNDBUF, &v, sizeof v) < 0) {
-			/* the system's default stays */
-		}
-	} else if (dgram_buf(p->sv[0], e->spec.buf) < 0) {
+	bool given = e->spec.set & EOPT_BUF;
+	if (sockbuf_set(p->sv[0], SO_SNDBUF, given ? e->spec.buf : SOCK_DEFAULT_BUF, given) < 0 && given) {
 		errbuf_set(err, "%s: cannot set buf=%llu: %s", label, (unsigned long long)e->spec.buf,
 			   strerror(errno));
 		goto fail;
 	}
-	int snd = sock_get(p->sv[0], SO_SNDBUF);
+	int snd = sockbuf_get(p->sv[0], SO_SNDBUF);
 	if (snd < 0) {
 		errbuf_set(err, "%s: cannot read the socket's buffer size: %s", label, strerror(errno));
 		goto fail;

@@ -42,6 +42,13 @@ void fault_point(const char *point);
  * rmem_max cap it, and -x shows what was granted. */
 #define SOCK_DEFAULT_BUF (1u << 20)
 
+/* Ask for a socket buffer (opt: SO_SNDBUF or SO_RCVBUF) of want bytes;
+ * force (buf= given): past net.core.wmem_max/rmem_max when ipcsh has
+ * CAP_NET_ADMIN (SO_*BUFFORCE), else within them. 0/-1 (errno). */
+int sockbuf_set(int fd, int opt, uint64_t want, bool force);
+/* What the kernel reports for opt (twice what it grants), or -1. */
+int sockbuf_get(int fd, int opt);
+
 /* A random lowercase hex string of 2*nbytes digits into buf (size > 2*nbytes). */
 void random_hex(char *buf, size_t nbytes);
 

@@ -41,25 +41,6 @@ struct sock_priv {
 	ino_t wino;     /* inode of the producer's end, to recognise it in /proc */
 };
 
-/* Ask for buf= on one end; SO_*BUFFORCE lifts the net.core.*mem_max cap
- * when ipcsh has CAP_NET_ADMIN. Returns the size the kernel reports. */
-static int sock_set_buf(int fd, int opt, int force, uint64_t want)
-{
-	int v = want > (uint64_t)(1 << 30) ? 1 << 30 : (int)want;
-	int got = 0;
-	socklen_t l = sizeof got;
-	if (setsockopt(fd, SOL_SOCKET, opt, &v, sizeof v) == 0 &&
-	    getsockopt(fd, SOL_SOCKET, opt, &got, &l) == 0 && got / 2 >= v)
-		return got;
-	if (setsockopt(fd, SOL_SOCKET, force, &v, sizeof v) < 0) {
-		/* No CAP_NET_ADMIN: keep what the sysctl cap allowed. */
-	}
-	l = sizeof got;
-	if (getsockopt(fd, SOL_SOCKET, opt, &got, &l) < 0)
-		return -1;
-	return got;
-}
-
 static int sock_prepare(struct edge *e, struct errbuf *err)
 {
 	char label[64];
@@ -76,23 +57,12 @@ static int sock_prepare(struct edge *e, struct errbuf *err)
 		close(sv[1]);
 		return -1;
 	}
-	int snd, rcv;
-	if (e->spec.set & EOPT_BUF) {
-		snd = sock_set_buf(sv[0], SO_SNDBUF, SO_SNDBUFFORCE, e->spec.buf);
-		rcv = sock_set_buf(sv[1], SO_RCVBUF, SO_RCVBUFFORCE, e->spec.buf);
-	} else {
-		int v = SOCK_DEFAULT_BUF;
-		if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &v, sizeof v) < 0 ||
-		    setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &v, sizeof v) < 0) {
-			/* the system's default stays */
-		}
-		socklen_t l = sizeof snd;
-		if (getsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &snd, &l) < 0)
-			snd = -1;
-		l = sizeof rcv;
-		if (getsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &rcv, &l) < 0)
-			rcv = -1;
-	}
+	bool given = e->spec.set & EOPT_BUF;
+	uint64_t want = given ? e->spec.buf : SOCK_DEFAULT_BUF;
+	/* what the kernel kept is read back and shown */
+	(void)sockbuf_set(sv[0], SO_SNDBUF, want, given);
+	(void)sockbuf_set(sv[1], SO_RCVBUF, want, given);
+	int snd = sockbuf_get(sv[0], SO_SNDBUF), rcv = sockbuf_get(sv[1], SO_RCVBUF);
 	if (snd < 0 || rcv < 0) {
 		errbuf_set(err, "%s: cannot set buf=%llu: %s", label,
 			   (unsigned long long)e->spec.buf, strerror(errno));

@@ -40,15 +40,6 @@ struct tcp_priv {
 	int holder; /* ipcsh's copy of the consumer's end, until it is reaped */
 };
 
-static void set_buf(int fd, int opt, int force, uint64_t want)
-{
-	int v = want > (1u << 30) ? 1 << 30 : (int)want;
-	if (setsockopt(fd, SOL_SOCKET, force, &v, sizeof v) < 0 &&
-	    setsockopt(fd, SOL_SOCKET, opt, &v, sizeof v) < 0) {
-		/* Reported through the size read back in tcp_actual(). */
-	}
-}
-
 static int get_int(int fd, int level, int opt)
 {
 	int v = -1;
@@ -70,7 +61,7 @@ static int tcp_listen(struct sockaddr_in *a, const struct edge *e, const char *l
 	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	socklen_t al = sizeof *a;
 	if (e->spec.set & EOPT_BUF)
-		set_buf(l, SO_RCVBUF, SO_RCVBUFFORCE, e->spec.buf);
+		(void)sockbuf_set(l, SO_RCVBUF, e->spec.buf, true); /* read back in tcp_actual() */
 	if (bind(l, (struct sockaddr *)a, sizeof *a) < 0 || listen(l, 4) < 0 ||
 	    getsockname(l, (struct sockaddr *)a, &al) < 0) {
 		if (errno == EADDRINUSE || errno == EADDRNOTAVAIL)
@@ -144,7 +135,7 @@ static int tcp_prepare(struct edge *e, struct errbuf *err)
 		goto fail;
 	}
 	if (e->spec.set & EOPT_BUF)
-		set_buf(c, SO_SNDBUF, SO_SNDBUFFORCE, e->spec.buf);
+		(void)sockbuf_set(c, SO_SNDBUF, e->spec.buf, true);
 	while (connect(c, (struct sockaddr *)&addr, sizeof addr) < 0) {
 		if (errno == EINTR)
 			continue;

@@ -298,14 +298,26 @@ $endif'
 
 @test "on exit the terminal goes back to the process group that had it" {
 	# sh without job control starts ipcsh in its own group; after ipcsh
-	# leaves, sh must be able to read the terminal again.
-	ISH_WRAPPER='"$1"; echo "after:$?"; read x; echo "got:$x"'
+	# leaves, the terminal's foreground group is sh's again (fields 5 and
+	# 8 of /proc/PID/stat: pgrp, tpgid), its modes are as before (stty -g),
+	# and sh reads from it.
+	ISH_WRAPPER='m=$(stty -g); "$1"; echo "after:$?"
+		set -- $(cat /proc/$$/stat)
+		[ "$5" = "$8" ] && echo "fg:sh" || echo "fg:$8, sh is $5"
+		[ "$(stty -g)" = "$m" ] && echo "modes:same" || { echo "modes:changed"; stty -a; }
+		read x; echo "got:$x"'
 	ish_start
 	ish_type 'exit 7'
 	ish_keys Enter
 	ish_wait '^after:7$'
+	ish_wait '^modes:'
+	run ish_screen
+	assert_line 'fg:sh'
+	assert_line 'modes:same'
+	# C-j: a newline whatever the input modes, so that only the group and
+	# the modes checked above decide whether sh reads the line
 	tmx send-keys -t ish -l 'hello'
-	ish_keys Enter
+	ish_keys C-j
 	ish_wait '^got:hello$'
 }
 

@@ -16,7 +16,9 @@
 #      an sshd started here on a free loopback port with its own temp keys:
 #      GB/s and CPU-seconds per GB of `head -c 1G /dev/zero | @127.0.0.1 cat
 #      | wc -c` against ssh's chacha20-poly1305 and aes128-gcm, each
-#      repetition's ratio, and `ipcsh -c '@host true'` against `ssh host true`
+#      repetition's ratio, and `ipcsh -c '@host true'` against `ssh host true`;
+#      and the floor, the same hops with no cipher (bench/tcprelay.c), from
+#      which the best ratio any encrypting relay can reach follows
 #   6. scripts (issue 12): the shell language's own speed, bench/scripts/*.sh
 #      under dash, bash and ipcsh (loops, function calls, case, while read,
 #      trims, loops of |[shm] and |[mq:lines] pipelines) and the shell's RSS
@@ -432,9 +434,24 @@ section_remote() {
 	else
 		echo "(no sshd could be started: ssh rows skipped)"
 	fi
+	# The floor: the same hops with no cipher (bench/tcprelay.c).
+	local fpid='' fport=''
+	if ${CC:-cc} -O2 -pthread -o "$tmp/tcprelay" bench/tcprelay.c 2>/dev/null; then
+		"$tmp/tcprelay" server "$tmp/tcprelay.port" cat </dev/null >/dev/null 2>&1 4>&- &
+		pids+=($!)
+		for ((r = 0; r < 100; r++)); do
+			fport=$(cat "$tmp/tcprelay.port" 2>/dev/null) && [ -n "$fport" ] && break
+			sleep 0.05
+		done
+		[ -z "$fport" ] || { fpid=${pids[${#pids[@]} - 1]}; labels+=(plain-relay); }
+	fi
+	[ -n "$fpid" ] || echo "(bench/tcprelay.c did not build or start: no plaintext floor)"
 	: >"$tmp/remote.runs"
 	# Interleaved: each repetition runs every row once, a warm-up first.
 	for ((r = 0; r <= REPS; r++)); do
+		if [ -n "$fpid" ]; then
+			remote_once plain-relay "$fpid" bash -c "$N | $(q "$tmp/tcprelay") client $fport | $cnt" || return
+		fi
 		remote_once ipcshd "$dpid" "$IPCSH" --key "$key" -c "$N | $at cat | $cnt" &&
 		remote_once ipcshd-chacha "$dpid" env IPCSH_CIPHERS=chachapoly "$IPCSH" --key "$key" -c "$N | $at cat | $cnt" &&
 		remote_once ipcshd-bash "$dpid" bash -c "$N | $(q "$IPCSH") --key $(q "$key") -c '$at cat' | $cnt" || return
@@ -459,6 +476,7 @@ section_remote() {
 		ipcshd-bash) desc="the same under bash: \`$N \\| ipcsh -c '@127.0.0.1 cat' \\| wc -c\`" ;;
 		ssh-chacha20) desc="bash: \`$N \\| ssh -c chacha20-poly1305 127.0.0.1 cat \\| wc -c\` (ssh's default)" ;;
 		ssh-aes128gcm) desc="the same, \`-c aes128-gcm@openssh.com\` (ssh's fastest)" ;;
+		plain-relay) desc="the floor: the same hops, no cipher (bench/tcprelay.c under bash)" ;;
 		esac
 		w=$(rcol "$l" 2 | rmedian)
 		echo "| $desc | $(gbps "$NREMOTE" "$w") | $(cpu_per_gb "$l") | $(seconds "$(rcol "$l" 3 | rmedian)") | $(seconds "$(rcol "$l" 4 | rmedian)") |"
@@ -506,6 +524,17 @@ section_remote() {
 	echo "Remote \`cat\` seals and opens every byte twice, so that cipher alone needs"
 	echo "$(awk -v a="$push" -v b="$pull" 'BEGIN { printf "%.2f", 2 / a + 2 / b }') CPU-s per GB: with nothing else to do the $(nproc) vCPUs"
 	echo "could move at most $(awk -v a="$push" -v b="$pull" -v n="$(nproc)" 'BEGIN { printf "%.2f", n / (2 / a + 2 / b) }') GB/s through it."
+	if [ -n "$fpid" ] && [ -n "$spid" ]; then
+		# The bound: the floor's copies plus that cipher's four passes is
+		# the least any relay encrypting these hops can cost.
+		local fl least sc
+		fl=$(cpu_per_gb plain-relay) sc=$(cpu_per_gb ssh-chacha20)
+		least=$(awk -v f="$fl" -v a="$push" -v b="$pull" 'BEGIN { printf "%.2f", f + 2 / a + 2 / b }')
+		echo "The floor (no cipher) costs $fl CPU-s per GB and runs at $(ratio "$(rcol ssh-chacha20 2 | rmedian)" "$(rcol plain-relay 2 | rmedian)")x ssh chacha20-poly1305"
+		echo "by the clock; with that cipher's four passes, $least CPU-s per GB is the least any relay"
+		echo "encrypting these hops costs, so $(ratio "$sc" "$least")x is the most it can reach against ssh"
+		echo "chacha20-poly1305 by CPU (ipcsh: $(ratio "$sc" "$(cpu_per_gb ipcshd)")x)."
+	fi
 	echo
 }
 

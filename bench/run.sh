@@ -17,8 +17,8 @@
 #      GB/s and CPU-seconds per GB of `head -c 1G /dev/zero | @127.0.0.1 cat
 #      | wc -c` against ssh's chacha20-poly1305 and aes128-gcm, each
 #      repetition's ratio, and `ipcsh -c '@host true'` against `ssh host true`;
-#      and the floor, the same hops with no cipher (bench/tcprelay.c), from
-#      which the best ratio any encrypting relay can reach follows
+#      and the floor, the same hops with no cipher (bench/tcprelay.c): what
+#      a relay with the cipher costs, and the cipher speed 2.5x would need
 #   6. scripts (issue 12): the shell language's own speed, bench/scripts/*.sh
 #      under dash, bash and ipcsh (loops, function calls, case, while read,
 #      trims, loops of |[shm] and |[mq:lines] pipelines) and the shell's RSS
@@ -525,15 +525,17 @@ section_remote() {
 	echo "$(awk -v a="$push" -v b="$pull" 'BEGIN { printf "%.2f", 2 / a + 2 / b }') CPU-s per GB: with nothing else to do the $(nproc) vCPUs"
 	echo "could move at most $(awk -v a="$push" -v b="$pull" -v n="$(nproc)" 'BEGIN { printf "%.2f", n / (2 / a + 2 / b) }') GB/s through it."
 	if [ -n "$fpid" ] && [ -n "$spid" ]; then
-		# The bound: the floor's copies plus that cipher's four passes is
-		# the least any relay encrypting these hops can cost.
-		local fl least sc
+		# The bound: the floor's copies plus the cipher's four passes is
+		# what a relay encrypting these hops costs; what the 2.5x target
+		# leaves for the cipher, and the speed that would take.
+		local fl least sc left
 		fl=$(cpu_per_gb plain-relay) sc=$(cpu_per_gb ssh-chacha20)
 		least=$(awk -v f="$fl" -v a="$push" -v b="$pull" 'BEGIN { printf "%.2f", f + 2 / a + 2 / b }')
+		left=$(awk -v s="$sc" -v f="$fl" 'BEGIN { printf "%.2f", s / 2.5 - f }')
 		echo "The floor (no cipher) costs $fl CPU-s per GB and runs at $(ratio "$(rcol ssh-chacha20 2 | rmedian)" "$(rcol plain-relay 2 | rmedian)")x ssh chacha20-poly1305"
-		echo "by the clock; with that cipher's four passes, $least CPU-s per GB is the least any relay"
-		echo "encrypting these hops costs, so $(ratio "$sc" "$least")x is the most it can reach against ssh"
-		echo "chacha20-poly1305 by CPU (ipcsh: $(ratio "$sc" "$(cpu_per_gb ipcshd)")x)."
+		echo "by the clock. With the cipher's four passes a relay on these hops costs about $least CPU-s"
+		echo "per GB (ipcsh: $(cpu_per_gb ipcshd)), $(ratio "$sc" "$least")x less than ssh chacha20-poly1305 (ipcsh: $(ratio "$sc" "$(cpu_per_gb ipcshd)")x). At 2.5x, the"
+		echo "four passes would have $left CPU-s per GB: a cipher of $(awk -v l="$left" 'BEGIN { if (l > 0) printf "%.1f GB/s", 4 / l; else printf "infinite speed" }') a core."
 	fi
 	echo
 }

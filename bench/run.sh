@@ -761,7 +761,11 @@ section_graph() {
 	in_b="paste <(cat $qf) <(cat $qf) >/dev/null"
 	in_s="paste <[shm](cat $qf) <[shm](cat $qf) >/dev/null"
 	timeit graph_out "$GRAPH_REPS" -- bash bash -c "$out_b" ::: pipe "$IPCSH" -c "$out_p" ::: shm "$IPCSH" -c "$out_s"
-	timeit graph_in "$GRAPH_REPS" -- bash bash -c "$in_b" ::: pipe "$IPCSH" -c "$in_b" ::: shm "$IPCSH" -c "$in_s"
+	# The floor: the same three processes and pipes, no shell (bench/psubref.c).
+	local raw=()
+	${CC:-cc} -O2 -o "$tmp/psubref" bench/psubref.c 2>/dev/null &&
+		raw=(::: raw "$tmp/psubref" paste @1 @2 "|" cat "$f" "|" cat "$f")
+	timeit graph_in "$GRAPH_REPS" -- bash bash -c "$in_b" ::: pipe "$IPCSH" -c "$in_b" ::: shm "$IPCSH" -c "$in_s" "${raw[@]}"
 	local l='cat <(true) <(true)'
 	timeit graph_launch "$LAUNCH_REPS" -- bash bash -c "$l" ::: ipcsh "$IPCSH" -c "$l"
 	rm -f "$f"
@@ -783,6 +787,17 @@ section_graph() {
 		read -r rs _ <<<"$(paired "$w" bash shm)"
 		echo "| ${w#graph_} | $b | $p | $r | $q1..$q3 | $(ratio "$b" "$p") | $sh | $rs | pipe >= 1.0x bash: $(mark "$r" ">=" 1.0) |"
 	done
+	if [ ${#raw[@]} -gt 0 ]; then
+		local rb rp
+		read -r rb q1 q3 <<<"$(paired graph_in raw bash)"
+		rb="$rb ($q1..$q3)"
+		read -r rp q1 q3 <<<"$(paired graph_in raw pipe)"
+		rp="$rp ($q1..$q3)"
+		echo
+		echo "The fan-in's floor, the same three processes and pipes with no shell (bench/psubref.c):"
+		echo "$(get graph_in raw median_ms) ms. Paired, floor's time / the shell's (1.0: the shell adds nothing):"
+		echo "bash $rb, ipcsh $rp (medians, quartiles)."
+	fi
 	b=$(get graph_launch bash median_ms) p=$(get graph_launch ipcsh median_ms)
 	r=$(ratio "$p" "$b")
 	echo

@@ -227,11 +227,11 @@ static const char *script_where(void)
 }
 
 /* Parse the whole text, then print the plan, stop (-n), or run it. */
-static int run_main_text(const char *text, size_t len, const char *name)
+static int run_main_text(const char *text, size_t len, const char *name, bool oneshot)
 {
 	sh.source_name = name;
 	if (sh.plan == PLAN_NONE && !sh.opt_n)
-		return shell_run_text(text, len, name, 1).status;
+		return (oneshot ? shell_run_oneshot(text, len, name) : shell_run_text(text, len, name, 1)).status;
 	struct arena a = {0};
 	struct parse_error err;
 	memset(&err, 0, sizeof err);
@@ -281,7 +281,7 @@ int main(int argc, char **argv)
 		if (i < argc)
 			free(sh.arg0), sh.arg0 = xstrdup(argv[i++]);
 		params_set(argv + i, argc - i);
-		st = run_main_text(o.cmd, strlen(o.cmd), "-c");
+		st = run_main_text(o.cmd, strlen(o.cmd), "-c", true);
 		shell_exit(st);
 	}
 	if (i < argc && !o.read_stdin) {
@@ -298,7 +298,7 @@ int main(int argc, char **argv)
 		sh.arg0 = xstrdup(file);
 		params_set(argv + i + 1, argc - i - 1);
 		script_file = file;
-		st = run_main_text(text, len, file);
+		st = run_main_text(text, len, file, false);
 		free(text);
 		shell_exit(st);
 	}
@@ -312,7 +312,7 @@ int main(int argc, char **argv)
 		msg_errno("cannot read standard input");
 		exit(2);
 	}
-	st = run_main_text(text, len, "stdin");
+	st = run_main_text(text, len, "stdin", false);
 	free(text);
 	shell_exit(st);
 }

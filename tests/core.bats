@@ -14,6 +14,40 @@ setup() {
 4 5 "
 }
 
+# pid_of_last SHELL SCRIPT: "same" when the last command of -c SCRIPT (its
+# `sh -c 'echo $$'`) ran as the shell's own process, else "forked".
+pid_of_last() {
+	local out
+	out=$("$@" </dev/null) || return 1
+	[ "$(sed -n 1p <<<"$out")" = "$(sed -n '$p' <<<"$out")" ] && echo same || echo forked
+}
+
+@test "-c: the last command execs in place of the shell, as bash's; not when something must follow" {
+	local last='sh -c "echo \$\$"' c
+	for c in "echo \$\$; $last" "echo \$\$; $last; true" \
+		"trap 'echo >&2' EXIT; echo \$\$; $last" "echo \$\$; if true; then $last; fi" \
+		"echo \$\$; ! $last"; do
+		[ "$(pid_of_last ipcsh -c "$c")" = "$(pid_of_last bash -c "$c")" ] ||
+			fail "ipcsh and bash differ on: $c"
+	done
+	[ "$(pid_of_last ipcsh -c "echo \$\$; $last")" = same ]
+	[ "$(pid_of_last ipcsh -c "echo \$\$; $last; true")" = forked ]
+	# with assignments and redirections too (bash forks there; sh's
+	# subshells exec such a command in place as well)
+	[ "$(pid_of_last ipcsh -c "echo \$\$; x=1 $last >/dev/stdout")" = same ]
+	# ipcsh, unlike bash, stays while a job of its own runs or a
+	# substitution may still report (it waits for them)
+	[ "$(pid_of_last ipcsh -c "sleep 0.2 & echo \$\$; $last")" = forked ]
+	[ "$(pid_of_last ipcsh -c "echo \$\$; $last <(true)")" = forked ]
+	# a script file's last command is not exec'd (as in bash and dash)
+	printf '%s\n' "echo \$\$; $last" >s.sh
+	[ "$(pid_of_last ipcsh s.sh)" = forked ]
+	# the status and -x are as before
+	run ipcsh -xc 'sh -c "exit 7"'
+	[ "$status" -eq 7 ]
+	[ "$output" = "+ sh -c 'exit 7'" ]
+}
+
 @test "single quotes, double quotes, backslashes" {
 	run ipcsh -c "x=val; echo 'a \$x' \"b \$x\" c\\ d \"e\\\"f\" 'g\"h'"
 	assert_success

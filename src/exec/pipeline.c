@@ -1626,13 +1626,17 @@ static bool runs_here(const struct rstage *s)
 	       (s->kind == SK_COMPOUND && s->ast->kind != CMD_SUBSHELL);
 }
 
-/* Can the lone program of s end this forked shell by exec'ing in its place
- * (EV_LAST), as sh does, instead of forking once more and waiting? Not if
- * anything must happen after it: a trap, a '!', `time`, --stats, job control. */
+/* Can the lone program of s end this forked shell, or the text of -c, by
+ * exec'ing in its place (EV_LAST), as sh does, instead of forking once more
+ * and waiting? Not if anything must happen after it: a trap, a '!', `time`,
+ * --stats, job control; for -c, not while a job of it may still need ipcsh
+ * (its relays' objects, its status). */
 static bool exec_in_place_ok(const struct run *r, const struct rstage *s, bool last)
 {
-	if (!last || !sh.in_subshell || r->n != 1 || s->kind != SK_EXEC || s->preset >= 0 ||
-	    r->p->bang || r->p->timed || sh.stats || sh.jobctl)
+	if (!last || r->n != 1 || s->kind != SK_EXEC || s->preset >= 0 || r->p->bang ||
+	    r->p->timed || sh.stats || sh.jobctl)
+		return false;
+	if (!sh.in_subshell && (!sh.oneshot || sh.interactive || job_first()))
 		return false;
 	for (int sg = 0; sg < NSIG; sg++)
 		if (sh.traps[sg] && *sh.traps[sg])

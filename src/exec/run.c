@@ -126,7 +126,8 @@ static struct xs run_parsed(struct ast_script *s, struct arena *a, const char *t
 	return r;
 }
 
-struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
+static struct xs run_text(const char *text, size_t len, const char *name, int first_line,
+			  unsigned last)
 {
 	struct arena a = {0};
 	struct parse_error err;
@@ -143,7 +144,18 @@ struct xs shell_run_text(const char *text, size_t len, const char *name, int fir
 		 * as a special built-in's error does in sh. */
 		return (struct xs){.status = 2, .ctl = sh.interactive ? CTL_NONE : CTL_EXIT};
 	}
-	return run_parsed(s, &a, text, len, name, first_line, 0);
+	return run_parsed(s, &a, text, len, name, first_line, last);
+}
+
+struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line)
+{
+	return run_text(text, len, name, first_line, 0);
+}
+
+struct xs shell_run_oneshot(const char *text, size_t len, const char *name)
+{
+	sh.oneshot = true;
+	return run_text(text, len, name, 1, EV_LAST);
 }
 
 /* Run an and-or list in the foreground; *eligible says whether its status

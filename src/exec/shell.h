@@ -50,6 +50,8 @@ struct shell {
 	/* traps: command text per signal; index 0 is EXIT */
 	char *traps[NSIG];
 	bool in_subshell;      /* a forked child running shell code */
+	bool oneshot;          /* running the text of -c: its last command may
+				* exec in place of the shell, as in sh */
 	/* In a forked child of a pipeline's compound stage: that command and
 	 * its node, so that a `for` or `case` hosting substitutions labels
 	 * them as --plan does (2.<1), not as a pipeline of its own. */
@@ -110,6 +112,11 @@ void shell_init(char **environ_, const char *arg0);
  * anything. Returns the status of the last item run and the control code
  * that ended it (break, continue and return pass through, as for eval). */
 struct xs shell_run_text(const char *text, size_t len, const char *name, int first_line);
+
+/* shell_run_text for the text of -c: its last command may end the shell by
+ * exec'ing in its place, as sh and bash do (sh.oneshot; pipeline.c's
+ * exec_in_place_ok says when). */
+struct xs shell_run_oneshot(const char *text, size_t len, const char *name);
 
 /* Run a list (a script, or a compound command's body). */
 struct xs exec_list(const struct ast_script *s, unsigned flags);

@@ -179,7 +179,7 @@ bench: all $(EXAMPLE_BINS) $(BUILD)/bench/pipepair
 stress: all $(TEST_BINS)
 	@BUILD=$(BUILD) bash tests/stress/run.sh
 
-valgrind: all $(TEST_BINS)
+valgrind: all $(TEST_BINS) $(EXAMPLE_BINS) $(BUILD)/bench/pipepair
 	@BUILD=$(BUILD) IPCSH_VALGRIND=1 bash tests/run-all.sh
 
 lint:

@@ -145,8 +145,8 @@ static int node_edge(struct run *r, struct psub *ps, const struct edge_spec *wri
 		msg_errno("%s: cannot map edge statistics", ps->label);
 		return -1;
 	}
-	char host[32];
-	node_label(r, ps->host, host, sizeof host);
+	char hbuf[32];
+	const char *host = node_label(r, ps->host, hbuf, sizeof hbuf);
 	if (snprintf(ps->ed.e.ends, sizeof ps->ed.e.ends, "%.24s->%.24s", ps->out ? host : ps->label,
 		     ps->out ? ps->label : host) >= (int)sizeof ps->ed.e.ends) {
 		/* deep nesting: a shortened name in messages */

@@ -371,39 +371,47 @@ int fd_move_high(int fd)
  * poll() which numbers up to that one (and a margin for what the child opened
  * since) are open: one system call. */
 static struct {
-	pid_t pid;  /* who took it (and whose directory dir lists) */
-	DIR *dir;   /* /proc/self/fd of pid, its fd close-on-exec and >= 10 */
+	pid_t pid;  /* who took it (and whose directory fd lists) */
+	int fd;     /* /proc/self/fd of pid, close-on-exec and >= 10; -1 before */
 	int max;    /* the highest fd open then */
 	bool valid; /* taken for the fork that follows */
-} snap;
+} snap = {0, -1, -1, false};
 
 void fd_snapshot(void)
 {
 	pid_t me = getpid();
 	snap.valid = false;
 	if (snap.pid != me) {
-		/* Inherited: it lists the parent's fds. Its fd is close-on-exec,
-		 * so a child's pass (or exec) closes it; its number is not ours
-		 * to close here, it may be reused since: the DIR is left. */
+		/* Inherited: it lists the parent's fds. It is close-on-exec, so a
+		 * child's pass (or exec) closes it; its number is not ours to
+		 * close here, it may be reused since. Only a number is dropped
+		 * (no DIR: its memory would be lost in every forked child). */
 		snap.pid = me;
-		snap.dir = NULL;
+		snap.fd = -1;
 	}
-	if (!snap.dir) {
+	if (snap.fd < 0) {
 		int d = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		int h = d < 0 ? -1 : fd_move_high(d);
-		if (h < 0 || !(snap.dir = fdopendir(h))) {
-			close(h < 0 ? d : h);
+		if (d < 0 || (snap.fd = fd_move_high(d)) < 0) {
+			if (d >= 0)
+				close(d);
 			return;
 		}
-	} else {
-		rewinddir(snap.dir);
+	} else if (lseek(snap.fd, 0, SEEK_SET) < 0) {
+		return;
 	}
+	/* getdents64 into a buffer of our own: a few hundred fds a call */
+	static _Alignas(struct dirent64) char buf[8192];
 	int max = -1;
-	for (struct dirent *de; (de = readdir(snap.dir));)
-		if (isdigit((unsigned char)de->d_name[0]) && atoi(de->d_name) > max)
-			max = atoi(de->d_name);
+	ssize_t n;
+	while ((n = getdents64(snap.fd, buf, sizeof buf)) > 0)
+		for (ssize_t off = 0; off < n;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+			if (isdigit((unsigned char)de->d_name[0]) && atoi(de->d_name) > max)
+				max = atoi(de->d_name);
+			off += de->d_reclen;
+		}
 	snap.max = max;
-	snap.valid = max >= 0;
+	snap.valid = n == 0 && max >= 0;
 }
 
 void fd_snapshot_drop(void)

@@ -272,6 +272,20 @@ mine
 	[[ $stderr == *"edge 1->2 (shm): the producer corrupted the ring"* ]] || fail "stderr: $stderr"
 }
 
+@test "a relay in a thread of its stage reports as a relay process does: on the pipeline's stderr, with the script's line" {
+	# The consumer runs ipcsh code, so its relay is a thread (outthread.c);
+	# the stage's own 2>/dev/null does not hide the edge's error.
+	local c
+	for c in '{ cat >/dev/null; } 2>/dev/null' 'while read -r l; do :; done 2>/dev/null' \
+		'{ exec 2>/dev/null; cat >/dev/null; }' 'cat >/dev/null 2>/dev/null'; do
+		printf 'true\n%s prod-corrupt 1000 |[shm] %s\necho "st=$?"\n' "$RP" "$c" >s.sh
+		run --separate-stderr timeout 20 "$IPCSH" s.sh
+		assert_output 'st=1'
+		[ "$stderr" = "ipcsh: s.sh: line 2: edge 1->2 (shm): the producer corrupted the ring (a head out of bounds)" ] ||
+			fail "$c: $stderr"
+	done
+}
+
 @test "--stats: the consumer's side keeps its relay, so every byte is counted; the producer still takes the ring" {
 	run --separate-stderr "$IPCSH" --stats -c "$RP prod 5000000 |[shm] $RP cons"
 	assert_success

@@ -22,11 +22,16 @@
  *    out_thread_exec() forks first: the child execs, the stage process
  *    keeps relaying, waits, and ends as the program did;
  *  - forks of the stage (a subshell, a command substitution, a pipeline in
- *    a `while read` loop) do not have the thread: out_thread_forget().
+ *    a `while read` loop) do not have the thread: out_thread_forget();
+ *  - messages: the thread's are kept (msg_capture), and the stage prints
+ *    them when it ends, once the thread has: fd 2 may be redirected while
+ *    the stage runs (`read v 2>/dev/null`), which would hide them, and a
+ *    script's line number in them is shell state of the stage's thread.
  */
 #include "outthread.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -40,14 +45,35 @@ static struct {
 	pid_t pid;        /* the process the thread runs in */
 	pthread_t t;
 	atomic_int rc;    /* -1 running, else relay_out's status */
-} ot = {NULL, -1, 0, 0, -1};
+	struct msg_capture msgs; /* the thread's messages, the stage's once rc >= 0 */
+	int err_fd;       /* where they go: the stage's stderr before its redirections */
+} ot = {NULL, -1, 0, 0, -1, {{0}, NULL}, -1};
+
+void out_thread_keep_stderr(void)
+{
+	ot.err_fd = fcntl(2, F_DUPFD_CLOEXEC, 10);
+}
+
+int out_thread_stderr(void)
+{
+	return ot.err_fd;
+}
+
+static void drop_stderr(void)
+{
+	if (ot.err_fd >= 0)
+		close(ot.err_fd);
+	ot.err_fd = -1;
+}
 
 static void *out_thread_run(void *arg)
 {
 	(void)arg;
+	msg_capture = &ot.msgs;
 	int rc = ot.e->ops->relay_out(ot.e, ot.fd);
-	close(ot.fd); /* the stage reads EOF */
+	/* rc first: a stage that reads EOF and ends finds it and the messages */
 	atomic_store(&ot.rc, rc);
+	close(ot.fd); /* the stage reads EOF */
 	return NULL;
 }
 
@@ -60,6 +86,8 @@ bool out_thread_start(struct edge *e, int fd)
 	ot.fd = fd;
 	ot.pid = getpid();
 	atomic_store(&ot.rc, -1);
+	const char *where = msg_where ? msg_where() : NULL;
+	ot.msgs.where = where ? xstrdup(where) : NULL;
 	if (e->ops->out_thread_begin)
 		e->ops->out_thread_begin(e);
 	pthread_sigmask(SIG_BLOCK, &all, &old); /* the thread takes no signal */
@@ -67,6 +95,7 @@ bool out_thread_start(struct edge *e, int fd)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		ot.e = NULL;
+		drop_stderr();
 		errno = err;
 		return false;
 	}
@@ -85,6 +114,10 @@ int out_thread_end(int status)
 	int rc = atomic_load(&ot.rc);
 	if (rc < 0 && ot.e->ops->reader_gone)
 		ot.e->ops->reader_gone(ot.e);
+	/* A thread still running keeps its buffer: what it says after the
+	 * reader left is about the reader leaving. */
+	if (rc >= 0 && ot.msgs.out.len &&
+	    write_all(ot.err_fd >= 0 ? ot.err_fd : 2, ot.msgs.out.buf, ot.msgs.out.len) < 0) { /* no stderr */ }
 	ot.e = NULL;
 	/* A relay that failed said why; the stage fails with it, as
 	 * relay_verdict fails a pipeline whose relay did. */
@@ -94,6 +127,7 @@ int out_thread_end(int status)
 void out_thread_forget(void)
 {
 	ot.e = NULL;
+	drop_stderr();
 }
 
 void out_thread_exec(void)

@@ -6,6 +6,11 @@
 
 #include "../transport/transport.h"
 
+/* In the forked stage, before its redirections: keep its stderr for the
+ * thread's messages (a relay process has ipcsh's). out_thread_stderr: that
+ * fd, or -1. */
+void out_thread_keep_stderr(void);
+int out_thread_stderr(void);
 /* In the forked stage: run e's relay_out into fd (the write end of the
  * stage's stdin pipe) as a thread. false (errno): it did not start. */
 bool out_thread_start(struct edge *e, int fd);

@@ -756,12 +756,14 @@ static void stage_relay_try(struct redge *e)
  * stage (not waited for: init reaps it once the stage is gone). */
 static void stage_relay_thread(struct redge *e)
 {
-	int keep[16];
+	int keep[17];
 	int nk = 0;
 	keep[nk++] = e->relay_out_fd;
 	if (e->e.ops->relay_fds)
-		nk += e->e.ops->relay_fds(&e->e, 1, keep + nk, (int)ARRAY_LEN(keep) - nk);
-	fd_close_cloexec_except(keep, (size_t)nk);
+		nk += e->e.ops->relay_fds(&e->e, 1, keep + nk, (int)ARRAY_LEN(keep) - 1 - nk);
+	int err_fd = out_thread_stderr(); /* the thread's, closed by outthread.c */
+	keep[nk] = err_fd;
+	fd_close_cloexec_except(keep, (size_t)nk + (err_fd >= 0));
 	if (!e->tried) {
 		if (out_thread_start(&e->e, e->relay_out_fd))
 			return;
@@ -802,6 +804,8 @@ static bool fork_stage(struct run *r, struct rstage *s, int idx, int fail_status
 	struct redge *in = stage_thread_edge(r, s, idx);
 	if (in)
 		stage_relay_try(in);
+	if (in && !in->tried)
+		out_thread_keep_stderr();
 	if (fdacts_apply(&s->fa) < 0)
 		child_exit(1);
 	procsub_child_keep(r, idx);

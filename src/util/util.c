@@ -15,6 +15,7 @@
 
 const char *progname = "ipcsh";
 const char *(*msg_where)(void);
+_Thread_local struct msg_capture *msg_capture;
 
 static void oom(void)
 {
@@ -180,15 +181,17 @@ static void vmsg(const char *fmt, va_list ap, int err)
 {
 	struct strbuf sb = {0};
 	sb_addf(&sb, "%s: ", progname);
-	const char *where = msg_where ? msg_where() : NULL;
+	const char *where = msg_capture ? msg_capture->where : msg_where ? msg_where() : NULL;
 	if (where)
 		sb_addf(&sb, "%s: ", where);
 	sb_vaddf(&sb, fmt, ap);
 	if (err)
 		sb_addf(&sb, ": %s", strerror(err));
 	sb_addc(&sb, '\n');
+	if (msg_capture)
+		sb_add(&msg_capture->out, sb.buf, sb.len);
 	/* One write, so messages from concurrent processes do not interleave. */
-	if (write_all(2, sb.buf, sb.len) < 0) { /* stderr is gone */ }
+	else if (write_all(2, sb.buf, sb.len) < 0) { /* stderr is gone */ }
 	sb_free(&sb);
 }
 

@@ -51,6 +51,15 @@ void sb_free(struct strbuf *sb);
 /* Messages, one grammar: "ipcsh: CONTEXT: cannot VERB OBJECT: REASON".
  * msg_err prints "PROG: TEXT\n" to stderr; msg_errno appends ": strerror(errno)". */
 void msg_err(const char *fmt, ...) PRINTF(1, 2);
+/* Set by a thread that is not the shell's (a relay thread, outthread.c):
+ * its messages are appended to out instead, for the shell's thread to
+ * print, with where in place of msg_where() (which reads shell state, the
+ * shell thread's): what it said when the thread started. */
+struct msg_capture {
+	struct strbuf out;
+	char *where;
+};
+extern _Thread_local struct msg_capture *msg_capture;
 void msg_errno(const char *fmt, ...) PRINTF(1, 2);
 void msg_warn(const char *fmt, ...) PRINTF(1, 2);
 

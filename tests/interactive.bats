@@ -256,7 +256,7 @@ teardown() {
 	run --separate-stderr ipcsh -c 'cat < $NOPE'
 	assert_failure 1
 	[ "$stderr" = 'ipcsh: $NOPE: ambiguous redirect' ]
-	run --separate-stderr ipcsh -c 'seq 5 | [shm] cat'
+	run -127 --separate-stderr ipcsh -c 'seq 5 | [shm] cat'
 	assert_failure 127
 	[ "$stderr" = "ipcsh: [shm]: command not found (an edge is written |[shm], without a space)" ]
 	run --separate-stderr ipcsh -c 'seq 5 |[mq:line] cat'

@@ -55,9 +55,10 @@ static int read_line(bool raw, struct strbuf *line, struct strbuf *esc)
 					quote = true;
 					continue;
 				}
-				if (block && k + 1 < (size_t)n &&
-				    lseek(0, (off_t)k + 1 - n, SEEK_CUR) < 0)
-					block = false; /* cannot happen on a regular file */
+				/* a regular file: give back what follows the line
+				 * (an lseek that cannot fail there) */
+				if (block && k + 1 < (size_t)n)
+					(void)lseek(0, (off_t)k + 1 - n, SEEK_CUR);
 				return 1;
 			}
 		}
@@ -94,7 +95,7 @@ int bi_read(int argc, char **argv)
 		ifs = " \t\n";
 	const char *s = line.buf, *q = esc.buf;
 	size_t n = line.len, p = 0;
-#define IS_IFS(k) (!(k < esc.len && q[k]) && s[k] && strchr(ifs, s[k]))
+#define IS_IFS(k) (!((k) < esc.len && q[k]) && s[k] && strchr(ifs, s[k]))
 #define IS_WS(k) (IS_IFS(k) && strchr(" \t\n", s[k]))
 	while (p < n && IS_WS(p))
 		p++;

@@ -130,9 +130,11 @@ int bi_command(int argc, char **argv)
 	char *path = NULL;
 	if (std_path) {
 		size_t n = confstr(_CS_PATH, NULL, 0);
-		path = xmalloc(n ? n : 1);
-		if (!n || confstr(_CS_PATH, path, n) == 0)
-			strcpy(path, "/usr/bin:/bin");
+		path = n ? xmalloc(n) : NULL;
+		if (!path || confstr(_CS_PATH, path, n) == 0) {
+			free(path);
+			path = xstrdup("/usr/bin:/bin");
+		}
 	}
 	int st = g.ind < argc ? 0 : 1;
 	for (int i = g.ind; i < argc; i++)

@@ -276,7 +276,7 @@ static int op_substr(struct xctx *x, const struct word_part *p, const char *val,
 		if (off < 0 || off > total)
 			return 0;
 		long end = !p->u.param.arg2 ? total : len < 0 ? -1 : off + len > total ? total : off + len;
-		if (end < 0) {
+		if (end < 0 && p->u.param.arg2) { /* only a length makes it so */
 			msg_err("%.*s: substring expression < 0", (int)p->u.param.arg2->rawlen,
 				p->u.param.arg2->raw);
 			return -1;

@@ -201,7 +201,10 @@ static void graph_stage(struct graph *g, const struct ast_pipeline *p, size_t i)
 /* A substitution's edge as planned: a bare <( ) is a plain pipe. */
 static struct edge_spec sub_spec(const struct gnode *nd)
 {
-	return nd->spec.dflt ? (struct edge_spec){.kind = EDGE_PIPE} : nd->spec;
+	if (!nd->spec.dflt)
+		return nd->spec;
+	struct edge_spec pipe = {.kind = EDGE_PIPE};
+	return pipe;
 }
 
 static void text_cmd(struct strbuf *sb, const struct ast_cmd *s);
@@ -470,7 +473,7 @@ static void json_pipeline(struct strbuf *sb, struct graph *g, const struct ast_p
 static void dot_quoted(struct strbuf *sb, const char *s, size_t max)
 {
 	sb_addc(sb, '"');
-	for (size_t i = 0; s[i] && i < max; i++) {
+	for (size_t i = 0; i < max && s[i]; i++) {
 		if (s[i] == '"' || s[i] == '\\')
 			sb_addc(sb, '\\');
 		if (s[i] == '\n') {

@@ -175,7 +175,7 @@ int redir_prepare(struct arena *a, const struct ast_redir *r, struct fdacts *fa)
 		}
 		/* "$NOPE" names the file "" (bash: ": No such file or
 		 * directory"); an unquoted $NOPE names none at all. */
-		if (!*w && !strpbrk(r->word, "\"'")) {
+		if (!*w && !strpbrk(r->word ? r->word : "", "\"'")) {
 			msg_err("%s: ambiguous redirect", r->word);
 			goto fail;
 		}

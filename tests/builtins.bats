@@ -502,15 +502,16 @@ no-flag"
 case $a in *[!0-9]*) echo bad;; esac; [ "$a" -le 32767 ] && echo in-range
 RANDOM=42; x="$RANDOM $RANDOM"; RANDOM=42; y="$RANDOM $RANDOM"; [ "$x" = "$y" ] && echo seeded-repeats
 p=$(echo $RANDOM) q=$(echo $RANDOM) r=$(echo $RANDOM); [ "$p$q$r" != "$p$p$p" ] && echo subshells-differ
-echo "s=$SECONDS"; SECONDS=100; echo "s=$SECONDS"
+s=$SECONDS; [ "$s" -ge 0 ] && [ "$s" -le 5 ] && echo s-from-start
+SECONDS=100; s=$SECONDS; [ "$s" -ge 100 ] && [ "$s" -le 105 ] && echo s-counts-on
 unset RANDOM; RANDOM=5; echo "plain $RANDOM $RANDOM"
 unset SECONDS; echo "[$SECONDS]"'
 	like_bash "$script" "differ
 in-range
 seeded-repeats
 subshells-differ
-s=0
-s=100
+s-from-start
+s-counts-on
 plain 5 5
 []"
 }

@@ -524,15 +524,25 @@ bool word_has_procsub(const struct word *w)
 	return w && parts_have_procsub(w->head);
 }
 
-int word_procsubs(const struct word *w)
+int word_procsubs_each(const struct word *w, void (*fn)(const struct word_part *p, void *arg),
+		       void *arg)
 {
 	int n = 0;
 	for (const struct word_part *p = w ? w->head : NULL; p; p = p->next)
-		if (p->kind == WORD_PROCSUB)
+		if (p->kind == WORD_PROCSUB) {
+			if (fn)
+				fn(p, arg);
 			n++;
-		else if (p->kind == WORD_PARAM)
-			n += word_procsubs(p->u.param.arg) + word_procsubs(p->u.param.arg2);
+		} else if (p->kind == WORD_PARAM) {
+			n += word_procsubs_each(p->u.param.arg, fn, arg);
+			n += word_procsubs_each(p->u.param.arg2, fn, arg);
+		}
 	return n;
+}
+
+int word_procsubs(const struct word *w)
+{
+	return word_procsubs_each(w, NULL, NULL);
 }
 
 /* <(…) >(…): the path that stands for the substitution, never split. */

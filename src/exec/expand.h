@@ -39,6 +39,10 @@ bool word_has_procsub(const struct word *w);
  * them (not inside double quotes, where they are text; those of a ${x:-…}
  * value counted). */
 int word_procsubs(const struct word *w);
+/* The same walk, calling fn for each substitution in that order (fn may
+ * be NULL): the one order the executor and --plan (plan.c) number them in. */
+int word_procsubs_each(const struct word *w, void (*fn)(const struct word_part *p, void *arg),
+		       void *arg);
 
 /* A command argument: all passes, zero or more fields appended to out.
  * Returns 0, or -1 after printing a message. */

@@ -12,6 +12,7 @@
 
 #include "../parse/parse.h"
 #include "../parse/word.h"
+#include "expand.h"
 
 static const char *redir_op_text(enum redir_op op)
 {
@@ -130,15 +131,22 @@ static void graph_add_sub(struct graph *g, int host, const struct word_part *p, 
 
 /* The substitutions in one word, numbered on from *k (those in the value
  * of a ${x:-…} too: whether that one runs is known only when it does). */
+struct word_subs {
+	struct graph *g;
+	int host, *k;
+};
+
+static void word_sub_add(const struct word_part *p, void *arg)
+{
+	struct word_subs *ws = arg;
+	graph_add_sub(ws->g, ws->host, p, ++*ws->k);
+}
+
+/* A word's substitutions, walked as the executor numbers them (expand.c). */
 static void graph_word_subs(struct graph *g, int host, const struct word *w, int *k)
 {
-	for (const struct word_part *p = w ? w->head : NULL; p; p = p->next)
-		if (p->kind == WORD_PROCSUB) {
-			graph_add_sub(g, host, p, ++*k);
-		} else if (p->kind == WORD_PARAM) {
-			graph_word_subs(g, host, p->u.param.arg, k);
-			graph_word_subs(g, host, p->u.param.arg2, k);
-		}
+	struct word_subs ws = {g, host, k};
+	(void)word_procsubs_each(w, word_sub_add, &ws);
 }
 
 /* A redirection's target is still raw text: parsed here. */

@@ -129,8 +129,6 @@ static void graph_add_sub(struct graph *g, int host, const struct word_part *p, 
 	}
 }
 
-/* The substitutions in one word, numbered on from *k (those in the value
- * of a ${x:-…} too: whether that one runs is known only when it does). */
 struct word_subs {
 	struct graph *g;
 	int host, *k;
@@ -142,7 +140,9 @@ static void word_sub_add(const struct word_part *p, void *arg)
 	graph_add_sub(ws->g, ws->host, p, ++*ws->k);
 }
 
-/* A word's substitutions, walked as the executor numbers them (expand.c). */
+/* The substitutions in one word, numbered on from *k (those in the value
+ * of a ${x:-…} too: whether that one runs is known only when it does), in
+ * the walk the executor numbers them with (expand.c). */
 static void graph_word_subs(struct graph *g, int host, const struct word *w, int *k)
 {
 	struct word_subs ws = {g, host, k};
